@@ -1,0 +1,735 @@
+/**
+ * The embedded adapter of the engine port: bpmn-engine's elements run in this process, state in
+ * MongoDB. Each instance is driven by one actor (a promise chain) in one process at a time (a
+ * lease in its document); it is loaded when something happens to it and dropped at every wait.
+ */
+import { EventEmitter } from 'node:events';
+import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Types, type Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { conflict, notFound, userError } from '@ggzy/shared';
+import type {
+  CreateInstanceRequest,
+  CreateInstanceResult,
+  DeployResult,
+  EngineEvents,
+  EnginePort,
+  InstanceView,
+  Job,
+  JobOutcome,
+  PublishMessageRequest,
+  PublishMessageResult,
+  UserTaskRecord,
+  Variables,
+  WorkerOptions,
+} from '../port/engine-port';
+import { compileDefinition, type CompiledDefinition } from './definition-compiler';
+import { engineModels, type DefinitionDoc, type EngineModels, type InstanceDoc, type JobDoc, type UserTaskDoc } from './models';
+import { InstanceRunner, type CompiledEntry, type LocalJob, type RunnerHost } from './instance-runner';
+import { StateWriter } from './state-writer';
+import type { Waiter } from './waiters';
+import { TimerStarts } from './timer-starts';
+
+export interface EmbeddedEngineOptions {
+  connection: Connection;
+  logger: Logger;
+  /** How long an instance stays leased to this process without renewal (ms). */
+  leaseMs?: number;
+  /** How often due timers, retried jobs and abandoned instances are looked for (ms). */
+  pollMs?: number;
+  /** How long a job run by the poller may take before another process may take it (ms). */
+  jobTimeoutMs?: number;
+}
+
+interface Actor {
+  chain: Promise<void>;
+  inst?: InstanceRunner;
+  ops: number;
+}
+
+interface WorkerEntry {
+  handler: (job: Job) => Promise<JobOutcome>;
+}
+
+export class EmbeddedEngine implements EnginePort, RunnerHost {
+  readonly mode = 'embedded' as const;
+  readonly models: EngineModels;
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly leaseMs: number;
+  readonly logger: Logger;
+  private readonly pollMs: number;
+  private readonly jobTimeoutMs: number;
+  private readonly events = new EventEmitter();
+  private readonly actors = new Map<string, Actor>();
+  private readonly workers = new Map<string, WorkerEntry>();
+  private readonly compiledCache = new Map<string, Promise<CompiledEntry>>();
+  private readonly writer = new StateWriter();
+  private readonly localWakes = new Map<string, NodeJS.Timeout>();
+  private readonly timerStarts: TimerStarts;
+  private pollTimer?: NodeJS.Timeout;
+  private polling = false;
+  private running = false;
+  private cycle = 0;
+
+  constructor(opts: EmbeddedEngineOptions) {
+    this.models = engineModels(opts.connection);
+    this.logger = opts.logger.child({ scope: 'engine' });
+    this.leaseMs = opts.leaseMs ?? 15_000;
+    this.pollMs = opts.pollMs ?? 500;
+    this.jobTimeoutMs = opts.jobTimeoutMs ?? 5 * 60_000;
+    this.events.setMaxListeners(50);
+    this.timerStarts = new TimerStarts(this.models, this.logger);
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    await Promise.all(Object.values(this.models).map((m) => m.init()));
+    await this.releaseDeadOwners();
+    this.running = true;
+    this.pollTimer = setInterval(() => void this.poll(), this.pollMs);
+    this.pollTimer.unref();
+    void this.poll();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    for (const t of this.localWakes.values()) clearTimeout(t);
+    this.localWakes.clear();
+    // Let running operations finish, then write and release every loaded instance.
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && [...this.actors.values()].some((a) => a.ops > 0 && !a.inst?.busy)) {
+      await Promise.all([...this.actors.values()].map((a) => a.chain));
+    }
+    await Promise.all(
+      [...this.actors.entries()].map(([key, actor]) => {
+        const inst = actor.inst;
+        if (!inst) return actor.chain;
+        actor.inst = undefined;
+        return this.evict(inst).catch((err: unknown) => this.logger.error({ err, instance: key }, 'evict on stop failed'));
+      }),
+    );
+  }
+
+  /** Instances leased by a process of this host that no longer runs can be taken at once. */
+  private async releaseDeadOwners(): Promise<void> {
+    const owners = (await this.models.Instance.distinct('leaseOwner', { status: 'active', leaseOwner: { $ne: null } })) as string[];
+    for (const o of owners) {
+      const [host, pid] = o.split(':');
+      if (host !== hostname() || o === this.owner) continue;
+      let alive = true;
+      try {
+        process.kill(Number(pid), 0);
+      } catch {
+        alive = false;
+      }
+      if (!alive) await this.models.Instance.updateMany({ leaseOwner: o }, { $set: { leaseUntil: new Date(0) } });
+    }
+  }
+
+  on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): void {
+    this.events.on(event, listener as (...a: unknown[]) => void);
+  }
+
+  off<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): void {
+    this.events.off(event, listener as (...a: unknown[]) => void);
+  }
+
+  private emit(event: string, payload: unknown): void {
+    try {
+      this.events.emit(event, payload);
+    } catch (err) {
+      this.logger.error({ err, event }, 'engine event listener failed');
+    }
+  }
+
+  // ---- deployment --------------------------------------------------------------------------
+
+  async deploy(resources: { name: string; content: string }[]): Promise<DeployResult> {
+    const out: DeployResult = { processes: [] };
+    const compiled: Array<{ r: { name: string; content: string }; c: CompiledDefinition }> = [];
+    // Compile everything first so that one bad resource deploys nothing.
+    for (const r of resources) compiled.push({ r, c: await compileDefinition(r.content) });
+    for (const { r, c } of compiled) {
+      const checksum = createHash('sha256').update(r.content).digest('hex');
+      for (const p of c.processes) {
+        const doc = await this.storeVersion(p.id, p.name, r, checksum);
+        this.compiledCache.set(doc._id, Promise.resolve({ key: doc._id, processId: p.id, version: doc.version, compiled: c }));
+        if (doc.isNew) await this.timerStarts.schedule(doc._id, p.id, p.timerStarts);
+        out.processes.push({ key: doc._id, processId: p.id, name: p.name, version: doc.version, resourceName: r.name, deployedAt: doc.deployedAt.toISOString() });
+      }
+    }
+    return out;
+  }
+
+  private async storeVersion(processId: string, name: string | undefined, r: { name: string; content: string }, checksum: string): Promise<DefinitionDoc & { isNew: boolean }> {
+    const { Definition } = this.models;
+    for (let attempt = 0; ; attempt++) {
+      const latest = await Definition.findOne({ processId }).sort({ version: -1 }).lean();
+      if (latest && latest.checksum === checksum) return { ...latest, isNew: false };
+      const doc: DefinitionDoc = {
+        _id: new Types.ObjectId().toHexString(),
+        processId,
+        version: (latest?.version ?? 0) + 1,
+        name,
+        resourceName: r.name,
+        xml: r.content,
+        checksum,
+        deployedAt: new Date(),
+      };
+      try {
+        await Definition.create(doc);
+        return { ...doc, isNew: true };
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000 || attempt > 5) throw err;
+      }
+    }
+  }
+
+  async getCompiled(definitionKey: string): Promise<CompiledEntry> {
+    let entry = this.compiledCache.get(definitionKey);
+    if (!entry) {
+      entry = (async () => {
+        const d = await this.models.Definition.findById(definitionKey).lean();
+        if (!d) throw notFound('Process definition', '流程定义', definitionKey);
+        return { key: d._id, processId: d.processId, version: d.version, compiled: await compileDefinition(d.xml) };
+      })();
+      this.compiledCache.set(definitionKey, entry);
+      entry.catch(() => this.compiledCache.delete(definitionKey));
+    }
+    return entry;
+  }
+
+  private async findDefinition(processId: string, version?: number): Promise<DefinitionDoc | null> {
+    const q = version ? { processId, version } : { processId };
+    return this.models.Definition.findOne(q).sort({ version: -1 }).lean();
+  }
+
+  // ---- instances ---------------------------------------------------------------------------
+
+  async createInstance(req: CreateInstanceRequest): Promise<CreateInstanceResult> {
+    const d = await this.findDefinition(req.processId, req.version);
+    if (!d) throw notFound('Process', '流程', req.version ? `${req.processId} v${req.version}` : req.processId);
+    const entry = await this.getCompiled(d._id);
+    const proc = entry.compiled.processes.find((p) => p.id === req.processId);
+    if (!proc?.hasNoneStart) {
+      throw userError('NO_NONE_START_EVENT', `流程 ${req.processId} 没有可手动发起的开始事件`, `Process ${req.processId} has no none start event to start it by hand`);
+    }
+    const key = new Types.ObjectId().toHexString();
+    await this.startNew(key, entry, req.variables ?? {}, { startedAt: new Date() });
+    return { key, processId: d.processId, version: d.version, definitionKey: d._id };
+  }
+
+  /** Start an instance with a known key; resolves once its first state is written. */
+  async startNew(key: string, entry: CompiledEntry, variables: Variables, meta: InstanceRunner['meta']): Promise<void> {
+    await this.enqueue(key, async (existing) => {
+      if (existing) return;
+      const inst = new InstanceRunner(this, key, entry, meta, { ...variables }, false);
+      this.actorOf(key).inst = inst;
+      inst.start();
+      await this.afterOp(inst, true);
+    });
+  }
+
+  async startChild(parent: InstanceRunner, req: { key: string; processId: string; variables: Variables; parentExecutionId: string }): Promise<'started' | 'missing'> {
+    const d = await this.findDefinition(req.processId);
+    if (!d) return 'missing';
+    const entry = await this.getCompiled(d._id);
+    await this.startNew(req.key, entry, req.variables, { parentKey: parent.key, parentExecutionId: req.parentExecutionId, startedAt: new Date() });
+    return 'started';
+  }
+
+  /** Start an instance for a due timer start event (idempotent per occurrence). */
+  async startFromTimer(key: string, definitionKey: string, elementId: string): Promise<void> {
+    if (await this.models.Instance.exists({ _id: key })) return;
+    const entry = await this.getCompiled(definitionKey);
+    await this.startNew(key, entry, {}, { startElementId: elementId, startedAt: new Date() });
+  }
+
+  async cancelInstance(key: string): Promise<void> {
+    await this.enqueue(key, async (loaded) => {
+      const inst = loaded ?? (await this.load(key));
+      if (!inst) {
+        const doc = await this.models.Instance.findById(key).select('status').lean();
+        if (!doc) throw notFound('Process instance', '流程实例', key);
+        if (doc.status !== 'active') throw conflict('INSTANCE_NOT_ACTIVE', `流程实例已结束（${doc.status}）`, `The process instance is not active (${doc.status})`);
+        throw conflict('INSTANCE_BUSY', '流程实例正在由另一个引擎进程处理，请稍后重试', 'The instance is being driven by another engine process; retry shortly');
+      }
+      inst.ended = 'canceled';
+      await this.finish(inst);
+    });
+    const children = await this.models.Instance.find({ parentKey: key, status: 'active' }).select('_id').lean();
+    for (const c of children) await this.cancelInstance(c._id).catch(() => undefined);
+  }
+
+  async setVariables(instanceKey: string, variables: Variables): Promise<void> {
+    await this.withLoaded(instanceKey, (inst) => {
+      Object.assign(inst.vars, variables);
+      inst.recheck();
+    });
+  }
+
+  async resolveIncident(incidentKey: string, opts: { retries?: number } = {}): Promise<void> {
+    const { Incident, Job } = this.models;
+    const inc = await Incident.findOneAndUpdate({ _id: incidentKey, status: 'open' }, { $set: { status: 'resolved', resolvedAt: new Date() } }, { new: true }).lean();
+    if (!inc) {
+      if (await Incident.exists({ _id: incidentKey })) throw conflict('INCIDENT_NOT_OPEN', '该故障已处理', 'The incident is already resolved');
+      throw notFound('Incident', '故障', incidentKey);
+    }
+    if (inc.jobKey) {
+      await Job.updateOne({ _id: inc.jobKey }, { $set: { status: 'activatable', retries: opts.retries ?? 1, runAt: new Date(), lockedUntil: null } });
+      void this.pollJobs();
+    }
+    await this.touch(inc.instanceKey);
+  }
+
+  async getInstance(key: string): Promise<InstanceView> {
+    const doc = await this.models.Instance.findById(key).select('-state').lean();
+    if (!doc) throw notFound('Process instance', '流程实例', key);
+    const incidents = await this.models.Incident.find({ instanceKey: key }).sort({ createdAt: 1 }).lean();
+    return {
+      key: doc._id,
+      processId: doc.processId,
+      version: doc.version,
+      definitionKey: doc.definitionKey,
+      status: doc.status,
+      variables: JSON.parse(doc.variables) as Variables,
+      parentKey: doc.parentKey,
+      startedAt: doc.startedAt.toISOString(),
+      endedAt: doc.endedAt?.toISOString(),
+      activeElements: doc.activeElements ?? [],
+      incidents: incidents.map((i) => ({
+        key: i._id,
+        instanceKey: i.instanceKey,
+        elementId: i.elementId,
+        type: i.type,
+        message: i.message,
+        jobKey: i.jobKey,
+        status: i.status,
+        createdAt: i.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  // ---- messages ----------------------------------------------------------------------------
+
+  async publishMessage(req: PublishMessageRequest): Promise<PublishMessageResult> {
+    const { Message, Subscription } = this.models;
+    if (!req.name || req.correlationKey === undefined || req.correlationKey === null) {
+      throw userError('INVALID_MESSAGE', '消息需要名称和关联键', 'A message needs a name and a correlation key');
+    }
+    const correlationKey = String(req.correlationKey);
+    const ttl = Math.max(0, req.timeToLive ?? 0);
+    if (req.messageId && (await Message.exists({ name: req.name, messageId: req.messageId, status: 'buffered' }))) {
+      throw conflict('MESSAGE_ALREADY_PUBLISHED', '相同 messageId 的消息已在缓冲中', `A message with id ${req.messageId} is already buffered`);
+    }
+    const key = new Types.ObjectId().toHexString();
+    const variables = JSON.stringify(req.variables ?? {});
+    // Buffer first, then look for a subscriber: a subscriber opening meanwhile finds it in the buffer.
+    await Message.create({ _id: key, name: req.name, correlationKey, messageId: req.messageId, variables, status: 'buffered', expiresAt: new Date(Date.now() + ttl), createdAt: new Date() });
+    const subs = await Subscription.find({ messageName: req.name, correlationKey, status: 'open' }).sort({ createdAt: 1 }).limit(20).lean();
+    for (const sub of subs) {
+      const claimed = await Message.findOneAndUpdate({ _id: key, status: 'buffered' }, { $set: { status: 'correlated', correlatedTo: sub.instanceKey } }, { new: true }).lean();
+      if (!claimed) return { key, correlatedTo: (await Message.findById(key).lean())?.correlatedTo, buffered: false };
+      const took = await Subscription.findOneAndUpdate({ _id: sub._id, status: 'open' }, { $set: { status: 'correlated', variables, messageKey: key } }).lean();
+      if (took) {
+        await this.touch(sub.instanceKey);
+        return { key, correlatedTo: sub.instanceKey, buffered: false };
+      }
+      await Message.updateOne({ _id: key, status: 'correlated' }, { $set: { status: 'buffered' }, $unset: { correlatedTo: 1 } });
+    }
+    if (ttl === 0) {
+      await Message.updateOne({ _id: key, status: 'buffered' }, { $set: { status: 'expired' } });
+      const m = await Message.findById(key).lean();
+      return { key, correlatedTo: m?.correlatedTo, buffered: false };
+    }
+    return { key, buffered: true };
+  }
+
+  // ---- user tasks --------------------------------------------------------------------------
+
+  async completeUserTask(key: string, variables: Variables = {}): Promise<void> {
+    const { UserTask } = this.models;
+    const doc = await UserTask.findOneAndUpdate(
+      { _id: key, status: 'created' },
+      { $set: { status: 'completed', result: JSON.stringify(variables), completedAt: new Date() } },
+      { new: true },
+    ).lean();
+    if (!doc) {
+      const existing = await UserTask.findById(key).select('status').lean();
+      if (!existing) throw notFound('User task', '任务', key);
+      throw conflict('TASK_NOT_OPEN', `任务已${existing.status === 'completed' ? '办结' : '取消'}`, `The task is already ${existing.status}`);
+    }
+    this.emit('userTask.completed', toUserTaskRecord(doc));
+    await this.touch(doc.instanceKey);
+  }
+
+  async assignUserTask(key: string, assignee: string | null): Promise<void> {
+    const r = await this.models.UserTask.updateOne({ _id: key, status: 'created' }, { $set: { assignee } });
+    if (!r.matchedCount) throw notFound('Open user task', '待办任务', key);
+  }
+
+  // ---- workers -----------------------------------------------------------------------------
+
+  createWorker<V extends Variables = Variables>(opts: WorkerOptions<V>): { close(): void } {
+    if (this.workers.has(opts.taskType)) throw new Error(`a worker for ${opts.taskType} is already registered`);
+    this.workers.set(opts.taskType, { handler: opts.handler as unknown as WorkerEntry['handler'] });
+    if (this.running) void this.pollJobs();
+    return { close: () => this.workers.delete(opts.taskType) };
+  }
+
+  hasLocalWorker(type: string): boolean {
+    return this.workers.has(type);
+  }
+
+  private async runHandler(type: string, job: Job): Promise<JobOutcome> {
+    const worker = this.workers.get(type);
+    if (!worker) return { outcome: 'fail', errorMessage: `no worker for ${type}`, retries: job.retries };
+    try {
+      const outcome = await worker.handler(job);
+      if (!outcome || typeof outcome !== 'object' || !('outcome' in outcome)) {
+        return { outcome: 'fail', errorMessage: `handler for ${type} returned no outcome`, retries: job.retries - 1 };
+      }
+      return outcome;
+    } catch (err) {
+      this.logger.warn({ err, job: job.key, type }, 'job handler threw');
+      return { outcome: 'fail', errorMessage: (err as Error).message ?? String(err), retries: job.retries - 1 };
+    }
+  }
+
+  runLocalJob(inst: InstanceRunner, waiter: Waiter, job: LocalJob): void {
+    const w = waiter as Waiter & { kind: 'job' };
+    const payload: Job = {
+      key: job.key,
+      type: job.type,
+      processInstanceKey: inst.key,
+      processId: inst.def.processId,
+      elementId: w.elementId,
+      retries: job.retries,
+      variables: job.variables,
+      customHeaders: job.customHeaders,
+    };
+    void this.runHandler(job.type, payload).then((outcome) =>
+      this.enqueue(inst.key, async (current) => {
+        if (current !== inst) return; // dropped meanwhile; the job runs again when the instance resumes
+        inst.onLocalJobDone(w, job, outcome);
+        await this.afterOp(inst);
+      }),
+    );
+  }
+
+  /** Jobs waiting in the database: retries after back-off, resolved incidents, types without a local worker at the time. */
+  private async pollJobs(): Promise<void> {
+    const types = [...this.workers.keys()];
+    if (!types.length) return;
+    const now = new Date();
+    const { Job } = this.models;
+    const due = await Job.find({
+      type: { $in: types },
+      $or: [{ status: { $in: ['activatable', 'failed'] }, runAt: { $lte: now } }, { status: 'running', lockedUntil: { $lt: now } }],
+    })
+      .limit(32)
+      .lean();
+    await Promise.all(
+      due.map(async (d) => {
+        const claimed = await Job.findOneAndUpdate(
+          { _id: d._id, status: d.status, runAt: d.runAt },
+          { $set: { status: 'running', lockedUntil: new Date(Date.now() + this.jobTimeoutMs) } },
+          { new: true },
+        ).lean();
+        if (claimed) await this.runStoredJob(claimed);
+      }),
+    );
+  }
+
+  private async runStoredJob(doc: JobDoc): Promise<void> {
+    const outcome = await this.runHandler(doc.type, {
+      key: doc._id,
+      type: doc.type,
+      processInstanceKey: doc.instanceKey,
+      processId: doc.processId,
+      elementId: doc.elementId,
+      retries: doc.retries,
+      variables: JSON.parse(doc.variables) as Variables,
+      customHeaders: doc.customHeaders ?? {},
+    });
+    const r = await this.models.Job.updateOne({ _id: doc._id, status: 'running' }, { $set: { status: 'reported', outcome: JSON.stringify(outcome), lockedUntil: null } });
+    if (r.matchedCount) await this.touch(doc.instanceKey);
+  }
+
+  // ---- actors ------------------------------------------------------------------------------
+
+  private actorOf(key: string): Actor {
+    let a = this.actors.get(key);
+    if (!a) {
+      a = { chain: Promise.resolve(), ops: 0 };
+      this.actors.set(key, a);
+    }
+    return a;
+  }
+
+  enqueue(key: string, op: (inst: InstanceRunner | undefined) => Promise<void>): Promise<void> {
+    const actor = this.actorOf(key);
+    actor.ops++;
+    const run = actor.chain.then(() => op(actor.inst));
+    actor.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    void actor.chain.then(() => {
+      actor.ops--;
+      if (actor.ops === 0 && !actor.inst && this.actors.get(key) === actor) this.actors.delete(key);
+    });
+    return run;
+  }
+
+  /** Something happened to an instance (a task, a message, a child, a timer): let it move on. */
+  touch(key: string): Promise<void> {
+    return this.withLoaded(key, (inst) => inst.recheck(), true).catch((err: unknown) => {
+      this.logger.error({ err, instance: key }, 'touch failed');
+    });
+  }
+
+  private async withLoaded(key: string, fn: (inst: InstanceRunner) => void, quiet = false): Promise<void> {
+    await this.enqueue(key, async (loaded) => {
+      let inst = loaded;
+      if (inst) fn(inst);
+      else {
+        inst = await this.load(key);
+        if (!inst) {
+          if (quiet) return;
+          throw conflict('INSTANCE_NOT_AVAILABLE', '流程实例不存在、已结束或正由其他进程处理', 'The instance does not exist, has ended, or is driven by another process');
+        }
+        if (!quiet) fn(inst);
+      }
+      await this.afterOp(inst);
+    });
+  }
+
+  /** Take the lease and bring the instance into memory; resumes every wait (which re-checks it). */
+  private async load(key: string): Promise<InstanceRunner | undefined> {
+    const now = new Date();
+    const { Instance } = this.models;
+    const prev = await Instance.findOneAndUpdate(
+      { _id: key, status: 'active', $or: [{ leaseOwner: null }, { leaseUntil: { $lt: now } }, { leaseOwner: this.owner }] },
+      { $set: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + this.leaseMs) } },
+    ).lean();
+    if (!prev) {
+      // Held by another process: ask it to look again when it writes.
+      await Instance.updateOne({ _id: key, status: 'active' }, { $set: { wakeAt: now, wakeToken: randomUUID() } });
+      return undefined;
+    }
+    const entry = await this.getCompiled(prev.definitionKey);
+    const inst = new InstanceRunner(
+      this,
+      key,
+      entry,
+      { parentKey: prev.parentKey, parentExecutionId: prev.parentExecutionId, startElementId: prev.startElementId, startedAt: prev.startedAt },
+      JSON.parse(prev.variables) as Variables,
+      true,
+    );
+    inst.wakeToken = prev.wakeToken;
+    this.actorOf(key).inst = inst;
+    if (prev.state) inst.resume(JSON.parse(prev.state));
+    else inst.start();
+    if (prev.leaseOwner && prev.leaseOwner !== this.owner) {
+      // Taken over from a process that died: close waits it opened but never saved.
+      await inst.settle();
+      await this.reconcile(inst);
+    }
+    return inst;
+  }
+
+  private async reconcile(inst: InstanceRunner): Promise<void> {
+    const execIds = inst.waiters.all().map((w) => w.executionId);
+    const { UserTask, Subscription, Job } = this.models;
+    await UserTask.updateMany({ instanceKey: inst.key, status: 'created', executionId: { $nin: execIds } }, { $set: { status: 'canceled', completedAt: new Date() } });
+    await Subscription.updateMany({ instanceKey: inst.key, status: 'open', executionId: { $nin: execIds } }, { $set: { status: 'closed' } });
+    await Job.updateMany({ instanceKey: inst.key, status: { $in: ['activatable', 'failed'] }, executionId: { $nin: execIds } }, { $set: { status: 'canceled' } });
+  }
+
+  /** After every operation: settle, then write; drop the instance if it waits on nothing local. */
+  private async afterOp(inst: InstanceRunner, awaitWrite = false): Promise<void> {
+    await inst.settle();
+    if (inst.leaseLost) return this.drop(inst);
+    if (inst.ended) return this.finish(inst);
+    if (!inst.busy) return this.evict(inst);
+    const written = this.writer.save(inst.key, () => {
+      const fields = inst.stopped ? null : inst.snapshot();
+      return fields ? this.writeFn(inst, fields, false) : async () => undefined;
+    });
+    const emits = inst.emits.splice(0);
+    const after = written.then(() => this.flushEmits(emits));
+    if (awaitWrite) await after;
+    else after.catch((err: unknown) => this.logger.error({ err, instance: inst.key }, 'state write failed'));
+  }
+
+  private drop(inst: InstanceRunner): void {
+    inst.stop();
+    const actor = this.actors.get(inst.key);
+    if (actor?.inst === inst) actor.inst = undefined;
+  }
+
+  private async evict(inst: InstanceRunner): Promise<void> {
+    const fields = inst.snapshot();
+    this.drop(inst);
+    await this.writer.save(inst.key, () => this.writeFn(inst, fields, true));
+    this.flushEmits(inst.emits.splice(0));
+    if (fields.wakeAt) this.scheduleLocalWake(inst.key, fields.wakeAt);
+  }
+
+  private async finish(inst: InstanceRunner): Promise<void> {
+    const fields = inst.snapshot();
+    this.drop(inst);
+    await this.writer.save(inst.key, () => this.writeFn(inst, fields, true));
+    const { UserTask, Subscription, Job, Incident } = this.models;
+    const now = new Date();
+    const openTasks = await UserTask.find({ instanceKey: inst.key, status: 'created' }).lean();
+    if (openTasks.length) {
+      await UserTask.updateMany({ instanceKey: inst.key, status: 'created' }, { $set: { status: 'canceled', completedAt: now } });
+      for (const t of openTasks) inst.emitLater('userTask.canceled', { ...t, status: 'canceled' });
+    }
+    await Subscription.updateMany({ instanceKey: inst.key, status: 'open' }, { $set: { status: 'closed' } });
+    await Job.updateMany({ instanceKey: inst.key, status: { $in: ['activatable', 'failed', 'incident', 'running'] } }, { $set: { status: 'canceled' } });
+    await Incident.updateMany({ instanceKey: inst.key, status: 'open' }, { $set: { status: 'resolved', resolvedAt: now } });
+    if (inst.ended === 'completed') inst.emitLater('instance.completed', { key: inst.key, processId: inst.def.processId, variables: inst.vars });
+    if (inst.ended === 'canceled') inst.emitLater('instance.canceled', { key: inst.key, processId: inst.def.processId });
+    this.flushEmits(inst.emits.splice(0));
+    if (inst.meta.parentKey && inst.ended === 'completed') void this.touch(inst.meta.parentKey);
+  }
+
+  private writeFn(inst: InstanceRunner, fields: Partial<InstanceDoc>, release: boolean) {
+    return async (): Promise<void> => {
+      const { Instance } = this.models;
+      const set: Partial<InstanceDoc> = {
+        ...fields,
+        leaseOwner: release ? null : this.owner,
+        leaseUntil: release ? null : new Date(Date.now() + this.leaseMs),
+      };
+      if (!inst.persisted) {
+        try {
+          await Instance.collection.insertOne({
+            _id: inst.key,
+            processId: inst.def.processId,
+            version: inst.def.version,
+            definitionKey: inst.def.key,
+            ...(inst.meta.parentKey && { parentKey: inst.meta.parentKey, parentExecutionId: inst.meta.parentExecutionId }),
+            ...(inst.meta.startElementId && { startElementId: inst.meta.startElementId }),
+            startedAt: inst.meta.startedAt,
+            wakeToken: 'initial',
+            ...set,
+          } as never);
+          inst.persisted = true;
+          inst.wakeToken = 'initial';
+        } catch (err) {
+          if ((err as { code?: number }).code === 11000) inst.leaseLost = true;
+          else throw err;
+        }
+        return;
+      }
+      const r = await Instance.updateOne({ _id: inst.key, leaseOwner: this.owner, wakeToken: inst.wakeToken }, { $set: set });
+      if (r.matchedCount) return;
+      // Someone asked for a wake while we held it, or the lease is gone.
+      const { wakeAt: _ignored, ...rest } = set;
+      const doc = await Instance.findOneAndUpdate(
+        { _id: inst.key, leaseOwner: this.owner },
+        { $set: { ...rest, wakeAt: fields.status === 'active' ? new Date() : null } },
+        { new: true },
+      )
+        .select('wakeToken')
+        .lean();
+      if (!doc) {
+        inst.leaseLost = true;
+        this.logger.warn({ instance: inst.key }, 'lease lost; another process drives this instance');
+        return;
+      }
+      inst.wakeToken = doc.wakeToken;
+      if (fields.status === 'active') void this.touch(inst.key);
+    };
+  }
+
+  private flushEmits(emits: Array<[string, unknown]>): void {
+    for (const [event, payload] of emits) {
+      const p = payload as UserTaskDoc;
+      this.emit(event, event.startsWith('userTask.') ? toUserTaskRecord(p) : payload);
+    }
+  }
+
+  private scheduleLocalWake(key: string, at: Date): void {
+    const delay = at.getTime() - Date.now();
+    if (delay > 5 * 60_000 || !this.running) return; // the poller finds it
+    const prev = this.localWakes.get(key);
+    if (prev) clearTimeout(prev);
+    const t = setTimeout(() => {
+      this.localWakes.delete(key);
+      void this.touch(key);
+    }, Math.max(0, delay));
+    t.unref();
+    this.localWakes.set(key, t);
+  }
+
+  // ---- polling -----------------------------------------------------------------------------
+
+  private async poll(): Promise<void> {
+    if (this.polling || !this.running) return;
+    this.polling = true;
+    try {
+      const now = new Date();
+      const due = await this.models.Instance.find({ status: 'active', wakeAt: { $lte: now }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] })
+        .select('_id')
+        .limit(200)
+        .lean();
+      for (const d of due) if (!this.actors.get(d._id)?.inst) void this.touch(d._id);
+      await this.pollJobs();
+      await this.timerStarts.fireDue((key, definitionKey, elementId) => this.startFromTimer(key, definitionKey, elementId));
+      await this.renewLeases();
+      if (++this.cycle % 20 === 0) {
+        await this.models.Message.updateMany({ status: 'buffered', expiresAt: { $lte: now } }, { $set: { status: 'expired' } });
+        await this.releaseDeadOwners();
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'engine poll failed');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async renewLeases(): Promise<void> {
+    const keys = [...this.actors.entries()].filter(([, a]) => a.inst).map(([k]) => k);
+    if (!keys.length) return;
+    await this.models.Instance.updateMany({ _id: { $in: keys }, leaseOwner: this.owner }, { $set: { leaseUntil: new Date(Date.now() + this.leaseMs) } });
+  }
+
+  /** Number of instances held in memory right now (for health and benchmarks). */
+  get loadedCount(): number {
+    let n = 0;
+    for (const a of this.actors.values()) if (a.inst) n++;
+    return n;
+  }
+}
+
+export function toUserTaskRecord(doc: UserTaskDoc): UserTaskRecord {
+  return {
+    key: doc._id,
+    processInstanceKey: doc.instanceKey,
+    processId: doc.processId,
+    processVersion: doc.processVersion,
+    elementId: doc.elementId,
+    name: doc.name,
+    status: doc.status,
+    assignee: doc.assignee ?? undefined,
+    candidateGroups: doc.candidateGroups ?? [],
+    candidateUsers: doc.candidateUsers ?? [],
+    dueDate: doc.dueDate?.toISOString(),
+    followUpDate: doc.followUpDate?.toISOString(),
+    formKey: doc.formKey,
+    formId: doc.formId,
+    priority: doc.priority,
+    customHeaders: doc.customHeaders ?? {},
+    variables: doc.variables ? (JSON.parse(doc.variables) as Variables) : {},
+    createdAt: doc.createdAt.toISOString(),
+    completedAt: doc.completedAt?.toISOString(),
+  };
+}

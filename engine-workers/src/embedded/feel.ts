@@ -1,0 +1,96 @@
+/**
+ * FEEL as Zeebe uses it: a value that starts with `=` is an expression, anything else is a
+ * literal. Temporal results (dates, durations) become ISO strings so they store and compare
+ * as plain JSON.
+ */
+import { evaluate } from 'feelin';
+
+export type FeelContext = Record<string, unknown>;
+
+export class FeelError extends Error {
+  constructor(
+    message: string,
+    readonly expression: string,
+    readonly missingVariables: string[] = [],
+  ) {
+    super(message);
+    this.name = 'FeelError';
+  }
+}
+
+export function isFeel(value: unknown): value is string {
+  return typeof value === 'string' && value.trimStart().startsWith('=');
+}
+
+/** Evaluate an expression body (without the leading `=`). */
+export function evaluateFeel(body: string, context: FeelContext): { value: unknown; missing: string[] } {
+  let result: { value: unknown; warnings: Array<{ type: string; message: string; details?: unknown }> };
+  try {
+    result = evaluate(body, context) as typeof result;
+  } catch (err) {
+    throw new FeelError(`failed to evaluate expression '${body}': ${(err as Error).message}`, body);
+  }
+  const missing = result.warnings
+    .filter((w) => w.type === 'NO_VARIABLE_FOUND')
+    .map((w) => /'([^']+)'/.exec(w.message)?.[1] ?? w.message);
+  return { value: toPlain(result.value), missing };
+}
+
+/** Zeebe's rule: `=expr` is FEEL, otherwise the literal string. */
+export function resolveValue(value: string | undefined, context: FeelContext): unknown {
+  if (value === undefined) return undefined;
+  if (!isFeel(value)) return value;
+  return evaluateFeel(value.trimStart().slice(1), context).value;
+}
+
+export function resolveString(value: string | undefined, context: FeelContext): string | undefined {
+  const v = resolveValue(value, context);
+  if (v === undefined || v === null) return undefined;
+  return typeof v === 'string' ? v : String(v);
+}
+
+export function resolveList(value: string | undefined, context: FeelContext): string[] {
+  if (!value) return [];
+  if (!isFeel(value)) {
+    return String(value)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  const v = resolveValue(value, context);
+  if (v === null || v === undefined) return [];
+  if (Array.isArray(v)) return v.map(String);
+  return String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** A condition must evaluate to a boolean; anything else is an incident on Zeebe. */
+export function evaluateCondition(expression: string, context: FeelContext): boolean {
+  const body = isFeel(expression) ? expression.trimStart().slice(1) : expression;
+  const { value, missing } = evaluateFeel(body, context);
+  if (typeof value !== 'boolean') {
+    const why = missing.length ? ` (no variable found: ${missing.join(', ')})` : '';
+    throw new FeelError(
+      `Expected result of the expression '${body}' to be 'BOOLEAN', but was '${value === null ? 'NULL' : typeof value}'${why}`,
+      body,
+      missing,
+    );
+  }
+  return value;
+}
+
+function toPlain(value: unknown): unknown {
+  if (value === null || value === undefined) return value ?? null;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(toPlain);
+  const iso = (value as { iso?: unknown }).iso;
+  if (typeof iso === 'string') return iso;
+  if (typeof (value as { toString?: unknown }).toString === 'function' && value.constructor?.name?.startsWith('Feel')) {
+    return String(value);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toPlain(v);
+  return out;
+}

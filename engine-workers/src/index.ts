@@ -1,0 +1,4 @@
+export * from './port/engine-port';
+export { EmbeddedEngine, toUserTaskRecord, type EmbeddedEngineOptions } from './embedded/embedded-engine';
+export { compileDefinition } from './embedded/definition-compiler';
+export { engineModels, type EngineModels } from './embedded/models';

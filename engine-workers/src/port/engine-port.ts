@@ -1,0 +1,150 @@
+/**
+ * The engine port: what the API and the job workers need from a BPMN engine. Shaped after
+ * Zeebe's own client so that the cluster adapter stays thin; the embedded adapter implements
+ * the same contract on bpmn-engine's elements with state in MongoDB.
+ */
+import type { IncidentSummary, InstanceStatus, ProcessDefinitionSummary, UserTaskStatus } from '@ggzy/shared';
+
+export type Variables = Record<string, unknown>;
+
+export interface DeployResult {
+  /** One entry per process in the resource; unchanged resources keep their version. */
+  processes: ProcessDefinitionSummary[];
+}
+
+export interface CreateInstanceRequest {
+  processId: string;
+  variables?: Variables;
+  /** Pin a version; the latest when omitted. */
+  version?: number;
+}
+
+export interface CreateInstanceResult {
+  key: string;
+  processId: string;
+  version: number;
+  definitionKey: string;
+}
+
+export interface PublishMessageRequest {
+  name: string;
+  correlationKey: string;
+  variables?: Variables;
+  /** Buffer the message this long (ms) when no subscription waits; 0 = correlate now or drop. */
+  timeToLive?: number;
+  /** Publishing twice with the same id while the first is buffered is refused. */
+  messageId?: string;
+}
+
+export interface PublishMessageResult {
+  key: string;
+  /** Instance the message was correlated to at once, if any. */
+  correlatedTo?: string;
+  buffered: boolean;
+}
+
+/** A job as its handler sees it. */
+export interface Job<V extends Variables = Variables> {
+  key: string;
+  type: string;
+  processInstanceKey: string;
+  processId: string;
+  elementId: string;
+  retries: number;
+  variables: V;
+  customHeaders: Record<string, string>;
+}
+
+export type JobOutcome =
+  | { outcome: 'complete'; variables?: Variables }
+  | { outcome: 'fail'; errorMessage: string; retries?: number; retryBackOff?: number }
+  | { outcome: 'error'; errorCode: string; errorMessage?: string; variables?: Variables };
+
+/** Helpers a handler uses to end a job; every handler must return one of them. */
+export const jobOutcome = {
+  complete(variables?: Variables): JobOutcome {
+    return { outcome: 'complete', variables };
+  },
+  /** A transient failure: the job is retried after `retryBackOff` ms while retries remain. */
+  fail(errorMessage: string, opts: { retries?: number; retryBackOff?: number } = {}): JobOutcome {
+    return { outcome: 'fail', errorMessage, ...opts };
+  },
+  /** A business refusal: thrown as a BPMN error caught by an error boundary event. */
+  error(errorCode: string, errorMessage?: string, variables?: Variables): JobOutcome {
+    return { outcome: 'error', errorCode, errorMessage, variables };
+  },
+};
+
+export type JobHandler<V extends Variables = Variables> = (job: Job<V>) => Promise<JobOutcome>;
+
+export interface WorkerOptions<V extends Variables = Variables> {
+  taskType: string;
+  handler: JobHandler<V>;
+  /** Run at most this many jobs of this type at once in this process. */
+  maxJobsActive?: number;
+}
+
+/** A user task as the inbox learns of it. */
+export interface UserTaskRecord {
+  key: string;
+  processInstanceKey: string;
+  processId: string;
+  processVersion: number;
+  elementId: string;
+  name?: string;
+  status: UserTaskStatus;
+  assignee?: string;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  dueDate?: string;
+  followUpDate?: string;
+  formKey?: string;
+  formId?: string;
+  priority?: number;
+  customHeaders: Record<string, string>;
+  /** Variables visible to the task when it was created (process scope plus its inputs). */
+  variables: Variables;
+  createdAt: string;
+  completedAt?: string;
+}
+
+export interface InstanceView {
+  key: string;
+  processId: string;
+  version: number;
+  definitionKey: string;
+  status: InstanceStatus;
+  variables: Variables;
+  parentKey?: string;
+  startedAt: string;
+  endedAt?: string;
+  /** Elements where tokens wait now. */
+  activeElements: string[];
+  incidents: IncidentSummary[];
+}
+
+export interface EngineEvents {
+  'userTask.created': (task: UserTaskRecord) => void;
+  'userTask.canceled': (task: UserTaskRecord) => void;
+  'userTask.completed': (task: UserTaskRecord) => void;
+  'instance.completed': (info: { key: string; processId: string; variables: Variables }) => void;
+  'instance.canceled': (info: { key: string; processId: string }) => void;
+  'incident.created': (incident: IncidentSummary) => void;
+}
+
+export interface EnginePort {
+  readonly mode: 'embedded' | 'cluster';
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  deploy(resources: { name: string; content: string }[]): Promise<DeployResult>;
+  createInstance(req: CreateInstanceRequest): Promise<CreateInstanceResult>;
+  publishMessage(req: PublishMessageRequest): Promise<PublishMessageResult>;
+  cancelInstance(key: string): Promise<void>;
+  setVariables(instanceKey: string, variables: Variables): Promise<void>;
+  resolveIncident(incidentKey: string, opts?: { retries?: number }): Promise<void>;
+  createWorker<V extends Variables = Variables>(opts: WorkerOptions<V>): { close(): void };
+  completeUserTask(key: string, variables?: Variables): Promise<void>;
+  assignUserTask(key: string, assignee: string | null): Promise<void>;
+  on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): void;
+  off<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): void;
+}

@@ -1,0 +1,21 @@
+// Shared jest settings: TypeScript through SWC (fast, no type-check; `tsc -b` checks types),
+// ESM-only dependencies (feelin and what it imports) transformed to CommonJS, workspace
+// packages resolved to their sources.
+const path = require('node:path');
+
+const esmOnly = ['feelin', 'lezer-feel', 'moddle', 'min-dash', 'temporal-polyfill', 'temporal-spec', 'temporal-utils'];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j|mj)s$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleNameMapper: {
+    '^@ggzy/(shared|engine-workers|api)$': path.join(__dirname, '$1/src/index.ts'),
+  },
+  testTimeout: 30_000,
+};
