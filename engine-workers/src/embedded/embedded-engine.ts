@@ -273,7 +273,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
 
   async resolveIncident(incidentKey: string, opts: { retries?: number } = {}): Promise<void> {
     const { Incident, Job } = this.models;
-    const inc = await Incident.findOneAndUpdate({ _id: incidentKey, status: 'open' }, { $set: { status: 'resolved', resolvedAt: new Date() } }, { new: true }).lean();
+    const inc = await Incident.findOneAndUpdate({ _id: incidentKey, status: 'open' }, { $set: { status: 'resolved', resolvedAt: new Date() } }, { returnDocument: 'after' }).lean();
     if (!inc) {
       if (await Incident.exists({ _id: incidentKey })) throw conflict('INCIDENT_NOT_OPEN', '该故障已处理', 'The incident is already resolved');
       throw notFound('Incident', '故障', incidentKey);
@@ -331,7 +331,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     await Message.create({ _id: key, name: req.name, correlationKey, messageId: req.messageId, variables, status: 'buffered', expiresAt: new Date(Date.now() + ttl), createdAt: new Date() });
     const subs = await Subscription.find({ messageName: req.name, correlationKey, status: 'open' }).sort({ createdAt: 1 }).limit(20).lean();
     for (const sub of subs) {
-      const claimed = await Message.findOneAndUpdate({ _id: key, status: 'buffered' }, { $set: { status: 'correlated', correlatedTo: sub.instanceKey } }, { new: true }).lean();
+      const claimed = await Message.findOneAndUpdate({ _id: key, status: 'buffered' }, { $set: { status: 'correlated', correlatedTo: sub.instanceKey } }, { returnDocument: 'after' }).lean();
       if (!claimed) return { key, correlatedTo: (await Message.findById(key).lean())?.correlatedTo, buffered: false };
       const took = await Subscription.findOneAndUpdate({ _id: sub._id, status: 'open' }, { $set: { status: 'correlated', variables, messageKey: key } }).lean();
       if (took) {
@@ -355,7 +355,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     const doc = await UserTask.findOneAndUpdate(
       { _id: key, status: 'created' },
       { $set: { status: 'completed', result: JSON.stringify(variables), completedAt: new Date() } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     if (!doc) {
       const existing = await UserTask.findById(key).select('status').lean();
@@ -437,7 +437,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
         const claimed = await Job.findOneAndUpdate(
           { _id: d._id, status: d.status, runAt: d.runAt },
           { $set: { status: 'running', lockedUntil: new Date(Date.now() + this.jobTimeoutMs) } },
-          { new: true },
+          { returnDocument: 'after' },
         ).lean();
         if (claimed) await this.runStoredJob(claimed);
       }),
@@ -636,7 +636,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       const doc = await Instance.findOneAndUpdate(
         { _id: inst.key, leaseOwner: this.owner },
         { $set: { ...rest, wakeAt: fields.status === 'active' ? new Date() : null } },
-        { new: true },
+        { returnDocument: 'after' },
       )
         .select('wakeToken')
         .lean();

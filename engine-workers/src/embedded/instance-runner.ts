@@ -349,7 +349,7 @@ export class InstanceRunner implements InstanceRuntime {
           createdAt: new Date(),
         },
       },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     ).lean();
     if (doc) {
       this.emitLater('incident.created', {
@@ -573,7 +573,7 @@ export class InstanceRunner implements InstanceRuntime {
       }
       case 'userTask': {
         const fields = this.userTaskFields(w);
-        const doc = await m.UserTask.findOneAndUpdate({ _id: w.taskKey }, { $setOnInsert: fields }, { upsert: true, new: true }).lean();
+        const doc = await m.UserTask.findOneAndUpdate({ _id: w.taskKey }, { $setOnInsert: fields }, { upsert: true, returnDocument: 'after' }).lean();
         if (!doc || !this.waiters.has(w)) return;
         if (doc.status === 'completed') {
           this.waiters.delete(w);
@@ -622,17 +622,17 @@ export class InstanceRunner implements InstanceRuntime {
     let sub: SubscriptionDoc | null = await Subscription.findOneAndUpdate(
       { _id: subKey },
       { $setOnInsert: { instanceKey: this.key, executionId: w.executionId, elementId: w.elementId, messageName: info.name, correlationKey, status: 'open', createdAt: new Date() } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     ).lean();
     if (sub?.status === 'open') {
       // A message may have been published before we subscribed: take it from the buffer.
       const msg = await Message.findOneAndUpdate(
         { name: info.name, correlationKey, status: 'buffered', expiresAt: { $gt: new Date() } },
         { $set: { status: 'correlated', correlatedTo: this.key } },
-        { sort: { createdAt: 1 }, new: true },
+        { sort: { createdAt: 1 }, returnDocument: 'after' },
       ).lean();
       if (msg) {
-        sub = await Subscription.findOneAndUpdate({ _id: subKey, status: 'open' }, { $set: { status: 'correlated', variables: msg.variables, messageKey: msg._id } }, { new: true }).lean();
+        sub = await Subscription.findOneAndUpdate({ _id: subKey, status: 'open' }, { $set: { status: 'correlated', variables: msg.variables, messageKey: msg._id } }, { returnDocument: 'after' }).lean();
         if (!sub) {
           await Message.updateOne({ _id: msg._id }, { $set: { status: 'buffered' }, $unset: { correlatedTo: 1 } });
           sub = await Subscription.findById(subKey).lean();
@@ -684,7 +684,7 @@ export class InstanceRunner implements InstanceRuntime {
     switch (w.kind) {
       case 'userTask':
         this.track(
-          m.UserTask.findOneAndUpdate({ _id: w.taskKey, status: 'created' }, { $set: { status: 'canceled', completedAt: new Date() } }, { new: true })
+          m.UserTask.findOneAndUpdate({ _id: w.taskKey, status: 'created' }, { $set: { status: 'canceled', completedAt: new Date() } }, { returnDocument: 'after' })
             .lean()
             .then((doc) => doc && this.emitLater('userTask.canceled', doc)),
         );

@@ -1,0 +1,79 @@
+import { jobOutcome } from '../../port/engine-port';
+import { eventually } from '../../testing/test-db';
+import { harness, type Harness } from './harness';
+import { fixture } from './fixtures';
+
+describe('timers', () => {
+  let h: Harness;
+  const notes: Array<{ instance: string; what: string; at: number }> = [];
+  beforeAll(async () => {
+    h = await harness('timer', ['timer.boundary.bpmn', 'timer.intermediate.bpmn'], {
+      'timer.note': async (job) => {
+        notes.push({ instance: job.processInstanceKey, what: job.customHeaders.what, at: Date.now() });
+        return jobOutcome.complete();
+      },
+    });
+  });
+  afterAll(() => h.close());
+
+  it('waits on a duration, then on a FEEL date, with the instance off memory in between', async () => {
+    const started = Date.now();
+    const wakeAt = new Date(started + 900).toISOString();
+    const { key } = await h.engine.createInstance({ processId: 'timer-wait', variables: { wakeAt } });
+    expect(h.engine.loadedCount).toBe(0);
+    const view = await eventually(async () => {
+      const v = await h.engine.getInstance(key);
+      return v.status === 'completed' && v;
+    });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(850);
+    expect(took).toBeLessThan(5000);
+    expect(view.activeElements).toEqual([]);
+  });
+
+  it('non-interrupting cycle urges while the task stays; the interrupting duration cancels the task', async () => {
+    // given: urge every 200 ms (3 times), overdue after 1 s
+    const { key } = await h.engine.createInstance({ processId: 'timer-boundary', variables: { urgeCycle: 'R3/PT0.2S', limit: 'PT1S' } });
+    const [task] = await h.waitTasks(key, 'work');
+    // then: three urges, then overdue, the task cancelled, the instance ended
+    await h.ended(key);
+    const mine = notes.filter((n) => n.instance === key).map((n) => n.what);
+    expect(mine).toEqual(['urge', 'urge', 'urge', 'overdue']);
+    const after = await h.engine.models.UserTask.findById(task.key).lean();
+    expect(after?.status).toBe('canceled');
+  });
+
+  it('completing the task in time cancels its boundary timers', async () => {
+    const { key } = await h.engine.createInstance({ processId: 'timer-boundary', variables: { urgeCycle: 'R1/PT5S', limit: 'PT10S' } });
+    const [task] = await h.waitTasks(key, 'work');
+    await h.engine.completeUserTask(task.key, {});
+    const view = await h.ended(key);
+    expect(view.status).toBe('completed');
+    const doc = await h.engine.models.Instance.findById(key).lean();
+    expect(doc?.wakeAt ?? null).toBeNull();
+    expect(notes.filter((n) => n.instance === key)).toEqual([]);
+  });
+});
+
+describe('timer start events', () => {
+  let h: Harness;
+  const ticks: number[] = [];
+  beforeAll(async () => {
+    h = await harness('timer-start', [], {
+      'timer.note': async () => {
+        ticks.push(Date.now());
+        return jobOutcome.complete();
+      },
+    });
+  });
+  afterAll(() => h.close());
+
+  it('starts an instance at every occurrence of the cycle, and no more', async () => {
+    await h.engine.deploy([fixture('timer.start.bpmn')]);
+    await eventually(async () => ticks.length >= 2, 5000, 'two ticks');
+    await new Promise((r) => setTimeout(r, 800));
+    expect(ticks).toHaveLength(2);
+    const instances = await h.engine.models.Instance.find({ processId: 'timer-start' }).lean();
+    expect(instances.map((i) => i.status)).toEqual(['completed', 'completed']);
+  });
+});
