@@ -162,10 +162,13 @@ export class InstanceRunner implements InstanceRuntime {
   activeElements(): string[] {
     if (!this.definition) return [];
     const ids = new Set<string>();
-    const walk = (items: Array<{ id: string; type?: string; getPostponed?: () => unknown[] }>) => {
+    const walk = (items: Array<{ id: string; type?: string; content?: { targetId?: string }; getPostponed?: () => unknown[] }>) => {
       for (const a of items) {
         if (a.type === 'bpmn:Process') walk((a.getPostponed?.() ?? []) as never);
-        else ids.add(a.id);
+        // a taken flow waiting at a joining gateway: the token is at the gateway
+        else if (a.type === 'bpmn:SequenceFlow') {
+          if (a.content?.targetId) ids.add(a.content.targetId);
+        } else ids.add(a.id);
       }
     };
     walk(this.definition.getPostponed() as never);
@@ -179,7 +182,9 @@ export class InstanceRunner implements InstanceRuntime {
     const self = this;
     const environment = new Elements.Environment({
       Logger: noopLogger as never,
-      settings: { strict: true },
+      // Non-strict: an error a job throws reaches error boundary events by code. Technical errors never
+      // reach the engine (they become incidents), so catch-all boundaries only see BPMN errors.
+      settings: { strict: false },
       variables: {},
       expressions: {
         resolveExpression(expr: unknown, from: { content?: MessageContent }) {
