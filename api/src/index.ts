@@ -1,1 +1,2 @@
-export {};
+export { createApp, type AppDeps } from './app';
+export { loadConfig, type Config } from './config/config';

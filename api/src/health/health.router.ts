@@ -1,0 +1,36 @@
+/** `GET /api/health`: is the database answering, is the engine running, which versions. */
+import { Router } from 'express';
+import type { Connection } from 'mongoose';
+import type { EnginePort } from '@ggzy/engine-workers';
+
+export interface HealthDeps {
+  db: Connection;
+  engine: EnginePort & { loadedCount?: number };
+  versions: Record<string, string>;
+  startedAt: Date;
+}
+
+export function healthRouter({ db, engine, versions, startedAt }: HealthDeps): Router {
+  const router = Router();
+  router.get('/health', async (_req, res) => {
+    const t0 = process.hrtime.bigint();
+    let dbOk = false;
+    let dbError: string | undefined;
+    try {
+      await db.db!.admin().command({ ping: 1 });
+      dbOk = true;
+    } catch (err) {
+      dbError = (err as Error).message;
+    }
+    const latencyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const body = {
+      status: dbOk ? 'ok' : 'degraded',
+      database: { ok: dbOk, latencyMs: Math.round(latencyMs * 100) / 100, name: db.name, ...(dbError && { error: dbError }) },
+      engine: { mode: engine.mode, ok: true, loadedInstances: engine.loadedCount ?? null },
+      versions,
+      uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    };
+    res.status(dbOk ? 200 : 503).json(body);
+  });
+  return router;
+}

@@ -1,0 +1,34 @@
+// `npm start`: sets up whatever is missing (packages, build, database binary), starts the
+// embedded database unless MONGODB_URI is set, then the system (engine + API + web) on one port.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { startFerretdb } from './lib/ferretdb.mjs';
+import { ROOT, ensureBuilt, ensureDatabaseBinary, ensureDependencies, log, main } from './lib/setup.mjs';
+
+await main(async () => {
+  ensureDependencies();
+  ensureBuilt();
+  const bin = await ensureDatabaseBinary();
+  let db = null;
+  const env = { ...process.env };
+  if (bin) {
+    const port = Number(process.env.FERRETDB_PORT ?? 27018);
+    db = await startFerretdb({ bin, dataDir: path.join(ROOT, 'data'), port, log });
+    env.MONGODB_URI = `${db.uri}ggzy`;
+  }
+  const app = spawn(process.execPath, [path.join(ROOT, 'api', 'dist', 'main.js')], { cwd: ROOT, env, stdio: 'inherit' });
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    app.kill(signal);
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  const code = await new Promise((resolve) => app.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+  if (db) {
+    await db.stop();
+    log('[db] FerretDB stopped');
+  }
+  process.exit(code);
+});
