@@ -68,6 +68,8 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   private readonly localWakes = new Map<string, NodeJS.Timeout>();
   private readonly timerStarts: TimerStarts;
   private pollTimer?: NodeJS.Timeout;
+  private renewTimer?: NodeJS.Timeout;
+  private readonly runningStoredJobs = new Set<string>();
   private polling = false;
   private running = false;
   private cycle = 0;
@@ -90,12 +92,17 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     this.running = true;
     this.pollTimer = setInterval(() => void this.poll(), this.pollMs);
     this.pollTimer.unref();
+    // Lease renewal runs on its own clock so that a long poll or a busy moment never lets a
+    // lease lapse while this process still drives the instance.
+    this.renewTimer = setInterval(() => void this.renewLeases().catch((err: unknown) => this.logger.error({ err }, 'lease renewal failed')), Math.max(100, Math.floor(this.leaseMs / 4)));
+    this.renewTimer.unref();
     void this.poll();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.renewTimer) clearInterval(this.renewTimer);
     for (const t of this.localWakes.values()) clearTimeout(t);
     this.localWakes.clear();
     // Let running operations finish, then write and release every loaded instance.
@@ -115,7 +122,10 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
 
   /** Instances leased by a process of this host that no longer runs can be taken at once. */
   private async releaseDeadOwners(): Promise<void> {
-    const owners = (await this.models.Instance.distinct('leaseOwner', { status: 'active', leaseOwner: { $ne: null } })) as string[];
+    const owners = new Set([
+      ...((await this.models.Instance.distinct('leaseOwner', { status: 'active', leaseOwner: { $ne: null } })) as string[]),
+      ...((await this.models.Job.distinct('lockedBy', { status: 'running', lockedBy: { $ne: null } })) as string[]),
+    ]);
     for (const o of owners) {
       const [host, pid] = o.split(':');
       if (host !== hostname() || o === this.owner) continue;
@@ -125,7 +135,10 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       } catch {
         alive = false;
       }
-      if (!alive) await this.models.Instance.updateMany({ leaseOwner: o }, { $set: { leaseUntil: new Date(0) } });
+      if (!alive) {
+        await this.models.Instance.updateMany({ leaseOwner: o }, { $set: { leaseUntil: new Date(0) } });
+        await this.models.Job.updateMany({ status: 'running', lockedBy: o }, { $set: { status: 'activatable', lockedUntil: null, lockedBy: null } });
+      }
     }
   }
 
@@ -333,7 +346,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     for (const sub of subs) {
       const claimed = await Message.findOneAndUpdate({ _id: key, status: 'buffered' }, { $set: { status: 'correlated', correlatedTo: sub.instanceKey } }, { returnDocument: 'after' }).lean();
       if (!claimed) return { key, correlatedTo: (await Message.findById(key).lean())?.correlatedTo, buffered: false };
-      const took = await Subscription.findOneAndUpdate({ _id: sub._id, status: 'open' }, { $set: { status: 'correlated', variables, messageKey: key } }).lean();
+      const took = await Subscription.findOneAndUpdate({ _id: sub._id, status: 'open' }, { $set: { status: 'correlated', variables, messageKey: key, correlatedAt: new Date() } }).lean();
       if (took) {
         await this.touch(sub.instanceKey);
         return { key, correlatedTo: sub.instanceKey, buffered: false };
@@ -412,7 +425,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       customHeaders: job.customHeaders,
     };
     void this.runHandler(job.type, payload).then((outcome) =>
-      this.enqueue(inst.key, async (current) => {
+      this.fire(inst.key, async (current) => {
         if (current !== inst) return; // dropped meanwhile; the job runs again when the instance resumes
         inst.onLocalJobDone(w, job, outcome);
         await this.afterOp(inst);
@@ -432,16 +445,20 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     })
       .limit(32)
       .lean();
-    await Promise.all(
-      due.map(async (d) => {
-        const claimed = await Job.findOneAndUpdate(
-          { _id: d._id, status: d.status, runAt: d.runAt },
-          { $set: { status: 'running', lockedUntil: new Date(Date.now() + this.jobTimeoutMs) } },
-          { returnDocument: 'after' },
-        ).lean();
-        if (claimed) await this.runStoredJob(claimed);
-      }),
-    );
+    for (const d of due) {
+      if (this.runningStoredJobs.has(d._id)) continue;
+      const claimed = await Job.findOneAndUpdate(
+        { _id: d._id, status: d.status, runAt: d.runAt },
+        { $set: { status: 'running', lockedUntil: new Date(Date.now() + this.jobTimeoutMs), lockedBy: this.owner } },
+        { returnDocument: 'after' },
+      ).lean();
+      if (!claimed) continue;
+      // Run without holding up the poll loop.
+      this.runningStoredJobs.add(claimed._id);
+      void this.runStoredJob(claimed)
+        .catch((err: unknown) => this.logger.error({ err, job: claimed._id }, 'stored job failed'))
+        .finally(() => this.runningStoredJobs.delete(claimed._id));
+    }
   }
 
   private async runStoredJob(doc: JobDoc): Promise<void> {
@@ -455,7 +472,10 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       variables: JSON.parse(doc.variables) as Variables,
       customHeaders: doc.customHeaders ?? {},
     });
-    const r = await this.models.Job.updateOne({ _id: doc._id, status: 'running' }, { $set: { status: 'reported', outcome: JSON.stringify(outcome), lockedUntil: null } });
+    const r = await this.models.Job.updateOne(
+      { _id: doc._id, status: 'running' },
+      { $set: { status: 'reported', outcome: JSON.stringify(outcome), lockedUntil: null, lockedBy: null, reportedAt: new Date() } },
+    );
     if (r.matchedCount) await this.touch(doc.instanceKey);
   }
 
@@ -485,10 +505,29 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     return run;
   }
 
-  /** Something happened to an instance (a task, a message, a child, a timer): let it move on. */
-  touch(key: string): Promise<void> {
+  /** Enqueue without waiting; a failure is logged (the instance is then resumed from its last saved state). */
+  fire(key: string, op: (inst: InstanceRunner | undefined) => Promise<void>): void {
+    this.enqueue(key, op).catch((err: unknown) => this.logger.error({ err, instance: key }, 'instance operation failed'));
+  }
+
+  /**
+   * Something happened to an instance (a task, a message, a child, a job outcome): let it move on.
+   * The request is written first, so a crash before the instance is driven loses nothing: the
+   * poller finds it by its due `wakeAt`, and an owner in another process sees the new token.
+   */
+  async touch(key: string): Promise<void> {
+    if (!this.actors.get(key)?.inst) await this.requestWake(key);
+    return this.drive(key);
+  }
+
+  private async requestWake(key: string): Promise<void> {
+    await this.models.Instance.updateOne({ _id: key, status: 'active' }, { $set: { wakeAt: new Date(), wakeToken: randomUUID() } });
+  }
+
+  /** Drive an instance in this process now (load it if needed and re-check its waits). */
+  private drive(key: string): Promise<void> {
     return this.withLoaded(key, (inst) => inst.recheck(), true).catch((err: unknown) => {
-      this.logger.error({ err, instance: key }, 'touch failed');
+      this.logger.error({ err, instance: key }, 'drive failed');
     });
   }
 
@@ -512,13 +551,15 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   private async load(key: string): Promise<InstanceRunner | undefined> {
     const now = new Date();
     const { Instance } = this.models;
+    // While driven, an instance is due (wakeAt = now): if this process dies, another one takes it
+    // over once the lease runs out. The write at the next wait sets the real wakeAt.
     const prev = await Instance.findOneAndUpdate(
       { _id: key, status: 'active', $or: [{ leaseOwner: null }, { leaseUntil: { $lt: now } }, { leaseOwner: this.owner }] },
-      { $set: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + this.leaseMs) } },
+      { $set: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + this.leaseMs), wakeAt: now } },
     ).lean();
     if (!prev) {
       // Held by another process: ask it to look again when it writes.
-      await Instance.updateOne({ _id: key, status: 'active' }, { $set: { wakeAt: now, wakeToken: randomUUID() } });
+      await this.requestWake(key);
       return undefined;
     }
     const entry = await this.getCompiled(prev.definitionKey);
@@ -531,6 +572,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       true,
     );
     inst.wakeToken = prev.wakeToken;
+    this.logger.debug({ instance: key, prevOwner: prev.leaseOwner, token: prev.wakeToken, hasState: !!prev.state }, 'load');
     this.actorOf(key).inst = inst;
     if (prev.state) inst.resume(JSON.parse(prev.state));
     else inst.start();
@@ -545,19 +587,30 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   private async reconcile(inst: InstanceRunner): Promise<void> {
     const execIds = inst.waiters.all().map((w) => w.executionId);
     const { UserTask, Subscription, Job } = this.models;
-    await UserTask.updateMany({ instanceKey: inst.key, status: 'created', executionId: { $nin: execIds } }, { $set: { status: 'canceled', completedAt: new Date() } });
-    await Subscription.updateMany({ instanceKey: inst.key, status: 'open', executionId: { $nin: execIds } }, { $set: { status: 'closed' } });
+    await UserTask.updateMany({ instanceKey: inst.key, status: { $in: ['pending', 'created'] }, executionId: { $nin: execIds } }, { $set: { status: 'canceled', completedAt: new Date() } });
+    await Subscription.updateMany({ instanceKey: inst.key, status: { $in: ['pending', 'open'] }, executionId: { $nin: execIds } }, { $set: { status: 'closed' } });
     await Job.updateMany({ instanceKey: inst.key, status: { $in: ['activatable', 'failed'] }, executionId: { $nin: execIds } }, { $set: { status: 'canceled' } });
+  }
+
+  afterTimer(inst: InstanceRunner): Promise<void> {
+    return this.afterOp(inst);
   }
 
   /** After every operation: settle, then write; drop the instance if it waits on nothing local. */
   private async afterOp(inst: InstanceRunner, awaitWrite = false): Promise<void> {
     await inst.settle();
+    // New waits become live only after the state that holds them is written.
+    while (inst.hasActivations && !inst.leaseLost && !inst.ended) {
+      await this.writer.save(inst.key, () => this.writeFn(inst, inst.snapshot(false), false));
+      if (inst.leaseLost) break;
+      await inst.activate();
+      await inst.settle();
+    }
     if (inst.leaseLost) return this.drop(inst);
     if (inst.ended) return this.finish(inst);
     if (!inst.busy) return this.evict(inst);
     const written = this.writer.save(inst.key, () => {
-      const fields = inst.stopped ? null : inst.snapshot();
+      const fields = inst.stopped ? null : inst.snapshot(false);
       return fields ? this.writeFn(inst, fields, false) : async () => undefined;
     });
     const emits = inst.emits.splice(0);
@@ -573,7 +626,8 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   private async evict(inst: InstanceRunner): Promise<void> {
-    const fields = inst.snapshot();
+    const fields = inst.snapshot(true);
+    this.logger.debug({ instance: inst.key, wakeAt: fields.wakeAt, waiters: inst.waiters.all().map((w) => `${w.kind}:${w.executionId}`) }, 'evict');
     this.drop(inst);
     await this.writer.save(inst.key, () => this.writeFn(inst, fields, true));
     this.flushEmits(inst.emits.splice(0));
@@ -581,17 +635,17 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   private async finish(inst: InstanceRunner): Promise<void> {
-    const fields = inst.snapshot();
+    const fields = inst.snapshot(true);
     this.drop(inst);
     await this.writer.save(inst.key, () => this.writeFn(inst, fields, true));
     const { UserTask, Subscription, Job, Incident } = this.models;
     const now = new Date();
-    const openTasks = await UserTask.find({ instanceKey: inst.key, status: 'created' }).lean();
+    const openTasks = await UserTask.find({ instanceKey: inst.key, status: { $in: ['pending', 'created'] } }).lean();
     if (openTasks.length) {
-      await UserTask.updateMany({ instanceKey: inst.key, status: 'created' }, { $set: { status: 'canceled', completedAt: now } });
+      await UserTask.updateMany({ instanceKey: inst.key, status: { $in: ['pending', 'created'] } }, { $set: { status: 'canceled', completedAt: now } });
       for (const t of openTasks) inst.emitLater('userTask.canceled', { ...t, status: 'canceled' });
     }
-    await Subscription.updateMany({ instanceKey: inst.key, status: 'open' }, { $set: { status: 'closed' } });
+    await Subscription.updateMany({ instanceKey: inst.key, status: { $in: ['pending', 'open'] } }, { $set: { status: 'closed' } });
     await Job.updateMany({ instanceKey: inst.key, status: { $in: ['activatable', 'failed', 'incident', 'running'] } }, { $set: { status: 'canceled' } });
     await Incident.updateMany({ instanceKey: inst.key, status: 'open' }, { $set: { status: 'resolved', resolvedAt: now } });
     if (inst.ended === 'completed') inst.emitLater('instance.completed', { key: inst.key, processId: inst.def.processId, variables: inst.vars });
@@ -637,16 +691,14 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
         { _id: inst.key, leaseOwner: this.owner },
         { $set: { ...rest, wakeAt: fields.status === 'active' ? new Date() : null } },
         { returnDocument: 'after' },
-      )
-        .select('wakeToken')
-        .lean();
+      ).lean(); // no projection: FerretDB 1.x refuses findAndModify with `fields`
       if (!doc) {
         inst.leaseLost = true;
         this.logger.warn({ instance: inst.key }, 'lease lost; another process drives this instance');
         return;
       }
       inst.wakeToken = doc.wakeToken;
-      if (fields.status === 'active') void this.touch(inst.key);
+      if (fields.status === 'active') void this.drive(inst.key);
     };
   }
 
@@ -664,7 +716,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     if (prev) clearTimeout(prev);
     const t = setTimeout(() => {
       this.localWakes.delete(key);
-      void this.touch(key);
+      void this.drive(key);
     }, Math.max(0, delay));
     t.unref();
     this.localWakes.set(key, t);
@@ -681,11 +733,11 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
         .select('_id')
         .limit(200)
         .lean();
-      for (const d of due) if (!this.actors.get(d._id)?.inst) void this.touch(d._id);
+      for (const d of due) if (!this.actors.get(d._id)?.inst) void this.drive(d._id);
       await this.pollJobs();
       await this.timerStarts.fireDue((key, definitionKey, elementId) => this.startFromTimer(key, definitionKey, elementId));
-      await this.renewLeases();
-      if (++this.cycle % 20 === 0) {
+      if (++this.cycle % 10 === 0) await this.sweep();
+      if (this.cycle % 20 === 0) {
         await this.models.Message.updateMany({ status: 'buffered', expiresAt: { $lte: now } }, { $set: { status: 'expired' } });
         await this.releaseDeadOwners();
       }
@@ -694,6 +746,37 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     } finally {
       this.polling = false;
     }
+  }
+
+  /**
+   * Inputs that reached the database but whose instance was never woken for them (the process
+   * died between the two writes): wake those instances once. An instance that applies an input
+   * marks it `applied`, so only the lost ones are found here.
+   */
+  private async sweep(): Promise<void> {
+    const { Job, UserTask, Subscription, Instance } = this.models;
+    const before = new Date(Date.now() - 2000);
+    const [jobs, tasks, subs, children] = await Promise.all([
+      Job.find({ status: 'reported', applied: { $ne: true }, sweptAt: null, reportedAt: { $lt: before } }).select('instanceKey').limit(100).lean(),
+      UserTask.find({ status: 'completed', applied: { $ne: true }, sweptAt: null, completedAt: { $lt: before } }).select('instanceKey').limit(100).lean(),
+      Subscription.find({ status: 'correlated', applied: { $ne: true }, sweptAt: null, correlatedAt: { $lt: before } }).select('instanceKey').limit(100).lean(),
+      Instance.find({ status: 'completed', parentKey: { $ne: null }, parentNotified: { $ne: true }, endedAt: { $lt: before } }).select('parentKey').limit(100).lean(),
+    ]);
+    const keys = new Set<string>([
+      ...jobs.map((j) => j.instanceKey),
+      ...tasks.map((t) => t.instanceKey),
+      ...subs.map((x) => x.instanceKey),
+      ...children.map((c) => c.parentKey!),
+    ]);
+    if (!keys.size) return;
+    // The wake is written before the inputs are marked, so a crash in between only sweeps again.
+    for (const k of keys) await this.requestWake(k);
+    const now = new Date();
+    if (jobs.length) await Job.updateMany({ _id: { $in: jobs.map((j) => j._id) } }, { $set: { sweptAt: now } });
+    if (tasks.length) await UserTask.updateMany({ _id: { $in: tasks.map((t) => t._id) } }, { $set: { sweptAt: now } });
+    if (subs.length) await Subscription.updateMany({ _id: { $in: subs.map((x) => x._id) } }, { $set: { sweptAt: now } });
+    if (children.length) await Instance.updateMany({ _id: { $in: children.map((c) => c._id) } }, { $set: { parentNotified: true } });
+    for (const k of keys) void this.drive(k);
   }
 
   private async renewLeases(): Promise<void> {
@@ -718,7 +801,7 @@ export function toUserTaskRecord(doc: UserTaskDoc): UserTaskRecord {
     processVersion: doc.processVersion,
     elementId: doc.elementId,
     name: doc.name,
-    status: doc.status,
+    status: doc.status === 'pending' ? 'created' : doc.status,
     assignee: doc.assignee ?? undefined,
     candidateGroups: doc.candidateGroups ?? [],
     candidateUsers: doc.candidateUsers ?? [],

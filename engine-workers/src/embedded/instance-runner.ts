@@ -39,6 +39,8 @@ export interface RunnerHost {
   hasLocalWorker(type: string): boolean;
   runLocalJob(inst: InstanceRunner, waiter: Waiter, job: LocalJob): void;
   enqueue(key: string, op: (inst: InstanceRunner | undefined) => Promise<void>): Promise<void>;
+  fire(key: string, op: (inst: InstanceRunner | undefined) => Promise<void>): void;
+  afterTimer(inst: InstanceRunner): Promise<void>;
   touch(key: string): void;
   startChild(parent: InstanceRunner, req: { key: string; processId: string; variables: Variables; parentExecutionId: string }): Promise<'started' | 'missing'>;
   cancelInstance(key: string): Promise<void>;
@@ -140,12 +142,17 @@ export class InstanceRunner implements InstanceRuntime {
     }
   }
 
-  snapshot(): Partial<InstanceDoc> {
+  /**
+   * The fields to write. While the instance is held in memory (`releasing` false) it is due now,
+   * so that if this process dies another one takes it over once the lease lapses; the write that
+   * releases it sets the real wake time (its next timer, or none).
+   */
+  snapshot(releasing: boolean): Partial<InstanceDoc> {
     const state = this.definition ? this.definition.getState() : null;
     const timers = this.definition ? (this.definition.environment.timers.executing as Array<{ expireAt: Date }>) : [];
     let wakeAt: Date | null = null;
     if (!this.ended) {
-      if (this.busy) wakeAt = new Date();
+      if (!releasing || this.busy) wakeAt = new Date();
       else for (const t of timers) if (!wakeAt || t.expireAt < wakeAt) wakeAt = t.expireAt;
     }
     return {
@@ -211,9 +218,10 @@ export class InstanceRunner implements InstanceRuntime {
           const immediate = this.meta.startElementId && first?.id === this.meta.startElementId && !this.startTimerFired;
           if (immediate) this.startTimerFired = true;
           const handle = setTimeout(() => {
-            void this.host.enqueue(this.key, async (inst) => {
+            this.host.fire(this.key, async (inst) => {
               if (inst !== this || this.stopped) return;
               fn(...args);
+              await this.host.afterTimer(this);
             });
           }, immediate ? 0 : delay);
           handle.unref?.();
@@ -529,7 +537,7 @@ export class InstanceRunner implements InstanceRuntime {
       executionId: w.executionId,
       elementId: w.elementId,
       name: this.compiled.names.get(w.elementId),
-      status: 'created' as const,
+      status: 'pending' as const,
       assignee: resolveString(z?.assignment?.assignee, ctx) ?? null,
       candidateGroups: resolveList(z?.assignment?.candidateGroups, ctx),
       candidateUsers: resolveList(z?.assignment?.candidateUsers, ctx),
@@ -573,20 +581,25 @@ export class InstanceRunner implements InstanceRuntime {
         if (!doc) return this.dispatchJob(w);
         const job: LocalJob = { key: doc._id, type: doc.type, retries: doc.retries, variables: {}, customHeaders: doc.customHeaders };
         // A job run by a poller reports its outcome on the job; the instance applies it here.
-        if (doc.status === 'reported' && doc.outcome) return this.applyJobOutcome(w, job, JSON.parse(doc.outcome) as JobOutcome);
+        if (doc.status === 'reported' && doc.outcome) {
+          this.track(m.Job.updateOne({ _id: doc._id }, { $set: { applied: true } }));
+          return this.applyJobOutcome(w, job, JSON.parse(doc.outcome) as JobOutcome);
+        }
         return;
       }
       case 'userTask': {
         const fields = this.userTaskFields(w);
         const doc = await m.UserTask.findOneAndUpdate({ _id: w.taskKey }, { $setOnInsert: fields }, { upsert: true, returnDocument: 'after' }).lean();
+        this.host.logger.debug({ instance: this.key, task: w.taskKey, status: doc?.status, waiting: this.waiters.has(w) }, 'check user task');
         if (!doc || !this.waiters.has(w)) return;
         if (doc.status === 'completed') {
           this.waiters.delete(w);
+          if (!doc.applied) this.track(m.UserTask.updateOne({ _id: doc._id }, { $set: { applied: true } }));
           const result = doc.result ? (JSON.parse(doc.result) as Variables) : {};
           this.applyResult(w.content, result);
           return w.api.signal(result);
         }
-        if (doc.createdAt.getTime() === fields.createdAt.getTime()) this.emitLater('userTask.created', doc);
+        if (doc.status === 'pending') this.toActivate.push(w);
         return;
       }
       case 'message':
@@ -626,9 +639,13 @@ export class InstanceRunner implements InstanceRuntime {
     const subKey = `${this.key}:${w.executionId}`;
     let sub: SubscriptionDoc | null = await Subscription.findOneAndUpdate(
       { _id: subKey },
-      { $setOnInsert: { instanceKey: this.key, executionId: w.executionId, elementId: w.elementId, messageName: info.name, correlationKey, status: 'open', createdAt: new Date() } },
+      { $setOnInsert: { instanceKey: this.key, executionId: w.executionId, elementId: w.elementId, messageName: info.name, correlationKey, status: 'pending', createdAt: new Date() } },
       { upsert: true, returnDocument: 'after' },
     ).lean();
+    if (sub?.status === 'pending') {
+      this.toActivate.push(w);
+      return;
+    }
     if (sub?.status === 'open') {
       // A message may have been published before we subscribed: take it from the buffer.
       const msg = await Message.findOneAndUpdate(
@@ -637,7 +654,11 @@ export class InstanceRunner implements InstanceRuntime {
         { sort: { createdAt: 1 }, returnDocument: 'after' },
       ).lean();
       if (msg) {
-        sub = await Subscription.findOneAndUpdate({ _id: subKey, status: 'open' }, { $set: { status: 'correlated', variables: msg.variables, messageKey: msg._id } }, { returnDocument: 'after' }).lean();
+        sub = await Subscription.findOneAndUpdate(
+          { _id: subKey, status: 'open' },
+          { $set: { status: 'correlated', variables: msg.variables, messageKey: msg._id, correlatedAt: new Date() } },
+          { returnDocument: 'after' },
+        ).lean();
         if (!sub) {
           await Message.updateOne({ _id: msg._id }, { $set: { status: 'buffered' }, $unset: { correlatedTo: 1 } });
           sub = await Subscription.findById(subKey).lean();
@@ -646,17 +667,22 @@ export class InstanceRunner implements InstanceRuntime {
     }
     if (sub?.status === 'correlated' && this.waiters.has(w)) {
       this.waiters.delete(w);
+      if (!sub.applied) this.track(Subscription.updateOne({ _id: subKey }, { $set: { applied: true } }));
       const vars = sub.variables ? (JSON.parse(sub.variables) as Variables) : {};
       this.applyResult(w.content, vars);
       w.api.signal(vars);
     }
   }
 
-  private async checkCall(w: Waiter & { kind: 'call' }): Promise<void> {
+  private async checkCall(w: Waiter & { kind: 'call' }, activating = false): Promise<void> {
     const { Instance } = this.host.models;
-    const child = await Instance.findById(w.childKey).select('status variables error').lean();
+    const child = await Instance.findById(w.childKey).select('status variables error parentNotified').lean();
     if (!this.waiters.has(w)) return;
     const z = this.compiled.zeebe.get(w.elementId);
+    if (!child && !activating) {
+      this.toActivate.push(w);
+      return;
+    }
     if (!child) {
       const ctx = this.contextFor(w.content);
       let variables: Variables = {};
@@ -677,11 +703,40 @@ export class InstanceRunner implements InstanceRuntime {
     }
     if (child.status === 'completed') {
       this.waiters.delete(w);
+      this.track(Instance.updateOne({ _id: w.childKey }, { $set: { parentNotified: true } }));
       const childVars = JSON.parse(child.variables) as Variables;
       this.applyResult(w.content, z?.calledElement?.propagateAllChildVariables === false && !z.outputs.length ? {} : childVars);
       w.api.signal(childVars);
     }
   }
+
+  /**
+   * Waits written as pending become live once the state that contains them is written: only
+   * then may a person complete the task, a message correlate, or the child start. Otherwise a
+   * crash could leave a completed task or a running child that the resumed state knows nothing of.
+   */
+  async activate(): Promise<void> {
+    const batch = this.toActivate.splice(0);
+    const m = this.host.models;
+    for (const w of batch) {
+      if (!this.waiters.has(w)) continue;
+      if (w.kind === 'userTask') {
+        const doc = await m.UserTask.findOneAndUpdate({ _id: w.taskKey, status: 'pending' }, { $set: { status: 'created' } }, { returnDocument: 'after' }).lean();
+        if (doc) this.emitLater('userTask.created', doc);
+      } else if (w.kind === 'message') {
+        await m.Subscription.updateOne({ _id: `${this.key}:${w.executionId}`, status: 'pending' }, { $set: { status: 'open' } });
+        this.track(this.checkMessage(w));
+      } else if (w.kind === 'call') {
+        this.track(this.checkCall(w, true));
+      }
+    }
+  }
+
+  get hasActivations(): boolean {
+    return this.toActivate.length > 0;
+  }
+
+  private readonly toActivate: Waiter[] = [];
 
   private cancelWait(w: Waiter): void {
     this.waiters.delete(w);
@@ -689,13 +744,13 @@ export class InstanceRunner implements InstanceRuntime {
     switch (w.kind) {
       case 'userTask':
         this.track(
-          m.UserTask.findOneAndUpdate({ _id: w.taskKey, status: 'created' }, { $set: { status: 'canceled', completedAt: new Date() } }, { returnDocument: 'after' })
+          m.UserTask.findOneAndUpdate({ _id: w.taskKey, status: { $in: ['pending', 'created'] } }, { $set: { status: 'canceled', completedAt: new Date() } }, { returnDocument: 'after' })
             .lean()
             .then((doc) => doc && this.emitLater('userTask.canceled', doc)),
         );
         return;
       case 'message':
-        this.track(m.Subscription.updateOne({ _id: `${this.key}:${w.executionId}`, status: 'open' }, { $set: { status: 'closed' } }));
+        this.track(m.Subscription.updateOne({ _id: `${this.key}:${w.executionId}`, status: { $in: ['pending', 'open'] } }, { $set: { status: 'closed' } }));
         return;
       case 'job':
         this.track(m.Job.updateOne({ _id: w.jobKey, status: { $in: ['activatable', 'failed', 'incident'] } }, { $set: { status: 'canceled' } }));

@@ -35,6 +35,8 @@ export interface InstanceDoc {
   wakeToken?: string;
   activeElements: string[];
   error?: string;
+  /** A child's completion has reached its parent (the parent applied it or was woken for it). */
+  parentNotified?: boolean;
 }
 
 export interface JobDoc {
@@ -49,10 +51,16 @@ export interface JobDoc {
   retries: number;
   runAt: Date;
   lockedUntil?: Date | null;
+  /** The engine process running it (status running). */
+  lockedBy?: string | null;
   variables: string;
   customHeaders: Record<string, string>;
   outcome?: string;
   errorMessage?: string;
+  reportedAt?: Date;
+  /** Input bookkeeping: set once the instance took the outcome in; see EmbeddedEngine.sweep. */
+  applied?: boolean;
+  sweptAt?: Date;
   createdAt: Date;
 }
 
@@ -64,7 +72,8 @@ export interface UserTaskDoc {
   executionId: string;
   elementId: string;
   name?: string;
-  status: 'created' | 'completed' | 'canceled';
+  /** pending: written, but the state that waits for it is not yet; nobody may act on it. */
+  status: 'pending' | 'created' | 'completed' | 'canceled';
   assignee?: string | null;
   candidateGroups: string[];
   candidateUsers: string[];
@@ -76,6 +85,8 @@ export interface UserTaskDoc {
   customHeaders: Record<string, string>;
   variables: string;
   result?: string;
+  applied?: boolean;
+  sweptAt?: Date;
   createdAt: Date;
   completedAt?: Date;
 }
@@ -87,9 +98,13 @@ export interface SubscriptionDoc {
   elementId: string;
   messageName: string;
   correlationKey: string;
-  status: 'open' | 'correlated' | 'closed';
+  /** pending: written, but the state that waits for it is not yet; no message correlates to it. */
+  status: 'pending' | 'open' | 'correlated' | 'closed';
   variables?: string;
   messageKey?: string;
+  correlatedAt?: Date;
+  applied?: boolean;
+  sweptAt?: Date;
   createdAt: Date;
 }
 
@@ -194,6 +209,7 @@ export function engineModels(conn: Connection): EngineModels {
       wakeToken: String,
       activeElements: [String],
       error: String,
+      parentNotified: Boolean,
     },
     opts,
   );
@@ -212,10 +228,14 @@ export function engineModels(conn: Connection): EngineModels {
       retries: Number,
       runAt: Date,
       lockedUntil: Date,
+      lockedBy: String,
       variables: String,
       customHeaders: Schema.Types.Mixed,
       outcome: String,
       errorMessage: String,
+      reportedAt: Date,
+      applied: Boolean,
+      sweptAt: Date,
       createdAt: Date,
     },
     opts,
@@ -243,6 +263,8 @@ export function engineModels(conn: Connection): EngineModels {
       customHeaders: Schema.Types.Mixed,
       variables: String,
       result: String,
+      applied: Boolean,
+      sweptAt: Date,
       createdAt: Date,
       completedAt: Date,
     },
@@ -261,6 +283,9 @@ export function engineModels(conn: Connection): EngineModels {
       status: String,
       variables: String,
       messageKey: String,
+      correlatedAt: Date,
+      applied: Boolean,
+      sweptAt: Date,
       createdAt: Date,
     },
     opts,

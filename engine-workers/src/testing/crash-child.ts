@@ -1,0 +1,54 @@
+/**
+ * An engine process for the durability tests: it is started, killed with SIGKILL at random
+ * moments and started again. Its job handlers record every run (to count at-least-once
+ * deliveries), and a simulated user completes every open task of the crash flow.
+ *
+ * Env: MONGODB_URI (with database), LEASE_MS.
+ */
+import mongoose from 'mongoose';
+import pino from 'pino';
+import { EmbeddedEngine } from '../embedded/embedded-engine';
+import { jobOutcome } from '../port/engine-port';
+
+async function main(): Promise<void> {
+  const conn = mongoose.createConnection(process.env.MONGODB_URI!);
+  await conn.asPromise();
+  const effects = conn.collection('crash_effects');
+  const engine = new EmbeddedEngine({
+    connection: conn,
+    logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    pollMs: 100,
+    leaseMs: Number(process.env.LEASE_MS ?? 2000),
+  });
+  engine.createWorker({
+    taskType: 'crash.step',
+    handler: async (job) => {
+      await effects.insertOne({ instanceKey: job.processInstanceKey, elementId: job.elementId, jobKey: job.key, pid: process.pid });
+      return jobOutcome.complete({ step: `${job.elementId}@${String(job.variables.idx)}` });
+    },
+  });
+  engine.createWorker({
+    taskType: 'crash.double',
+    handler: async (job) => {
+      await effects.insertOne({ instanceKey: job.processInstanceKey, elementId: job.elementId, jobKey: job.key, pid: process.pid });
+      return jobOutcome.complete({ twice: Number(job.variables.item) * 2 });
+    },
+  });
+  await engine.start();
+
+  // The simulated approver: completes open tasks, also those created before a crash.
+  const approve = async () => {
+    const open = await engine.models.UserTask.find({ processId: 'crash-flow', status: 'created' }).limit(50).lean();
+    for (const t of open) {
+      await engine.completeUserTask(t._id, { approved: true }).catch(() => undefined);
+    }
+  };
+  engine.on('userTask.created', () => void approve());
+  setInterval(() => void approve(), 200);
+  process.send?.('ready');
+  process.on('SIGTERM', () => {
+    void engine.stop().then(() => process.exit(0));
+  });
+}
+
+void main();
