@@ -25,11 +25,12 @@ import type {
   WorkerOptions,
 } from '../port/engine-port';
 import { compileDefinition, type CompiledDefinition } from './definition-compiler';
-import { engineModels, type DefinitionDoc, type EngineModels, type InstanceDoc, type JobDoc, type UserTaskDoc } from './models';
-import { InstanceRunner, type CompiledEntry, type LocalJob, type RunnerHost } from './instance-runner';
+import { engineModels, type DefinitionDoc, type EngineModels, type JobDoc, type UserTaskDoc } from './models';
+import { InstanceRunner, type CompiledEntry, type LocalJob, type RunnerHost, type Snapshot } from './instance-runner';
 import { StateWriter } from './state-writer';
 import type { Waiter } from './waiters';
 import { TimerStarts } from './timer-starts';
+import { Leases } from './leases';
 
 export interface EmbeddedEngineOptions {
   connection: Connection;
@@ -67,6 +68,10 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   private readonly writer = new StateWriter();
   private readonly localWakes = new Map<string, NodeJS.Timeout>();
   private readonly timerStarts: TimerStarts;
+  private readonly leases: Leases;
+  /** Next wake-up of instances this process wrote last, so timers fire on time without scans. */
+  private readonly schedule = new Map<string, number>();
+  private readonly latest = new Map<string, { doc: DefinitionDoc; at: number }>();
   private pollTimer?: NodeJS.Timeout;
   private renewTimer?: NodeJS.Timeout;
   private readonly runningStoredJobs = new Set<string>();
@@ -82,21 +87,21 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     this.jobTimeoutMs = opts.jobTimeoutMs ?? 5 * 60_000;
     this.events.setMaxListeners(50);
     this.timerStarts = new TimerStarts(this.models, this.logger);
+    this.leases = new Leases(this.models, this.owner, this.leaseMs);
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
 
   async start(): Promise<void> {
     await Promise.all(Object.values(this.models).map((m) => m.init()));
-    await this.releaseDeadOwners();
     this.running = true;
+    await this.recover(true);
     this.pollTimer = setInterval(() => void this.poll(), this.pollMs);
     this.pollTimer.unref();
     // Lease renewal runs on its own clock so that a long poll or a busy moment never lets a
     // lease lapse while this process still drives the instance.
     this.renewTimer = setInterval(() => void this.renewLeases().catch((err: unknown) => this.logger.error({ err }, 'lease renewal failed')), Math.max(100, Math.floor(this.leaseMs / 4)));
     this.renewTimer.unref();
-    void this.poll();
   }
 
   async stop(): Promise<void> {
@@ -118,28 +123,6 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
         return this.evict(inst).catch((err: unknown) => this.logger.error({ err, instance: key }, 'evict on stop failed'));
       }),
     );
-  }
-
-  /** Instances leased by a process of this host that no longer runs can be taken at once. */
-  private async releaseDeadOwners(): Promise<void> {
-    const owners = new Set([
-      ...((await this.models.Instance.distinct('leaseOwner', { status: 'active', leaseOwner: { $ne: null } })) as string[]),
-      ...((await this.models.Job.distinct('lockedBy', { status: 'running', lockedBy: { $ne: null } })) as string[]),
-    ]);
-    for (const o of owners) {
-      const [host, pid] = o.split(':');
-      if (host !== hostname() || o === this.owner) continue;
-      let alive = true;
-      try {
-        process.kill(Number(pid), 0);
-      } catch {
-        alive = false;
-      }
-      if (!alive) {
-        await this.models.Instance.updateMany({ leaseOwner: o }, { $set: { leaseUntil: new Date(0) } });
-        await this.models.Job.updateMany({ status: 'running', lockedBy: o }, { $set: { status: 'activatable', lockedUntil: null, lockedBy: null } });
-      }
-    }
   }
 
   on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): void {
@@ -170,6 +153,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       for (const p of c.processes) {
         const doc = await this.storeVersion(p.id, p.name, r, checksum);
         this.compiledCache.set(doc._id, Promise.resolve({ key: doc._id, processId: p.id, version: doc.version, compiled: c }));
+        this.latest.delete(p.id);
         if (doc.isNew) await this.timerStarts.schedule(doc._id, p.id, p.timerStarts);
         out.processes.push({ key: doc._id, processId: p.id, name: p.name, version: doc.version, resourceName: r.name, deployedAt: doc.deployedAt.toISOString() });
       }
@@ -216,8 +200,12 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   private async findDefinition(processId: string, version?: number): Promise<DefinitionDoc | null> {
-    const q = version ? { processId, version } : { processId };
-    return this.models.Definition.findOne(q).sort({ version: -1 }).lean();
+    if (version) return this.models.Definition.findOne({ processId, version }).lean();
+    const hit = this.latest.get(processId);
+    if (hit && Date.now() - hit.at < 2000) return hit.doc;
+    const doc = await this.models.Definition.findOne({ processId }).sort({ version: -1 }).lean();
+    if (doc) this.latest.set(processId, { doc, at: Date.now() });
+    return doc;
   }
 
   // ---- instances ---------------------------------------------------------------------------
@@ -239,6 +227,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   async startNew(key: string, entry: CompiledEntry, variables: Variables, meta: InstanceRunner['meta']): Promise<void> {
     await this.enqueue(key, async (existing) => {
       if (existing) return;
+      if (!(await this.leases.acquire(key))) return; // a deterministic key already being started elsewhere
       const inst = new InstanceRunner(this, key, entry, meta, { ...variables }, false);
       this.actorOf(key).inst = inst;
       inst.start();
@@ -256,7 +245,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
 
   /** Start an instance for a due timer start event (idempotent per occurrence). */
   async startFromTimer(key: string, definitionKey: string, elementId: string): Promise<void> {
-    if (await this.models.Instance.exists({ _id: key })) return;
+    if (await this.models.Instance.findById(key).select('_id').lean()) return;
     const entry = await this.getCompiled(definitionKey);
     await this.startNew(key, entry, {}, { startElementId: elementId, startedAt: new Date() });
   }
@@ -299,7 +288,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   async getInstance(key: string): Promise<InstanceView> {
-    const doc = await this.models.Instance.findById(key).select('-state').lean();
+    const [doc, st] = await Promise.all([this.models.Instance.findById(key).lean(), this.models.State.findById(key).select('variables').lean()]);
     if (!doc) throw notFound('Process instance', '流程实例', key);
     const incidents = await this.models.Incident.find({ instanceKey: key }).sort({ createdAt: 1 }).lean();
     return {
@@ -308,7 +297,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       version: doc.version,
       definitionKey: doc.definitionKey,
       status: doc.status,
-      variables: JSON.parse(doc.variables) as Variables,
+      variables: st ? (JSON.parse(st.variables) as Variables) : {},
       parentKey: doc.parentKey,
       startedAt: doc.startedAt.toISOString(),
       endedAt: doc.endedAt?.toISOString(),
@@ -513,7 +502,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   /**
    * Something happened to an instance (a task, a message, a child, a job outcome): let it move on.
    * The request is written first, so a crash before the instance is driven loses nothing: the
-   * poller finds it by its due `wakeAt`, and an owner in another process sees the new token.
+   * recovery scan finds it by its due `wakeAt`, and a holder in another process sees the flag.
    */
   async touch(key: string): Promise<void> {
     if (!this.actors.get(key)?.inst) await this.requestWake(key);
@@ -521,7 +510,9 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   private async requestWake(key: string): Promise<void> {
-    await this.models.Instance.updateOne({ _id: key, status: 'active' }, { $set: { wakeAt: new Date(), wakeToken: randomUUID() } });
+    if (await this.leases.flagWake(key)) return;
+    // Nobody holds it; written after any holder's last write, so it stays.
+    await this.models.Instance.updateOne({ _id: key }, { $set: { wakeAt: new Date() } });
   }
 
   /** Drive an instance in this process now (load it if needed and re-check its waits). */
@@ -547,36 +538,36 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     });
   }
 
-  /** Take the lease and bring the instance into memory; resumes every wait (which re-checks it). */
+  /** Take the lease and bring the instance into memory; resuming re-checks every wait. */
   private async load(key: string): Promise<InstanceRunner | undefined> {
-    const now = new Date();
-    const { Instance } = this.models;
-    // While driven, an instance is due (wakeAt = now): if this process dies, another one takes it
-    // over once the lease runs out. The write at the next wait sets the real wakeAt.
-    const prev = await Instance.findOneAndUpdate(
-      { _id: key, status: 'active', $or: [{ leaseOwner: null }, { leaseUntil: { $lt: now } }, { leaseOwner: this.owner }] },
-      { $set: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + this.leaseMs), wakeAt: now } },
-    ).lean();
-    if (!prev) {
-      // Held by another process: ask it to look again when it writes.
-      await this.requestWake(key);
+    const lease = await this.leases.acquire(key);
+    this.logger.debug({ instance: key, lease }, 'load');
+    if (!lease) {
+      await this.requestWake(key); // held elsewhere: the holder looks again when it lets go
       return undefined;
     }
-    const entry = await this.getCompiled(prev.definitionKey);
+    const { Instance, State } = this.models;
+    const [doc, st] = await Promise.all([Instance.findById(key).lean(), State.findById(key).lean()]);
+    if (!doc || doc.status !== 'active') {
+      this.logger.debug({ instance: key, status: doc?.status }, 'load: not active');
+      await this.leases.release(key);
+      if (doc?.wakeAt) await Instance.updateOne({ _id: key }, { $set: { wakeAt: null } });
+      return undefined;
+    }
+    const entry = await this.getCompiled(doc.definitionKey);
     const inst = new InstanceRunner(
       this,
       key,
       entry,
-      { parentKey: prev.parentKey, parentExecutionId: prev.parentExecutionId, startElementId: prev.startElementId, startedAt: prev.startedAt },
-      JSON.parse(prev.variables) as Variables,
+      { parentKey: doc.parentKey, parentExecutionId: doc.parentExecutionId, startElementId: doc.startElementId, startedAt: doc.startedAt },
+      st ? (JSON.parse(st.variables) as Variables) : {},
       true,
     );
-    inst.wakeToken = prev.wakeToken;
-    this.logger.debug({ instance: key, prevOwner: prev.leaseOwner, token: prev.wakeToken, hasState: !!prev.state }, 'load');
+    this.schedule.delete(key);
     this.actorOf(key).inst = inst;
-    if (prev.state) inst.resume(JSON.parse(prev.state));
+    if (st?.state) inst.resume(JSON.parse(st.state));
     else inst.start();
-    if (prev.leaseOwner && prev.leaseOwner !== this.owner) {
+    if (lease.takenFrom) {
       // Taken over from a process that died: close waits it opened but never saved.
       await inst.settle();
       await this.reconcile(inst);
@@ -610,8 +601,8 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     if (inst.ended) return this.finish(inst);
     if (!inst.busy) return this.evict(inst);
     const written = this.writer.save(inst.key, () => {
-      const fields = inst.stopped ? null : inst.snapshot(false);
-      return fields ? this.writeFn(inst, fields, false) : async () => undefined;
+      const snap = inst.stopped ? null : inst.snapshot(false);
+      return snap ? this.writeFn(inst, snap, false) : async () => undefined;
     });
     const emits = inst.emits.splice(0);
     const after = written.then(() => this.flushEmits(emits));
@@ -626,18 +617,23 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   private async evict(inst: InstanceRunner): Promise<void> {
-    const fields = inst.snapshot(true);
-    this.logger.debug({ instance: inst.key, wakeAt: fields.wakeAt, waiters: inst.waiters.all().map((w) => `${w.kind}:${w.executionId}`) }, 'evict');
+    const snap = inst.snapshot(true);
     this.drop(inst);
-    await this.writer.save(inst.key, () => this.writeFn(inst, fields, true));
+    await this.writer.save(inst.key, () => this.writeFn(inst, snap, true));
     this.flushEmits(inst.emits.splice(0));
-    if (fields.wakeAt) this.scheduleLocalWake(inst.key, fields.wakeAt);
+    if (snap.instance.wakeAt) this.scheduleWake(inst.key, snap.instance.wakeAt);
   }
 
   private async finish(inst: InstanceRunner): Promise<void> {
-    const fields = inst.snapshot(true);
+    const snap = inst.snapshot(true);
     this.drop(inst);
-    await this.writer.save(inst.key, () => this.writeFn(inst, fields, true));
+    await this.writer.save(inst.key, () => this.writeFn(inst, snap, true));
+    if (!inst.usedCollections) {
+      if (inst.ended === 'completed') inst.emitLater('instance.completed', { key: inst.key, processId: inst.def.processId, variables: inst.vars });
+      this.flushEmits(inst.emits.splice(0));
+      if (inst.meta.parentKey && inst.ended === 'completed') void this.touch(inst.meta.parentKey);
+      return;
+    }
     const { UserTask, Subscription, Job, Incident } = this.models;
     const now = new Date();
     const openTasks = await UserTask.find({ instanceKey: inst.key, status: { $in: ['pending', 'created'] } }).lean();
@@ -654,14 +650,9 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     if (inst.meta.parentKey && inst.ended === 'completed') void this.touch(inst.meta.parentKey);
   }
 
-  private writeFn(inst: InstanceRunner, fields: Partial<InstanceDoc>, release: boolean) {
+  private writeFn(inst: InstanceRunner, snap: Snapshot, release: boolean) {
     return async (): Promise<void> => {
-      const { Instance } = this.models;
-      const set: Partial<InstanceDoc> = {
-        ...fields,
-        leaseOwner: release ? null : this.owner,
-        leaseUntil: release ? null : new Date(Date.now() + this.leaseMs),
-      };
+      const { Instance, State } = this.models;
       if (!inst.persisted) {
         try {
           await Instance.collection.insertOne({
@@ -672,33 +663,31 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
             ...(inst.meta.parentKey && { parentKey: inst.meta.parentKey, parentExecutionId: inst.meta.parentExecutionId }),
             ...(inst.meta.startElementId && { startElementId: inst.meta.startElementId }),
             startedAt: inst.meta.startedAt,
-            wakeToken: 'initial',
-            ...set,
+            ...snap.instance,
           } as never);
-          inst.persisted = true;
-          inst.wakeToken = 'initial';
         } catch (err) {
-          if ((err as { code?: number }).code === 11000) inst.leaseLost = true;
-          else throw err;
+          if ((err as { code?: number }).code === 11000) {
+            inst.leaseLost = true;
+            return;
+          }
+          throw err;
         }
-        return;
+        await State.collection.insertOne({ _id: inst.key, state: snap.state, variables: snap.variables } as never);
+        inst.persisted = true;
+      } else {
+        await Promise.all([
+          Instance.updateOne({ _id: inst.key }, { $set: snap.instance }),
+          State.updateOne({ _id: inst.key }, { $set: { state: snap.state, variables: snap.variables } }),
+        ]);
       }
-      const r = await Instance.updateOne({ _id: inst.key, leaseOwner: this.owner, wakeToken: inst.wakeToken }, { $set: set });
-      if (r.matchedCount) return;
-      // Someone asked for a wake while we held it, or the lease is gone.
-      const { wakeAt: _ignored, ...rest } = set;
-      const doc = await Instance.findOneAndUpdate(
-        { _id: inst.key, leaseOwner: this.owner },
-        { $set: { ...rest, wakeAt: fields.status === 'active' ? new Date() : null } },
-        { returnDocument: 'after' },
-      ).lean(); // no projection: FerretDB 1.x refuses findAndModify with `fields`
-      if (!doc) {
+      if (!release) return;
+      const { wasHeld, wake } = await this.leases.release(inst.key);
+      if (!wasHeld) {
         inst.leaseLost = true;
         this.logger.warn({ instance: inst.key }, 'lease lost; another process drives this instance');
-        return;
+      } else if (wake && snap.instance.status === 'active') {
+        void this.drive(inst.key); // someone asked while we held it
       }
-      inst.wakeToken = doc.wakeToken;
-      if (fields.status === 'active') void this.drive(inst.key);
     };
   }
 
@@ -709,13 +698,15 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     }
   }
 
-  private scheduleLocalWake(key: string, at: Date): void {
+  private scheduleWake(key: string, at: Date): void {
+    this.schedule.set(key, at.getTime());
     const delay = at.getTime() - Date.now();
-    if (delay > 5 * 60_000 || !this.running) return; // the poller finds it
+    if (delay > 60_000 || !this.running) return; // the poll loop takes it from the schedule
     const prev = this.localWakes.get(key);
     if (prev) clearTimeout(prev);
     const t = setTimeout(() => {
       this.localWakes.delete(key);
+      this.schedule.delete(key);
       void this.drive(key);
     }, Math.max(0, delay));
     t.unref();
@@ -728,19 +719,15 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     if (this.polling || !this.running) return;
     this.polling = true;
     try {
-      const now = new Date();
-      const due = await this.models.Instance.find({ status: 'active', wakeAt: { $lte: now }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] })
-        .select('_id')
-        .limit(200)
-        .lean();
-      for (const d of due) if (!this.actors.get(d._id)?.inst) void this.drive(d._id);
+      const now = Date.now();
+      for (const [key, at] of this.schedule) {
+        if (at > now) continue;
+        this.schedule.delete(key);
+        if (!this.actors.get(key)?.inst) void this.drive(key);
+      }
       await this.pollJobs();
       await this.timerStarts.fireDue((key, definitionKey, elementId) => this.startFromTimer(key, definitionKey, elementId));
-      if (++this.cycle % 10 === 0) await this.sweep();
-      if (this.cycle % 20 === 0) {
-        await this.models.Message.updateMany({ status: 'buffered', expiresAt: { $lte: now } }, { $set: { status: 'expired' } });
-        await this.releaseDeadOwners();
-      }
+      if (++this.cycle % 20 === 0) await this.recover(this.cycle % 120 === 0);
     } catch (err) {
       this.logger.error({ err }, 'engine poll failed');
     } finally {
@@ -749,15 +736,34 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   /**
+   * The slow look-around, at start and every few seconds: leases of dead or stalled processes,
+   * instances due (timers written by other processes, wake-ups nobody delivered), and — less often
+   * — inputs written but never delivered (see sweep).
+   */
+  private async recover(full: boolean): Promise<void> {
+    await this.leases.releaseDeadOwners();
+    for (const key of await this.leases.expired()) if (!this.actors.get(key)?.inst) void this.drive(key);
+    const timed = await this.models.Instance.find({ status: 'active', wakeAt: { $ne: null } }).select('wakeAt').lean();
+    const now = Date.now();
+    for (const d of timed) {
+      if (!d.wakeAt || this.actors.get(d._id)?.inst) continue;
+      if (d.wakeAt.getTime() <= now) void this.drive(d._id);
+      else this.scheduleWake(d._id, d.wakeAt);
+    }
+    await this.models.Message.deleteMany({ status: 'buffered', expiresAt: { $lte: new Date() } });
+    if (full) await this.sweep();
+  }
+
+  /**
    * Inputs that reached the database but whose instance was never woken for them (the process
-   * died between the two writes): wake those instances once. An instance that applies an input
-   * marks it `applied`, so only the lost ones are found here.
+   * died between the two writes): wake those instances. An instance that applies an input marks
+   * it `applied` (a job is deleted), so only the lost ones are found here.
    */
   private async sweep(): Promise<void> {
     const { Job, UserTask, Subscription, Instance } = this.models;
     const before = new Date(Date.now() - 2000);
     const [jobs, tasks, subs, children] = await Promise.all([
-      Job.find({ status: 'reported', applied: { $ne: true }, sweptAt: null, reportedAt: { $lt: before } }).select('instanceKey').limit(100).lean(),
+      Job.find({ status: 'reported', sweptAt: null, reportedAt: { $lt: before } }).select('instanceKey').limit(100).lean(),
       UserTask.find({ status: 'completed', applied: { $ne: true }, sweptAt: null, completedAt: { $lt: before } }).select('instanceKey').limit(100).lean(),
       Subscription.find({ status: 'correlated', applied: { $ne: true }, sweptAt: null, correlatedAt: { $lt: before } }).select('instanceKey').limit(100).lean(),
       Instance.find({ status: 'completed', parentKey: { $ne: null }, parentNotified: { $ne: true }, endedAt: { $lt: before } }).select('parentKey').limit(100).lean(),
@@ -780,9 +786,10 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   private async renewLeases(): Promise<void> {
-    const keys = [...this.actors.entries()].filter(([, a]) => a.inst).map(([k]) => k);
-    if (!keys.length) return;
-    await this.models.Instance.updateMany({ _id: { $in: keys }, leaseOwner: this.owner }, { $set: { leaseUntil: new Date(Date.now() + this.leaseMs) } });
+    for (const [key, actor] of this.actors) {
+      const inst = actor.inst;
+      if (inst && !(await this.leases.renew(key))) inst.leaseLost = true;
+    }
   }
 
   /** Number of instances held in memory right now (for health and benchmarks). */

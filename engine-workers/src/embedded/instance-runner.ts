@@ -58,6 +58,12 @@ interface BpmnDefinition {
   broker: { subscribeTmp(exchange: string, pattern: string, fn: never, opts: Record<string, unknown>): void };
 }
 
+export interface Snapshot {
+  instance: Pick<InstanceDoc, 'status' | 'activeElements' | 'wakeAt'> & Partial<Pick<InstanceDoc, 'endedAt' | 'error'>>;
+  state: string | null;
+  variables: string;
+}
+
 export type EndState = 'completed' | 'failed' | 'canceled';
 
 const noopLogger = () => ({ debug() {}, error() {}, warn() {} });
@@ -72,7 +78,8 @@ export class InstanceRunner implements InstanceRuntime {
   localJobs = 0;
   /** True once the instance document exists in the database. */
   persisted: boolean;
-  wakeToken?: string;
+  /** Whether this instance may have rows in the task, subscription, job or incident collections. */
+  usedCollections: boolean;
   leaseLost = false;
   stopped = false;
 
@@ -86,6 +93,8 @@ export class InstanceRunner implements InstanceRuntime {
   ) {
     this.vars = vars;
     this.persisted = persisted;
+    this.usedCollections = persisted; // a resumed instance may have any
+
   }
 
   get compiled(): CompiledDefinition {
@@ -143,26 +152,25 @@ export class InstanceRunner implements InstanceRuntime {
   }
 
   /**
-   * The fields to write. While the instance is held in memory (`releasing` false) it is due now,
-   * so that if this process dies another one takes it over once the lease lapses; the write that
-   * releases it sets the real wake time (its next timer, or none).
+   * What to write: the small instance fields (status, next wake-up, where the tokens are) and,
+   * apart, the engine state and the variables. The write that releases the instance sets its
+   * next wake-up (its earliest timer, or none); while held, the lease speaks for it.
    */
-  snapshot(releasing: boolean): Partial<InstanceDoc> {
+  snapshot(releasing: boolean): Snapshot {
     const state = this.definition ? this.definition.getState() : null;
     const timers = this.definition ? (this.definition.environment.timers.executing as Array<{ expireAt: Date }>) : [];
     let wakeAt: Date | null = null;
-    if (!this.ended) {
-      if (!releasing || this.busy) wakeAt = new Date();
-      else for (const t of timers) if (!wakeAt || t.expireAt < wakeAt) wakeAt = t.expireAt;
-    }
+    if (!this.ended && releasing) for (const t of timers) if (!wakeAt || t.expireAt < wakeAt) wakeAt = t.expireAt;
     return {
+      instance: {
+        status: this.ended ?? 'active',
+        activeElements: this.ended ? [] : this.activeElements(),
+        wakeAt,
+        ...(this.ended && { endedAt: new Date() }),
+        ...(this.endError && { error: this.endError }),
+      },
       state: state ? JSON.stringify(state) : null,
       variables: JSON.stringify(this.vars),
-      status: this.ended ?? 'active',
-      activeElements: this.ended ? [] : this.activeElements(),
-      wakeAt,
-      ...(this.ended && { endedAt: new Date() }),
-      ...(this.endError && { error: this.endError }),
     };
   }
 
@@ -347,6 +355,7 @@ export class InstanceRunner implements InstanceRuntime {
   }
 
   private async writeIncident(key: string, incident: IncidentInput): Promise<void> {
+    this.usedCollections = true;
     const { Incident } = this.host.models;
     const doc = await Incident.findOneAndUpdate(
       { _id: key },
@@ -413,6 +422,7 @@ export class InstanceRunner implements InstanceRuntime {
       this.host.runLocalJob(this, w, job);
       return;
     }
+    this.usedCollections = true;
     await this.host.models.Job.updateOne(
       { _id: w.jobKey },
       {
@@ -442,14 +452,19 @@ export class InstanceRunner implements InstanceRuntime {
     this.applyJobOutcome(w, job, outcome);
   }
 
-  applyJobOutcome(w: Waiter & { kind: 'job' }, job: LocalJob, outcome: JobOutcome): void {
+  /** `stored`: the outcome came from a job document, which is done with once the outcome is applied. */
+  applyJobOutcome(w: Waiter & { kind: 'job' }, job: LocalJob, outcome: JobOutcome, stored = false): void {
+    // If the state write after this is lost, the job runs again: at least once.
+    const done = () => stored && this.track(this.host.models.Job.deleteOne({ _id: job.key }));
     switch (outcome.outcome) {
       case 'complete':
+        done();
         this.waiters.delete(w);
         this.applyResult(w.content, outcome.variables);
         return w.done(null, outcome.variables ?? {});
       case 'error': {
         if (this.canCatch(w.elementId, outcome.errorCode)) {
+          done();
           this.waiters.delete(w);
           if (outcome.variables) Object.assign(this.vars, outcome.variables);
           const err = Object.assign(new Error(outcome.errorMessage ?? outcome.errorCode), { code: outcome.errorCode, name: 'BpmnError' });
@@ -467,6 +482,7 @@ export class InstanceRunner implements InstanceRuntime {
   }
 
   private async jobRetryLater(w: Waiter, job: LocalJob, retries: number, backoff: number, errorMessage: string): Promise<void> {
+    this.usedCollections = true;
     await this.host.models.Job.updateOne(
       { _id: job.key },
       {
@@ -478,6 +494,7 @@ export class InstanceRunner implements InstanceRuntime {
   }
 
   private async jobIncident(w: Waiter, job: LocalJob, type: IncidentInput['type'], message: string): Promise<void> {
+    this.usedCollections = true;
     await this.host.models.Job.updateOne(
       { _id: job.key },
       { $set: { status: 'incident', retries: 0, errorMessage: message, lockedUntil: null }, $setOnInsert: this.jobInsertFields(w, job) },
@@ -519,6 +536,7 @@ export class InstanceRunner implements InstanceRuntime {
   // ---- user tasks ------------------------------------------------------------------------
 
   private waitUserTask(api: ElementApi): void {
+    this.usedCollections = true;
     const w: Waiter = { kind: 'userTask', executionId: api.executionId, elementId: api.id, content: api.content, api, taskKey: `${this.key}:${api.executionId}` };
     this.waiters.add(w);
     this.track(this.check(w));
@@ -557,6 +575,7 @@ export class InstanceRunner implements InstanceRuntime {
   private waitMessage(api: ElementApi): void {
     const messageId = this.compiled.elementMessage.get(api.id);
     if (!messageId) return;
+    this.usedCollections = true;
     const w: Waiter = { kind: 'message', executionId: api.executionId, elementId: api.id, content: api.content, api, messageId };
     this.waiters.add(w);
     this.track(this.check(w));
@@ -581,10 +600,7 @@ export class InstanceRunner implements InstanceRuntime {
         if (!doc) return this.dispatchJob(w);
         const job: LocalJob = { key: doc._id, type: doc.type, retries: doc.retries, variables: {}, customHeaders: doc.customHeaders };
         // A job run by a poller reports its outcome on the job; the instance applies it here.
-        if (doc.status === 'reported' && doc.outcome) {
-          this.track(m.Job.updateOne({ _id: doc._id }, { $set: { applied: true } }));
-          return this.applyJobOutcome(w, job, JSON.parse(doc.outcome) as JobOutcome);
-        }
+        if (doc.status === 'reported' && doc.outcome) return this.applyJobOutcome(w, job, JSON.parse(doc.outcome) as JobOutcome, true);
         return;
       }
       case 'userTask': {
@@ -676,7 +692,7 @@ export class InstanceRunner implements InstanceRuntime {
 
   private async checkCall(w: Waiter & { kind: 'call' }, activating = false): Promise<void> {
     const { Instance } = this.host.models;
-    const child = await Instance.findById(w.childKey).select('status variables error parentNotified').lean();
+    const child = await Instance.findById(w.childKey).select('status error parentNotified').lean();
     if (!this.waiters.has(w)) return;
     const z = this.compiled.zeebe.get(w.elementId);
     if (!child && !activating) {
@@ -702,9 +718,11 @@ export class InstanceRunner implements InstanceRuntime {
       return;
     }
     if (child.status === 'completed') {
+      const st = await this.host.models.State.findById(w.childKey).select('variables').lean();
+      if (!this.waiters.has(w)) return;
       this.waiters.delete(w);
       this.track(Instance.updateOne({ _id: w.childKey }, { $set: { parentNotified: true } }));
-      const childVars = JSON.parse(child.variables) as Variables;
+      const childVars = st ? (JSON.parse(st.variables) as Variables) : {};
       this.applyResult(w.content, z?.calledElement?.propagateAllChildVariables === false && !z.outputs.length ? {} : childVars);
       w.api.signal(childVars);
     }
@@ -721,10 +739,11 @@ export class InstanceRunner implements InstanceRuntime {
     for (const w of batch) {
       if (!this.waiters.has(w)) continue;
       if (w.kind === 'userTask') {
-        const doc = await m.UserTask.findOneAndUpdate({ _id: w.taskKey, status: 'pending' }, { $set: { status: 'created' } }, { returnDocument: 'after' }).lean();
+        // Only this actor writes a pending task, so `_id` alone is a safe (and indexed) filter.
+        const doc = await m.UserTask.findOneAndUpdate({ _id: w.taskKey }, { $set: { status: 'created' } }, { returnDocument: 'after' }).lean();
         if (doc) this.emitLater('userTask.created', doc);
       } else if (w.kind === 'message') {
-        await m.Subscription.updateOne({ _id: `${this.key}:${w.executionId}`, status: 'pending' }, { $set: { status: 'open' } });
+        await m.Subscription.updateOne({ _id: `${this.key}:${w.executionId}` }, { $set: { status: 'open' } });
         this.track(this.checkMessage(w));
       } else if (w.kind === 'call') {
         this.track(this.checkCall(w, true));

@@ -22,21 +22,31 @@ export interface InstanceDoc {
   version: number;
   definitionKey: string;
   status: 'active' | 'completed' | 'canceled' | 'failed';
-  state?: string | null;
-  variables: string;
   parentKey?: string;
   parentExecutionId?: string;
   startElementId?: string;
   startedAt: Date;
   endedAt?: Date;
-  leaseOwner?: string | null;
-  leaseUntil?: Date | null;
+  /** When the instance must be looked at next (its next timer, or now after a wake-up request). */
   wakeAt?: Date | null;
-  wakeToken?: string;
   activeElements: string[];
   error?: string;
   /** A child's completion has reached its parent (the parent applied it or was woken for it). */
   parentNotified?: boolean;
+}
+
+/** The engine state and the variables, kept apart from the instance so lists stay light. */
+export interface StateDoc {
+  _id: string;
+  state: string | null;
+  variables: string;
+}
+
+export interface LeaseDoc {
+  _id: string;
+  owner: string;
+  until: Date;
+  wake?: boolean;
 }
 
 export interface JobDoc {
@@ -149,6 +159,8 @@ export interface TimerStartDoc {
 export interface EngineModels {
   Definition: Model<DefinitionDoc>;
   Instance: Model<InstanceDoc>;
+  State: Model<StateDoc>;
+  Lease: Model<LeaseDoc>;
   Job: Model<JobDoc>;
   UserTask: Model<UserTaskDoc>;
   Subscription: Model<SubscriptionDoc>;
@@ -165,6 +177,8 @@ export function engineModels(conn: Connection): EngineModels {
     return {
       Definition: existing,
       Instance: conn.models.EngineInstance as Model<InstanceDoc>,
+      State: conn.models.EngineState as Model<StateDoc>,
+      Lease: conn.models.EngineLease as Model<LeaseDoc>,
       Job: conn.models.EngineJob as Model<JobDoc>,
       UserTask: conn.models.EngineUserTask as Model<UserTaskDoc>,
       Subscription: conn.models.EngineSubscription as Model<SubscriptionDoc>,
@@ -196,17 +210,12 @@ export function engineModels(conn: Connection): EngineModels {
       version: Number,
       definitionKey: String,
       status: { type: String, index: true },
-      state: String,
-      variables: String,
       parentKey: String,
       parentExecutionId: String,
       startElementId: String,
       startedAt: Date,
       endedAt: Date,
-      leaseOwner: String,
-      leaseUntil: Date,
       wakeAt: Date,
-      wakeToken: String,
       activeElements: [String],
       error: String,
       parentNotified: Boolean,
@@ -215,6 +224,9 @@ export function engineModels(conn: Connection): EngineModels {
   );
   instance.index({ wakeAt: 1 });
   instance.index({ parentKey: 1 });
+
+  const state = new Schema<StateDoc>({ _id: String, state: String, variables: String }, opts);
+  const lease = new Schema<LeaseDoc>({ _id: String, owner: String, until: Date, wake: Boolean }, opts);
 
   const job = new Schema<JobDoc>(
     {
@@ -343,6 +355,8 @@ export function engineModels(conn: Connection): EngineModels {
   return {
     Definition: conn.model<DefinitionDoc>('EngineDefinition', definition, 'engine_definitions'),
     Instance: conn.model<InstanceDoc>('EngineInstance', instance, 'engine_instances'),
+    State: conn.model<StateDoc>('EngineState', state, 'engine_states'),
+    Lease: conn.model<LeaseDoc>('EngineLease', lease, 'engine_leases'),
     Job: conn.model<JobDoc>('EngineJob', job, 'engine_jobs'),
     UserTask: conn.model<UserTaskDoc>('EngineUserTask', userTask, 'engine_user_tasks'),
     Subscription: conn.model<SubscriptionDoc>('EngineSubscription', subscription, 'engine_subscriptions'),

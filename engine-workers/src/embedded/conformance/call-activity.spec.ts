@@ -14,7 +14,7 @@ describe('call activities and embedded sub-processes', () => {
     const { key } = await h.engine.createInstance({ processId: 'call-parent', variables: { projectNo: 'P-7' } });
     const child = await h.engine.models.Instance.findOne({ parentKey: key }).lean();
     expect(child).toMatchObject({ processId: 'call-child', status: 'active' });
-    expect(JSON.parse(child!.variables)).toEqual({ projectNo: 'P-7' });
+    expect((await h.engine.getInstance(child!._id)).variables).toEqual({ projectNo: 'P-7' });
     const [task] = await h.waitTasks(child!._id, 'childWork');
     await h.engine.completeUserTask(task.key, { childResult: 'done', childOnly: 1 });
     const v = await h.ended(key);

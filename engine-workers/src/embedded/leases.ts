@@ -1,0 +1,103 @@
+/**
+ * Who drives an instance: a lease document per instance being driven, in a collection that stays
+ * as small as the number of instances in memory. Taking a lease is an insert (the unique `_id` is
+ * the one atomic compare-and-set every MongoDB-compatible server has); taking over an expired one
+ * deletes exactly that expired lease, then inserts. A wake-up asked for while a lease is held is a
+ * flag on the lease, seen by the holder when it lets go.
+ */
+import { hostname } from 'node:os';
+import type { EngineModels } from './models';
+
+export interface Acquired {
+  /** The process that held the lease before, if it was taken over (it died or stalled). */
+  takenFrom?: string;
+}
+
+export class Leases {
+  constructor(
+    private readonly models: EngineModels,
+    readonly owner: string,
+    private readonly leaseMs: number,
+  ) {}
+
+  async acquire(key: string): Promise<Acquired | null> {
+    const { Lease } = this.models;
+    const until = () => new Date(Date.now() + this.leaseMs);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await Lease.collection.insertOne({ _id: key, owner: this.owner, until: until() } as never);
+        return {};
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
+      const cur = await Lease.findById(key).lean();
+      if (!cur) continue; // released meanwhile: try again
+      if (cur.owner === this.owner) {
+        await Lease.updateOne({ _id: key }, { $set: { until: until() } });
+        return {};
+      }
+      if (cur.until.getTime() > Date.now()) return null;
+      // Expired: remove exactly that lease (another taker may race us), then take it.
+      const gone = await Lease.deleteOne({ _id: key, owner: cur.owner, until: cur.until });
+      if (!gone.deletedCount) return null;
+      try {
+        await Lease.collection.insertOne({ _id: key, owner: this.owner, until: until() } as never);
+        return { takenFrom: cur.owner };
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** Let go; true when someone asked for a wake-up meanwhile (drive the instance again). */
+  async release(key: string): Promise<{ wasHeld: boolean; wake: boolean }> {
+    const doc = await this.models.Lease.findOneAndDelete({ _id: key, owner: this.owner }).lean();
+    return { wasHeld: !!doc, wake: !!doc?.wake };
+  }
+
+  /** Renew one lease; false when it is no longer ours. */
+  async renew(key: string): Promise<boolean> {
+    const r = await this.models.Lease.updateOne({ _id: key, owner: this.owner }, { $set: { until: new Date(Date.now() + this.leaseMs) } });
+    return r.matchedCount > 0;
+  }
+
+  /** Ask the holder, if any, to look again; false when nobody holds it. */
+  async flagWake(key: string): Promise<boolean> {
+    const r = await this.models.Lease.updateOne({ _id: key }, { $set: { wake: true } });
+    return r.matchedCount > 0;
+  }
+
+  async expired(limit = 200): Promise<string[]> {
+    const docs = await this.models.Lease.find({ until: { $lt: new Date() } }).limit(limit).lean();
+    return docs.map((d) => d._id);
+  }
+
+  /**
+   * Leases and job locks of processes on this host that are gone (killed, crashed) can be taken
+   * at once instead of waiting for them to expire.
+   */
+  async releaseDeadOwners(): Promise<void> {
+    const { Lease, Job } = this.models;
+    const owners = new Set([
+      ...((await Lease.distinct('owner')) as string[]),
+      ...((await Job.distinct('lockedBy', { status: 'running' })) as Array<string | null>).filter((o): o is string => !!o),
+    ]);
+    for (const o of owners) {
+      const [host, pid] = o.split(':');
+      if (host !== hostname() || o === this.owner || isAlive(Number(pid))) continue;
+      await Lease.updateMany({ owner: o }, { $set: { until: new Date(0) } });
+      await Job.updateMany({ status: 'running', lockedBy: o }, { $set: { status: 'activatable', lockedUntil: null, lockedBy: null } });
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
