@@ -71,7 +71,7 @@ async function verify(conn: Connection, keys: string[]) {
   const docs = await engineModels.Instance.find({ processId: 'crash-flow' }).lean();
   expect(docs).toHaveLength(N);
   for (const d of docs) {
-    const vars = JSON.parse((await engineModels.State.findById(d._id).lean())!.variables) as { idx: number };
+    const vars = JSON.parse((await engineModels.states.get(d._id))!.variables) as { idx: number };
     expect(d.status).toBe('completed');
     expect(vars).toEqual(expectedVariables(vars.idx));
     expect(keys).toContain(d._id);

@@ -225,14 +225,17 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
 
   /** Start an instance with a known key; resolves once its first state is written. */
   async startNew(key: string, entry: CompiledEntry, variables: Variables, meta: InstanceRunner['meta']): Promise<void> {
+    let firstWrite: Promise<void> | void = undefined;
     await this.enqueue(key, async (existing) => {
       if (existing) return;
       if (!(await this.leases.acquire(key))) return; // a deterministic key already being started elsewhere
       const inst = new InstanceRunner(this, key, entry, meta, { ...variables }, false);
       this.actorOf(key).inst = inst;
       inst.start();
-      await this.afterOp(inst, true);
+      // The caller waits for the first write, but the instance does not: its jobs go on meanwhile.
+      firstWrite = await this.afterOp(inst);
     });
+    await firstWrite;
   }
 
   async startChild(parent: InstanceRunner, req: { key: string; processId: string; variables: Variables; parentExecutionId: string }): Promise<'started' | 'missing'> {
@@ -288,7 +291,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   async getInstance(key: string): Promise<InstanceView> {
-    const [doc, st] = await Promise.all([this.models.Instance.findById(key).lean(), this.models.State.findById(key).select('variables').lean()]);
+    const [doc, st] = await Promise.all([this.models.Instance.findById(key).lean(), this.models.states.get(key)]);
     if (!doc) throw notFound('Process instance', '流程实例', key);
     const incidents = await this.models.Incident.find({ instanceKey: key }).sort({ createdAt: 1 }).lean();
     return {
@@ -546,8 +549,8 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       await this.requestWake(key); // held elsewhere: the holder looks again when it lets go
       return undefined;
     }
-    const { Instance, State } = this.models;
-    const [doc, st] = await Promise.all([Instance.findById(key).lean(), State.findById(key).lean()]);
+    const { Instance, states } = this.models;
+    const [doc, st] = await Promise.all([Instance.findById(key).lean(), states.get(key)]);
     if (!doc || doc.status !== 'active') {
       this.logger.debug({ instance: key, status: doc?.status }, 'load: not active');
       await this.leases.release(key);
@@ -583,12 +586,16 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     await Job.updateMany({ instanceKey: inst.key, status: { $in: ['activatable', 'failed'] }, executionId: { $nin: execIds } }, { $set: { status: 'canceled' } });
   }
 
-  afterTimer(inst: InstanceRunner): Promise<void> {
-    return this.afterOp(inst);
+  async afterTimer(inst: InstanceRunner): Promise<void> {
+    await this.afterOp(inst);
   }
 
   /** After every operation: settle, then write; drop the instance if it waits on nothing local. */
-  private async afterOp(inst: InstanceRunner, awaitWrite = false): Promise<void> {
+  /**
+   * Settle, write, and drop the instance if it waits on nothing local. While it keeps running
+   * (jobs in flight) the write is not waited for; its promise is returned for callers that must.
+   */
+  private async afterOp(inst: InstanceRunner): Promise<Promise<void> | void> {
     await inst.settle();
     // New waits become live only after the state that holds them is written.
     while (inst.hasActivations && !inst.leaseLost && !inst.ended) {
@@ -597,17 +604,17 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       await inst.activate();
       await inst.settle();
     }
-    if (inst.leaseLost) return this.drop(inst);
-    if (inst.ended) return this.finish(inst);
-    if (!inst.busy) return this.evict(inst);
+    if (inst.leaseLost) return void this.drop(inst);
+    if (inst.ended) return void (await this.finish(inst));
+    if (!inst.busy) return void (await this.evict(inst));
     const written = this.writer.save(inst.key, () => {
       const snap = inst.stopped ? null : inst.snapshot(false);
       return snap ? this.writeFn(inst, snap, false) : async () => undefined;
     });
     const emits = inst.emits.splice(0);
     const after = written.then(() => this.flushEmits(emits));
-    if (awaitWrite) await after;
-    else after.catch((err: unknown) => this.logger.error({ err, instance: inst.key }, 'state write failed'));
+    after.catch((err: unknown) => this.logger.error({ err, instance: inst.key }, 'state write failed'));
+    return after;
   }
 
   private drop(inst: InstanceRunner): void {
@@ -652,7 +659,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
 
   private writeFn(inst: InstanceRunner, snap: Snapshot, release: boolean) {
     return async (): Promise<void> => {
-      const { Instance, State } = this.models;
+      const { Instance, states } = this.models;
       if (!inst.persisted) {
         try {
           await Instance.collection.insertOne({
@@ -672,13 +679,15 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
           }
           throw err;
         }
-        await State.collection.insertOne({ _id: inst.key, state: snap.state, variables: snap.variables } as never);
+        await states.insert({ _id: inst.key, state: snap.state, variables: snap.variables });
         inst.persisted = true;
+      } else if (release) {
+        // State first: whoever sees the instance row change (ended, waiting) then reads the matching variables.
+        await states.update(inst.key, { state: snap.state, variables: snap.variables });
+        await Instance.updateOne({ _id: inst.key }, { $set: snap.instance });
       } else {
-        await Promise.all([
-          Instance.updateOne({ _id: inst.key }, { $set: snap.instance }),
-          State.updateOne({ _id: inst.key }, { $set: { state: snap.state, variables: snap.variables } }),
-        ]);
+        // While held, only the state moves; the instance row (status, wake-up) is written on release.
+        await states.update(inst.key, { state: snap.state, variables: snap.variables });
       }
       if (!release) return;
       const { wasHeld, wake } = await this.leases.release(inst.key);

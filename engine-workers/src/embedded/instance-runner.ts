@@ -718,7 +718,7 @@ export class InstanceRunner implements InstanceRuntime {
       return;
     }
     if (child.status === 'completed') {
-      const st = await this.host.models.State.findById(w.childKey).select('variables').lean();
+      const st = await this.host.models.states.get(w.childKey);
       if (!this.waiters.has(w)) return;
       this.waiters.delete(w);
       this.track(Instance.updateOne({ _id: w.childKey }, { $set: { parentNotified: true } }));

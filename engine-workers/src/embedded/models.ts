@@ -4,6 +4,7 @@
  * documents, and the engine state is an opaque blob anyway.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { StateStore } from './state-store';
 
 export interface DefinitionDoc {
   _id: string;
@@ -33,13 +34,6 @@ export interface InstanceDoc {
   error?: string;
   /** A child's completion has reached its parent (the parent applied it or was woken for it). */
   parentNotified?: boolean;
-}
-
-/** The engine state and the variables, kept apart from the instance so lists stay light. */
-export interface StateDoc {
-  _id: string;
-  state: string | null;
-  variables: string;
 }
 
 export interface LeaseDoc {
@@ -159,7 +153,7 @@ export interface TimerStartDoc {
 export interface EngineModels {
   Definition: Model<DefinitionDoc>;
   Instance: Model<InstanceDoc>;
-  State: Model<StateDoc>;
+  states: StateStore;
   Lease: Model<LeaseDoc>;
   Job: Model<JobDoc>;
   UserTask: Model<UserTaskDoc>;
@@ -171,13 +165,13 @@ export interface EngineModels {
 
 const opts = { versionKey: false, _id: false } as const;
 
-export function engineModels(conn: Connection): EngineModels {
+export function engineModels(conn: Connection, statePartitions = Number(process.env.ENGINE_STATE_PARTITIONS ?? 64)): EngineModels {
   const existing = conn.models.EngineDefinition as Model<DefinitionDoc> | undefined;
   if (existing) {
     return {
       Definition: existing,
       Instance: conn.models.EngineInstance as Model<InstanceDoc>,
-      State: conn.models.EngineState as Model<StateDoc>,
+      states: new StateStore(conn, statePartitions),
       Lease: conn.models.EngineLease as Model<LeaseDoc>,
       Job: conn.models.EngineJob as Model<JobDoc>,
       UserTask: conn.models.EngineUserTask as Model<UserTaskDoc>,
@@ -225,7 +219,6 @@ export function engineModels(conn: Connection): EngineModels {
   instance.index({ wakeAt: 1 });
   instance.index({ parentKey: 1 });
 
-  const state = new Schema<StateDoc>({ _id: String, state: String, variables: String }, opts);
   const lease = new Schema<LeaseDoc>({ _id: String, owner: String, until: Date, wake: Boolean }, opts);
 
   const job = new Schema<JobDoc>(
@@ -355,7 +348,7 @@ export function engineModels(conn: Connection): EngineModels {
   return {
     Definition: conn.model<DefinitionDoc>('EngineDefinition', definition, 'engine_definitions'),
     Instance: conn.model<InstanceDoc>('EngineInstance', instance, 'engine_instances'),
-    State: conn.model<StateDoc>('EngineState', state, 'engine_states'),
+    states: new StateStore(conn, statePartitions),
     Lease: conn.model<LeaseDoc>('EngineLease', lease, 'engine_leases'),
     Job: conn.model<JobDoc>('EngineJob', job, 'engine_jobs'),
     UserTask: conn.model<UserTaskDoc>('EngineUserTask', userTask, 'engine_user_tasks'),

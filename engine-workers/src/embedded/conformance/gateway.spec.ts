@@ -43,7 +43,7 @@ describe('parallel gateway and condition incidents', () => {
     // then it takes the right branch
     const done = await h.ended(key);
     expect(done.variables.amount).toBe(250);
-    const doc = await h.engine.models.State.findById(key).lean();
+    const doc = await h.engine.models.states.get(key);
     expect(doc?.state).toContain('endYes');
   });
 });
