@@ -20,7 +20,10 @@ await main(async () => {
   }
   let status = 0;
   try {
-    const r = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, 'engine-workers/dist/bench/engine-bench.js')], { stdio: 'inherit', env: process.env });
+    const r = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, 'engine-workers/dist/bench/engine-bench.js')], {
+      stdio: 'inherit',
+      env: process.env,
+    });
     status = r.status ?? 1;
   } finally {
     if (db) await db.stop();

@@ -10,6 +10,12 @@ import { ROOT, ensureBuilt, ensureDatabaseBinary, ensureDependencies, log, main 
 await main(async () => {
   ensureDependencies();
   ensureBuilt();
+  log('[test] type-checking the specs');
+  const tc = spawnSync('npx', ['tsc', '-p', 'engine-workers/tsconfig.spec.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (tc.status !== 0) process.exit(tc.status ?? 1);
+  log('[test] lint (eslint, prettier)');
+  const lint = spawnSync('npm', ['run', '--silent', 'lint'], { cwd: ROOT, stdio: 'inherit' });
+  if (lint.status !== 0) process.exit(lint.status ?? 1);
   const bin = await ensureDatabaseBinary();
   let db = null;
   let dataDir = null;

@@ -5,7 +5,14 @@ import type { Logger } from 'pino';
 
 export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => {
-    next(new AppError({ code: 'ROUTE_NOT_FOUND', status: 404, zh: `接口不存在：${req.method} ${req.originalUrl}`, en: `No such endpoint: ${req.method} ${req.originalUrl}` }));
+    next(
+      new AppError({
+        code: 'ROUTE_NOT_FOUND',
+        status: 404,
+        zh: `接口不存在：${req.method} ${req.originalUrl}`,
+        en: `No such endpoint: ${req.method} ${req.originalUrl}`,
+      }),
+    );
   };
 }
 

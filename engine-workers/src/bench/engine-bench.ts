@@ -108,9 +108,14 @@ async function parkedRss(conn: mongoose.Connection, n: number): Promise<{ before
   global.gc?.();
   const before = process.memoryUsage().rss;
   const t0 = Date.now();
-  await pool(n, CONCURRENCY, async (i) => {
-    await engine.createInstance({ processId: 'bench-parked', variables: { i, project: `P-${i % 500}` } });
-  }, 'parking');
+  await pool(
+    n,
+    CONCURRENCY,
+    async (i) => {
+      await engine.createInstance({ processId: 'bench-parked', variables: { i, project: `P-${i % 500}` } });
+    },
+    'parking',
+  );
   const seconds = (Date.now() - t0) / 1000;
   global.gc?.();
   await new Promise((r) => setTimeout(r, 200));
@@ -138,7 +143,9 @@ async function main(): Promise<void> {
     const ours = await embedded(conn, N);
     process.stdout.write(`  embedded engine, state in MongoDB:     ${ours.rate.toFixed(0)} instances/s\n`);
     process.stdout.write(`  ratio (embedded / raw):                ${(ours.rate / raw).toFixed(2)}  (goal ≥ 1.0)\n`);
-    process.stdout.write(`  job latency (step done → next job):    p50 ${pct(ours.latencies, 50).toFixed(2)} ms, p99 ${pct(ours.latencies, 99).toFixed(2)} ms\n`);
+    process.stdout.write(
+      `  job latency (step done → next job):    p50 ${pct(ours.latencies, 50).toFixed(2)} ms, p99 ${pct(ours.latencies, 99).toFixed(2)} ms\n`,
+    );
     process.stdout.write(`\nParked instances — ${PARKED} instances waiting at a user task\n`);
     const p = await parkedRss(conn, PARKED);
     process.stdout.write(`  created in ${p.seconds.toFixed(1)} s (${(PARKED / p.seconds).toFixed(0)}/s); instances held in memory: ${p.loaded}\n`);

@@ -138,9 +138,7 @@ export async function compileDefinition(xml: string): Promise<CompiledDefinition
   const rootElements = (root.rootElements as ModdleElement[] | undefined) ?? [];
   for (const re of rootElements) {
     if (re.$type === 'bpmn:Message') {
-      const sub = ((re.extensionElements as { values?: ModdleElement[] } | undefined)?.values ?? []).find(
-        (v) => v.$type === 'zeebe:Subscription',
-      );
+      const sub = ((re.extensionElements as { values?: ModdleElement[] } | undefined)?.values ?? []).find((v) => v.$type === 'zeebe:Subscription');
       compiled.messages.set(String(re.id), {
         id: String(re.id),
         name: String(re.name ?? re.id),
@@ -156,7 +154,11 @@ export async function compileDefinition(xml: string): Promise<CompiledDefinition
     compiled.processes.push(info);
   }
   if (!compiled.processes.length) {
-    throw userError('BPMN_NO_EXECUTABLE_PROCESS', 'BPMN 文件中没有可执行的流程（isExecutable="true"）', 'The resource has no executable process (isExecutable="true")');
+    throw userError(
+      'BPMN_NO_EXECUTABLE_PROCESS',
+      'BPMN 文件中没有可执行的流程（isExecutable="true"）',
+      'The resource has no executable process (isExecutable="true")',
+    );
   }
 
   const typeResolver = TypeResolver({ ...Elements, ExclusiveGateway: ZeebeExclusiveGateway } as never);
@@ -204,7 +206,8 @@ function walkScope(scope: ModdleElement, catchStack: Set<string>[], compiled: Co
 
     if (el.loopCharacteristics) {
       const lc = el.loopCharacteristics as ModdleElement;
-      if (lc.$type !== 'bpmn:MultiInstanceLoopCharacteristics') refuse(el, 'standard loops are not supported, use multi-instance', '不支持标准循环，请使用多实例');
+      if (lc.$type !== 'bpmn:MultiInstanceLoopCharacteristics')
+        refuse(el, 'standard loops are not supported, use multi-instance', '不支持标准循环，请使用多实例');
       if (!z.loop?.inputCollection) refuse(el, 'multi-instance needs zeebe:loopCharacteristics inputCollection', '多实例需要设置 inputCollection');
     }
 
@@ -226,7 +229,8 @@ function walkScope(scope: ModdleElement, catchStack: Set<string>[], compiled: Co
       }
       case 'bpmn:EndEvent':
         for (const d of defs) {
-          if (d !== 'bpmn:ErrorEventDefinition' && d !== 'bpmn:TerminateEventDefinition') refuse(el, `end event with ${d} is not supported`, `不支持此类结束事件：${d}`);
+          if (d !== 'bpmn:ErrorEventDefinition' && d !== 'bpmn:TerminateEventDefinition')
+            refuse(el, `end event with ${d} is not supported`, `不支持此类结束事件：${d}`);
         }
         break;
       case 'bpmn:IntermediateThrowEvent':
@@ -261,7 +265,13 @@ function walkScope(scope: ModdleElement, catchStack: Set<string>[], compiled: Co
         break;
     }
     if (z.taskDefinition?.type && !z.taskDefinition.type.startsWith('=')) compiled.taskTypes.add(z.taskDefinition.type);
-    if (JOB_TASKS.has(el.$type) || el.$type === 'bpmn:ScriptTask' || el.$type === 'bpmn:UserTask' || el.$type === 'bpmn:CallActivity' || el.$type === 'bpmn:SubProcess') {
+    if (
+      JOB_TASKS.has(el.$type) ||
+      el.$type === 'bpmn:ScriptTask' ||
+      el.$type === 'bpmn:UserTask' ||
+      el.$type === 'bpmn:CallActivity' ||
+      el.$type === 'bpmn:SubProcess'
+    ) {
       const own = boundaryCatch.get(id);
       const merged = new Set<string>(own ?? []);
       for (const s of catchStack) for (const c of s) merged.add(c);
@@ -287,5 +297,6 @@ function checkMessageRef(el: ModdleElement, ref: ModdleElement | undefined, comp
   if (!ref?.id) refuse(el, 'a message catch needs a message reference', '消息捕获需要引用消息');
   const msg = compiled.messages.get(String(ref.id));
   compiled.elementMessage.set(String(el.id), String(ref.id));
-  if (!msg?.correlationKey) refuse(el, `message ${ref.id} needs zeebe:subscription correlationKey`, `消息 ${ref.id} 需要设置 zeebe:subscription 的 correlationKey`);
+  if (!msg?.correlationKey)
+    refuse(el, `message ${ref.id} needs zeebe:subscription correlationKey`, `消息 ${ref.id} 需要设置 zeebe:subscription 的 correlationKey`);
 }

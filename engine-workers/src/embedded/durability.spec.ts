@@ -8,8 +8,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
-import { connectTestDb, eventually, quietLogger, testDbUri } from '../testing/test-db';
+import { eventually, quietLogger, testDbUri } from '../testing/test-db';
 import { EmbeddedEngine } from './embedded-engine';
+import { engineModels } from './models';
+import mongoose from 'mongoose';
 
 const CHILD = path.resolve(__dirname, '../../dist/testing/crash-child.js');
 const FLOW = { name: 'crash-flow.bpmn', content: readFileSync(path.resolve(__dirname, '../testing/crash-flow.bpmn'), 'utf8') };
@@ -67,17 +69,17 @@ async function seed(conn: Connection): Promise<string[]> {
 }
 
 async function verify(conn: Connection, keys: string[]) {
-  const engineModels = (await import('./models')).engineModels(conn);
-  const docs = await engineModels.Instance.find({ processId: 'crash-flow' }).lean();
+  const models = engineModels(conn);
+  const docs = await models.Instance.find({ processId: 'crash-flow' }).lean();
   expect(docs).toHaveLength(N);
   for (const d of docs) {
-    const vars = JSON.parse((await engineModels.states.get(d._id))!.variables) as { idx: number };
+    const vars = JSON.parse((await models.states.get(d._id))!.variables) as { idx: number };
     expect(d.status).toBe('completed');
     expect(vars).toEqual(expectedVariables(vars.idx));
     expect(keys).toContain(d._id);
   }
   // one completed approval per instance, and no task left open
-  const tasks = await engineModels.UserTask.find({ processId: 'crash-flow' }).lean();
+  const tasks = await models.UserTask.find({ processId: 'crash-flow' }).lean();
   const completed = tasks.filter((t) => t.status === 'completed');
   expect(completed).toHaveLength(N);
   expect(new Set(completed.map((t) => t.instanceKey)).size).toBe(N);
@@ -93,7 +95,11 @@ async function verify(conn: Connection, keys: string[]) {
 }
 
 async function allEnded(conn: Connection, timeoutMs: number) {
-  await eventually(async () => (await conn.collection('engine_instances').countDocuments({ processId: 'crash-flow', status: 'active' })) === 0, timeoutMs, 'all instances to end');
+  await eventually(
+    async () => (await conn.collection('engine_instances').countDocuments({ processId: 'crash-flow', status: 'active' })) === 0,
+    timeoutMs,
+    'all instances to end',
+  );
 }
 
 describe('durability', () => {
@@ -101,9 +107,7 @@ describe('durability', () => {
 
   it('SIGKILL at random points, restart: every instance completes exactly as without the crash', async () => {
     const uri = testDbUri('crash');
-    const conn = await connectTestDb('crash-parent');
-    await conn.close();
-    const db = (await import('mongoose')).default.createConnection(uri);
+    const db = mongoose.createConnection(uri);
     await db.asPromise();
     const keys = await seed(db);
     const seedValue = Number(process.env.CRASH_SEED ?? Date.now() % 100000);
@@ -133,7 +137,6 @@ describe('durability', () => {
 
   it('two engine processes on one database: each instance is driven by one at a time, jobs run once', async () => {
     const uri = testDbUri('two-engines');
-    const mongoose = (await import('mongoose')).default;
     const db = mongoose.createConnection(uri);
     await db.asPromise();
     const keys = await seed(db);

@@ -100,7 +100,10 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     this.pollTimer.unref();
     // Lease renewal runs on its own clock so that a long poll or a busy moment never lets a
     // lease lapse while this process still drives the instance.
-    this.renewTimer = setInterval(() => void this.renewLeases().catch((err: unknown) => this.logger.error({ err }, 'lease renewal failed')), Math.max(100, Math.floor(this.leaseMs / 4)));
+    this.renewTimer = setInterval(
+      () => void this.renewLeases().catch((err: unknown) => this.logger.error({ err }, 'lease renewal failed')),
+      Math.max(100, Math.floor(this.leaseMs / 4)),
+    );
     this.renewTimer.unref();
   }
 
@@ -155,13 +158,25 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
         this.compiledCache.set(doc._id, Promise.resolve({ key: doc._id, processId: p.id, version: doc.version, compiled: c }));
         this.latest.delete(p.id);
         if (doc.isNew) await this.timerStarts.schedule(doc._id, p.id, p.timerStarts);
-        out.processes.push({ key: doc._id, processId: p.id, name: p.name, version: doc.version, resourceName: r.name, deployedAt: doc.deployedAt.toISOString() });
+        out.processes.push({
+          key: doc._id,
+          processId: p.id,
+          name: p.name,
+          version: doc.version,
+          resourceName: r.name,
+          deployedAt: doc.deployedAt.toISOString(),
+        });
       }
     }
     return out;
   }
 
-  private async storeVersion(processId: string, name: string | undefined, r: { name: string; content: string }, checksum: string): Promise<DefinitionDoc & { isNew: boolean }> {
+  private async storeVersion(
+    processId: string,
+    name: string | undefined,
+    r: { name: string; content: string },
+    checksum: string,
+  ): Promise<DefinitionDoc & { isNew: boolean }> {
     const { Definition } = this.models;
     for (let attempt = 0; ; attempt++) {
       const latest = await Definition.findOne({ processId }).sort({ version: -1 }).lean();
@@ -216,7 +231,11 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     const entry = await this.getCompiled(d._id);
     const proc = entry.compiled.processes.find((p) => p.id === req.processId);
     if (!proc?.hasNoneStart) {
-      throw userError('NO_NONE_START_EVENT', `流程 ${req.processId} 没有可手动发起的开始事件`, `Process ${req.processId} has no none start event to start it by hand`);
+      throw userError(
+        'NO_NONE_START_EVENT',
+        `流程 ${req.processId} 没有可手动发起的开始事件`,
+        `Process ${req.processId} has no none start event to start it by hand`,
+      );
     }
     const key = new Types.ObjectId().toHexString();
     await this.startNew(key, entry, req.variables ?? {}, { startedAt: new Date() });
@@ -238,7 +257,10 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     await firstWrite;
   }
 
-  async startChild(parent: InstanceRunner, req: { key: string; processId: string; variables: Variables; parentExecutionId: string }): Promise<'started' | 'missing'> {
+  async startChild(
+    parent: InstanceRunner,
+    req: { key: string; processId: string; variables: Variables; parentExecutionId: string },
+  ): Promise<'started' | 'missing'> {
     const d = await this.findDefinition(req.processId);
     if (!d) return 'missing';
     const entry = await this.getCompiled(d._id);
@@ -259,8 +281,13 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       if (!inst) {
         const doc = await this.models.Instance.findById(key).select('status').lean();
         if (!doc) throw notFound('Process instance', '流程实例', key);
-        if (doc.status !== 'active') throw conflict('INSTANCE_NOT_ACTIVE', `流程实例已结束（${doc.status}）`, `The process instance is not active (${doc.status})`);
-        throw conflict('INSTANCE_BUSY', '流程实例正在由另一个引擎进程处理，请稍后重试', 'The instance is being driven by another engine process; retry shortly');
+        if (doc.status !== 'active')
+          throw conflict('INSTANCE_NOT_ACTIVE', `流程实例已结束（${doc.status}）`, `The process instance is not active (${doc.status})`);
+        throw conflict(
+          'INSTANCE_BUSY',
+          '流程实例正在由另一个引擎进程处理，请稍后重试',
+          'The instance is being driven by another engine process; retry shortly',
+        );
       }
       inst.ended = 'canceled';
       await this.finish(inst);
@@ -278,7 +305,11 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
 
   async resolveIncident(incidentKey: string, opts: { retries?: number } = {}): Promise<void> {
     const { Incident, Job } = this.models;
-    const inc = await Incident.findOneAndUpdate({ _id: incidentKey, status: 'open' }, { $set: { status: 'resolved', resolvedAt: new Date() } }, { returnDocument: 'after' }).lean();
+    const inc = await Incident.findOneAndUpdate(
+      { _id: incidentKey, status: 'open' },
+      { $set: { status: 'resolved', resolvedAt: new Date() } },
+      { returnDocument: 'after' },
+    ).lean();
     if (!inc) {
       if (await Incident.exists({ _id: incidentKey })) throw conflict('INCIDENT_NOT_OPEN', '该故障已处理', 'The incident is already resolved');
       throw notFound('Incident', '故障', incidentKey);
@@ -333,12 +364,28 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     const key = new Types.ObjectId().toHexString();
     const variables = JSON.stringify(req.variables ?? {});
     // Buffer first, then look for a subscriber: a subscriber opening meanwhile finds it in the buffer.
-    await Message.create({ _id: key, name: req.name, correlationKey, messageId: req.messageId, variables, status: 'buffered', expiresAt: new Date(Date.now() + ttl), createdAt: new Date() });
+    await Message.create({
+      _id: key,
+      name: req.name,
+      correlationKey,
+      messageId: req.messageId,
+      variables,
+      status: 'buffered',
+      expiresAt: new Date(Date.now() + ttl),
+      createdAt: new Date(),
+    });
     const subs = await Subscription.find({ messageName: req.name, correlationKey, status: 'open' }).sort({ createdAt: 1 }).limit(20).lean();
     for (const sub of subs) {
-      const claimed = await Message.findOneAndUpdate({ _id: key, status: 'buffered' }, { $set: { status: 'correlated', correlatedTo: sub.instanceKey } }, { returnDocument: 'after' }).lean();
+      const claimed = await Message.findOneAndUpdate(
+        { _id: key, status: 'buffered' },
+        { $set: { status: 'correlated', correlatedTo: sub.instanceKey } },
+        { returnDocument: 'after' },
+      ).lean();
       if (!claimed) return { key, correlatedTo: (await Message.findById(key).lean())?.correlatedTo, buffered: false };
-      const took = await Subscription.findOneAndUpdate({ _id: sub._id, status: 'open' }, { $set: { status: 'correlated', variables, messageKey: key, correlatedAt: new Date() } }).lean();
+      const took = await Subscription.findOneAndUpdate(
+        { _id: sub._id, status: 'open' },
+        { $set: { status: 'correlated', variables, messageKey: key, correlatedAt: new Date() } },
+      ).lean();
       if (took) {
         await this.touch(sub.instanceKey);
         return { key, correlatedTo: sub.instanceKey, buffered: false };
@@ -433,7 +480,10 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     const { Job } = this.models;
     const due = await Job.find({
       type: { $in: types },
-      $or: [{ status: { $in: ['activatable', 'failed'] }, runAt: { $lte: now } }, { status: 'running', lockedUntil: { $lt: now } }],
+      $or: [
+        { status: { $in: ['activatable', 'failed'] }, runAt: { $lte: now } },
+        { status: 'running', lockedUntil: { $lt: now } },
+      ],
     })
       .limit(32)
       .lean();
@@ -533,7 +583,11 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
         inst = await this.load(key);
         if (!inst) {
           if (quiet) return;
-          throw conflict('INSTANCE_NOT_AVAILABLE', '流程实例不存在、已结束或正由其他进程处理', 'The instance does not exist, has ended, or is driven by another process');
+          throw conflict(
+            'INSTANCE_NOT_AVAILABLE',
+            '流程实例不存在、已结束或正由其他进程处理',
+            'The instance does not exist, has ended, or is driven by another process',
+          );
         }
         if (!quiet) fn(inst);
       }
@@ -581,9 +635,18 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   private async reconcile(inst: InstanceRunner): Promise<void> {
     const execIds = inst.waiters.all().map((w) => w.executionId);
     const { UserTask, Subscription, Job } = this.models;
-    await UserTask.updateMany({ instanceKey: inst.key, status: { $in: ['pending', 'created'] }, executionId: { $nin: execIds } }, { $set: { status: 'canceled', completedAt: new Date() } });
-    await Subscription.updateMany({ instanceKey: inst.key, status: { $in: ['pending', 'open'] }, executionId: { $nin: execIds } }, { $set: { status: 'closed' } });
-    await Job.updateMany({ instanceKey: inst.key, status: { $in: ['activatable', 'failed'] }, executionId: { $nin: execIds } }, { $set: { status: 'canceled' } });
+    await UserTask.updateMany(
+      { instanceKey: inst.key, status: { $in: ['pending', 'created'] }, executionId: { $nin: execIds } },
+      { $set: { status: 'canceled', completedAt: new Date() } },
+    );
+    await Subscription.updateMany(
+      { instanceKey: inst.key, status: { $in: ['pending', 'open'] }, executionId: { $nin: execIds } },
+      { $set: { status: 'closed' } },
+    );
+    await Job.updateMany(
+      { instanceKey: inst.key, status: { $in: ['activatable', 'failed'] }, executionId: { $nin: execIds } },
+      { $set: { status: 'canceled' } },
+    );
   }
 
   async afterTimer(inst: InstanceRunner): Promise<void> {
@@ -713,11 +776,14 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     if (delay > 60_000 || !this.running) return; // the poll loop takes it from the schedule
     const prev = this.localWakes.get(key);
     if (prev) clearTimeout(prev);
-    const t = setTimeout(() => {
-      this.localWakes.delete(key);
-      this.schedule.delete(key);
-      void this.drive(key);
-    }, Math.max(0, delay));
+    const t = setTimeout(
+      () => {
+        this.localWakes.delete(key);
+        this.schedule.delete(key);
+        void this.drive(key);
+      },
+      Math.max(0, delay),
+    );
     t.unref();
     this.localWakes.set(key, t);
   }
@@ -752,7 +818,9 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   private async recover(full: boolean): Promise<void> {
     await this.leases.releaseDeadOwners();
     for (const key of await this.leases.expired()) if (!this.actors.get(key)?.inst) void this.drive(key);
-    const timed = await this.models.Instance.find({ status: 'active', wakeAt: { $ne: null } }).select('wakeAt').lean();
+    const timed = await this.models.Instance.find({ status: 'active', wakeAt: { $ne: null } })
+      .select('wakeAt')
+      .lean();
     const now = Date.now();
     for (const d of timed) {
       if (!d.wakeAt || this.actors.get(d._id)?.inst) continue;
@@ -772,10 +840,22 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     const { Job, UserTask, Subscription, Instance } = this.models;
     const before = new Date(Date.now() - 2000);
     const [jobs, tasks, subs, children] = await Promise.all([
-      Job.find({ status: 'reported', sweptAt: null, reportedAt: { $lt: before } }).select('instanceKey').limit(100).lean(),
-      UserTask.find({ status: 'completed', applied: { $ne: true }, sweptAt: null, completedAt: { $lt: before } }).select('instanceKey').limit(100).lean(),
-      Subscription.find({ status: 'correlated', applied: { $ne: true }, sweptAt: null, correlatedAt: { $lt: before } }).select('instanceKey').limit(100).lean(),
-      Instance.find({ status: 'completed', parentKey: { $ne: null }, parentNotified: { $ne: true }, endedAt: { $lt: before } }).select('parentKey').limit(100).lean(),
+      Job.find({ status: 'reported', sweptAt: null, reportedAt: { $lt: before } })
+        .select('instanceKey')
+        .limit(100)
+        .lean(),
+      UserTask.find({ status: 'completed', applied: { $ne: true }, sweptAt: null, completedAt: { $lt: before } })
+        .select('instanceKey')
+        .limit(100)
+        .lean(),
+      Subscription.find({ status: 'correlated', applied: { $ne: true }, sweptAt: null, correlatedAt: { $lt: before } })
+        .select('instanceKey')
+        .limit(100)
+        .lean(),
+      Instance.find({ status: 'completed', parentKey: { $ne: null }, parentNotified: { $ne: true }, endedAt: { $lt: before } })
+        .select('parentKey')
+        .limit(100)
+        .lean(),
     ]);
     const keys = new Set<string>([
       ...jobs.map((j) => j.instanceKey),

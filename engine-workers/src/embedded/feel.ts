@@ -30,9 +30,7 @@ export function evaluateFeel(body: string, context: FeelContext): { value: unkno
   } catch (err) {
     throw new FeelError(`failed to evaluate expression '${body}': ${(err as Error).message}`, body);
   }
-  const missing = result.warnings
-    .filter((w) => w.type === 'NO_VARIABLE_FOUND')
-    .map((w) => /'([^']+)'/.exec(w.message)?.[1] ?? w.message);
+  const missing = result.warnings.filter((w) => w.type === 'NO_VARIABLE_FOUND').map((w) => /'([^']+)'/.exec(w.message)?.[1] ?? w.message);
   return { value: toPlain(result.value), missing };
 }
 

@@ -94,7 +94,6 @@ export class InstanceRunner implements InstanceRuntime {
     this.vars = vars;
     this.persisted = persisted;
     this.usedCollections = persisted; // a resumed instance may have any
-
   }
 
   get compiled(): CompiledDefinition {
@@ -194,7 +193,6 @@ export class InstanceRunner implements InstanceRuntime {
   // ---- bpmn-elements wiring ----------------------------------------------------------------
 
   private createDefinition() {
-    const self = this;
     const environment = new Elements.Environment({
       Logger: noopLogger as never,
       // Non-strict: an error a job throws reaches error boundary events by code. Technical errors never
@@ -202,20 +200,18 @@ export class InstanceRunner implements InstanceRuntime {
       settings: { strict: false },
       variables: {},
       expressions: {
-        resolveExpression(expr: unknown, from: { content?: MessageContent }) {
-          return self.resolveForEngine(expr, from?.content);
-        },
+        resolveExpression: (expr: unknown, from: { content?: MessageContent }) => this.resolveForEngine(expr, from?.content),
         isExpression: (text: unknown) => isFeel(text),
         hasExpression: (text: unknown) => isFeel(text),
       } as never,
       scripts: {
         register() {},
-        getScript(_language: string, activity: { id: string; type?: string }) {
+        getScript: (_language: string, activity: { id: string; type?: string }) => {
           // Only script tasks: sequence-flow conditions are FEEL expressions, not scripts.
           if (activity.type !== 'bpmn:ScriptTask') return undefined;
           return {
-            execute(executionContext: { content: MessageContent; fields: ExecuteMessage['fields'] }, callback: (err: unknown, out?: unknown) => void) {
-              self.executeScript(activity.id, executionContext as unknown as ExecuteMessage, callback);
+            execute: (executionContext: { content: MessageContent; fields: ExecuteMessage['fields'] }, callback: (err: unknown, out?: unknown) => void) => {
+              this.executeScript(activity.id, executionContext as unknown as ExecuteMessage, callback);
             },
           };
         },
@@ -225,13 +221,16 @@ export class InstanceRunner implements InstanceRuntime {
           const first = args[0] as { id?: string } | undefined;
           const immediate = this.meta.startElementId && first?.id === this.meta.startElementId && !this.startTimerFired;
           if (immediate) this.startTimerFired = true;
-          const handle = setTimeout(() => {
-            this.host.fire(this.key, async (inst) => {
-              if (inst !== this || this.stopped) return;
-              fn(...args);
-              await this.host.afterTimer(this);
-            });
-          }, immediate ? 0 : delay);
+          const handle = setTimeout(
+            () => {
+              this.host.fire(this.key, async (inst) => {
+                if (inst !== this || this.stopped) return;
+                fn(...args);
+                await this.host.afterTimer(this);
+              });
+            },
+            immediate ? 0 : delay,
+          );
           handle.unref?.();
           return handle;
         },
@@ -413,7 +412,13 @@ export class InstanceRunner implements InstanceRuntime {
       type = resolveString(z?.taskDefinition?.type, ctx) ?? '';
       retries = Number(resolveValue(z?.taskDefinition?.retries ?? '3', ctx) ?? 3);
     } catch (err) {
-      return this.raiseIncident({ type: 'EXTRACT_VALUE_ERROR', elementId: w.elementId, executionId: w.executionId, message: (err as Error).message, retry: () => this.track(this.dispatchJob(w)) });
+      return this.raiseIncident({
+        type: 'EXTRACT_VALUE_ERROR',
+        elementId: w.elementId,
+        executionId: w.executionId,
+        message: (err as Error).message,
+        retry: () => this.track(this.dispatchJob(w)),
+      });
     }
     const job = { key: w.jobKey, type, retries: Number.isFinite(retries) ? retries : 3, variables: ctx, customHeaders: z?.taskHeaders ?? {} };
     if (this.host.hasLocalWorker(type)) {
@@ -529,7 +534,13 @@ export class InstanceRunner implements InstanceRuntime {
       if (z?.script?.resultVariable) this.vars[z.script.resultVariable] = value;
       callback(null, value);
     } catch (err) {
-      this.raiseIncident({ type: 'EXTRACT_VALUE_ERROR', elementId, executionId: message.content.executionId, message: (err as Error).message, retry: () => this.executeScript(elementId, message, callback) });
+      this.raiseIncident({
+        type: 'EXTRACT_VALUE_ERROR',
+        elementId,
+        executionId: message.content.executionId,
+        message: (err as Error).message,
+        retry: () => this.executeScript(elementId, message, callback),
+      });
     }
   }
 
@@ -537,7 +548,14 @@ export class InstanceRunner implements InstanceRuntime {
 
   private waitUserTask(api: ElementApi): void {
     this.usedCollections = true;
-    const w: Waiter = { kind: 'userTask', executionId: api.executionId, elementId: api.id, content: api.content, api, taskKey: `${this.key}:${api.executionId}` };
+    const w: Waiter = {
+      kind: 'userTask',
+      executionId: api.executionId,
+      elementId: api.id,
+      content: api.content,
+      api,
+      taskKey: `${this.key}:${api.executionId}`,
+    };
     this.waiters.add(w);
     this.track(this.check(w));
   }
@@ -655,7 +673,17 @@ export class InstanceRunner implements InstanceRuntime {
     const subKey = `${this.key}:${w.executionId}`;
     let sub: SubscriptionDoc | null = await Subscription.findOneAndUpdate(
       { _id: subKey },
-      { $setOnInsert: { instanceKey: this.key, executionId: w.executionId, elementId: w.elementId, messageName: info.name, correlationKey, status: 'pending', createdAt: new Date() } },
+      {
+        $setOnInsert: {
+          instanceKey: this.key,
+          executionId: w.executionId,
+          elementId: w.elementId,
+          messageName: info.name,
+          correlationKey,
+          status: 'pending',
+          createdAt: new Date(),
+        },
+      },
       { upsert: true, returnDocument: 'after' },
     ).lean();
     if (sub?.status === 'pending') {
@@ -763,7 +791,11 @@ export class InstanceRunner implements InstanceRuntime {
     switch (w.kind) {
       case 'userTask':
         this.track(
-          m.UserTask.findOneAndUpdate({ _id: w.taskKey, status: { $in: ['pending', 'created'] } }, { $set: { status: 'canceled', completedAt: new Date() } }, { returnDocument: 'after' })
+          m.UserTask.findOneAndUpdate(
+            { _id: w.taskKey, status: { $in: ['pending', 'created'] } },
+            { $set: { status: 'canceled', completedAt: new Date() } },
+            { returnDocument: 'after' },
+          )
             .lean()
             .then((doc) => doc && this.emitLater('userTask.canceled', doc)),
         );
@@ -773,7 +805,12 @@ export class InstanceRunner implements InstanceRuntime {
         return;
       case 'job':
         this.track(m.Job.updateOne({ _id: w.jobKey, status: { $in: ['activatable', 'failed', 'incident'] } }, { $set: { status: 'canceled' } }));
-        this.track(m.Incident.updateMany({ instanceKey: this.key, executionId: w.executionId, status: 'open' }, { $set: { status: 'resolved', resolvedAt: new Date() } }));
+        this.track(
+          m.Incident.updateMany(
+            { instanceKey: this.key, executionId: w.executionId, status: 'open' },
+            { $set: { status: 'resolved', resolvedAt: new Date() } },
+          ),
+        );
         return;
       case 'call':
         // Not awaited inside this actor: the child runs in its own actor.

@@ -70,7 +70,9 @@ export class Leases {
   }
 
   async expired(limit = 200): Promise<string[]> {
-    const docs = await this.models.Lease.find({ until: { $lt: new Date() } }).limit(limit).lean();
+    const docs = await this.models.Lease.find({ until: { $lt: new Date() } })
+      .limit(limit)
+      .lean();
     return docs.map((d) => d._id);
   }
 

@@ -27,8 +27,7 @@ export interface InstanceRuntime {
  * bpmn-elements constructs it per execution with the activity, through which it finds its instance.
  */
 export function ZeebeJobService(this: { execute: unknown }, activity: ActivityLike): void {
-  this.execute = (message: ExecuteMessage, callback: (err: unknown, out?: unknown) => void) =>
-    runtimeOf(activity).executeJob(activity.id, message, callback);
+  this.execute = (message: ExecuteMessage, callback: (err: unknown, out?: unknown) => void) => runtimeOf(activity).executeJob(activity.id, message, callback);
 }
 
 export const RUNTIME_OPTION = 'zeebeRuntime';

@@ -36,7 +36,9 @@ export class TimerStarts {
 
   async fireDue(start: (key: string, definitionKey: string, elementId: string) => Promise<void>): Promise<void> {
     const { TimerStart } = this.models;
-    const due = await TimerStart.find({ status: 'scheduled', nextAt: { $lte: new Date() } }).limit(20).lean();
+    const due = await TimerStart.find({ status: 'scheduled', nextAt: { $lte: new Date() } })
+      .limit(20)
+      .lean();
     for (const t of due) {
       try {
         await start(`${t._id}@${t.nextAt.getTime()}`, t.definitionKey, t.elementId);

@@ -27,7 +27,9 @@ ZeebeExclusiveGatewayBehaviour.prototype.execute = function execute(
   const outbound = (this.activity.outbound ?? []) as FlowLike[];
   const problem = runtime.checkConditions(
     content,
-    outbound.filter((f) => !f.isDefault && f.behaviour.conditionExpression?.body).map((f) => ({ id: f.id, expression: f.behaviour.conditionExpression!.body! })),
+    outbound
+      .filter((f) => !f.isDefault && f.behaviour.conditionExpression?.body)
+      .map((f) => ({ id: f.id, expression: f.behaviour.conditionExpression!.body! })),
   );
   if (problem) {
     runtime.raiseIncident({ type: 'CONDITION_ERROR', elementId: this.activity.id, executionId: content.executionId, message: problem });

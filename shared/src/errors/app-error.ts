@@ -26,16 +26,7 @@ export class AppError extends Error {
   readonly hint?: string;
   readonly details?: unknown;
 
-  constructor(opts: {
-    kind?: ErrorKind;
-    status?: number;
-    code: string;
-    zh: string;
-    en: string;
-    hint?: string;
-    details?: unknown;
-    cause?: unknown;
-  }) {
+  constructor(opts: { kind?: ErrorKind; status?: number; code: string; zh: string; en: string; hint?: string; details?: unknown; cause?: unknown }) {
     super(opts.en, { cause: opts.cause });
     this.name = 'AppError';
     this.kind = opts.kind ?? 'user';
@@ -58,12 +49,7 @@ export class AppError extends Error {
 }
 
 /** A request the caller can fix (400 unless another 4xx is given). */
-export function userError(
-  code: string,
-  zh: string,
-  en: string,
-  extra: { status?: number; hint?: string; details?: unknown } = {},
-): AppError {
+export function userError(code: string, zh: string, en: string, extra: { status?: number; hint?: string; details?: unknown } = {}): AppError {
   return new AppError({ kind: 'user', code, zh, en, ...extra });
 }
 

@@ -5,8 +5,10 @@ const v1 = fixture('user-task.assignment.bpmn');
 // Version 2 of the same process: an extra service task in front of the review.
 const v2 = {
   name: 'user-task.assignment.bpmn',
-  content: v1.content
-    .replace('<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />', '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pre" /><bpmn:scriptTask id="pre"><bpmn:extensionElements><zeebe:script expression="=&quot;v2&quot;" resultVariable="madeBy" /></bpmn:extensionElements></bpmn:scriptTask><bpmn:sequenceFlow id="f0" sourceRef="pre" targetRef="review" />'),
+  content: v1.content.replace(
+    '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />',
+    '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pre" /><bpmn:scriptTask id="pre"><bpmn:extensionElements><zeebe:script expression="=&quot;v2&quot;" resultVariable="madeBy" /></bpmn:extensionElements></bpmn:scriptTask><bpmn:sequenceFlow id="f0" sourceRef="pre" targetRef="review" />',
+  ),
 };
 
 describe('deployment and versions', () => {
@@ -47,14 +49,19 @@ describe('deployment and versions', () => {
   });
 
   it('refuses malformed XML with a clear message', async () => {
-    await expect(h.engine.deploy([{ name: 'bad.bpmn', content: '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn:process id="x"' }])).rejects.toMatchObject({
+    await expect(
+      h.engine.deploy([{ name: 'bad.bpmn', content: '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn:process id="x"' }]),
+    ).rejects.toMatchObject({
       code: 'BPMN_PARSE_ERROR',
     });
   });
 
   it('refuses a service task without a job type', async () => {
     const xml = v1.content.replace(/<bpmn:userTask id="review"[\s\S]*?<\/bpmn:userTask>/, '<bpmn:serviceTask id="review" name="无类型" />');
-    await expect(h.engine.deploy([{ name: 'no-type.bpmn', content: xml }])).rejects.toMatchObject({ code: 'BPMN_UNSUPPORTED_ELEMENT', message: expect.stringContaining('zeebe:taskDefinition') });
+    await expect(h.engine.deploy([{ name: 'no-type.bpmn', content: xml }])).rejects.toMatchObject({
+      code: 'BPMN_UNSUPPORTED_ELEMENT',
+      message: expect.stringContaining('zeebe:taskDefinition'),
+    });
   });
 
   it('refuses to start an unknown process', async () => {

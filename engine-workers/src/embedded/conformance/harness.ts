@@ -38,16 +38,24 @@ export async function harness(
     engine,
     conn,
     ended: (key, status = 'completed') =>
-      eventually(async () => {
-        const v = await engine.getInstance(key);
-        return v.status === status && v;
-      }, 10_000, `instance ${key} ${status}`),
+      eventually(
+        async () => {
+          const v = await engine.getInstance(key);
+          return v.status === status && v;
+        },
+        10_000,
+        `instance ${key} ${status}`,
+      ),
     openTasks,
     waitTasks: (instanceKey, elementId, count = 1) =>
-      eventually(async () => {
-        const t = await openTasks(instanceKey, elementId);
-        return t.length === count && t;
-      }, 10_000, `${count} open task(s) at ${elementId}`),
+      eventually(
+        async () => {
+          const t = await openTasks(instanceKey, elementId);
+          return t.length === count && t;
+        },
+        10_000,
+        `${count} open task(s) at ${elementId}`,
+      ),
     close: async () => {
       await engine.stop();
       await conn.dropDatabase();
