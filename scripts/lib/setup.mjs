@@ -3,7 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ensureFerretdb, FriendlyError } from './ferretdb.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { ensureFerretdb, freePort, FriendlyError, startFerretdb } from './ferretdb.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CACHE_DIR = path.join(ROOT, '.cache');
@@ -61,5 +63,23 @@ export async function main(fn) {
       process.exit(1);
     }
     throw err;
+  }
+}
+
+/**
+ * Run `fn` with MONGODB_URI pointing at a database: the caller's own when set, otherwise a
+ * throw-away embedded one (fresh data folder, free port), stopped and removed afterwards.
+ */
+export async function withThrowawayDatabase(prefix, fn) {
+  const bin = await ensureDatabaseBinary();
+  if (!bin) return fn();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const db = await startFerretdb({ bin, dataDir, port: await freePort(), log });
+  process.env.MONGODB_URI = db.uri;
+  try {
+    return await fn();
+  } finally {
+    await db.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
