@@ -611,6 +611,13 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       if (doc?.wakeAt) await Instance.updateOne({ _id: key }, { $set: { wakeAt: null } });
       return undefined;
     }
+    if (st?.ended) {
+      // The process that ended it died before writing the instance row: write it now.
+      await Instance.updateOne({ _id: key }, { $set: { status: st.ended, activeElements: [], wakeAt: null, endedAt: new Date() } });
+      await this.leases.release(key);
+      if (doc.parentKey && st.ended === 'completed') void this.touch(doc.parentKey);
+      return undefined;
+    }
     const entry = await this.getCompiled(doc.definitionKey);
     const inst = new InstanceRunner(
       this,
@@ -742,11 +749,11 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
           }
           throw err;
         }
-        await states.insert({ _id: inst.key, state: snap.state, variables: snap.variables });
+        await states.insert({ _id: inst.key, state: snap.state, variables: snap.variables, ended: inst.ended });
         inst.persisted = true;
       } else if (release) {
         // State first: whoever sees the instance row change (ended, waiting) then reads the matching variables.
-        await states.update(inst.key, { state: snap.state, variables: snap.variables });
+        await states.update(inst.key, { state: snap.state, variables: snap.variables, ended: inst.ended });
         await Instance.updateOne({ _id: inst.key }, { $set: snap.instance });
       } else {
         // While held, only the state moves; the instance row (status, wake-up) is written on release.

@@ -68,6 +68,17 @@ export type EndState = 'completed' | 'failed' | 'canceled';
 
 const noopLogger = () => ({ debug() {}, error() {}, warn() {} });
 
+/** Insert unless a document with that `_id` exists; true when this call inserted it. */
+async function insertIfAbsent(collection: { insertOne(doc: never): Promise<unknown> }, doc: { _id: string }): Promise<boolean> {
+  try {
+    await collection.insertOne(doc as never);
+    return true;
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return false;
+    throw err;
+  }
+}
+
 export class InstanceRunner implements InstanceRuntime {
   readonly waiters = new Waiters();
   private readonly pending = new Set<Promise<unknown>>();
@@ -573,7 +584,7 @@ export class InstanceRunner implements InstanceRuntime {
       executionId: w.executionId,
       elementId: w.elementId,
       name: this.compiled.names.get(w.elementId),
-      status: 'pending' as const,
+      status: 'created' as const,
       assignee: resolveString(z?.assignment?.assignee, ctx) ?? null,
       candidateGroups: resolveList(z?.assignment?.candidateGroups, ctx),
       candidateUsers: resolveList(z?.assignment?.candidateUsers, ctx),
@@ -622,10 +633,10 @@ export class InstanceRunner implements InstanceRuntime {
         return;
       }
       case 'userTask': {
-        const fields = this.userTaskFields(w);
-        const doc = await m.UserTask.findOneAndUpdate({ _id: w.taskKey }, { $setOnInsert: fields }, { upsert: true, returnDocument: 'after' }).lean();
-        this.host.logger.debug({ instance: this.key, task: w.taskKey, status: doc?.status, waiting: this.waiters.has(w) }, 'check user task');
-        if (!doc || !this.waiters.has(w)) return;
+        const doc = await m.UserTask.findById(w.taskKey).lean();
+        if (!this.waiters.has(w)) return;
+        // Not written yet: it is, once the state that waits for it is (see activate).
+        if (!doc) return void this.toActivate.push(w);
         if (doc.status === 'completed') {
           this.waiters.delete(w);
           if (!doc.applied) this.track(m.UserTask.updateOne({ _id: doc._id }, { $set: { applied: true } }));
@@ -633,7 +644,6 @@ export class InstanceRunner implements InstanceRuntime {
           this.applyResult(w.content, result);
           return w.api.signal(result);
         }
-        if (doc.status === 'pending') this.toActivate.push(w);
         return;
       }
       case 'message':
@@ -671,23 +681,10 @@ export class InstanceRunner implements InstanceRuntime {
       });
     }
     const subKey = `${this.key}:${w.executionId}`;
-    let sub: SubscriptionDoc | null = await Subscription.findOneAndUpdate(
-      { _id: subKey },
-      {
-        $setOnInsert: {
-          instanceKey: this.key,
-          executionId: w.executionId,
-          elementId: w.elementId,
-          messageName: info.name,
-          correlationKey,
-          status: 'pending',
-          createdAt: new Date(),
-        },
-      },
-      { upsert: true, returnDocument: 'after' },
-    ).lean();
-    if (sub?.status === 'pending') {
-      this.toActivate.push(w);
+    let sub: SubscriptionDoc | null = await Subscription.findById(subKey).lean();
+    if (!sub) {
+      w.correlationKey = correlationKey;
+      this.toActivate.push(w); // opened once the state that waits for it is written
       return;
     }
     if (sub?.status === 'open') {
@@ -767,16 +764,32 @@ export class InstanceRunner implements InstanceRuntime {
     for (const w of batch) {
       if (!this.waiters.has(w)) continue;
       if (w.kind === 'userTask') {
-        // Only this actor writes a pending task, so `_id` alone is a safe (and indexed) filter.
-        const doc = await m.UserTask.findOneAndUpdate({ _id: w.taskKey }, { $set: { status: 'created' } }, { returnDocument: 'after' }).lean();
-        if (doc) this.emitLater('userTask.created', doc);
+        // An insert (not an update): on FerretDB 1.x an update by _id reads the whole table.
+        const doc = { _id: w.taskKey, ...this.userTaskFields(w) };
+        if (await insertIfAbsent(m.UserTask.collection, doc)) this.emitLater('userTask.created', doc);
       } else if (w.kind === 'message') {
-        await m.Subscription.updateOne({ _id: `${this.key}:${w.executionId}` }, { $set: { status: 'open' } });
+        const sub = this.subscriptionFields(w);
+        if (sub) await insertIfAbsent(m.Subscription.collection, sub);
         this.track(this.checkMessage(w));
       } else if (w.kind === 'call') {
         this.track(this.checkCall(w, true));
       }
     }
+  }
+
+  private subscriptionFields(w: Waiter & { kind: 'message' }): SubscriptionDoc | null {
+    if (w.correlationKey === undefined) return null;
+    const info = this.compiled.messages.get(w.messageId)!;
+    return {
+      _id: `${this.key}:${w.executionId}`,
+      instanceKey: this.key,
+      executionId: w.executionId,
+      elementId: w.elementId,
+      messageName: info.name,
+      correlationKey: w.correlationKey,
+      status: 'open',
+      createdAt: new Date(),
+    };
   }
 
   get hasActivations(): boolean {

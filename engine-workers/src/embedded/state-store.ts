@@ -11,6 +11,8 @@ export interface StoredState {
   _id: string;
   state: string | null;
   variables: string;
+  /** Set with the final state, so an end whose instance row was never written is still known. */
+  ended?: 'completed' | 'canceled' | 'failed' | null;
 }
 
 export class StateStore {

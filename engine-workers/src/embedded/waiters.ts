@@ -9,7 +9,7 @@ interface Base {
 export type Waiter =
   | (Base & { kind: 'job'; jobKey: string; content: MessageContent; done: (err: unknown, out?: unknown) => void; localRunning?: boolean })
   | (Base & { kind: 'userTask'; taskKey: string; content: MessageContent; api: ElementApi })
-  | (Base & { kind: 'message'; messageId: string; content: MessageContent; api: ElementApi })
+  | (Base & { kind: 'message'; messageId: string; content: MessageContent; api: ElementApi; correlationKey?: string })
   | (Base & { kind: 'call'; childKey: string; content: MessageContent; api: ElementApi })
   | (Base & { kind: 'incident'; incidentKey: string; retry: () => void });
 
