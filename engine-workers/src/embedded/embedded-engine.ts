@@ -252,7 +252,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       this.actorOf(key).inst = inst;
       inst.start();
       // The caller waits for the first write, but the instance does not: its jobs go on meanwhile.
-      firstWrite = await this.afterOp(inst);
+      firstWrite = (await this.afterOp(inst))?.written;
     });
     await firstWrite;
   }
@@ -665,7 +665,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
    * Settle, write, and drop the instance if it waits on nothing local. While it keeps running
    * (jobs in flight) the write is not waited for; its promise is returned for callers that must.
    */
-  private async afterOp(inst: InstanceRunner): Promise<Promise<void> | void> {
+  private async afterOp(inst: InstanceRunner): Promise<{ written: Promise<void> } | void> {
     await inst.settle();
     // New waits become live only after the state that holds them is written.
     while (inst.hasActivations && !inst.leaseLost && !inst.ended) {
@@ -684,7 +684,8 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     const emits = inst.emits.splice(0);
     const after = written.then(() => this.flushEmits(emits));
     after.catch((err: unknown) => this.logger.error({ err, instance: inst.key }, 'state write failed'));
-    return after;
+    // Wrapped: an async function returning a bare promise would make its callers wait for it.
+    return { written: after };
   }
 
   private drop(inst: InstanceRunner): void {
