@@ -28,6 +28,7 @@ import { compileDefinition, type CompiledDefinition } from './definition-compile
 import { engineModels, type DefinitionDoc, type EngineModels, type JobDoc, type UserTaskDoc } from './models';
 import { InstanceRunner, type CompiledEntry, type LocalJob, type RunnerHost, type Snapshot } from './instance-runner';
 import { StateWriter } from './state-writer';
+import type { InstanceMeta } from './state-store';
 import type { Waiter } from './waiters';
 import { TimerStarts } from './timer-starts';
 import { Leases } from './leases';
@@ -270,7 +271,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
 
   /** Start an instance for a due timer start event (idempotent per occurrence). */
   async startFromTimer(key: string, definitionKey: string, elementId: string): Promise<void> {
-    if (await this.models.Instance.findById(key).select('_id').lean()) return;
+    if ((await this.models.Instance.findById(key).select('_id').lean()) || (await this.models.states.get(key))) return;
     const entry = await this.getCompiled(definitionKey);
     await this.startNew(key, entry, {}, { startElementId: elementId, startedAt: new Date() });
   }
@@ -322,7 +323,8 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   async getInstance(key: string): Promise<InstanceView> {
-    const [doc, st] = await Promise.all([this.models.Instance.findById(key).lean(), this.models.states.get(key)]);
+    const [row, st] = await Promise.all([this.models.Instance.findById(key).lean(), this.models.states.get(key)]);
+    const doc = row ?? (st?.meta ? { ...st.meta, _id: key, status: 'active' as const, activeElements: [] as string[], endedAt: undefined } : null);
     if (!doc) throw notFound('Process instance', '流程实例', key);
     const incidents = await this.models.Incident.find({ instanceKey: key }).sort({ createdAt: 1 }).lean();
     return {
@@ -604,7 +606,9 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       return undefined;
     }
     const { Instance, states } = this.models;
-    const [doc, st] = await Promise.all([Instance.findById(key).lean(), states.get(key)]);
+    const [row, st] = await Promise.all([Instance.findById(key).lean(), states.get(key)]);
+    // Until it is first let go, an instance has its state but no row yet.
+    const doc = row ?? (st?.meta ? { ...st.meta, _id: key, status: 'active' as const, activeElements: [], wakeAt: null } : null);
     if (!doc || doc.status !== 'active') {
       this.logger.debug({ instance: key, status: doc?.status }, 'load: not active');
       await this.leases.release(key);
@@ -613,7 +617,9 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     }
     if (st?.ended) {
       // The process that ended it died before writing the instance row: write it now.
-      await Instance.updateOne({ _id: key }, { $set: { status: st.ended, activeElements: [], wakeAt: null, endedAt: new Date() } });
+      const ended = { status: st.ended, activeElements: [], wakeAt: null, endedAt: new Date() };
+      if (row) await Instance.updateOne({ _id: key }, { $set: ended });
+      else await Instance.collection.insertOne({ ...doc, ...ended } as never);
       await this.leases.release(key);
       if (doc.parentKey && st.ended === 'completed') void this.touch(doc.parentKey);
       return undefined;
@@ -627,6 +633,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       st ? (JSON.parse(st.variables) as Variables) : {},
       true,
     );
+    inst.rowWritten = !!row;
     this.schedule.delete(key);
     this.actorOf(key).inst = inst;
     if (st?.state) inst.resume(JSON.parse(st.state));
@@ -731,18 +738,18 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   private writeFn(inst: InstanceRunner, snap: Snapshot, release: boolean) {
     return async (): Promise<void> => {
       const { Instance, states } = this.models;
+      const state = { state: snap.state, variables: snap.variables, ended: inst.ended };
       if (!inst.persisted) {
+        const meta: InstanceMeta = {
+          processId: inst.def.processId,
+          version: inst.def.version,
+          definitionKey: inst.def.key,
+          ...(inst.meta.parentKey && { parentKey: inst.meta.parentKey, parentExecutionId: inst.meta.parentExecutionId }),
+          ...(inst.meta.startElementId && { startElementId: inst.meta.startElementId }),
+          startedAt: inst.meta.startedAt,
+        };
         try {
-          await Instance.collection.insertOne({
-            _id: inst.key,
-            processId: inst.def.processId,
-            version: inst.def.version,
-            definitionKey: inst.def.key,
-            ...(inst.meta.parentKey && { parentKey: inst.meta.parentKey, parentExecutionId: inst.meta.parentExecutionId }),
-            ...(inst.meta.startElementId && { startElementId: inst.meta.startElementId }),
-            startedAt: inst.meta.startedAt,
-            ...snap.instance,
-          } as never);
+          await states.insert({ _id: inst.key, ...state, meta });
         } catch (err) {
           if ((err as { code?: number }).code === 11000) {
             inst.leaseLost = true;
@@ -750,15 +757,22 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
           }
           throw err;
         }
-        await states.insert({ _id: inst.key, state: snap.state, variables: snap.variables, ended: inst.ended });
         inst.persisted = true;
-      } else if (release) {
-        // State first: whoever sees the instance row change (ended, waiting) then reads the matching variables.
-        await states.update(inst.key, { state: snap.state, variables: snap.variables, ended: inst.ended });
-        await Instance.updateOne({ _id: inst.key }, { $set: snap.instance });
       } else {
-        // While held, only the state moves; the instance row (status, wake-up) is written on release.
-        await states.update(inst.key, { state: snap.state, variables: snap.variables });
+        // State first: whoever sees the instance row change (ended, waiting) then reads the matching variables.
+        await states.update(inst.key, state);
+      }
+      if (release) {
+        // The instance row is written when the instance is let go: inserted the first time (an insert
+        // costs the same at any size on FerretDB 1.x), updated after that.
+        if (inst.rowWritten) await Instance.updateOne({ _id: inst.key }, { $set: snap.instance });
+        else {
+          await Instance.collection.insertOne({ _id: inst.key, ...this.rowMeta(inst), ...snap.instance } as never).catch(async (err: { code?: number }) => {
+            if (err.code !== 11000) throw err;
+            await Instance.updateOne({ _id: inst.key }, { $set: snap.instance });
+          });
+          inst.rowWritten = true;
+        }
       }
       if (!release) return;
       const { wasHeld, wake } = await this.leases.release(inst.key);
@@ -768,6 +782,17 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       } else if (wake && snap.instance.status === 'active') {
         void this.drive(inst.key); // someone asked while we held it
       }
+    };
+  }
+
+  private rowMeta(inst: InstanceRunner): InstanceMeta {
+    return {
+      processId: inst.def.processId,
+      version: inst.def.version,
+      definitionKey: inst.def.key,
+      ...(inst.meta.parentKey && { parentKey: inst.meta.parentKey, parentExecutionId: inst.meta.parentExecutionId }),
+      ...(inst.meta.startElementId && { startElementId: inst.meta.startElementId }),
+      startedAt: inst.meta.startedAt,
     };
   }
 

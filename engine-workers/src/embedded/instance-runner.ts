@@ -89,6 +89,8 @@ export class InstanceRunner implements InstanceRuntime {
   localJobs = 0;
   /** True once the instance document exists in the database. */
   persisted: boolean;
+  /** Whether the instance row exists (it is written when the instance is first let go). */
+  rowWritten = false;
   /** Whether this instance may have rows in the task, subscription, job or incident collections. */
   usedCollections: boolean;
   leaseLost = false;

@@ -13,6 +13,18 @@ export interface StoredState {
   variables: string;
   /** Set with the final state, so an end whose instance row was never written is still known. */
   ended?: 'completed' | 'canceled' | 'failed' | null;
+  /** What the instance row holds, so the row can be written (inserted) when the instance is let go. */
+  meta?: InstanceMeta;
+}
+
+export interface InstanceMeta {
+  processId: string;
+  version: number;
+  definitionKey: string;
+  parentKey?: string;
+  parentExecutionId?: string;
+  startElementId?: string;
+  startedAt: Date;
 }
 
 export class StateStore {

@@ -17,7 +17,7 @@ describe('parallel gateway and condition incidents', () => {
     // the two service branches are done, the join waits for the user task
     const mid = await eventually(async () => {
       const v = await h.engine.getInstance(key);
-      return Object.keys(v.variables).length === 2 && v;
+      return Object.keys(v.variables).length === 2 && v.activeElements.length === 2 && v;
     });
     expect(mid.status).toBe('active');
     expect(mid.variables).toEqual({ supNotified: 'to supervision', leaderNotified: 'to leader' });
