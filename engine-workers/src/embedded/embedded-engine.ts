@@ -650,13 +650,10 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     const execIds = inst.waiters.all().map((w) => w.executionId);
     const { UserTask, Subscription, Job } = this.models;
     await UserTask.updateMany(
-      { instanceKey: inst.key, status: { $in: ['pending', 'created'] }, executionId: { $nin: execIds } },
+      { instanceKey: inst.key, status: 'created', executionId: { $nin: execIds } },
       { $set: { status: 'canceled', completedAt: new Date() } },
     );
-    await Subscription.updateMany(
-      { instanceKey: inst.key, status: { $in: ['pending', 'open'] }, executionId: { $nin: execIds } },
-      { $set: { status: 'closed' } },
-    );
+    await Subscription.updateMany({ instanceKey: inst.key, status: 'open', executionId: { $nin: execIds } }, { $set: { status: 'closed' } });
     await Job.updateMany(
       { instanceKey: inst.key, status: { $in: ['activatable', 'failed'] }, executionId: { $nin: execIds } },
       { $set: { status: 'canceled' } },
@@ -721,12 +718,12 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     }
     const { UserTask, Subscription, Job, Incident } = this.models;
     const now = new Date();
-    const openTasks = await UserTask.find({ instanceKey: inst.key, status: { $in: ['pending', 'created'] } }).lean();
+    const openTasks = await UserTask.find({ instanceKey: inst.key, status: 'created' }).lean();
     if (openTasks.length) {
-      await UserTask.updateMany({ instanceKey: inst.key, status: { $in: ['pending', 'created'] } }, { $set: { status: 'canceled', completedAt: now } });
+      await UserTask.updateMany({ instanceKey: inst.key, status: 'created' }, { $set: { status: 'canceled', completedAt: now } });
       for (const t of openTasks) inst.emitLater('userTask.canceled', { ...t, status: 'canceled' });
     }
-    await Subscription.updateMany({ instanceKey: inst.key, status: { $in: ['pending', 'open'] } }, { $set: { status: 'closed' } });
+    await Subscription.updateMany({ instanceKey: inst.key, status: 'open' }, { $set: { status: 'closed' } });
     await Job.updateMany({ instanceKey: inst.key, status: { $in: ['activatable', 'failed', 'incident', 'running'] } }, { $set: { status: 'canceled' } });
     await Incident.updateMany({ instanceKey: inst.key, status: 'open' }, { $set: { status: 'resolved', resolvedAt: now } });
     if (inst.ended === 'completed') inst.emitLater('instance.completed', { key: inst.key, processId: inst.def.processId, variables: inst.vars });
@@ -740,16 +737,8 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       const { Instance, states } = this.models;
       const state = { state: snap.state, variables: snap.variables, ended: inst.ended };
       if (!inst.persisted) {
-        const meta: InstanceMeta = {
-          processId: inst.def.processId,
-          version: inst.def.version,
-          definitionKey: inst.def.key,
-          ...(inst.meta.parentKey && { parentKey: inst.meta.parentKey, parentExecutionId: inst.meta.parentExecutionId }),
-          ...(inst.meta.startElementId && { startElementId: inst.meta.startElementId }),
-          startedAt: inst.meta.startedAt,
-        };
         try {
-          await states.insert({ _id: inst.key, ...state, meta });
+          await states.insert({ _id: inst.key, ...state, meta: this.rowMeta(inst) });
         } catch (err) {
           if ((err as { code?: number }).code === 11000) {
             inst.leaseLost = true;
@@ -930,7 +919,7 @@ export function toUserTaskRecord(doc: UserTaskDoc): UserTaskRecord {
     processVersion: doc.processVersion,
     elementId: doc.elementId,
     name: doc.name,
-    status: doc.status === 'pending' ? 'created' : doc.status,
+    status: doc.status,
     assignee: doc.assignee ?? undefined,
     candidateGroups: doc.candidateGroups ?? [],
     candidateUsers: doc.candidateUsers ?? [],

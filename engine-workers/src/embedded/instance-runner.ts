@@ -807,7 +807,7 @@ export class InstanceRunner implements InstanceRuntime {
       case 'userTask':
         this.track(
           m.UserTask.findOneAndUpdate(
-            { _id: w.taskKey, status: { $in: ['pending', 'created'] } },
+            { _id: w.taskKey, status: 'created' },
             { $set: { status: 'canceled', completedAt: new Date() } },
             { returnDocument: 'after' },
           )
@@ -816,7 +816,7 @@ export class InstanceRunner implements InstanceRuntime {
         );
         return;
       case 'message':
-        this.track(m.Subscription.updateOne({ _id: `${this.key}:${w.executionId}`, status: { $in: ['pending', 'open'] } }, { $set: { status: 'closed' } }));
+        this.track(m.Subscription.updateOne({ _id: `${this.key}:${w.executionId}`, status: 'open' }, { $set: { status: 'closed' } }));
         return;
       case 'job':
         this.track(m.Job.updateOne({ _id: w.jobKey, status: { $in: ['activatable', 'failed', 'incident'] } }, { $set: { status: 'canceled' } }));

@@ -62,8 +62,7 @@ export interface JobDoc {
   outcome?: string;
   errorMessage?: string;
   reportedAt?: Date;
-  /** Input bookkeeping: set once the instance took the outcome in; see EmbeddedEngine.sweep. */
-  applied?: boolean;
+  /** Set when a sweep woke the instance for this outcome (see EmbeddedEngine.sweep). */
   sweptAt?: Date;
   createdAt: Date;
 }
@@ -76,8 +75,8 @@ export interface UserTaskDoc {
   executionId: string;
   elementId: string;
   name?: string;
-  /** pending: written, but the state that waits for it is not yet; nobody may act on it. */
-  status: 'pending' | 'created' | 'completed' | 'canceled';
+  /** Written only once the state that waits for it is, so a created task is always live. */
+  status: 'created' | 'completed' | 'canceled';
   assignee?: string | null;
   candidateGroups: string[];
   candidateUsers: string[];
@@ -102,8 +101,8 @@ export interface SubscriptionDoc {
   elementId: string;
   messageName: string;
   correlationKey: string;
-  /** pending: written, but the state that waits for it is not yet; no message correlates to it. */
-  status: 'pending' | 'open' | 'correlated' | 'closed';
+  /** Written only once the state that waits for it is, so an open subscription is always live. */
+  status: 'open' | 'correlated' | 'closed';
   variables?: string;
   messageKey?: string;
   correlatedAt?: Date;
@@ -239,7 +238,6 @@ export function engineModels(conn: Connection, statePartitions = Number(process.
       outcome: String,
       errorMessage: String,
       reportedAt: Date,
-      applied: Boolean,
       sweptAt: Date,
       createdAt: Date,
     },
