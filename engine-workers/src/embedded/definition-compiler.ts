@@ -47,7 +47,7 @@ export interface CompiledDefinition {
   elementMessage: Map<string, string>;
   /** Activity id → error codes caught on it or on an enclosing scope ('*' = catch all). */
   errorCatch: Map<string, Set<string>>;
-  /** Element id → ids of the scopes around it, innermost first. */
+  /** Element id → its BPMN type (bpmn:ServiceTask, …). */
   elementTypes: Map<string, string>;
   taskTypes: Set<string>;
 }

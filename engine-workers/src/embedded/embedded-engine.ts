@@ -323,8 +323,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   async getInstance(key: string): Promise<InstanceView> {
-    const [row, st] = await Promise.all([this.models.Instance.findById(key).lean(), this.models.states.get(key)]);
-    const doc = row ?? (st?.meta ? { ...st.meta, _id: key, status: 'active' as const, activeElements: [] as string[], endedAt: undefined } : null);
+    const { st, doc } = await this.readInstance(key);
     if (!doc) throw notFound('Process instance', '流程实例', key);
     const incidents = await this.models.Incident.find({ instanceKey: key }).sort({ createdAt: 1 }).lean();
     return {
@@ -597,6 +596,13 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     });
   }
 
+  /** The instance row and its state; until an instance is first let go, its state speaks for the row. */
+  private async readInstance(key: string) {
+    const [row, st] = await Promise.all([this.models.Instance.findById(key).lean(), this.models.states.get(key)]);
+    const fromState = st?.meta ? { ...st.meta, _id: key, status: 'active' as const, activeElements: [] as string[], wakeAt: null, endedAt: undefined } : null;
+    return { row, st, doc: row ?? fromState };
+  }
+
   /** Take the lease and bring the instance into memory; resuming re-checks every wait. */
   private async load(key: string): Promise<InstanceRunner | undefined> {
     const lease = await this.leases.acquire(key);
@@ -605,10 +611,8 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
       await this.requestWake(key); // held elsewhere: the holder looks again when it lets go
       return undefined;
     }
-    const { Instance, states } = this.models;
-    const [row, st] = await Promise.all([Instance.findById(key).lean(), states.get(key)]);
-    // Until it is first let go, an instance has its state but no row yet.
-    const doc = row ?? (st?.meta ? { ...st.meta, _id: key, status: 'active' as const, activeElements: [], wakeAt: null } : null);
+    const { Instance } = this.models;
+    const { row, st, doc } = await this.readInstance(key);
     if (!doc || doc.status !== 'active') {
       this.logger.debug({ instance: key, status: doc?.status }, 'load: not active');
       await this.leases.release(key);
@@ -710,12 +714,15 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     const snap = inst.snapshot(true);
     this.drop(inst);
     await this.writer.save(inst.key, () => this.writeFn(inst, snap, true));
-    if (!inst.usedCollections) {
-      if (inst.ended === 'completed') inst.emitLater('instance.completed', { key: inst.key, processId: inst.def.processId, variables: inst.vars });
-      this.flushEmits(inst.emits.splice(0));
-      if (inst.meta.parentKey && inst.ended === 'completed') void this.touch(inst.meta.parentKey);
-      return;
-    }
+    // Only an instance that ever had tasks, subscriptions, job rows or incidents has any to close.
+    if (inst.usedCollections) await this.closeLeftovers(inst);
+    if (inst.ended === 'completed') inst.emitLater('instance.completed', { key: inst.key, processId: inst.def.processId, variables: inst.vars });
+    if (inst.ended === 'canceled') inst.emitLater('instance.canceled', { key: inst.key, processId: inst.def.processId });
+    this.flushEmits(inst.emits.splice(0));
+    if (inst.meta.parentKey && inst.ended === 'completed') void this.touch(inst.meta.parentKey);
+  }
+
+  private async closeLeftovers(inst: InstanceRunner): Promise<void> {
     const { UserTask, Subscription, Job, Incident } = this.models;
     const now = new Date();
     const openTasks = await UserTask.find({ instanceKey: inst.key, status: 'created' }).lean();
@@ -726,10 +733,6 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     await Subscription.updateMany({ instanceKey: inst.key, status: 'open' }, { $set: { status: 'closed' } });
     await Job.updateMany({ instanceKey: inst.key, status: { $in: ['activatable', 'failed', 'incident', 'running'] } }, { $set: { status: 'canceled' } });
     await Incident.updateMany({ instanceKey: inst.key, status: 'open' }, { $set: { status: 'resolved', resolvedAt: now } });
-    if (inst.ended === 'completed') inst.emitLater('instance.completed', { key: inst.key, processId: inst.def.processId, variables: inst.vars });
-    if (inst.ended === 'canceled') inst.emitLater('instance.canceled', { key: inst.key, processId: inst.def.processId });
-    this.flushEmits(inst.emits.splice(0));
-    if (inst.meta.parentKey && inst.ended === 'completed') void this.touch(inst.meta.parentKey);
   }
 
   private writeFn(inst: InstanceRunner, snap: Snapshot, release: boolean) {

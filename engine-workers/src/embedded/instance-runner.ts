@@ -41,7 +41,6 @@ export interface RunnerHost {
   enqueue(key: string, op: (inst: InstanceRunner | undefined) => Promise<void>): Promise<void>;
   fire(key: string, op: (inst: InstanceRunner | undefined) => Promise<void>): void;
   afterTimer(inst: InstanceRunner): Promise<void>;
-  touch(key: string): void;
   startChild(parent: InstanceRunner, req: { key: string; processId: string; variables: Variables; parentExecutionId: string }): Promise<'started' | 'missing'>;
   cancelInstance(key: string): Promise<void>;
 }

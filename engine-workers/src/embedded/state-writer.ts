@@ -37,19 +37,6 @@ export class StateWriter {
     });
   }
 
-  /** Resolves when nothing is queued or in flight for `key`. */
-  async drain(key: string): Promise<void> {
-    const slot = this.slots.get(key);
-    while (slot && (slot.inFlight || slot.next)) {
-      await (slot.inFlight ?? Promise.resolve()).catch(() => undefined);
-      if (!slot.inFlight && slot.next) this.pump(key, slot);
-    }
-  }
-
-  get pending(): number {
-    return this.slots.size;
-  }
-
   private pump(key: string, slot: Slot): void {
     const job = slot.next;
     if (!job) {

@@ -3,7 +3,7 @@
  * boolean (a missing variable, a typo) raises an incident and the token waits at the gateway
  * until the incident is resolved, instead of failing the whole instance.
  */
-import { Activity, ExclusiveGateway } from 'bpmn-elements';
+import { Activity } from 'bpmn-elements';
 import type { ActivityLike, ExecuteMessage } from './bpmn-elements-types';
 import { runtimeOf } from './runtime-context';
 
@@ -41,5 +41,3 @@ ZeebeExclusiveGatewayBehaviour.prototype.execute = function execute(
 export function ZeebeExclusiveGateway(activityDef: unknown, context: unknown): unknown {
   return new (Activity as unknown as new (...args: unknown[]) => unknown)(ZeebeExclusiveGatewayBehaviour, activityDef, context);
 }
-// Keep the original reachable for types that do not need the check.
-export { ExclusiveGateway };
