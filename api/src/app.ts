@@ -1,6 +1,6 @@
 /**
- * The composition root of the HTTP API: everything it needs is passed in, so tests build the
- * app with a real database and engine of their own.
+ * The HTTP app: public routes (health, login, OpenAPI, published reports), then everything else
+ * behind the bearer-token check. Services are passed in (see system.ts).
  */
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
@@ -9,20 +9,68 @@ import type { EnginePort } from '@ggzy/engine-workers';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRouter } from './health/health.router';
 import { versions } from './versions';
+import type { AuthService } from './people/auth.service';
+import { authRouter, requireAuth } from './people/auth.router';
+import { usersRouter } from './people/users.router';
+import type { AuditService } from './audit/audit.service';
+import { auditRouter } from './audit/audit.router';
+import type { InboxService } from './inbox/inbox.service';
+import type { TaskActions } from './inbox/task-actions';
+import { inboxRouter } from './inbox/inbox.router';
+import type { InstancesService } from './instances/instances.service';
+import type { FlowCatalog } from './instances/flow-catalog';
+import { definitionsRouter, instancesRouter } from './instances/instances.router';
+import type { FormRegistry } from './forms/form-registry';
+import { notificationsRouter, type Notifier } from './notifications/notifier';
+import type { AttachmentStore } from './attachments/attachments';
+import { attachmentsRouter } from './attachments/attachments.router';
+import { archivesRouter, publicRouter } from './archives/archives.router';
+import { docsPage, openApiDocument } from './openapi/openapi';
 
 export interface AppDeps {
   db: Connection;
   engine: EnginePort & { loadedCount?: number };
   logger: Logger;
+  auth: AuthService;
+  audit: AuditService;
+  inbox: InboxService;
+  actions: TaskActions;
+  instances: InstancesService;
+  catalog: FlowCatalog;
+  forms: FormRegistry;
+  notifier: Notifier;
+  files: AttachmentStore;
+  loginLimit: number;
 }
 
-export function createApp({ db, engine, logger }: AppDeps): Express {
+export function createApp(d: AppDeps): Express {
   const app = express();
+  const v = versions();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
   app.use(express.json({ limit: '1mb' }));
-  app.use('/api', healthRouter({ db, engine, versions: versions(), startedAt: new Date() }));
+  app.use('/api', healthRouter({ db: d.db, engine: d.engine, versions: v, startedAt: new Date() }));
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument(v.app));
+  });
+  app.get('/api/docs', (_req, res) => {
+    res.type('html').send(docsPage());
+  });
+  const auth = authRouter(d.auth, d.audit, { loginLimit: d.loginLimit });
+  app.use('/api', auth.publicRoutes);
+  app.use('/api', publicRouter(d.db));
+  app.use('/api', requireAuth(d.auth));
+  app.use('/api', auth.routes);
+  app.use('/api', usersRouter(d.db));
+  app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances));
+  app.use('/api', instancesRouter(d.instances));
+  app.use('/api', inboxRouter(d.inbox, d.actions));
+  app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit));
+  app.use('/api', archivesRouter(d.db, d.audit));
+  app.use('/api', notificationsRouter(d.notifier));
+  app.use('/api', auditRouter(d.audit, d.instances));
   app.use('/api', notFoundHandler());
-  app.use(errorHandler(logger.child({ scope: 'http' })));
+  app.use(errorHandler(d.logger.child({ scope: 'http' })));
   return app;
 }

@@ -2,12 +2,11 @@
  * The embedded-mode process: API, engine and workers in one. `npm start` runs it with the
  * embedded database; in cluster mode the same file runs the API only (see README).
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { EmbeddedEngine } from '@ggzy/engine-workers';
-import { createApp } from './app';
+import { buildSystem } from './system';
 import { loadConfig } from './config/config';
 
 async function main(): Promise<void> {
@@ -20,18 +19,14 @@ async function main(): Promise<void> {
   const engine = new EmbeddedEngine({ connection: db, logger, leaseMs: config.ENGINE_LEASE_MS, pollMs: config.ENGINE_POLL_MS });
   await engine.start();
 
-  const dir = config.PROCESSES_DIR ?? path.resolve(__dirname, '../../processes');
-  if (existsSync(dir)) {
-    const resources = readdirSync(dir)
-      .filter((f) => f.endsWith('.bpmn'))
-      .map((f) => ({ name: f, content: readFileSync(path.join(dir, f), 'utf8') }));
-    if (resources.length) {
-      const { processes } = await engine.deploy(resources);
-      for (const p of processes) logger.info({ processId: p.processId, version: p.version }, 'process deployed');
-    }
-  }
-
-  const app = createApp({ db, engine, logger });
+  const system = buildSystem({
+    db,
+    engine,
+    logger,
+    settings: { ...config, processesDir: config.PROCESSES_DIR ?? path.resolve(__dirname, '../../processes') },
+  });
+  await system.start();
+  const app = system.app;
   const server = app.listen(config.PORT, config.HOST, () => {
     const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}/`;
     logger.info({ url }, 'ready');
@@ -52,6 +47,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     server.close();
     server.closeAllConnections?.();
+    await system.stop();
     await engine.stop();
     await db.close();
     logger.info('stopped');

@@ -1,2 +1,4 @@
 export * from './errors/app-error';
 export * from './engine-types';
+export * from './people/sections';
+export * from './inbox/inbox-types';

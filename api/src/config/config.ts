@@ -1,8 +1,18 @@
 /** Typed configuration, read once from the environment, with defaults that make `npm start` work. */
 import { z } from 'zod';
+import { durationMs } from './time-limits';
+
+const isoDuration = z.string().refine((s) => {
+  try {
+    durationMs(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an ISO 8601 duration such as PT4H');
 
 const schema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   MONGODB_URI: z.string().min(1, 'MONGODB_URI is required (npm start sets it for the embedded database)'),
   ENGINE_MODE: z.enum(['embedded', 'cluster']).default('embedded'),
@@ -10,6 +20,34 @@ const schema = z.object({
   ENGINE_LEASE_MS: z.coerce.number().int().positive().default(15_000),
   ENGINE_POLL_MS: z.coerce.number().int().positive().default(500),
   PROCESSES_DIR: z.string().optional(),
+  /** Multiplies every time limit and the archive access day (tests run days in seconds). */
+  TIME_SCALE: z.coerce.number().positive().max(1000).default(1),
+  /** JSON object overriding single limits, e.g. {"ack":"PT1H"}. */
+  TIME_LIMITS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return {};
+      try {
+        const v = z.record(z.string(), isoDuration).parse(JSON.parse(s));
+        return v;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of ISO durations' });
+        return z.NEVER;
+      }
+    }),
+  /** How long after the due date an open step is reported to supervision (督办), before scaling. */
+  SUPERVISE_AFTER: isoDuration.default('PT4H'),
+  SLA_CHECK_MS: z.coerce.number().int().positive().default(30_000),
+  URGE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 60_000),
+  ARCHIVE_APPROVER_GROUP: z.string().default('leader.deputy'),
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(20),
+  LOGIN_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  DEMO_DATA: z.enum(['true', 'false']).default('true'),
 });
 
 export type Config = z.infer<typeof schema>;

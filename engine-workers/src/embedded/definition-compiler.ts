@@ -31,6 +31,10 @@ export interface ProcessInfo {
   id: string;
   name?: string;
   hasNoneStart: boolean;
+  /** Form of the none start event (`zeebe:formDefinition formId`), the 发起 form. */
+  startFormId?: string;
+  /** `zeebe:properties` of the process, e.g. who may start it. */
+  properties: Record<string, string>;
   timerStarts: TimerStartInfo[];
 }
 
@@ -104,6 +108,19 @@ function eventDefinitionTypes(el: ModdleElement): string[] {
   return ((el.eventDefinitions as ModdleElement[] | undefined) ?? []).map((d) => d.$type);
 }
 
+function extensionValues(el: ModdleElement): ModdleElement[] {
+  return (el.extensionElements as { values?: ModdleElement[] } | undefined)?.values ?? [];
+}
+
+function zeebeProperties(el: ModdleElement): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of extensionValues(el)) {
+    if (v.$type !== 'zeebe:Properties') continue;
+    for (const p of (v.properties as ModdleElement[] | undefined) ?? []) if (p.name) out[String(p.name)] = String(p.value ?? '');
+  }
+  return out;
+}
+
 export async function compileDefinition(xml: string): Promise<CompiledDefinition> {
   const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
   let parsed: { rootElement: ModdleElement; warnings: Array<{ message: string }> };
@@ -149,7 +166,7 @@ export async function compileDefinition(xml: string): Promise<CompiledDefinition
 
   for (const re of rootElements) {
     if (re.$type !== 'bpmn:Process' || re.isExecutable === false) continue;
-    const info: ProcessInfo = { id: String(re.id), name: re.name, hasNoneStart: false, timerStarts: [] };
+    const info: ProcessInfo = { id: String(re.id), name: re.name, hasNoneStart: false, properties: zeebeProperties(re), timerStarts: [] };
     walkScope(re, [], compiled, info, true);
     compiled.processes.push(info);
   }
@@ -217,8 +234,11 @@ function walkScope(scope: ModdleElement, catchStack: Set<string>[], compiled: Co
           if (defs.length) refuse(el, 'event start inside a sub-process (event sub-process) is not supported', '不支持子流程中的事件开始');
           break;
         }
-        if (!defs.length) proc.hasNoneStart = true;
-        else if (defs.length === 1 && defs[0] === 'bpmn:TimerEventDefinition') {
+        if (!defs.length) {
+          proc.hasNoneStart = true;
+          const form = extensionValues(el).find((v) => v.$type === 'zeebe:FormDefinition');
+          if (form?.formId) proc.startFormId = String(form.formId);
+        } else if (defs.length === 1 && defs[0] === 'bpmn:TimerEventDefinition') {
           const t = (el.eventDefinitions as ModdleElement[])[0];
           const kind = (['timeDate', 'timeCycle', 'timeDuration'] as const).find((k) => t[k]);
           const body = kind ? ((t[kind] as ModdleElement).body as string | undefined) : undefined;

@@ -8,8 +8,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { conflict, notFound, userError } from '@ggzy/shared';
+import { conflict, notFound, userError, type ProcessDefinitionSummary } from '@ggzy/shared';
 import type {
+  DefinitionDetail,
   CreateInstanceRequest,
   CreateInstanceResult,
   DeployResult,
@@ -159,14 +160,7 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
         this.compiledCache.set(doc._id, Promise.resolve({ key: doc._id, processId: p.id, version: doc.version, compiled: c }));
         this.latest.delete(p.id);
         if (doc.isNew) await this.timerStarts.schedule(doc._id, p.id, p.timerStarts);
-        out.processes.push({
-          key: doc._id,
-          processId: p.id,
-          name: p.name,
-          version: doc.version,
-          resourceName: r.name,
-          deployedAt: doc.deployedAt.toISOString(),
-        });
+        out.processes.push(toSummary(doc));
       }
     }
     return out;
@@ -199,6 +193,22 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
         if ((err as { code?: number }).code !== 11000 || attempt > 5) throw err;
       }
     }
+  }
+
+  async listDefinitions(): Promise<ProcessDefinitionSummary[]> {
+    const docs = await this.models.Definition.find({}).select('-xml').sort({ processId: 1, version: -1 }).lean();
+    return docs.map((d) => toSummary(d));
+  }
+
+  async getDefinition(key: string): Promise<DefinitionDetail> {
+    const d = await this.models.Definition.findById(key).lean();
+    if (!d) throw notFound('Process definition', '流程定义', key);
+    return { ...toSummary(d), xml: d.xml };
+  }
+
+  async listOpenUserTasks(): Promise<UserTaskRecord[]> {
+    const docs = await this.models.UserTask.find({ status: 'created' }).lean();
+    return docs.map(toUserTaskRecord);
   }
 
   async getCompiled(definitionKey: string): Promise<CompiledEntry> {
@@ -912,6 +922,10 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     for (const a of this.actors.values()) if (a.inst) n++;
     return n;
   }
+}
+
+function toSummary(d: Omit<DefinitionDoc, 'xml'>): ProcessDefinitionSummary {
+  return { key: d._id, processId: d.processId, name: d.name, version: d.version, resourceName: d.resourceName, deployedAt: d.deployedAt.toISOString() };
 }
 
 export function toUserTaskRecord(doc: UserTaskDoc): UserTaskRecord {

@@ -132,11 +132,22 @@ export interface EngineEvents {
   'incident.created': (incident: IncidentSummary) => void;
 }
 
+/** A deployed version with its diagram. */
+export interface DefinitionDetail extends ProcessDefinitionSummary {
+  xml: string;
+}
+
 export interface EnginePort {
   readonly mode: 'embedded' | 'cluster';
   start(): Promise<void>;
   stop(): Promise<void>;
   deploy(resources: { name: string; content: string }[]): Promise<DeployResult>;
+  /** Every deployed version, newest first within a process. */
+  listDefinitions(): Promise<ProcessDefinitionSummary[]>;
+  getDefinition(key: string): Promise<DefinitionDetail>;
+  /** Open user tasks, for an inbox to catch up with after a restart. */
+  listOpenUserTasks(): Promise<UserTaskRecord[]>;
+  getInstance(key: string): Promise<InstanceView>;
   createInstance(req: CreateInstanceRequest): Promise<CreateInstanceResult>;
   publishMessage(req: PublishMessageRequest): Promise<PublishMessageResult>;
   cancelInstance(key: string): Promise<void>;

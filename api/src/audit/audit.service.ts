@@ -1,0 +1,164 @@
+/**
+ * The audit trail: append-only and hash-chained. Event n stores the hash of event n-1 and its own
+ * hash over both, so changing, removing or reordering any event breaks every hash after it.
+ * Sequence numbers are document ids: two processes appending at once cannot both write event n
+ * (the loser re-reads the head and appends after it).
+ */
+import { createHash } from 'node:crypto';
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export interface AuditDoc {
+  _id: number;
+  at: Date;
+  actor: string;
+  action: string;
+  instanceId?: string;
+  taskId?: string;
+  /** JSON of what changed (before/after, opinion, details), kept as text so its hash is stable. */
+  data: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditInput {
+  actor: string;
+  action: string;
+  instanceId?: string;
+  taskId?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  instanceId?: string;
+  taskId?: string;
+  data: Record<string, unknown>;
+  hash: string;
+}
+
+const GENESIS = '0'.repeat(64);
+
+export function auditModel(db: Connection): Model<AuditDoc> {
+  return (
+    (db.models.AuditEvent as Model<AuditDoc>) ??
+    db.model<AuditDoc>(
+      'AuditEvent',
+      new Schema<AuditDoc>(
+        { _id: Number, at: Date, actor: String, action: String, instanceId: String, taskId: String, data: String, prevHash: String, hash: String },
+        { versionKey: false, _id: false, collection: 'audit_events' },
+      ).index({ instanceId: 1, _id: 1 }),
+    )
+  );
+}
+
+function hashOf(d: Omit<AuditDoc, 'hash'>): string {
+  const canonical = JSON.stringify([d._id, d.at.toISOString(), d.actor, d.action, d.instanceId ?? null, d.taskId ?? null, d.data, d.prevHash]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export class AuditService {
+  readonly model: Model<AuditDoc>;
+  private head: { seq: number; hash: string } | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(db: Connection) {
+    this.model = auditModel(db);
+  }
+
+  /** Append one event; resolves once it is stored. */
+  append(e: AuditInput): Promise<AuditEvent> {
+    const p = this.chain.then(() => this.write(e));
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private async loadHead(): Promise<{ seq: number; hash: string }> {
+    const last = await this.model.findOne({}).sort({ _id: -1 }).select('_id hash').lean();
+    return last ? { seq: last._id, hash: last.hash } : { seq: 0, hash: GENESIS };
+  }
+
+  private async write(e: AuditInput): Promise<AuditEvent> {
+    for (let attempt = 0; ; attempt++) {
+      this.head ??= await this.loadHead();
+      const doc: Omit<AuditDoc, 'hash'> = {
+        _id: this.head.seq + 1,
+        at: new Date(),
+        actor: e.actor,
+        action: e.action,
+        ...(e.instanceId && { instanceId: e.instanceId }),
+        ...(e.taskId && { taskId: e.taskId }),
+        data: JSON.stringify(e.data ?? {}),
+        prevHash: this.head.hash,
+      };
+      const full: AuditDoc = { ...doc, hash: hashOf(doc) };
+      try {
+        await this.model.create(full);
+        this.head = { seq: full._id, hash: full.hash };
+        return toEvent(full);
+      } catch (err) {
+        this.head = null;
+        if ((err as { code?: number }).code !== 11000 || attempt > 20) throw err;
+      }
+    }
+  }
+
+  async forInstance(instanceId: string): Promise<AuditEvent[]> {
+    const docs = await this.model.find({ instanceId }).sort({ _id: 1 }).lean();
+    return docs.map(toEvent);
+  }
+
+  async list(
+    filter: { instanceId?: string; actor?: string; action?: string },
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: AuditEvent[]; total: number }> {
+    const q: Record<string, string> = {};
+    if (filter.instanceId) q.instanceId = filter.instanceId;
+    if (filter.actor) q.actor = filter.actor;
+    if (filter.action) q.action = filter.action;
+    const [docs, total] = await Promise.all([
+      this.model
+        .find(q)
+        .sort({ _id: -1 })
+        .skip((page - 1) * pageSize)
+        .limit(pageSize)
+        .lean(),
+      this.model.countDocuments(q),
+    ]);
+    return { items: docs.map(toEvent), total };
+  }
+
+  /** Walk the whole chain in order; report the first event whose link or hash does not hold. */
+  async verify(): Promise<{ ok: boolean; count: number; headHash: string; brokenAt?: number; reason?: string }> {
+    let prev = GENESIS;
+    let expected = 1;
+    let count = 0;
+    for await (const d of this.model.find({}).sort({ _id: 1 }).lean().cursor()) {
+      const doc = d as AuditDoc;
+      if (doc._id !== expected) return { ok: false, count, headHash: prev, brokenAt: expected, reason: `event ${expected} is missing` };
+      if (doc.prevHash !== prev) return { ok: false, count, headHash: prev, brokenAt: doc._id, reason: 'link to the previous event does not match' };
+      const { hash, ...rest } = doc;
+      if (hashOf(rest) !== hash) return { ok: false, count, headHash: prev, brokenAt: doc._id, reason: 'content does not match its hash' };
+      prev = hash;
+      expected++;
+      count++;
+    }
+    return { ok: true, count, headHash: prev };
+  }
+}
+
+function toEvent(d: AuditDoc): AuditEvent {
+  return {
+    seq: d._id,
+    at: d.at.toISOString(),
+    actor: d.actor,
+    action: d.action,
+    ...(d.instanceId && { instanceId: d.instanceId }),
+    ...(d.taskId && { taskId: d.taskId }),
+    data: JSON.parse(d.data) as Record<string, unknown>,
+    hash: d.hash,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Demo people, projects and archives, loaded on first start (when there are no users yet) so a
+ * newcomer can sign in at once. Password for all: demo1234. Listed in the README.
+ */
+import { createHash } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { AuthService } from '../people/auth.service';
+import { peopleModels } from '../people/user.model';
+import { projectModel } from '../projects/project.model';
+import { archiveModels } from '../archives/archive.model';
+
+export const DEMO_PASSWORD = 'demo1234';
+
+export const DEMO_USERS = [
+  { _id: 'witness1', name: '张见证', sections: ['engineering'], roles: ['staff', 'witness'] },
+  { _id: 'eng_head', name: '李工程', sections: ['engineering'], roles: ['staff', 'head'] },
+  { _id: 'proc1', name: '黄采购', sections: ['procurement'], roles: ['staff', 'witness'] },
+  { _id: 'sup1', name: '王监督', sections: ['supervision'], roles: ['staff'] },
+  { _id: 'sup2', name: '田监督', sections: ['supervision'], roles: ['staff'] },
+  { _id: 'sup_head', name: '赵监督', sections: ['supervision'], roles: ['staff', 'head'] },
+  { _id: 'office1', name: '陈办公', sections: ['office'], roles: ['staff'] },
+  { _id: 'gen1', name: '刘综合', sections: ['general'], roles: ['staff'] },
+  { _id: 'deputy', name: '孙分管', sections: [], roles: ['deputy'], oversees: ['supervision', 'engineering', 'general', 'office'] },
+  { _id: 'director', name: '周主任', sections: [], roles: ['principal'] },
+  { _id: 'admin', name: '系统管理员', sections: ['it'], roles: ['admin'] },
+  { _id: 'external1', name: '吴监管', sections: [], roles: ['external'], unit: '湘西州住房和城乡建设局' },
+] as const;
+
+export const DEMO_PROJECTS = [
+  { _id: 'XXGC-2026-001', name: '湘西州人民医院门诊综合楼建设工程施工', section: 'engineering', kind: '工程建设' },
+  { _id: 'XXGC-2026-002', name: '吉首市乾州大道提质改造工程', section: 'engineering', kind: '工程建设' },
+  { _id: 'XXCG-2026-010', name: '州教育局中小学教学设备采购', section: 'procurement', kind: '政府采购' },
+  { _id: 'XXTD-2026-003', name: '吉首经开区工业用地使用权挂牌出让', section: 'resources', kind: '土地使用权出让' },
+] as const;
+
+const ARCHIVES = [
+  {
+    _id: 'DA-XXGC-2025-031',
+    projectId: 'XXGC-2026-001',
+    title: '湘西州人民医院门诊综合楼建设工程施工 交易档案',
+    content:
+      '一、项目登记：2025年9月2日受理。\n二、招标公告：2025年9月10日发布于湘西州公共资源交易网。\n三、开标：2025年10月9日9时30分，第一开标室，投标人12家。\n四、评标：评标委员会7人，推荐中标候选人3名。\n五、中标公示：2025年10月11日至14日。\n六、合同签订：2025年10月28日。',
+  },
+  {
+    _id: 'DA-XXCG-2025-012',
+    projectId: 'XXCG-2026-010',
+    title: '州教育局中小学教学设备采购 交易档案',
+    content: '一、采购公告：2025年6月3日。\n二、开标：2025年6月24日，投标人5家。\n三、成交公告：2025年6月27日。',
+  },
+];
+
+/** Loads the demo data when the database has no users; returns whether it did. */
+export async function loadDemoData(db: Connection): Promise<boolean> {
+  const { User } = peopleModels(db);
+  if (await User.exists({})) return false;
+  const passwordHash = await AuthService.hashPassword(DEMO_PASSWORD);
+  for (const u of DEMO_USERS) {
+    await User.updateOne(
+      { _id: u._id },
+      { $setOnInsert: { ...u, oversees: 'oversees' in u ? [...u.oversees] : [], passwordHash, active: true, createdAt: new Date() } },
+      { upsert: true },
+    );
+  }
+  const Project = projectModel(db);
+  for (const p of DEMO_PROJECTS) await Project.updateOne({ _id: p._id }, { $setOnInsert: { ...p, status: 'active', createdAt: new Date() } }, { upsert: true });
+  const { Archive } = archiveModels(db);
+  for (const a of ARCHIVES) {
+    const sha256 = createHash('sha256').update(a.content).digest('hex');
+    await Archive.updateOne({ _id: a._id }, { $setOnInsert: { ...a, sha256, archivedAt: new Date('2025-11-05T08:00:00Z') } }, { upsert: true });
+  }
+  return true;
+}

@@ -1,0 +1,90 @@
+/**
+ * Forms (form-js JSON) by id. Files in processes/forms are loaded at start; an admin may store a
+ * newer version through the API. A task shows the latest version of its form.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { Schema, type Connection, type Model } from 'mongoose';
+import { notFound, userError } from '@ggzy/shared';
+import type { FormSchema } from './form-validator';
+
+interface FormDoc {
+  _id: string;
+  schema: string;
+  checksum: string;
+  version: number;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+function formModel(db: Connection): Model<FormDoc> {
+  return (
+    (db.models.Form as Model<FormDoc>) ??
+    db.model<FormDoc>(
+      'Form',
+      new Schema<FormDoc>(
+        { _id: String, schema: String, checksum: String, version: Number, updatedAt: Date, updatedBy: String },
+        { versionKey: false, _id: false, collection: 'forms' },
+      ),
+    )
+  );
+}
+
+export class FormRegistry {
+  private readonly model: Model<FormDoc>;
+  private readonly cache = new Map<string, { form: FormSchema; version: number }>();
+
+  constructor(db: Connection) {
+    this.model = formModel(db);
+  }
+
+  /** Store every `*.form` in a folder whose content changed. */
+  async loadDirectory(dir: string): Promise<number> {
+    if (!existsSync(dir)) return 0;
+    let n = 0;
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.form'))) {
+      if (await this.save(readFileSync(path.join(dir, f), 'utf8'), 'system')) n++;
+    }
+    return n;
+  }
+
+  /** Store a form; returns its new version, or null when unchanged. */
+  async save(json: string, by: string): Promise<number | null> {
+    let form: FormSchema;
+    try {
+      form = JSON.parse(json) as FormSchema;
+    } catch {
+      throw userError('FORM_SCHEMA_INVALID', '表单定义不是有效的 JSON', 'The form definition is not valid JSON');
+    }
+    if (!form || typeof form.id !== 'string' || !/^[a-z0-9][a-z0-9-]{1,80}$/.test(form.id) || !Array.isArray(form.components)) {
+      throw userError(
+        'FORM_SCHEMA_INVALID',
+        '表单定义需要 id（小写字母、数字、连字符）和 components',
+        'A form needs an id (lowercase, digits, dashes) and components',
+      );
+    }
+    const checksum = createHash('sha256').update(json).digest('hex');
+    const existing = await this.model.findById(form.id).lean();
+    if (existing?.checksum === checksum) return null;
+    const version = (existing?.version ?? 0) + 1;
+    await this.model.updateOne({ _id: form.id }, { $set: { schema: json, checksum, version, updatedAt: new Date(), updatedBy: by } }, { upsert: true });
+    this.cache.set(form.id, { form, version });
+    return version;
+  }
+
+  async get(formId: string): Promise<{ form: FormSchema; version: number }> {
+    const hit = this.cache.get(formId);
+    if (hit) return hit;
+    const doc = await this.model.findById(formId).lean();
+    if (!doc) throw notFound('Form', '表单', formId);
+    const entry = { form: JSON.parse(doc.schema) as FormSchema, version: doc.version };
+    this.cache.set(formId, entry);
+    return entry;
+  }
+
+  async list(): Promise<{ id: string; name?: string; version: number; updatedAt: string }[]> {
+    const docs = await this.model.find({}).lean();
+    return docs.map((d) => ({ id: d._id, name: (JSON.parse(d.schema) as FormSchema).name, version: d.version, updatedAt: d.updatedAt.toISOString() }));
+  }
+}

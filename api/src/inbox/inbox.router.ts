@@ -1,0 +1,103 @@
+/** GET /tasks, GET /tasks/:id, POST /tasks/:id/{claim,unclaim,complete,transfer,delegate,return,withdraw,add-signer,cc,urge,comments}. */
+import { Router } from 'express';
+import { z } from 'zod';
+import { TASK_VIEWS } from '@ggzy/shared';
+import { currentUser } from '../http/auth-context';
+import { parseBody, parseQuery } from '../http/validate';
+import type { InboxService } from './inbox.service';
+import type { TaskActions } from './task-actions';
+import { fieldWithRole } from '../forms/form-validator';
+
+export const taskListQuery = z.strictObject({
+  view: z.enum(TASK_VIEWS).default('mine'),
+  processId: z.string().max(100).optional(),
+  projectId: z.string().max(100).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  priorityMin: z.coerce.number().int().min(0).max(100).optional(),
+  dueBefore: z.iso.datetime({ offset: true }).optional(),
+  sort: z.enum(['priority', 'due', 'created', '-created']).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+const id = z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/, 'not a task id');
+const userId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'not a username');
+export const completeBody = z.strictObject({ variables: z.record(z.string(), z.unknown()).default({}) });
+export const returnBody = z.strictObject({ opinion: z.string().trim().min(1).max(2000), variables: z.record(z.string(), z.unknown()).optional() });
+export const toUserBody = z.strictObject({ userId, comment: z.string().max(500).optional() });
+export const ccBody = z.strictObject({ userIds: z.array(userId).min(1).max(50), note: z.string().max(500).optional() });
+export const noteBody = z.strictObject({ note: z.string().max(500).optional() });
+export const reasonBody = z.strictObject({ reason: z.string().max(500).optional() });
+export const commentBody = z.strictObject({ text: z.string().trim().min(1).max(2000) });
+
+export function inboxRouter(inbox: InboxService, actions: TaskActions): Router {
+  const r = Router();
+  const taskId = (p: unknown) => parseQuery(z.object({ id }), p).id;
+
+  r.get('/tasks', async (req, res) => {
+    const q = parseQuery(taskListQuery, req.query);
+    const page = await inbox.list(currentUser(req), {
+      ...q,
+      overdue: q.overdue === 'true',
+      dueBefore: q.dueBefore ? new Date(q.dueBefore) : undefined,
+    });
+    res.json(page);
+  });
+  r.get('/tasks/counts', async (req, res) => {
+    res.json(await inbox.counts(currentUser(req)));
+  });
+  r.get('/tasks/:id', async (req, res) => {
+    res.json(await inbox.detail(currentUser(req), taskId(req.params)));
+  });
+
+  const dto = (t: Parameters<InboxService['toDto']>[0]) => inbox.toDto(t);
+  r.post('/tasks/:id/claim', async (req, res) => {
+    parseBody(z.strictObject({}), req.body);
+    res.json(dto(await actions.claim(currentUser(req), taskId(req.params))));
+  });
+  r.post('/tasks/:id/unclaim', async (req, res) => {
+    parseBody(z.strictObject({}), req.body);
+    res.json(dto(await actions.unclaim(currentUser(req), taskId(req.params))));
+  });
+  r.post('/tasks/:id/complete', async (req, res) => {
+    const b = parseBody(completeBody, req.body);
+    res.json(dto(await actions.complete(currentUser(req), taskId(req.params), b.variables)));
+  });
+  r.post('/tasks/:id/return', async (req, res) => {
+    const b = parseBody(returnBody, req.body);
+    const u = currentUser(req);
+    const t = await inbox.load(u, taskId(req.params));
+    const opinionKey = t.task.formId ? fieldWithRole((await inbox.forms.get(t.task.formId)).form, 'opinion')?.key : undefined;
+    res.json(dto(await actions.complete(u, t.task._id, { ...(b.variables ?? {}), ...(opinionKey && { [opinionKey]: b.opinion }) }, 'return')));
+  });
+  r.post('/tasks/:id/transfer', async (req, res) => {
+    const b = parseBody(toUserBody, req.body);
+    res.json(dto(await actions.transfer(currentUser(req), taskId(req.params), b.userId, b.comment)));
+  });
+  r.post('/tasks/:id/delegate', async (req, res) => {
+    const b = parseBody(toUserBody, req.body);
+    res.json(dto(await actions.delegate(currentUser(req), taskId(req.params), b.userId, b.comment)));
+  });
+  r.post('/tasks/:id/add-signer', async (req, res) => {
+    const b = parseBody(toUserBody, req.body);
+    res.json(dto(await actions.addSigner(currentUser(req), taskId(req.params), b.userId, b.comment)));
+  });
+  r.post('/tasks/:id/cc', async (req, res) => {
+    const b = parseBody(ccBody, req.body);
+    res.json(await actions.cc(currentUser(req), taskId(req.params), b.userIds, b.note));
+  });
+  r.post('/tasks/:id/urge', async (req, res) => {
+    const b = parseBody(noteBody, req.body);
+    res.json(dto(await actions.urge(currentUser(req), taskId(req.params), b.note)));
+  });
+  r.post('/tasks/:id/withdraw', async (req, res) => {
+    const b = parseBody(reasonBody, req.body);
+    await actions.withdraw(currentUser(req), taskId(req.params), b.reason);
+    res.json({ withdrawn: true });
+  });
+  r.post('/tasks/:id/comments', async (req, res) => {
+    const b = parseBody(commentBody, req.body);
+    res.status(201).json(await actions.comment(currentUser(req), taskId(req.params), b.text));
+  });
+  return r;
+}

@@ -1,0 +1,86 @@
+/**
+ * 限时办结: every human step has a due date from its diagram. When it is due the owner is urged
+ * (催办); when it is still open `superviseAfterMs` later, supervision is alerted (督办). Each
+ * happens once per task; the marks are stored, so a restart does not repeat them.
+ */
+import type { Logger } from 'pino';
+import type { InboxService } from './inbox.service';
+import type { TaskActions } from './task-actions';
+import type { AuditService } from '../audit/audit.service';
+import type { Notifier } from '../notifications/notifier';
+
+export class SlaMonitor {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(
+    private readonly inbox: InboxService,
+    private readonly actions: TaskActions,
+    private readonly notifier: Notifier,
+    private readonly audit: AuditService,
+    private readonly logger: Logger,
+    private readonly opts: { tickMs: number; superviseAfterMs: number },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.opts.tickMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async tick(): Promise<{ urged: number; supervised: number }> {
+    if (this.running) return { urged: 0, supervised: 0 };
+    this.running = true;
+    let urged = 0;
+    let supervised = 0;
+    try {
+      const now = new Date();
+      const due = await this.inbox.Task.find({ status: 'open', kind: 'engine', urgedAt: null, dueDate: { $lte: now } }).lean();
+      for (const t of due) {
+        const r = await this.inbox.Task.updateOne({ _id: t._id, urgedAt: null }, { $set: { urgedAt: now }, $inc: { urgeCount: 1 } });
+        if (!r.modifiedCount) continue;
+        await this.actions.notifyOwners(t, `sla-urge:${t._id}`, 'task.due', `【催办】${t.name}已到办理时限`, `“${t.title}”的“${t.name}”已到时限，请尽快办理。`);
+        await this.audit.append({
+          actor: 'system',
+          action: 'task.urged',
+          instanceId: t.instanceId,
+          taskId: t._id,
+          data: { taskName: t.name, reason: 'due', dueDate: t.dueDate },
+        });
+        urged++;
+      }
+      const late = new Date(now.getTime() - this.opts.superviseAfterMs);
+      const overdue = await this.inbox.Task.find({ status: 'open', kind: 'engine', supervisedAt: null, dueDate: { $lte: late } }).lean();
+      for (const t of overdue) {
+        const r = await this.inbox.Task.updateOne({ _id: t._id, supervisedAt: null }, { $set: { supervisedAt: now } });
+        if (!r.modifiedCount) continue;
+        await this.notifier.send({
+          key: `sla-supervise:${t._id}`,
+          groups: ['supervision', 'supervision.head'],
+          kind: 'task.overdue',
+          title: `【督办】${t.name}已超期`,
+          body: `“${t.title}”的“${t.name}”已超过办理时限（${t.dueDate?.toISOString()}），办理人：${t.assignee ?? t.candidateGroups.join('、')}。`,
+          instanceId: t.instanceId,
+          taskId: t._id,
+        });
+        await this.audit.append({
+          actor: 'system',
+          action: 'task.supervised',
+          instanceId: t.instanceId,
+          taskId: t._id,
+          data: { taskName: t.name, dueDate: t.dueDate },
+        });
+        supervised++;
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'SLA check failed');
+    } finally {
+      this.running = false;
+    }
+    return { urged, supervised };
+  }
+}

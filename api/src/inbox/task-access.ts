@@ -1,0 +1,71 @@
+/**
+ * Who may see a task and which actions they may take on it. The same answer drives the buttons
+ * the web app shows and the server's refusal (403) of anything else.
+ */
+import type { UserDto } from '@ggzy/shared';
+import type { TaskDoc } from './task.model';
+
+export const TASK_ACTIONS = ['claim', 'unclaim', 'complete', 'return', 'transfer', 'delegate', 'add-signer', 'cc', 'urge', 'withdraw', 'comment'] as const;
+export type TaskAction = (typeof TASK_ACTIONS)[number];
+
+const CLASSIFIED = new Set(['secret', 'temp-secret']);
+
+export function isClassified(t: { classification?: string | null }): boolean {
+  return CLASSIFIED.has(t.classification ?? '');
+}
+
+export function isCandidate(t: TaskDoc, u: UserDto): boolean {
+  return t.candidateUsers.includes(u.id) || t.candidateGroups.some((g) => u.groups.includes(g));
+}
+
+function isLeader(u: UserDto): boolean {
+  return u.roles.includes('deputy') || u.roles.includes('principal');
+}
+
+/** Heads of a section named in the task's candidate groups may reassign its tasks. */
+export function isHeadFor(t: TaskDoc, u: UserDto): boolean {
+  if (!u.roles.includes('head')) return false;
+  return t.candidateGroups.some((g) => u.sections.includes(g.replace(/\.head$/, '') as never));
+}
+
+/** Entitled to classified (保密) matters beyond the people on the task: leaders, heads of supervision and office. */
+export function entitledToClassified(u: UserDto): boolean {
+  return isLeader(u) || u.groups.includes('supervision.head') || u.groups.includes('office.head');
+}
+
+/** `ccd` / `participant`: whether the user was CC'd on this task or took part in its instance. */
+export function canSee(t: TaskDoc, u: UserDto, extra: { ccd: boolean; participant: boolean }): boolean {
+  const direct =
+    t.assignee === u.id ||
+    t.owner === u.id ||
+    t.completedBy === u.id ||
+    t.starter === u.id ||
+    t.pendingSigners.includes(u.id) ||
+    extra.ccd ||
+    extra.participant ||
+    isCandidate(t, u);
+  if (direct) return true;
+  if (u.roles.includes('external')) return false;
+  if (isClassified(t)) return entitledToClassified(u);
+  return isLeader(u) || u.roles.includes('admin') || isHeadFor(t, u);
+}
+
+export function allowedActions(t: TaskDoc, u: UserDto, visible: boolean): TaskAction[] {
+  if (!visible) return [];
+  const out: TaskAction[] = ['comment'];
+  const external = u.roles.includes('external');
+  if (!external) out.push('cc');
+  if (t.status !== 'open') return out;
+  const mine = t.assignee === u.id;
+  const engineTask = t.kind === 'engine';
+  if (!t.assignee && isCandidate(t, u)) out.push('claim');
+  if (mine && !t.owner && engineTask && (t.candidateGroups.length > 0 || t.candidateUsers.length > 0)) out.push('unclaim');
+  if (mine && t.pendingSigners.length === 0) out.push('complete');
+  if (mine && t.pendingSigners.length === 0 && engineTask && t.delegationState !== 'pending' && t.returnable) out.push('return');
+  if (engineTask && !external && ((mine && t.delegationState !== 'pending') || isHeadFor(t, u))) out.push('transfer');
+  if (engineTask && mine && !t.owner && !external) out.push('delegate', 'add-signer');
+  if (!mine && !external && (t.starter === u.id || isLeader(u) || u.groups.includes('supervision') || isHeadFor(t, u))) out.push('urge');
+  if (external && t.starter === u.id && !mine) out.push('urge');
+  if (engineTask && t.starter === u.id && !t.touched && !mine) out.push('withdraw');
+  return out;
+}

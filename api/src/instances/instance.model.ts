@@ -1,0 +1,62 @@
+/**
+ * What the API keeps about each flow instance beside the engine: who started it, on which project,
+ * its title, who took part (for visibility), its classification, and its state as the inbox shows it.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export type InstanceState = 'active' | 'completed' | 'canceled' | 'withdrawn' | 'incident';
+
+export interface InstanceMetaDoc {
+  _id: string;
+  processId: string;
+  processName: string;
+  version: number;
+  definitionKey: string;
+  title: string;
+  projectId?: string | null;
+  projectName?: string | null;
+  starter: string;
+  starterName: string;
+  startedAt: Date;
+  state: InstanceState;
+  endedAt?: Date | null;
+  classification?: string | null;
+  /** Users who took part: starter, assignees, completers, CC'd, added signers. */
+  participants: string[];
+  /** Candidate groups of its tasks so far. */
+  groups: string[];
+  currentSteps: string[];
+}
+
+export function instanceMetaModel(db: Connection): Model<InstanceMetaDoc> {
+  return (
+    (db.models.InstanceMeta as Model<InstanceMetaDoc>) ??
+    db.model<InstanceMetaDoc>(
+      'InstanceMeta',
+      new Schema<InstanceMetaDoc>(
+        {
+          _id: String,
+          processId: String,
+          processName: String,
+          version: Number,
+          definitionKey: String,
+          title: String,
+          projectId: String,
+          projectName: String,
+          starter: String,
+          starterName: String,
+          startedAt: Date,
+          state: { type: String, default: 'active' },
+          endedAt: Date,
+          classification: String,
+          participants: { type: [String], default: [] },
+          groups: { type: [String], default: [] },
+          currentSteps: { type: [String], default: [] },
+        },
+        { versionKey: false, _id: false, collection: 'process_instances' },
+      )
+        .index({ starter: 1, startedAt: -1 })
+        .index({ processId: 1, state: 1 }),
+    )
+  );
+}

@@ -1,0 +1,217 @@
+/**
+ * Starting flows and reading them back: the start form is checked, the context the diagrams rely
+ * on (starter, project, time limits) is added, and the instance gets its row for lists and rights.
+ */
+import type { Connection } from 'mongoose';
+import type { EnginePort } from '@ggzy/engine-workers';
+import { notFound, userError, sectionName, type UserDto } from '@ggzy/shared';
+import type { AuditService } from '../audit/audit.service';
+import type { FormRegistry } from '../forms/form-registry';
+import { validateFormData } from '../forms/form-validator';
+import type { InboxService } from '../inbox/inbox.service';
+import { projectModel } from '../projects/project.model';
+import { archiveModels } from '../archives/archive.model';
+import type { AttachmentStore } from '../attachments/attachments';
+import { forbidden } from '../http/auth-context';
+import type { FlowCatalog } from './flow-catalog';
+import { canSeeInstance, visibleInstancesFilter } from './instance-access';
+import type { InstanceMetaDoc } from './instance.model';
+
+export interface StartOptions {
+  /** ISO durations per time-limit name, already scaled by configuration. */
+  limits: Record<string, string>;
+  archiveApproverGroup: string;
+}
+
+export class InstancesService {
+  private readonly Project;
+  private readonly Archive;
+
+  constructor(
+    private readonly db: Connection,
+    private readonly engine: EnginePort,
+    private readonly catalog: FlowCatalog,
+    private readonly forms: FormRegistry,
+    private readonly inbox: InboxService,
+    private readonly audit: AuditService,
+    private readonly files: AttachmentStore,
+    private readonly opts: StartOptions,
+  ) {
+    this.Project = projectModel(db);
+    this.Archive = archiveModels(db).Archive;
+  }
+
+  /** Choices the start forms offer (valuesKey): projects and archives. */
+  async formOptions(): Promise<Record<string, { label: string; value: string }[]>> {
+    const [projects, archives] = await Promise.all([
+      this.Project.find({}).sort({ _id: 1 }).lean(),
+      this.Archive.find({}).select('title').sort({ _id: 1 }).lean(),
+    ]);
+    return {
+      projectOptions: projects.map((p) => ({ label: `${p._id} ${p.name}`, value: p._id })),
+      archiveOptions: archives.map((a) => ({ label: `${a._id} ${a.title}`, value: a._id })),
+    };
+  }
+
+  async start(u: UserDto, processId: string, input: Record<string, unknown>, attachmentIds: string[]) {
+    const flow = await this.catalog.entry(u, processId);
+    if (!flow.startable) throw forbidden(`您不能发起“${flow.name}”`, `You may not start ${flow.processId}`, 'START_FORBIDDEN');
+    const options = await this.formOptions();
+    const values = flow.startFormId ? validateFormData((await this.forms.get(flow.startFormId)).form, input, options) : {};
+    if (!flow.startFormId && Object.keys(input).length)
+      throw userError('FORM_INVALID', '此流程没有发起表单，不接受数据', 'This flow has no start form and takes no data', { status: 422 });
+    for (const id of attachmentIds) {
+      const a = await this.files.model.findById(id).lean();
+      if (!a || a.uploadedBy !== u.id || a.instanceId)
+        throw userError('ATTACHMENT_INVALID', `附件不可用：${id}`, `Attachment cannot be used: ${id}`, { status: 422 });
+    }
+    const project = typeof values.projectId === 'string' ? await this.Project.findById(values.projectId).lean() : null;
+    const context = {
+      starter: u.id,
+      starterName: u.name,
+      starterSection: u.sections[0] ?? null,
+      starterUnit: u.unit ?? (u.sections[0] ? sectionName(u.sections[0]) : null),
+      projectName: project?.name ?? null,
+      projectSection: project?.section ?? null,
+      approverGroup: this.opts.archiveApproverGroup,
+      limits: this.opts.limits,
+      attachmentIds,
+      processName: flow.name,
+    };
+    const title =
+      typeof values.title === 'string'
+        ? values.title
+        : `${flow.name}：${project?.name ?? (values.archiveId as string | undefined) ?? (values.requesterUnit as string | undefined) ?? u.name}`;
+    // Tasks created while the instance starts take title, project and starter from its variables.
+    const created = await this.engine.createInstance({ processId, variables: { ...values, ...context, title } });
+    const meta: InstanceMetaDoc = {
+      _id: created.key,
+      processId,
+      processName: flow.name,
+      version: created.version,
+      definitionKey: created.definitionKey,
+      title,
+      projectId: project?._id ?? null,
+      projectName: project?.name ?? null,
+      starter: u.id,
+      starterName: u.name,
+      startedAt: new Date(),
+      state: 'active',
+      endedAt: null,
+      classification: null,
+      participants: [u.id],
+      groups: [],
+      currentSteps: [],
+    };
+    const { _id, participants, groups, currentSteps, state, ...rest } = meta;
+    await this.inbox.Meta.updateOne(
+      { _id },
+      {
+        $set: rest,
+        $setOnInsert: { state },
+        $addToSet: { participants: { $each: participants }, groups: { $each: groups }, currentSteps: { $each: currentSteps } },
+      },
+      { upsert: true },
+    );
+    if (attachmentIds.length) await this.files.link(attachmentIds, u.id, created.key);
+    await this.audit.append({
+      actor: u.id,
+      action: 'instance.started',
+      instanceId: created.key,
+      data: { processId, version: created.version, values, attachmentIds },
+    });
+    await this.inbox.refreshSteps(created.key);
+    return { id: created.key, processId, version: created.version, title };
+  }
+
+  async meta(u: UserDto, id: string): Promise<InstanceMetaDoc> {
+    const m = await this.inbox.Meta.findById(id).lean();
+    if (!m) throw notFound('Process instance', '流程实例', id);
+    if (!canSeeInstance(m, u)) throw forbidden('无权查看此流程', 'You may not see this flow instance', 'INSTANCE_FORBIDDEN');
+    return m;
+  }
+
+  async detail(u: UserDto, id: string) {
+    const m = await this.meta(u, id);
+    const [view, tasks, events, comments, attachments] = await Promise.all([
+      this.engine.getInstance(id).catch(() => null),
+      this.inbox.Task.find({ instanceId: id }).select('-variables -result -draft').sort({ createdAt: 1 }).lean(),
+      this.audit.forInstance(id),
+      this.inbox.extra.Comment.find({ instanceId: id }).sort({ at: 1 }).lean(),
+      this.files.forInstance(id),
+    ]);
+    const def = await this.engine.getDefinition(m.definitionKey).catch(() => null);
+    const external = u.roles.includes('external');
+    const hidden = new Set(['limits', 'attachmentIds', 'approverGroup']);
+    const variables = Object.fromEntries(
+      Object.entries(view?.variables ?? {}).filter(([k]) => !hidden.has(k) && !(external && /Opinion$|By$|ByName$/.test(k) && k !== 'approveOpinion')),
+    );
+    return {
+      instance: { id: m._id, ...omitId(m), state: m.state },
+      engine: view && {
+        status: view.status,
+        activeElements: view.activeElements,
+        incidents: u.roles.includes('admin') ? view.incidents : view.incidents.map((i) => ({ ...i, message: '' })),
+      },
+      diagram: def && { definitionKey: def.key, version: def.version, xml: def.xml },
+      completedElements: [...new Set(tasks.filter((t) => t.status === 'completed' && t.kind === 'engine').map((t) => t.elementId))],
+      tasks: tasks.map((t) => this.inbox.toDto(t as never)),
+      timeline: events.map((e) => ({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        taskId: e.taskId,
+        data: external ? { taskName: e.data.taskName, outcome: e.data.outcome } : e.data,
+      })),
+      comments: comments.map((c) => ({ id: c._id, taskId: c.taskId, author: c.author, authorName: c.authorName, text: c.text, at: c.at.toISOString() })),
+      attachments: attachments.map((a) => ({
+        id: a._id,
+        filename: a.filename,
+        size: a.size,
+        contentType: a.contentType,
+        category: a.category,
+        uploadedBy: a.uploadedBy,
+        uploadedAt: a.uploadedAt.toISOString(),
+        sha256: a.sha256,
+      })),
+      variables,
+    };
+  }
+
+  async list(u: UserDto, q: { processId?: string; state?: string; mine?: boolean; page: number; pageSize: number }) {
+    const filter: Record<string, unknown> = q.mine ? { starter: u.id } : visibleInstancesFilter(u);
+    if (q.processId) filter.processId = q.processId;
+    if (q.state) filter.state = q.state;
+    const docs = await this.inbox.Meta.find(filter).sort({ startedAt: -1 }).lean();
+    const visible = docs.filter((m) => canSeeInstance(m, u));
+    const items = visible.slice((q.page - 1) * q.pageSize, q.page * q.pageSize).map((m) => ({ id: m._id, ...omitId(m) }));
+    return { items, total: visible.length, page: q.page, pageSize: q.pageSize };
+  }
+
+  async cancel(u: UserDto, id: string, reason: string) {
+    const m = await this.meta(u, id);
+    if (!u.roles.includes('admin')) throw forbidden('只有管理员可以终止流程', 'Only admins cancel flow instances');
+    if (m.state !== 'active' && m.state !== 'incident')
+      throw userError('INSTANCE_NOT_ACTIVE', '流程已结束', 'The flow instance has already ended', { status: 409 });
+    await this.engine.cancelInstance(id);
+    await this.inbox.Meta.updateOne({ _id: id }, { $set: { state: 'canceled', endedAt: new Date() } });
+    await this.audit.append({ actor: u.id, action: 'instance.canceled', instanceId: id, data: { reason, before: m.state, after: 'canceled' } });
+  }
+
+  async resolveIncident(u: UserDto, id: string, incidentKey: string, retries: number) {
+    await this.meta(u, id);
+    if (!u.roles.includes('admin')) throw forbidden('只有管理员可以重试故障', 'Only admins retry incidents');
+    const view = await this.engine.getInstance(id);
+    if (!view.incidents.some((i) => i.key === incidentKey && i.status === 'open')) throw notFound('Open incident', '未处理的故障', incidentKey);
+    await this.engine.resolveIncident(incidentKey, { retries });
+    await this.inbox.Meta.updateOne({ _id: id, state: 'incident' }, { $set: { state: 'active' } });
+    await this.audit.append({ actor: u.id, action: 'incident.resolved', instanceId: id, data: { incidentKey, retries } });
+  }
+}
+
+function omitId<T extends { _id: string }>(d: T): Omit<T, '_id'> {
+  const { _id, ...rest } = d;
+  void _id;
+  return rest;
+}

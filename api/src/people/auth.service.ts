@@ -1,0 +1,78 @@
+/**
+ * Password sign-in (argon2id hashes) and opaque bearer tokens. A session is found by the token's
+ * hash, and the user behind it is cached briefly so that each request costs no database read.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { Connection } from 'mongoose';
+import { AppError, groupsOf, type Role, type SectionCode, type UserDto } from '@ggzy/shared';
+import { peopleModels, type UserDoc } from './user.model';
+
+const SESSION_MS = 12 * 3600_000;
+const CACHE_MS = 5_000;
+
+export function toUserDto(u: UserDoc): UserDto {
+  return {
+    id: u._id,
+    name: u.name,
+    sections: u.sections as SectionCode[],
+    roles: u.roles as Role[],
+    oversees: u.oversees as SectionCode[],
+    ...(u.unit && { unit: u.unit }),
+    groups: groupsOf(u),
+  };
+}
+
+const invalidCredentials = () => new AppError({ code: 'INVALID_CREDENTIALS', status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' });
+
+export class AuthService {
+  private readonly m;
+  private readonly cache = new Map<string, { user: UserDto; at: number; expiresAt: number }>();
+  /** A hash to verify against when the user does not exist, so timing does not reveal usernames. */
+  private readonly decoy = hash('decoy-password');
+
+  constructor(db: Connection) {
+    this.m = peopleModels(db);
+  }
+
+  static hashPassword(password: string): Promise<string> {
+    return hash(password);
+  }
+
+  async login(username: string, password: string): Promise<{ token: string; user: UserDto; expiresAt: string }> {
+    const u = await this.m.User.findById(username).lean();
+    const ok = await verify(u?.passwordHash ?? (await this.decoy), password).catch(() => false);
+    if (!u || !ok) throw invalidCredentials();
+    if (!u.active) throw new AppError({ code: 'ACCOUNT_DISABLED', status: 403, zh: '账号已停用，请联系管理员', en: 'This account is disabled' });
+    const token = randomBytes(32).toString('base64url');
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + SESSION_MS);
+    await this.m.Session.create({ _id: tokenId(token), userId: u._id, createdAt: now, expiresAt });
+    return { token, user: toUserDto(u), expiresAt: expiresAt.toISOString() };
+  }
+
+  async authenticate(token: string): Promise<UserDto | null> {
+    const id = tokenId(token);
+    const hit = this.cache.get(id);
+    const now = Date.now();
+    if (hit && now - hit.at < CACHE_MS && hit.expiresAt > now) return hit.user;
+    const s = await this.m.Session.findById(id).lean();
+    if (!s || s.expiresAt.getTime() <= now) return null;
+    const u = await this.m.User.findById(s.userId).lean();
+    if (!u || !u.active) return null;
+    const user = toUserDto(u);
+    this.cache.set(id, { user, at: now, expiresAt: s.expiresAt.getTime() });
+    if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
+    return user;
+  }
+
+  async logout(token: string): Promise<void> {
+    const id = tokenId(token);
+    this.cache.delete(id);
+    await this.m.Session.deleteOne({ _id: id });
+  }
+}
+
+function tokenId(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

@@ -1,0 +1,94 @@
+/** Records the workers leave: dispatches (印发报送), publications, monthly compilations, on-site supervision records. */
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export interface DispatchDoc {
+  _id: string;
+  instanceId: string;
+  round: number;
+  title: string;
+  recipients: string[];
+  copyTo: string[];
+  content: string;
+  dispatchedAt: Date;
+}
+
+export interface PublicationDoc {
+  _id: string;
+  instanceId: string;
+  title: string;
+  content: string;
+  publishedAt: Date;
+}
+
+export interface CompilationDoc {
+  _id: string;
+  month: string;
+  instanceIds: string[];
+  titles: string[];
+  compiledAt: Date;
+}
+
+export interface SupervisionRecordDoc {
+  _id: string;
+  instanceId: string;
+  kind: string;
+  unit: string;
+  summary: string;
+  outcome: string;
+  recordedAt: Date;
+}
+
+const opts = { versionKey: false, _id: false } as const;
+
+function model<T>(db: Connection, name: string, collection: string, def: Record<string, unknown>): Model<T> {
+  return (db.models[name] as Model<T>) ?? db.model<T>(name, new Schema<T>(def, { ...opts, collection }));
+}
+
+export function recordModels(db: Connection) {
+  return {
+    Dispatch: model<DispatchDoc>(db, 'Dispatch', 'dispatch_records', {
+      _id: String,
+      instanceId: String,
+      round: Number,
+      title: String,
+      recipients: [String],
+      copyTo: [String],
+      content: String,
+      dispatchedAt: Date,
+    }),
+    Publication: model<PublicationDoc>(db, 'Publication', 'publications', {
+      _id: String,
+      instanceId: String,
+      title: String,
+      content: String,
+      publishedAt: Date,
+    }),
+    Compilation: model<CompilationDoc>(db, 'Compilation', 'monthly_compilations', {
+      _id: String,
+      month: String,
+      instanceIds: [String],
+      titles: [String],
+      compiledAt: Date,
+    }),
+    SupervisionRecord: model<SupervisionRecordDoc>(db, 'SupervisionRecord', 'supervision_records', {
+      _id: String,
+      instanceId: String,
+      kind: String,
+      unit: String,
+      summary: String,
+      outcome: String,
+      recordedAt: Date,
+    }),
+  };
+}
+
+/** Insert once: a job that runs again after a crash finds its record already there. */
+export async function insertOnce<T extends { _id: string }>(m: Model<T>, doc: T): Promise<T> {
+  try {
+    await m.create(doc);
+    return doc;
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+    return (await m.findById(doc._id).lean()) as T;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Builds the whole embedded-mode system on a database and an engine: services, job workers,
+ * the inbox's link to the engine, the SLA monitor, and the HTTP app. `main.ts` and the scenario
+ * tests both use it, so tests run exactly what users run.
+ */
+import type { Express } from 'express';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { registerWorkers, type EnginePort } from '@ggzy/engine-workers';
+import { createApp } from './app';
+import { AuditService } from './audit/audit.service';
+import { AuthService } from './people/auth.service';
+import { FormRegistry } from './forms/form-registry';
+import { Notifier } from './notifications/notifier';
+import { InboxService } from './inbox/inbox.service';
+import { TaskActions } from './inbox/task-actions';
+import { SlaMonitor } from './inbox/sla-monitor';
+import { FlowCatalog } from './instances/flow-catalog';
+import { InstancesService } from './instances/instances.service';
+import { AttachmentStore } from './attachments/attachments';
+import { createWorkerServices } from './workers/worker-services';
+import { loadDemoData } from './demo/demo-data';
+import { effectiveLimits, durationMs } from './config/time-limits';
+import type { Config } from './config/config';
+
+export type SystemSettings = Pick<
+  Config,
+  | 'TIME_SCALE'
+  | 'TIME_LIMITS'
+  | 'SUPERVISE_AFTER'
+  | 'SLA_CHECK_MS'
+  | 'URGE_INTERVAL_MS'
+  | 'ARCHIVE_APPROVER_GROUP'
+  | 'MAX_UPLOAD_MB'
+  | 'LOGIN_ATTEMPTS'
+  | 'DEMO_DATA'
+> & { processesDir: string };
+
+export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
+  TIME_SCALE: 1,
+  TIME_LIMITS: {},
+  SUPERVISE_AFTER: 'PT4H',
+  SLA_CHECK_MS: 30_000,
+  URGE_INTERVAL_MS: 600_000,
+  ARCHIVE_APPROVER_GROUP: 'leader.deputy',
+  MAX_UPLOAD_MB: 20,
+  LOGIN_ATTEMPTS: 10,
+  DEMO_DATA: 'true',
+};
+
+export interface System {
+  app: Express;
+  inbox: InboxService;
+  actions: TaskActions;
+  sla: SlaMonitor;
+  audit: AuditService;
+  notifier: Notifier;
+  forms: FormRegistry;
+  /** Load forms and demo data, deploy processes/, attach the inbox to the engine, catch up. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function buildSystem(deps: { db: Connection; engine: EnginePort & { loadedCount?: number }; logger: Logger; settings: SystemSettings }): System {
+  const { db, engine, logger, settings } = deps;
+  const audit = new AuditService(db);
+  const auth = new AuthService(db);
+  const forms = new FormRegistry(db);
+  const notifier = new Notifier(db);
+  const inbox = new InboxService(db, engine, forms, logger.child({ scope: 'inbox' }));
+  const actions = new TaskActions(inbox, audit, notifier, { urgeIntervalMs: settings.URGE_INTERVAL_MS });
+  const scale = settings.TIME_SCALE;
+  const sla = new SlaMonitor(inbox, actions, notifier, audit, logger.child({ scope: 'sla' }), {
+    tickMs: settings.SLA_CHECK_MS,
+    superviseAfterMs: durationMs(settings.SUPERVISE_AFTER) * scale,
+  });
+  const files = new AttachmentStore(db, settings.MAX_UPLOAD_MB * 1048576);
+  const catalog = new FlowCatalog(engine);
+  const instances = new InstancesService(db, engine, catalog, forms, inbox, audit, files, {
+    limits: effectiveLimits(scale, settings.TIME_LIMITS),
+    archiveApproverGroup: settings.ARCHIVE_APPROVER_GROUP,
+  });
+  const workers = registerWorkers(engine, createWorkerServices({ db, notifier, audit, dayMs: 86_400_000 * scale }));
+  inbox.attach();
+  const app = createApp({ db, engine, logger, auth, audit, inbox, actions, instances, catalog, forms, notifier, files, loginLimit: settings.LOGIN_ATTEMPTS });
+
+  return {
+    app,
+    inbox,
+    actions,
+    sla,
+    audit,
+    notifier,
+    forms,
+    async start() {
+      await forms.loadDirectory(`${settings.processesDir}/forms`);
+      if (settings.DEMO_DATA === 'true' && (await loadDemoData(db))) logger.info('demo data loaded (password demo1234)');
+      const { readdirSync, readFileSync, existsSync } = await import('node:fs');
+      if (existsSync(settings.processesDir)) {
+        const resources = readdirSync(settings.processesDir)
+          .filter((f) => f.endsWith('.bpmn'))
+          .map((f) => ({ name: f, content: readFileSync(`${settings.processesDir}/${f}`, 'utf8') }));
+        if (resources.length) {
+          const { processes } = await engine.deploy(resources);
+          for (const p of processes) logger.info({ processId: p.processId, version: p.version }, 'process deployed');
+        }
+      }
+      const caught = await inbox.reconcile();
+      if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
+      sla.start();
+    },
+    async stop() {
+      sla.stop();
+      workers.close();
+    },
+  };
+}

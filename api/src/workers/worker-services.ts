@@ -1,0 +1,126 @@
+/** The API's implementation of what job workers do outside the engine, on its own collections. */
+import type { Connection } from 'mongoose';
+import type { WorkerServices } from '@ggzy/engine-workers';
+import { notFound } from '@ggzy/shared';
+import type { Notifier } from '../notifications/notifier';
+import { projectModel } from '../projects/project.model';
+import { recordModels, insertOnce } from '../records/records.model';
+import { archiveModels } from '../archives/archive.model';
+import { attachmentModel } from '../attachments/attachments';
+import type { AuditService } from '../audit/audit.service';
+
+export function createWorkerServices(deps: { db: Connection; notifier: Notifier; audit: AuditService; dayMs: number }): WorkerServices {
+  const { db, notifier, audit, dayMs } = deps;
+  const Project = projectModel(db);
+  const rec = recordModels(db);
+  const arch = archiveModels(db);
+  const Attachment = attachmentModel(db);
+  return {
+    now: () => new Date(),
+    notify: (n) => notifier.send(n),
+    async pauseProject({ projectId, instanceId, reason, by }) {
+      const p = await Project.findById(projectId).lean();
+      if (!p) throw notFound('Project', '项目', projectId);
+      let pausedAt = p.pausedAt ?? new Date();
+      if (p.pauseInstanceId !== instanceId) {
+        pausedAt = new Date();
+        await Project.updateOne({ _id: projectId }, { $set: { status: 'paused', pausedAt, pausedBy: by, pauseReason: reason, pauseInstanceId: instanceId } });
+        await audit.append({ actor: 'system', action: 'project.paused', instanceId, data: { projectId, before: p.status, after: 'paused', reason } });
+      }
+      const notified = await notifier.send({
+        key: `pause:${instanceId}`,
+        groups: [p.section, `${p.section}.head`, 'supervision', 'general'],
+        instanceId,
+        kind: 'project.paused',
+        title: `【项目暂停】${p.name}`,
+        body: `因“${reason}”，项目 ${p._id} 已立即暂停，请保留现场证据，各方暂停相关交易活动。`,
+      });
+      return { pausedAt: pausedAt.toISOString(), notified };
+    },
+    async recordDispatch(d) {
+      const doc = await insertOnce(rec.Dispatch, {
+        _id: `${d.instanceId}:${d.round}`,
+        instanceId: d.instanceId,
+        round: d.round,
+        title: d.title,
+        recipients: d.recipients,
+        copyTo: d.copyTo,
+        content: JSON.stringify(d.content),
+        dispatchedAt: new Date(),
+      });
+      await audit.append({
+        actor: 'system',
+        action: 'report.dispatched',
+        instanceId: d.instanceId,
+        data: { round: d.round, recipients: d.recipients, copyTo: d.copyTo },
+      });
+      return {
+        dispatchNo: `湘西交易要情〔${doc.dispatchedAt.getFullYear()}〕${d.instanceId.slice(-6)}-${d.round}`,
+        dispatchedAt: doc.dispatchedAt.toISOString(),
+      };
+    },
+    async publishReport(p) {
+      await insertOnce(rec.Publication, {
+        _id: p.instanceId,
+        instanceId: p.instanceId,
+        title: p.title,
+        content: JSON.stringify(p.content),
+        publishedAt: new Date(),
+      });
+      await audit.append({ actor: 'system', action: 'report.published', instanceId: p.instanceId });
+      return { publicationId: p.instanceId };
+    },
+    async compileMonthly({ month }) {
+      const [y, m] = month.split('-').map(Number) as [number, number];
+      const from = new Date(Date.UTC(y, m - 1, 1) - 8 * 3600_000);
+      const to = new Date(Date.UTC(y, m, 1) - 8 * 3600_000);
+      const ds = await rec.Dispatch.find({ dispatchedAt: { $gte: from, $lt: to } })
+        .sort({ dispatchedAt: 1 })
+        .lean();
+      const doc = await insertOnce(rec.Compilation, {
+        _id: month,
+        month,
+        instanceIds: ds.map((d) => d.instanceId),
+        titles: ds.map((d) => d.title),
+        compiledAt: new Date(),
+      });
+      return { compilationId: doc._id, count: doc.instanceIds.length };
+    },
+    async attachmentsOf(instanceId, ids = []) {
+      const docs = await Attachment.find(ids.length ? { $or: [{ instanceId }, { _id: { $in: ids } }] } : { instanceId }).lean();
+      return docs.map((d) => ({ id: d._id, category: d.category ?? undefined, filename: d.filename }));
+    },
+    async recordSupervision(r) {
+      const doc = await insertOnce(rec.SupervisionRecord, { _id: r.instanceId, ...r, recordedAt: new Date() });
+      return { recordNo: `JD-${doc.recordedAt.getFullYear()}-${r.instanceId.slice(-6)}` };
+    },
+    async grantArchiveAccess({ instanceId, archiveId, borrower, days }) {
+      const a = await arch.Archive.findById(archiveId).lean();
+      if (!a) throw notFound('Archive', '档案', archiveId);
+      const now = new Date();
+      const g = await insertOnce(arch.Grant, {
+        _id: `grant:${instanceId}`,
+        archiveId,
+        borrower,
+        instanceId,
+        grantedAt: now,
+        expiresAt: new Date(now.getTime() + days * dayMs),
+        revokedAt: null,
+      });
+      await audit.append({
+        actor: 'system',
+        action: 'archive.access-granted',
+        instanceId,
+        data: { archiveId, borrower, expiresAt: g.expiresAt.toISOString() },
+      });
+      return { grantId: g._id, expiresAt: g.expiresAt.toISOString() };
+    },
+    async revokeArchiveAccess({ instanceId, grantId }) {
+      const now = new Date();
+      await arch.Grant.updateOne({ _id: grantId, revokedAt: null }, { $set: { revokedAt: now } });
+      const g = await arch.Grant.findById(grantId).lean();
+      await audit.append({ actor: 'system', action: 'archive.access-revoked', instanceId, data: { grantId } });
+      return { revokedAt: (g?.revokedAt ?? now).toISOString() };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * A job worker: one task type, the variables it needs (checked before the handler runs), and a
+ * handler that ends in complete / fail / BPMN error. The same manifests run on the embedded
+ * engine and on a Zeebe cluster; what they touch outside the engine comes in as `WorkerServices`.
+ */
+import type { z } from 'zod';
+import type { Job, JobOutcome } from '../port/engine-port';
+
+export interface NotificationInput {
+  /** Dedupe key: the same key and recipient are stored once, so a re-run job notifies once. */
+  key: string;
+  users?: string[];
+  groups?: string[];
+  instanceId?: string;
+  kind: string;
+  title: string;
+  body: string;
+}
+
+export interface AttachmentInfo {
+  id: string;
+  category?: string;
+  filename: string;
+}
+
+/** What workers do outside the engine; the API implements it on its database. Every call is idempotent. */
+export interface WorkerServices {
+  notify(n: NotificationInput): Promise<number>;
+  pauseProject(p: { projectId: string; instanceId: string; reason: string; by: string }): Promise<{ pausedAt: string; notified: number }>;
+  recordDispatch(d: {
+    instanceId: string;
+    round: number;
+    title: string;
+    recipients: string[];
+    copyTo: string[];
+    content: Record<string, unknown>;
+  }): Promise<{ dispatchNo: string; dispatchedAt: string }>;
+  publishReport(p: { instanceId: string; title: string; content: Record<string, unknown> }): Promise<{ publicationId: string }>;
+  compileMonthly(p: { month: string }): Promise<{ compilationId: string; count: number }>;
+  /** Attachments of an instance, plus uploads named by id (those sent with the start request). */
+  attachmentsOf(instanceId: string, ids?: string[]): Promise<AttachmentInfo[]>;
+  recordSupervision(r: { instanceId: string; kind: string; summary: string; outcome: string; unit: string }): Promise<{ recordNo: string }>;
+  grantArchiveAccess(g: { instanceId: string; archiveId: string; borrower: string; days: number }): Promise<{ grantId: string; expiresAt: string }>;
+  revokeArchiveAccess(r: { instanceId: string; grantId: string }): Promise<{ revokedAt: string }>;
+  /** Now, for handlers that stamp times (tests may run time faster through configuration). */
+  now(): Date;
+}
+
+export interface WorkerManifest<S extends z.ZodType = z.ZodType> {
+  taskType: string;
+  /** What the worker does, in Chinese, for the admin's list of task types. */
+  title: string;
+  inputSchema: S;
+  handler(job: Job<z.infer<S> & Record<string, unknown>>, services: WorkerServices): Promise<JobOutcome>;
+}
+
+export function defineWorker<S extends z.ZodType>(m: WorkerManifest<S>): WorkerManifest<S> {
+  return m;
+}
