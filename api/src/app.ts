@@ -26,6 +26,7 @@ import type { AttachmentStore } from './attachments/attachments';
 import { attachmentsRouter } from './attachments/attachments.router';
 import { archivesRouter, publicRouter } from './archives/archives.router';
 import { docsPage, openApiDocument } from './openapi/openapi';
+import { projectsRouter } from './projects/projects.router';
 
 export interface AppDeps {
   db: Connection;
@@ -63,6 +64,7 @@ export function createApp(d: AppDeps): Express {
   app.use('/api', requireAuth(d.auth));
   app.use('/api', auth.routes);
   app.use('/api', usersRouter(d.db));
+  app.use('/api', projectsRouter(d.db));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances));
   app.use('/api', instancesRouter(d.instances));
   app.use('/api', inboxRouter(d.inbox, d.actions));

@@ -1,2 +1,6 @@
 export { createApp, type AppDeps } from './app';
+export { buildSystem, DEFAULT_SETTINGS, type System, type SystemSettings } from './system';
 export { loadConfig, type Config } from './config/config';
+export { DEMO_USERS, DEMO_PASSWORD } from './demo/demo-data';
+export { peopleModels } from './people/user.model';
+export { AuthService } from './people/auth.service';

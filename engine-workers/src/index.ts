@@ -4,3 +4,4 @@ export { compileDefinition } from './embedded/definition-compiler';
 export { engineModels, type EngineModels } from './embedded/models';
 export * from './workers';
 export { evaluateFeel } from './embedded/feel';
+export * as testing from './testing/test-db';

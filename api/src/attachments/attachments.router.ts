@@ -53,17 +53,15 @@ export function attachmentsRouter(store: AttachmentStore, instances: InstancesSe
         taskId: f.taskId,
         data: { attachmentId: doc._id, filename: doc.filename, sha256: doc.sha256 },
       });
-    res
-      .status(201)
-      .json({
-        id: doc._id,
-        filename: doc.filename,
-        size: doc.size,
-        contentType: doc.contentType,
-        sha256: doc.sha256,
-        category: doc.category,
-        instanceId: doc.instanceId,
-      });
+    res.status(201).json({
+      id: doc._id,
+      filename: doc.filename,
+      size: doc.size,
+      contentType: doc.contentType,
+      sha256: doc.sha256,
+      category: doc.category,
+      instanceId: doc.instanceId,
+    });
   });
   r.get('/attachments/:id', async (req, res) => {
     const u = currentUser(req);

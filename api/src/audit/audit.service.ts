@@ -26,6 +26,8 @@ export interface AuditInput {
   instanceId?: string;
   taskId?: string;
   data?: Record<string, unknown>;
+  /** When it happened, if before it could be recorded (e.g. a start whose id the engine gives). */
+  at?: Date;
 }
 
 export interface AuditEvent {
@@ -85,7 +87,7 @@ export class AuditService {
       this.head ??= await this.loadHead();
       const doc: Omit<AuditDoc, 'hash'> = {
         _id: this.head.seq + 1,
-        at: new Date(),
+        at: e.at ?? new Date(),
         actor: e.actor,
         action: e.action,
         ...(e.instanceId && { instanceId: e.instanceId }),
@@ -107,7 +109,9 @@ export class AuditService {
 
   async forInstance(instanceId: string): Promise<AuditEvent[]> {
     const docs = await this.model.find({ instanceId }).sort({ _id: 1 }).lean();
-    return docs.map(toEvent);
+    // By time of the act; nothing happens in an instance before its start, even within one millisecond.
+    const first = (e: AuditEvent) => (e.action === 'instance.started' ? 0 : 1);
+    return docs.map(toEvent).sort((a, b) => a.at.localeCompare(b.at) || first(a) - first(b) || a.seq - b.seq);
   }
 
   async list(

@@ -145,11 +145,14 @@ export class TaskActions {
     const variables = { ...values, [`${t.elementId}By`]: u.id, [`${t.elementId}ByName`]: u.name };
     const now = new Date();
     const after = await this.update(t, { status: 'completed', completedAt: now, completedBy: u.id, outcome, opinion, result: JSON.stringify(variables) });
+    // Recorded before the engine moves on, so the trail reads in the order things happened.
+    await this.log(u, mode === 'return' ? 'task.returned' : 'task.completed', t, { outcome, opinion, values });
     try {
       await this.inbox.engine.completeUserTask(id, variables);
     } catch (err) {
       if ((err as { code?: string }).code === 'TASK_NOT_OPEN') {
         await this.inbox.Task.updateOne({ _id: id }, { $set: { status: 'canceled', result: null } });
+        await this.log(u, 'task.completion-void', t, { reason: 'the flow had already left this step' });
         throw conflict('TASK_NOT_OPEN', '流程已越过此环节（如超时或被撤回），提交未生效', 'The flow has already moved past this step; nothing was submitted');
       }
       throw err;
@@ -159,7 +162,6 @@ export class TaskActions {
       await this.inbox.Task.updateMany({ instanceId: t.instanceId }, { $set: { classification: values.classification } });
     }
     await this.participant(t.instanceId, u.id);
-    await this.log(u, mode === 'return' ? 'task.returned' : 'task.completed', t, { outcome, opinion, values });
     await this.inbox.refreshSteps(t.instanceId);
     return after;
   }

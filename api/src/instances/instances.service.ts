@@ -83,6 +83,7 @@ export class InstancesService {
         ? values.title
         : `${flow.name}：${project?.name ?? (values.archiveId as string | undefined) ?? (values.requesterUnit as string | undefined) ?? u.name}`;
     // Tasks created while the instance starts take title, project and starter from its variables.
+    const at = new Date();
     const created = await this.engine.createInstance({ processId, variables: { ...values, ...context, title } });
     const meta: InstanceMetaDoc = {
       _id: created.key,
@@ -95,7 +96,7 @@ export class InstancesService {
       projectName: project?.name ?? null,
       starter: u.id,
       starterName: u.name,
-      startedAt: new Date(),
+      startedAt: at,
       state: 'active',
       endedAt: null,
       classification: null,
@@ -115,6 +116,7 @@ export class InstancesService {
     );
     if (attachmentIds.length) await this.files.link(attachmentIds, u.id, created.key);
     await this.audit.append({
+      at,
       actor: u.id,
       action: 'instance.started',
       instanceId: created.key,

@@ -31,6 +31,7 @@ export const OPERATIONS: Op[] = [
   { method: 'get', path: '/api/me', summary: '当前用户 The signed-in user', tag: '身份' },
   { method: 'get', path: '/api/users', summary: '同事列表 Colleagues', tag: '身份' },
   { method: 'get', path: '/api/sections', summary: '科室与角色 Sections and roles', tag: '身份' },
+  { method: 'get', path: '/api/projects', summary: '交易项目及状态 Projects', tag: '身份' },
   { method: 'get', path: '/api/health', summary: '健康检查 Health', tag: '运维', auth: false },
   { method: 'get', path: '/api/process-definitions', summary: '可发起的流程及版本 Flows and versions', tag: '流程' },
   {

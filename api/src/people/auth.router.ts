@@ -39,13 +39,11 @@ export function authRouter(auth: AuthService, audit: AuditService, opts: { login
     legacyHeaders: false,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${typeof req.body?.username === 'string' ? req.body.username.slice(0, 64) : ''}`,
     handler: (_req, res) => {
-      res
-        .status(429)
-        .json({
-          code: 'TOO_MANY_LOGIN_ATTEMPTS',
-          message: '登录失败次数过多，请 15 分钟后再试',
-          messageEn: 'Too many failed sign-ins; try again in 15 minutes',
-        });
+      res.status(429).json({
+        code: 'TOO_MANY_LOGIN_ATTEMPTS',
+        message: '登录失败次数过多，请 15 分钟后再试',
+        messageEn: 'Too many failed sign-ins; try again in 15 minutes',
+      });
     },
   });
   publicRoutes.post('/auth/login', limiter, async (req, res) => {

@@ -1,0 +1,181 @@
+/**
+ * 要情专报 end to end over HTTP, as the center's people: FLOWS.md "anomaly-escalation".
+ */
+import { startServer, taskAt, claimAndComplete, eventually, instanceState, type Body, type TestServer } from './harness';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer('anomaly');
+});
+afterAll(() => s.close());
+
+const report = {
+  projectId: 'XXGC-2026-001',
+  category: 'trade',
+  assignedBy: 'none',
+  title: '开标现场发现投标文件雷同',
+  description: '2026年11月29日开标时，两家投标人的投标文件技术部分高度雷同，疑似串通投标。现场已封存文件。',
+  pauseNow: true,
+};
+
+test('witness reports with a pause; head acknowledges; supervision verifies and drafts; office returns once; director signs; 公开 publishes', async () => {
+  // given
+  const witness = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const sup = await s.login('sup1');
+  const office = await s.login('office1');
+  const director = await s.login('director');
+  const deputy = await s.login('deputy');
+
+  // when the witness reports with an immediate pause
+  const started = await witness.post('/api/process-instances', { processId: 'anomaly-escalation', variables: report });
+  expect(started.status).toBe(201);
+  const id = started.body.id as string;
+
+  // then the project is paused and its parties told
+  await eventually(
+    async () => (await witness.get('/api/projects')).body.items.find((p: Body) => p.id === 'XXGC-2026-001' && p.status === 'paused'),
+    10_000,
+    'project paused',
+  );
+  const headNotes = await eventually(
+    async () => (await head.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'project.paused'),
+    10_000,
+    'pause notice',
+  );
+  expect(headNotes.title).toContain('项目暂停');
+
+  // the witness's section head acknowledges at once
+  const ack = await taskAt(head, id, 'ack');
+  expect(ack.candidateGroups).toEqual(['engineering.head']);
+  expect(ack.priority).toBeGreaterThanOrEqual(90);
+  expect(ack.dueDate).toBeTruthy();
+  expect((await witness.get(`/api/tasks?view=unclaimed`)).body.items.some((t: Body) => t.id === ack.id)).toBe(false);
+  await claimAndComplete(head, ack.id, { ackOpinion: '情况紧急，已确认，立即报告' });
+
+  // supervision, the deputy and the director are told at the same time
+  for (const c of [sup, deputy, director]) {
+    await eventually(
+      async () => (await c.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'anomaly.reported' && n.instanceId === id),
+      10_000,
+      `${c.user} notified`,
+    );
+  }
+
+  // supervision verifies: substantiated, and drafts (not a platform matter)
+  const verify = await taskAt(sup, id, 'verify');
+  await claimAndComplete(sup, verify.id, {
+    verifyResult: 'substantiated',
+    verifyFindings: '经调取录像、比对文件，两家投标文件雷同属实。',
+    verifyOpinion: '属实',
+  });
+  const draft1 = await taskAt(sup, id, 'draft_sup');
+  await claimAndComplete(sup, draft1.id, { reportBackground: '项目基本情况……', reportDevelopment: '开标时发现……', reportHandling: '已暂停项目' });
+
+  // the office returns it once with comments
+  const review1 = await taskAt(office, id, 'review');
+  expect(review1.formId).toBe('anomaly-review');
+  expect((await office.post(`/api/tasks/${review1.id}/claim`)).status).toBe(200);
+  const returned = await office.post(`/api/tasks/${review1.id}/return`, { opinion: '处理过程请写明时间节点' });
+  expect(returned.status).toBe(200);
+  expect(returned.body.outcome).toBe('return');
+
+  // supervision revises
+  const draft2 = await taskAt(sup, id, 'draft_sup');
+  expect(draft2.id).not.toBe(draft1.id);
+  await claimAndComplete(sup, draft2.id, {
+    reportBackground: '项目基本情况……',
+    reportDevelopment: '开标时发现……',
+    reportHandling: '11月29日10时暂停项目；11时封存文件；14时约谈投标人。',
+  });
+  const review2 = await taskAt(office, id, 'review');
+  await claimAndComplete(office, review2.id, { reviewDecision: 'approve', reviewOpinion: '同意呈签' });
+
+  // the director sees the escalation first and signs
+  const sign = await taskAt(director, id, 'sign');
+  const directorList = (await director.get('/api/tasks?view=unclaimed')).body.items;
+  expect(directorList[0].processId).toBe('anomaly-escalation');
+  await claimAndComplete(director, sign.id, { signDecision: 'sign', signOpinion: '同意报送' });
+
+  // dispatch is recorded; supervision classifies it public; it is published
+  const classify = await taskAt(sup, id, 'classify');
+  await claimAndComplete(sup, classify.id, { classification: 'public', classifyOpinion: '可公开' });
+  const done = await eventually(
+    async () => {
+      const d = await instanceState(witness, id);
+      return d.instance.state === 'completed' ? d : null;
+    },
+    10_000,
+    'instance completed',
+  );
+  expect(done.variables.dispatchNo).toMatch(/^湘西交易要情/);
+  expect(done.variables.signByName).toBe('周主任');
+  expect(done.variables.publicationId).toBe(id);
+  const pub = await s.anonymous().get('/api/public/special-reports');
+  expect(pub.body.items.map((p: Body) => p.title)).toContain(report.title);
+
+  // the timeline shows who did what, with opinions, in order
+  const actions = done.timeline.map((e: Body) => `${e.actor}:${e.action}${e.data.taskName ? `:${e.data.taskName}` : ''}`);
+  const expected = [
+    'witness1:instance.started',
+    'system:project.paused',
+    'eng_head:task.completed:科室负责人确认',
+    'sup1:task.completed:监督科核实',
+    'sup1:task.completed:监督科起草专报',
+    'office1:task.returned:办公室审核',
+    'sup1:task.completed:监督科起草专报',
+    'office1:task.completed:办公室审核',
+    'director:task.completed:中心领导签发',
+    'system:report.dispatched',
+    'sup1:task.completed:确定密级',
+    'system:report.published',
+  ];
+  expect(actions.filter((a: string) => expected.includes(a))).toEqual(expected);
+  expect(done.timeline.find((e: Body) => e.action === 'task.returned').data.opinion).toBe('处理过程请写明时间节点');
+  expect(done.completedElements).toEqual(expect.arrayContaining(['ack', 'verify', 'draft_sup', 'review', 'sign', 'classify']));
+  expect(done.diagram.xml).toContain('anomaly-escalation');
+
+  // and the audit chain holds
+  const verifyChain = await director.get('/api/audit/verify');
+  expect(verifyChain.body).toMatchObject({ ok: true });
+  expect(verifyChain.body.count).toBeGreaterThan(15);
+});
+
+test('a platform matter is drafted by the office; an unsubstantiated one ends with the reporter told', async () => {
+  const witness = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const sup = await s.login('sup1');
+  const office = await s.login('office1');
+
+  const platform = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { ...report, category: 'platform', pauseNow: false, title: '电子交易系统开标时宕机' },
+  });
+  const other = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { ...report, projectId: 'XXGC-2026-002', pauseNow: false, title: '投诉称评标专家迟到' },
+  });
+  for (const id of [platform.body.id, other.body.id]) {
+    await claimAndComplete(head, (await taskAt(head, id, 'ack')).id, {});
+  }
+  // platform matter: verified, then drafted by the office (3.2.4)
+  await claimAndComplete(sup, (await taskAt(sup, platform.body.id, 'verify')).id, {
+    verifyResult: 'substantiated',
+    verifyFindings: '系统日志确认宕机 40 分钟',
+  });
+  const officeDraft = await taskAt(office, platform.body.id, 'draft_office');
+  expect(officeDraft.candidateGroups).toEqual(['office']);
+  // project 002 was not paused
+  const projects = (await witness.get('/api/projects')).body.items;
+  expect(projects.find((p: Body) => p.id === 'XXGC-2026-002').status).toBe('active');
+
+  // not substantiated: the flow ends and the reporter is told
+  await claimAndComplete(sup, (await taskAt(sup, other.body.id, 'verify')).id, { verifyResult: 'unsubstantiated', verifyFindings: '专家按时到场，投诉不实' });
+  await eventually(async () => (await instanceState(witness, other.body.id)).instance.state === 'completed', 10_000, 'closed');
+  const note = await eventually(
+    async () => (await witness.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'anomaly.unsubstantiated'),
+    10_000,
+    'reporter told',
+  );
+  expect(note.body).toContain('投诉不实');
+});

@@ -1,0 +1,138 @@
+/**
+ * Scenario harness: the real system (engine, workers, API) on its own database on the test
+ * database server, listening on a free port; tests talk to it over HTTP as the demo users.
+ */
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { Connection } from 'mongoose';
+import { buildSystem, DEFAULT_SETTINGS, type System, type SystemSettings } from '@ggzy/api';
+import { testing, type EmbeddedEngine } from '@ggzy/engine-workers';
+
+export const PROCESSES_DIR = path.resolve(__dirname, '../../processes');
+
+/** JSON bodies as the scenarios read them; each test asserts the shape it relies on. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Body = any;
+
+export interface Reply<T = Body> {
+  status: number;
+  body: T;
+}
+
+export class Client {
+  constructor(
+    readonly base: string,
+    readonly token: string | null,
+    readonly user: string,
+  ) {}
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...(this.token && { authorization: `Bearer ${this.token}` }), ...extra };
+  }
+
+  async get<T = Body>(p: string): Promise<Reply<T>> {
+    const r = await fetch(this.base + p, { headers: this.headers() });
+    return { status: r.status, body: (r.headers.get('content-type')?.includes('json') ? await r.json() : await r.text()) as T };
+  }
+
+  async post<T = Body>(p: string, body: unknown = {}): Promise<Reply<T>> {
+    const r = await fetch(this.base + p, {
+      method: 'POST',
+      headers: this.headers({ 'content-type': 'application/json' }),
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, body: (text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T };
+  }
+
+  async upload<T = Body>(filename: string, content: Buffer, fields: Record<string, string> = {}): Promise<Reply<T>> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('file', new Blob([new Uint8Array(content)]), filename);
+    const r = await fetch(this.base + '/api/attachments', { method: 'POST', headers: this.headers(), body: form });
+    return { status: r.status, body: (await r.json()) as T };
+  }
+}
+
+export interface TestServer {
+  base: string;
+  db: Connection;
+  engine: EmbeddedEngine;
+  system: System;
+  login(user: string, password?: string): Promise<Client>;
+  anonymous(): Client;
+  close(): Promise<void>;
+}
+
+export async function startServer(name: string, settings: Partial<SystemSettings> = {}): Promise<TestServer> {
+  const db = await testing.connectTestDb(name);
+  const engine = testing.testEngine(db);
+  await engine.start();
+  const system = buildSystem({
+    db,
+    engine,
+    logger: testing.quietLogger,
+    settings: { ...DEFAULT_SETTINGS, SLA_CHECK_MS: 200, processesDir: PROCESSES_DIR, ...settings },
+  });
+  await system.start();
+  const server: Server = await new Promise((resolve) => {
+    const s = system.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const clients = new Map<string, Client>();
+  return {
+    base,
+    db,
+    engine,
+    system,
+    anonymous: () => new Client(base, null, 'anonymous'),
+    async login(user, password = 'demo1234') {
+      const hit = clients.get(user);
+      if (hit && password === 'demo1234') return hit;
+      const r = await new Client(base, null, user).post('/api/auth/login', { username: user, password });
+      if (r.status !== 200) throw new Error(`login ${user}: ${r.status} ${JSON.stringify(r.body)}`);
+      const c = new Client(base, r.body.token, user);
+      clients.set(user, c);
+      return c;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await system.stop();
+      await engine.stop();
+      await db.dropDatabase().catch(() => undefined);
+      await db.close();
+    },
+  };
+}
+
+/** Poll until `fn` returns something truthy. */
+export const eventually = testing.eventually;
+
+/** Wait for the one open task of an instance at a step, as seen by `who` in a view. */
+export async function taskAt(c: Client, instanceId: string, elementId: string, view: 'mine' | 'unclaimed' = 'unclaimed'): Promise<Body> {
+  return eventually(
+    async () => {
+      const r = await c.get(`/api/tasks?view=${view}&pageSize=100`);
+      return r.body.items?.find((t: Body) => t.instanceId === instanceId && t.elementId === elementId && t.status === 'open');
+    },
+    10_000,
+    `${c.user} to see task ${elementId} of ${instanceId} in ${view}`,
+  );
+}
+
+/** Claim and complete a task in one go; asserts both succeed. */
+export async function claimAndComplete(c: Client, taskId: string, variables: Record<string, unknown>): Promise<Body> {
+  const claim = await c.post(`/api/tasks/${taskId}/claim`);
+  if (claim.status !== 200) throw new Error(`claim by ${c.user}: ${claim.status} ${JSON.stringify(claim.body)}`);
+  const done = await c.post(`/api/tasks/${taskId}/complete`, { variables });
+  if (done.status !== 200) throw new Error(`complete by ${c.user}: ${done.status} ${JSON.stringify(done.body)}`);
+  return done.body;
+}
+
+export async function instanceState(c: Client, id: string): Promise<Body> {
+  return (await c.get(`/api/process-instances/${id}`)).body;
+}
+
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
