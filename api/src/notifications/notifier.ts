@@ -60,7 +60,7 @@ export class Notifier {
   async membersOf(groups: string[]): Promise<string[]> {
     if (!groups.length) return [];
     const users = await this.people.User.find({ active: true }).select('sections roles').lean();
-    return users.filter((u) => groupsOf(u).some((g) => groups.includes(g))).map((u) => u._id);
+    return users.filter((u) => groupsOf({ sections: u.sections ?? [], roles: u.roles ?? [] }).some((g) => groups.includes(g))).map((u) => u._id);
   }
 
   /** Returns how many people were notified. */

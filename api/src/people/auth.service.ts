@@ -12,14 +12,17 @@ const SESSION_MS = 12 * 3600_000;
 const CACHE_MS = 5_000;
 
 export function toUserDto(u: UserDoc): UserDto {
+  // Empty lists may be absent in stored documents.
+  const sections = (u.sections ?? []) as SectionCode[];
+  const roles = (u.roles ?? []) as Role[];
   return {
     id: u._id,
     name: u.name,
-    sections: u.sections as SectionCode[],
-    roles: u.roles as Role[],
-    oversees: u.oversees as SectionCode[],
+    sections,
+    roles,
+    oversees: (u.oversees ?? []) as SectionCode[],
     ...(u.unit && { unit: u.unit }),
-    groups: groupsOf(u),
+    groups: groupsOf({ sections, roles }),
   };
 }
 

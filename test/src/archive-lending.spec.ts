@@ -1,0 +1,123 @@
+/**
+ * 交易档案借阅 end to end (6.5.3), and the time limits (催办 → 督办) — run with time scaled by
+ * configuration (TIME_SCALE): one configured day passes in about 1.7 s.
+ */
+import { startServer, taskAt, claimAndComplete, eventually, instanceState, PDF, type Body, type TestServer } from './harness';
+
+const SCALE = 0.00002; // 1 day = 1.728 s; PT2H = 0.144 s; SUPERVISE_AFTER PT4H = 0.288 s
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer('archive', { TIME_SCALE: SCALE, SLA_CHECK_MS: 100 });
+});
+afterAll(() => s.close());
+
+const request = {
+  archiveId: 'DA-XXGC-2025-031',
+  requesterUnit: '湘西州住房和城乡建设局',
+  officerName: '吴监管',
+  purpose: '核查该项目中标人资格条件',
+  requestedDays: 1,
+};
+
+test('external1 asks for an archive; supervision asks once for more; the deputy approves; external1 reads it watermarked; access ends by itself', async () => {
+  const ext = await s.login('external1');
+  const sup = await s.login('sup1');
+  const deputy = await s.login('deputy');
+  const other = await s.login('sup2');
+
+  const proof = await ext.upload('单位证明.pdf', PDF, { category: 'unit-proof' });
+  const started = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: request, attachmentIds: [proof.body.id] });
+  expect(started.status).toBe(201);
+  const id = started.body.id;
+
+  // supervision lists everything missing at once
+  await claimAndComplete(sup, (await taskAt(sup, id, 'check')).id, {
+    checkDecision: 'supplement',
+    missingItems: '经办人身份证复印件',
+    checkOpinion: '缺经办人身份证明',
+  });
+  const supplement = await taskAt(ext, id, 'supplement', 'mine');
+  expect((await ext.get(`/api/tasks/${supplement.id}`)).body.variables.missingItems).toBe('经办人身份证复印件');
+  expect((await ext.upload('身份证.pdf', PDF, { category: 'officer-id', taskId: supplement.id })).status).toBe(201);
+  expect((await ext.post(`/api/tasks/${supplement.id}/complete`, { variables: { supplementNote: '已补充' } })).status).toBe(200);
+  await claimAndComplete(sup, (await taskAt(sup, id, 'check')).id, { checkDecision: 'pass', checkOpinion: '材料齐全' });
+
+  // the deputy (the configured approver) approves one day
+  const approve = await taskAt(deputy, id, 'approve');
+  expect(approve.candidateGroups).toEqual(['leader.deputy']);
+  await claimAndComplete(deputy, approve.id, { approveDecision: 'approve', accessDays: 1, approveOpinion: '同意调阅1天' });
+
+  // external1 reads exactly that archive, read-only, watermarked with their name and the time
+  const view = await eventually(
+    async () => {
+      const r = await ext.get('/api/archives/DA-XXGC-2025-031/view');
+      return r.status === 200 ? r : null;
+    },
+    10_000,
+    'access granted',
+  );
+  expect(view.body.readOnly).toBe(true);
+  expect(view.body.watermark).toContain('吴监管');
+  expect(view.body.watermark).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
+  expect(view.body.sha256).toHaveLength(64);
+  const html = await ext.get('/api/archives/DA-XXGC-2025-031/view?format=html');
+  expect(html.body).toContain('吴监管');
+  // not another archive, and nobody else
+  expect((await ext.get('/api/archives/DA-XXCG-2025-012/view')).status).toBe(403);
+  expect((await other.get('/api/archives/DA-XXGC-2025-031/view')).status).toBe(403);
+
+  // every view is kept
+  const views = await sup.get('/api/archives/DA-XXGC-2025-031/views');
+  expect(views.body.items.filter((v: Body) => v.borrower === 'external1')).toHaveLength(2);
+
+  // after the period, access ends by itself and the flow finishes
+  const finished = await eventually(
+    async () => {
+      const d = await instanceState(ext, id);
+      return d.instance.state === 'completed' ? d : null;
+    },
+    15_000,
+    'access expired',
+  );
+  expect(finished.variables.accessRevokedAt).toBeTruthy();
+  const after = await ext.get('/api/archives/DA-XXGC-2025-031/view');
+  expect(after.status).toBe(403);
+  expect(after.body.code).toBe('ARCHIVE_ACCESS_DENIED');
+  const trail = (await ext.get(`/api/audit?instanceId=${id}`)).body.items.map((e: Body) => e.action);
+  expect(trail).toEqual(expect.arrayContaining(['archive.access-granted', 'archive.viewed', 'archive.access-revoked']));
+});
+
+test('a step left open is urged when due (催办) and reported to supervision when overdue (督办), once each', async () => {
+  const witness = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const supHead = await s.login('sup_head');
+  const started = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { projectId: 'XXGC-2026-002', category: 'trade', assignedBy: 'none', title: '超时测试', description: '无人确认', pauseNow: false },
+  });
+  const id = started.body.id;
+  const ack = await taskAt(head, id, 'ack');
+  // PT2H scaled: due within a fraction of a second
+  const urged = await eventually(
+    async () => (await head.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'task.due' && n.instanceId === id),
+    10_000,
+    'urged',
+  );
+  expect(urged.title).toContain('催办');
+  const supervised = await eventually(
+    async () => (await supHead.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'task.overdue' && n.instanceId === id),
+    10_000,
+    'supervised',
+  );
+  expect(supervised.title).toContain('督办');
+  const task = (await head.get(`/api/tasks/${ack.id}`)).body.task;
+  expect(task.overdue).toBe(true);
+  expect(task.urgeCount).toBe(1);
+  // once each, even as time goes on
+  await new Promise((r) => setTimeout(r, 500));
+  const again = (await head.get('/api/notifications')).body.items.filter((n: Body) => n.kind === 'task.due' && n.instanceId === id);
+  expect(again).toHaveLength(1);
+  const overdueList = await head.get('/api/tasks?view=unclaimed&overdue=true');
+  expect(overdueList.body.items.map((t: Body) => t.id)).toContain(ack.id);
+});

@@ -1,0 +1,130 @@
+/**
+ * 案件协查协办 / 复评复审 end to end: FLOWS.md "case-assistance" (5.3.3, 5.3.4).
+ */
+import { startServer, taskAt, claimAndComplete, eventually, instanceState, PDF, type Body, type TestServer } from './harness';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer('case');
+});
+afterAll(() => s.close());
+
+const request = {
+  requesterUnit: '湘西州住房和城乡建设局',
+  officerName: '吴监管',
+  officerPhone: '0743-8221234',
+  projectId: 'XXGC-2026-001',
+  caseSummary: '投诉人反映评标过程存在倾向性打分，请求复评复审。',
+  recordingOutside: false,
+};
+
+test('re-review: missing complaint letter is told once; supplied; supervision audits; director approves; the business section re-reviews; general section told of recording; requester told', async () => {
+  const ext = await s.login('external1');
+  const sup = await s.login('sup1');
+  const director = await s.login('director');
+  const witness = await s.login('witness1');
+  const gen = await s.login('gen1');
+
+  // given the work ID and the letter, but not the complaint letter
+  const workId = await ext.upload('工作证.pdf', PDF, { category: 'work-id' });
+  const letter = await ext.upload('工作函.pdf', PDF, { category: 'letter' });
+  expect(workId.status).toBe(201);
+  expect(workId.body.sha256).toHaveLength(64);
+
+  // when external1 files a re-review request
+  const started = await ext.post('/api/process-instances', {
+    processId: 'case-assistance',
+    variables: { ...request, kind: 'review' },
+    attachmentIds: [workId.body.id, letter.body.id],
+  });
+  expect(started.status).toBe(201);
+  const id = started.body.id;
+
+  // then the missing material is told once, to the applicant, all together
+  const supplement = await taskAt(ext, id, 'supplement', 'mine');
+  const detail = (await ext.get(`/api/tasks/${supplement.id}`)).body;
+  expect(detail.variables.missingMaterials).toEqual(['投诉质疑书']);
+  expect(detail.form.id).toBe('case-supplement');
+
+  // the applicant uploads it to the task and submits
+  const complaint = await ext.upload('投诉质疑书.pdf', PDF, { category: 'complaint', taskId: supplement.id });
+  expect(complaint.status).toBe(201);
+  const sub = await ext.post(`/api/tasks/${supplement.id}/complete`, { variables: { supplementNote: '已补充投诉质疑书' } });
+  expect(sub.status).toBe(200);
+
+  // supervision audits first, then the director approves
+  await claimAndComplete(sup, (await taskAt(sup, id, 'audit')).id, { auditDecision: 'pass', auditOpinion: '材料齐全，符合复评复审条件' });
+  await claimAndComplete(director, (await taskAt(director, id, 'approve')).id, { approveDecision: 'approve', approveOpinion: '同意复评复审' });
+
+  // the business section that ran the project undertakes it
+  const work = await taskAt(witness, id, 'review_work');
+  expect(work.candidateGroups).toEqual(['engineering']);
+  await claimAndComplete(witness, work.id, { workOutcome: '经复评，维持原评标结果', recordingOutside: true });
+
+  // recording outside the room goes to the general section in writing; the requester is told
+  await eventually(async () => (await gen.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'case.recording-notice'), 10_000, 'general told');
+  const told = await eventually(
+    async () => (await ext.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'case.done'),
+    10_000,
+    'requester told',
+  );
+  expect(told.body).toContain('维持原评标结果');
+  const done = await eventually(
+    async () => {
+      const d = await instanceState(ext, id);
+      return d.instance.state === 'completed' ? d : null;
+    },
+    10_000,
+    'completed',
+  );
+  expect(done.variables.supervisionRecordNo).toMatch(/^JD-/);
+  expect(done.attachments.map((a: Body) => a.category).sort()).toEqual(['complaint', 'letter', 'work-id']);
+  // the applicant sees outcomes, not the internal opinions
+  expect(done.variables.auditOpinion).toBeUndefined();
+  expect(done.variables.approveOpinion).toBe('同意复评复审');
+});
+
+test('case assistance refused by the director: the requester is told the reason', async () => {
+  const ext = await s.login('external1');
+  const sup = await s.login('sup1');
+  const director = await s.login('director');
+  const a = await ext.upload('工作证.pdf', PDF, { category: 'work-id' });
+  const b = await ext.upload('工作函.pdf', PDF, { category: 'letter' });
+  const started = await ext.post('/api/process-instances', {
+    processId: 'case-assistance',
+    variables: { ...request, kind: 'assist' },
+    attachmentIds: [a.body.id, b.body.id],
+  });
+  const id = started.body.id;
+
+  // materials complete: straight to supervision's registration
+  await claimAndComplete(sup, (await taskAt(sup, id, 'register')).id, { registerOpinion: '已登记，建议协助调取开标录像' });
+  const approve = await taskAt(director, id, 'approve');
+  // a refusal needs its reason
+  await director.post(`/api/tasks/${approve.id}/claim`);
+  const noReason = await director.post(`/api/tasks/${approve.id}/complete`, { variables: { approveDecision: 'refuse' } });
+  expect(noReason.status).toBe(422);
+  expect(noReason.body.details).toEqual([expect.objectContaining({ field: 'approveOpinion', code: 'REQUIRED' })]);
+  const refused = await director.post(`/api/tasks/${approve.id}/complete`, {
+    variables: { approveDecision: 'refuse', approveOpinion: '该事项不属于本中心协查范围' },
+  });
+  expect(refused.status).toBe(200);
+
+  const told = await eventually(
+    async () => (await ext.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'case.refused' && n.instanceId === id),
+    10_000,
+    'told',
+  );
+  expect(told.body).toContain('该事项不属于本中心协查范围');
+  await eventually(async () => (await instanceState(ext, id)).instance.state === 'completed', 10_000, 'ended');
+});
+
+test('only the roles a diagram names may start it', async () => {
+  const witness = await s.login('witness1');
+  const r = await witness.post('/api/process-instances', { processId: 'case-assistance', variables: { ...request, kind: 'assist' } });
+  expect(r.status).toBe(403);
+  expect(r.body.code).toBe('START_FORBIDDEN');
+  const ext = await s.login('external1');
+  const r2 = await ext.post('/api/process-instances', { processId: 'anomaly-escalation', variables: {} });
+  expect(r2.status).toBe(403);
+});
