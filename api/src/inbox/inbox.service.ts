@@ -10,7 +10,7 @@ import { taskModel, inboxExtraModels, type TaskDoc } from './task.model';
 import { instanceMetaModel, type InstanceMetaDoc } from '../instances/instance.model';
 import type { FormRegistry } from '../forms/form-registry';
 import { fieldWithRole } from '../forms/form-validator';
-import { allowedActions, canSee, type TaskAction } from './task-access';
+import { allowedActions, reachOf, type TaskAction } from './task-access';
 import { forbidden } from '../http/auth-context';
 
 export interface TaskQuery {
@@ -280,9 +280,9 @@ export class InboxService {
     const task = await this.Task.findById(id).lean();
     if (!task) throw notFound('Task', '任务', id);
     const [ccd, meta] = await Promise.all([this.extra.Cc.exists({ _id: `${id}:${u.id}` }), this.Meta.findById(task.instanceId).select('participants').lean()]);
-    const visible = canSee(task, u, { ccd: !!ccd, participant: !!meta?.participants.includes(u.id) });
-    if (!visible) throw forbidden('无权查看此任务', 'You may not see this task', 'TASK_FORBIDDEN');
-    return { task, actions: allowedActions(task, u, true) };
+    const reach = reachOf(task, u, { ccd: !!ccd, participant: !!meta?.participants.includes(u.id) });
+    if (!reach) throw forbidden('无权查看此任务', 'You may not see this task', 'TASK_FORBIDDEN');
+    return { task, actions: allowedActions(task, u, reach) };
   }
 
   async detail(u: UserDto, id: string) {

@@ -33,8 +33,11 @@ export function entitledToClassified(u: UserDto): boolean {
   return isLeader(u) || u.groups.includes('supervision.head') || u.groups.includes('office.head');
 }
 
+/** How a user reaches a task: on it, overseeing it (leaders, heads), read-only (admins), or not at all. */
+export type Reach = 'direct' | 'oversight' | 'readonly' | null;
+
 /** `ccd` / `participant`: whether the user was CC'd on this task or took part in its instance. */
-export function canSee(t: TaskDoc, u: UserDto, extra: { ccd: boolean; participant: boolean }): boolean {
+export function reachOf(t: TaskDoc, u: UserDto, extra: { ccd: boolean; participant: boolean }): Reach {
   const direct =
     t.assignee === u.id ||
     t.owner === u.id ||
@@ -44,14 +47,15 @@ export function canSee(t: TaskDoc, u: UserDto, extra: { ccd: boolean; participan
     extra.ccd ||
     extra.participant ||
     isCandidate(t, u);
-  if (direct) return true;
-  if (u.roles.includes('external')) return false;
-  if (isClassified(t)) return entitledToClassified(u);
-  return isLeader(u) || u.roles.includes('admin') || isHeadFor(t, u);
+  if (direct) return 'direct';
+  if (u.roles.includes('external')) return null;
+  if (isClassified(t)) return entitledToClassified(u) ? 'oversight' : null;
+  if (isLeader(u) || isHeadFor(t, u)) return 'oversight';
+  return u.roles.includes('admin') ? 'readonly' : null;
 }
 
-export function allowedActions(t: TaskDoc, u: UserDto, visible: boolean): TaskAction[] {
-  if (!visible) return [];
+export function allowedActions(t: TaskDoc, u: UserDto, reach: Reach): TaskAction[] {
+  if (!reach || reach === 'readonly') return [];
   const out: TaskAction[] = ['comment'];
   const external = u.roles.includes('external');
   if (!external) out.push('cc');

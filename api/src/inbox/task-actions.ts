@@ -34,24 +34,26 @@ export class TaskActions {
     return task;
   }
 
+  /** Why an action is not allowed: 409 when the task's state stands in the way of someone entitled, else 403. */
   private refusal(t: TaskDoc, u: UserDto, action: TaskAction) {
     if (t.status !== 'open' && action !== 'comment' && action !== 'cc')
       return conflict('TASK_NOT_OPEN', '任务已办结或已取消', 'The task is already completed or canceled');
-    if (action === 'claim' && t.assignee)
+    const mine = t.assignee === u.id;
+    if (action === 'claim' && t.assignee && isCandidate(t, u))
       return conflict('TASK_ALREADY_CLAIMED', `任务已被 ${t.assignee} 认领`, `The task is already claimed by ${t.assignee}`);
-    if (action === 'complete' && t.assignee === u.id && t.pendingSigners.length) {
+    if ((action === 'complete' || action === 'return') && mine && t.pendingSigners.length) {
       return conflict(
         'SIGNERS_PENDING',
         `还有加签人未办理：${t.pendingSigners.join('、')}`,
         `Added signers have not signed yet: ${t.pendingSigners.join(', ')}`,
       );
     }
-    if ((action === 'complete' || action === 'return') && !t.assignee && isCandidate(t, u)) {
+    if (action === 'return' && mine && !t.returnable) return userError('RETURN_NOT_ALLOWED', '此环节不能退回', 'This step cannot be returned', { status: 409 });
+    if ((action === 'complete' || action === 'return') && !t.assignee && isCandidate(t, u))
       return conflict('TASK_NOT_CLAIMED', '请先认领任务', 'Claim the task first');
-    }
-    if (action === 'return' && !t.returnable) return userError('RETURN_NOT_ALLOWED', '此环节不能退回', 'This step cannot be returned', { status: 409 });
-    if (action === 'withdraw' && t.touched)
+    if (action === 'withdraw' && t.starter === u.id && t.touched) {
       return conflict('TASK_TOUCHED', '下一环节已有人处理，不能撤回', 'Someone has already acted on the next step; it cannot be withdrawn');
+    }
     return forbidden(`无权对此任务执行“${ACTION_NAMES[action]}”`, `You may not ${action} this task`);
   }
 

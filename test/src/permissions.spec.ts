@@ -1,0 +1,124 @@
+/**
+ * The permission matrix: every action by every role on tasks outside their reach is refused (403)
+ * and changes nothing; admin-only operations; classified (保密) reports seen only by the entitled.
+ */
+import { startServer, taskAt, claimAndComplete, eventually, PDF, type Body, type Client, type TestServer } from './harness';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer('perms');
+});
+afterAll(() => s.close());
+
+const ACTIONS: [string, unknown][] = [
+  ['claim', {}],
+  ['unclaim', {}],
+  ['complete', { variables: { verifyResult: 'substantiated', verifyFindings: 'x' } }],
+  ['return', { opinion: 'x' }],
+  ['transfer', { userId: 'sup2' }],
+  ['delegate', { userId: 'sup2' }],
+  ['add-signer', { userId: 'sup2' }],
+  ['cc', { userIds: ['sup2'] }],
+  ['urge', {}],
+  ['withdraw', {}],
+  ['comments', { text: 'x' }],
+];
+
+async function snapshot(taskId: string, instanceId: string) {
+  const director = await s.login('director');
+  const t = (await director.get(`/api/tasks/${taskId}`)).body.task;
+  const audit = (await director.get(`/api/audit?instanceId=${instanceId}&pageSize=200`)).body.total;
+  const cc = await s.db.collection('cc_entries').countDocuments({ taskId });
+  return { version: t.version, assignee: t.assignee, status: t.status, audit, cc };
+}
+
+async function flowAtVerify(title: string, claimBy?: string) {
+  const witness = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const r = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { projectId: 'XXGC-2026-001', category: 'trade', assignedBy: 'none', title, description: '说明', pauseNow: false },
+  });
+  await claimAndComplete(head, (await taskAt(head, r.body.id, 'ack')).id, {});
+  const sup = await s.login('sup1');
+  const task = await taskAt(sup, r.body.id, 'verify');
+  if (claimBy) expect((await (await s.login(claimBy)).post(`/api/tasks/${task.id}/claim`)).status).toBe(200);
+  return { instanceId: r.body.id as string, taskId: task.id as string };
+}
+
+test.each(['gen1', 'office1', 'proc1', 'external1', 'admin'])(
+  '%s: every action on a supervision task outside their reach is refused and changes nothing (the admin only reads)',
+  async (user) => {
+    const { instanceId, taskId } = await flowAtVerify(`权限矩阵 ${user}`, 'sup1');
+    const c = await s.login(user);
+    const before = await snapshot(taskId, instanceId);
+    for (const [action, body] of ACTIONS) {
+      const r = await c.post(`/api/tasks/${taskId}/${action}`, body);
+      expect({ action, status: r.status }).toEqual({ action, status: 403 });
+      expect(r.body.code).toMatch(/FORBIDDEN/);
+      expect(r.body.message).toBeTruthy();
+      expect(r.body.messageEn).toBeTruthy();
+    }
+    if (user !== 'admin') {
+      expect((await c.get(`/api/tasks/${taskId}`)).status).toBe(403);
+      expect((await c.get(`/api/process-instances/${instanceId}`)).status).toBe(403);
+    }
+    expect(await snapshot(taskId, instanceId)).toEqual(before);
+  },
+);
+
+test('a candidate who is not the assignee may not complete, transfer or delegate a claimed task', async () => {
+  const { instanceId, taskId } = await flowAtVerify('认领后他人操作', 'sup1');
+  const sup2 = await s.login('sup2');
+  const before = await snapshot(taskId, instanceId);
+  for (const action of ['claim', 'unclaim', 'complete', 'return', 'transfer', 'delegate', 'add-signer']) {
+    const body = ACTIONS.find(([a]) => a === action)![1];
+    const r = await sup2.post(`/api/tasks/${taskId}/${action}`, body);
+    expect({ action, status: r.status }).toEqual({ action, status: action === 'claim' ? 409 : 403 });
+  }
+  expect(await snapshot(taskId, instanceId)).toEqual(before);
+});
+
+test('admin-only operations are refused to others', async () => {
+  const { instanceId } = await flowAtVerify('管理员操作');
+  const sup = await s.login('sup_head');
+  expect((await sup.post('/api/process-definitions', { xml: '<bpmn:definitions/>' })).status).toBe(403);
+  expect((await sup.post(`/api/process-instances/${instanceId}/cancel`, { reason: 'x' })).status).toBe(403);
+  expect((await (await s.login('sup1')).get('/api/audit/verify')).status).toBe(403);
+  expect((await (await s.login('external1')).get('/api/users')).status).toBe(403);
+  expect((await s.anonymous().get('/api/tasks')).status).toBe(401);
+  // the admin may cancel
+  const admin = await s.login('admin');
+  expect((await admin.post(`/api/process-instances/${instanceId}/cancel`, { reason: '测试终止' })).status).toBe(200);
+  expect((await admin.get(`/api/process-instances/${instanceId}`)).body.instance.state).toBe('canceled');
+});
+
+test('attachments are downloadable only by those who may see their flow', async () => {
+  const ext = await s.login('external1');
+  const up = await ext.upload('工作证.pdf', PDF, { category: 'work-id' });
+  expect((await ext.get(`/api/attachments/${up.body.id}`)).status).toBe(200);
+  expect((await (await s.login('gen1')).get(`/api/attachments/${up.body.id}`)).status).toBe(403);
+});
+
+test('a report classified 保密 is visible only to those entitled', async () => {
+  const { instanceId, taskId } = await flowAtVerify('保密专报', 'sup1');
+  const sup1 = await s.login('sup1');
+  const office = await s.login('office1');
+  const director = await s.login('director');
+  await sup1.post(`/api/tasks/${taskId}/complete`, { variables: { verifyResult: 'substantiated', verifyFindings: '属实' } });
+  await claimAndComplete(sup1, (await taskAt(sup1, instanceId, 'draft_sup')).id, { reportBackground: 'a', reportDevelopment: 'b', reportHandling: 'c' });
+  await claimAndComplete(office, (await taskAt(office, instanceId, 'review')).id, { reviewDecision: 'approve' });
+  await claimAndComplete(director, (await taskAt(director, instanceId, 'sign')).id, { signDecision: 'sign' });
+  await claimAndComplete(sup1, (await taskAt(sup1, instanceId, 'classify')).id, { classification: 'secret' });
+  await eventually(async () => (await sup1.get(`/api/process-instances/${instanceId}`)).body.instance?.state === 'completed', 10_000, 'done');
+
+  const see = async (c: Client) => (await c.get(`/api/process-instances/${instanceId}`)).status;
+  // those who took part, leaders, and the heads of supervision and office
+  for (const u of ['sup1', 'office1', 'director', 'deputy', 'sup_head', 'witness1'])
+    expect({ u, status: await see(await s.login(u)) }).toEqual({ u, status: 200 });
+  // others in supervision, the admin and other sections do not
+  for (const u of ['sup2', 'admin', 'gen1', 'proc1']) expect({ u, status: await see(await s.login(u)) }).toEqual({ u, status: 403 });
+  const list = (await (await s.login('sup2')).get('/api/process-instances?pageSize=100')).body.items.map((i: Body) => i.id);
+  expect(list).not.toContain(instanceId);
+  expect((await s.anonymous().get('/api/public/special-reports')).body.items.map((p: Body) => p.title)).not.toContain('保密专报');
+});
