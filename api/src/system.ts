@@ -74,7 +74,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     tickMs: settings.SLA_CHECK_MS,
     superviseAfterMs: durationMs(settings.SUPERVISE_AFTER) * scale,
   });
-  const files = new AttachmentStore(db, settings.MAX_UPLOAD_MB * 1048576);
+  const files = new AttachmentStore(db, Math.floor(settings.MAX_UPLOAD_MB * 1048576));
   const catalog = new FlowCatalog(engine);
   const instances = new InstancesService(db, engine, catalog, forms, inbox, audit, files, {
     limits: effectiveLimits(scale, settings.TIME_LIMITS),

@@ -7,7 +7,7 @@ let s: TestServer;
 beforeAll(async () => {
   s = await startServer('anomaly');
 });
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 const report = {
   projectId: 'XXGC-2026-001',

@@ -10,7 +10,7 @@ let s: TestServer;
 beforeAll(async () => {
   s = await startServer('archive', { TIME_SCALE: SCALE, SLA_CHECK_MS: 100 });
 });
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 const request = {
   archiveId: 'DA-XXGC-2025-031',

@@ -7,7 +7,7 @@ let s: TestServer;
 beforeAll(async () => {
   s = await startServer('case');
 });
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 const request = {
   requesterUnit: '湘西州住房和城乡建设局',

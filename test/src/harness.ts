@@ -69,16 +69,24 @@ export async function startServer(name: string, settings: Partial<SystemSettings
   const db = await testing.connectTestDb(name);
   const engine = testing.testEngine(db);
   await engine.start();
-  const system = buildSystem({
-    db,
-    engine,
-    logger: testing.quietLogger,
-    settings: { ...DEFAULT_SETTINGS, SLA_CHECK_MS: 200, processesDir: PROCESSES_DIR, ...settings },
-  });
-  await system.start();
-  const server: Server = await new Promise((resolve) => {
-    const s = system.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  let system: System;
+  let server: Server;
+  try {
+    system = buildSystem({
+      db,
+      engine,
+      logger: testing.quietLogger,
+      settings: { ...DEFAULT_SETTINGS, SLA_CHECK_MS: 200, processesDir: PROCESSES_DIR, ...settings },
+    });
+    await system.start();
+    server = await new Promise((resolve) => {
+      const srv = system.app.listen(0, '127.0.0.1', () => resolve(srv));
+    });
+  } catch (err) {
+    await engine.stop();
+    await db.close();
+    throw err;
+  }
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clients = new Map<string, Client>();
   return {

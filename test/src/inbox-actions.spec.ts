@@ -10,7 +10,7 @@ let s: TestServer;
 beforeAll(async () => {
   s = await startServer('inbox', { URGE_INTERVAL_MS: 60_000 });
 });
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 async function report(witness: Client, title: string, projectId = 'XXGC-2026-001'): Promise<string> {
   const r = await witness.post('/api/process-instances', {

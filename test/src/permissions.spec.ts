@@ -8,7 +8,7 @@ let s: TestServer;
 beforeAll(async () => {
   s = await startServer('perms');
 });
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 const ACTIONS: [string, unknown][] = [
   ['claim', {}],

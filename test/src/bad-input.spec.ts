@@ -1,0 +1,122 @@
+/**
+ * Bad input gets a 4xx with a code and a message in Chinese and English, and changes nothing:
+ * unknown fields, wrong types, oversize or disguised files, forged ids, NoSQL operators.
+ */
+import { startServer, taskAt, claimAndComplete, PDF, type Reply, type TestServer } from './harness';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer('badinput', { MAX_UPLOAD_MB: 0.05, LOGIN_ATTEMPTS: 3 });
+});
+afterAll(() => s?.close());
+
+function expectError(r: Reply, status: number, code: string | RegExp): void {
+  expect({ status: r.status, code: r.body.code }).toEqual({ status, code: expect.stringMatching(code) });
+  expect(r.body.message).toMatch(/[\u4e00-\u9fa5]/);
+  expect(r.body.messageEn).toMatch(/[a-z]/i);
+}
+
+async function counts() {
+  const c = (name: string) => s.db.collection(name).countDocuments();
+  return {
+    audit: await c('audit_events'),
+    instances: await c('process_instances'),
+    tasks: await c('inbox_tasks'),
+    files: await c('attachments'),
+    sessions: await c('sessions'),
+  };
+}
+
+const report = { projectId: 'XXGC-2026-001', category: 'trade', assignedBy: 'none', title: '坏输入', description: '说明', pauseNow: false };
+
+test('starting a flow with bad input', async () => {
+  const w = await s.login('witness1');
+  const before = await counts();
+  expectError(await w.post('/api/process-instances', { processId: 'anomaly-escalation', variables: report, extra: 1 }), 400, 'INVALID_BODY');
+  expectError(await w.post('/api/process-instances', { processId: 'anomaly-escalation', variables: 'x' }), 400, 'INVALID_BODY');
+  expectError(await w.post('/api/process-instances', { processId: { $ne: null }, variables: report }), 400, 'INVALID_BODY');
+  expectError(await w.post('/api/process-instances', { processId: 'no-such-flow', variables: {} }), 404, 'NOT_FOUND');
+  const wrong = await w.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { ...report, pauseNow: 'yes', title: { $gt: '' }, projectId: 'NOPE', colour: 'red' },
+  });
+  expectError(wrong, 422, 'FORM_INVALID');
+  expect(wrong.body.details.map((d: { field: string; code: string }) => `${d.field}:${d.code}`).sort()).toEqual([
+    'colour:UNKNOWN_FIELD',
+    'pauseNow:TYPE',
+    'projectId:NOT_AN_OPTION',
+    'title:TYPE',
+  ]);
+  const missing = await w.post('/api/process-instances', { processId: 'anomaly-escalation', variables: { ...report, title: '' } });
+  expectError(missing, 422, 'FORM_INVALID');
+  expect(missing.body.details[0]).toMatchObject({ field: 'title', code: 'REQUIRED' });
+  expectError(await w.post('/api/process-instances', '{"processId": '), 400, 'INVALID_JSON');
+  expect(await counts()).toEqual(before);
+});
+
+test('acting on tasks with bad input', async () => {
+  const w = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const started = await w.post('/api/process-instances', { processId: 'anomaly-escalation', variables: report });
+  await claimAndComplete(head, (await taskAt(head, started.body.id, 'ack')).id, {});
+  const sup = await s.login('sup1');
+  const task = await taskAt(sup, started.body.id, 'verify');
+  await sup.post(`/api/tasks/${task.id}/claim`);
+  const before = await counts();
+  const version = (await sup.get(`/api/tasks/${task.id}`)).body.task.version;
+
+  expectError(await sup.get('/api/tasks/000000000000000000000000:verify_0000000000'), 404, 'NOT_FOUND');
+  expectError(await sup.get('/api/tasks/%24ne'), 400, 'INVALID_QUERY');
+  expectError(await sup.post('/api/tasks/nope/claim'), 404, 'NOT_FOUND');
+  expectError(await sup.get('/api/tasks?view=everything'), 400, 'INVALID_QUERY');
+  expectError(await sup.get('/api/tasks?view[$ne]=mine'), 400, 'INVALID_QUERY');
+  expectError(await sup.get('/api/tasks?pageSize=100000'), 400, 'INVALID_QUERY');
+  expectError(await sup.post(`/api/tasks/${task.id}/complete`, { variables: { verifyResult: { $ne: 'x' }, verifyFindings: 'x' } }), 422, 'FORM_INVALID');
+  expectError(await sup.post(`/api/tasks/${task.id}/complete`, { variables: { verifyResult: 'maybe', verifyFindings: 'x' } }), 422, 'FORM_INVALID');
+  expectError(
+    await sup.post(`/api/tasks/${task.id}/complete`, { variables: { verifyResult: 'substantiated', verifyFindings: 'x'.repeat(4001) } }),
+    422,
+    'FORM_INVALID',
+  );
+  expectError(await sup.post(`/api/tasks/${task.id}/complete`, { vars: {} }), 400, 'INVALID_BODY');
+  expectError(await sup.post(`/api/tasks/${task.id}/transfer`, { userId: 'nobody' }), 422, 'USER_NOT_FOUND');
+  expectError(await sup.post(`/api/tasks/${task.id}/transfer`, { userId: { $ne: null } }), 400, 'INVALID_BODY');
+  expectError(await sup.post(`/api/tasks/${task.id}/transfer`, { userId: 'external1' }), 422, 'USER_NOT_FOUND');
+  expectError(await sup.post(`/api/tasks/${task.id}/comments`, { text: '' }), 400, 'INVALID_BODY');
+  expectError(await sup.post(`/api/tasks/${task.id}/return`, { opinion: '退回' }), 409, 'RETURN_NOT_ALLOWED');
+
+  expect(await counts()).toEqual(before);
+  expect((await sup.get(`/api/tasks/${task.id}`)).body.task.version).toBe(version);
+});
+
+test('uploads: type, disguise and size are checked', async () => {
+  const ext = await s.login('external1');
+  const before = await counts();
+  expectError(await ext.upload('病毒.exe', Buffer.from('MZ....')), 415, 'FILE_TYPE_NOT_ALLOWED');
+  expectError(await ext.upload('伪装.pdf', Buffer.from('MZ this is not a pdf')), 415, 'FILE_CONTENT_MISMATCH');
+  expectError(await ext.upload('太大.pdf', Buffer.concat([PDF, Buffer.alloc(60 * 1024)])), 413, 'FILE_TOO_LARGE');
+  expectError(await ext.upload('x.pdf', PDF, { category: 'secret-stuff' }), 400, 'INVALID_BODY');
+  expect(await counts()).toEqual(before);
+  const ok = await ext.upload('工作证.pdf', PDF, { category: 'work-id' });
+  expect(ok.status).toBe(201);
+});
+
+test('sign-in: NoSQL operators, wrong passwords, and too many attempts', async () => {
+  const anon = s.anonymous();
+  expectError(await anon.post('/api/auth/login', { username: { $ne: null }, password: { $ne: null } }), 400, 'INVALID_BODY');
+  expectError(await anon.post('/api/auth/login', { username: 'gen1', password: 'wrong' }), 401, 'INVALID_CREDENTIALS');
+  expectError(await anon.post('/api/auth/login', { username: 'nobody', password: 'wrong' }), 401, 'INVALID_CREDENTIALS');
+  await anon.post('/api/auth/login', { username: 'gen1', password: 'wrong' });
+  await anon.post('/api/auth/login', { username: 'gen1', password: 'wrong' });
+  expectError(await anon.post('/api/auth/login', { username: 'gen1', password: 'demo1234' }), 429, 'TOO_MANY_LOGIN_ATTEMPTS');
+  expectError(
+    await new (anon.constructor as typeof import('./harness').Client)(s.base, 'forged-token-aaaaaaaaaaaaaaaaaaaaaaaa', 'x').get('/api/me'),
+    401,
+    'UNAUTHENTICATED',
+  );
+  // logout ends the session
+  const office = await s.login('office1');
+  expect((await office.get('/api/me')).body.id).toBe('office1');
+  expect((await office.post('/api/auth/logout')).status).toBe(204);
+  expectError(await office.get('/api/me'), 401, 'UNAUTHENTICATED');
+});
