@@ -3,7 +3,7 @@
 // packages resolved to their sources.
 const path = require('node:path');
 
-const esmOnly = ['feelin', 'lezer-feel', 'moddle', 'min-dash', 'temporal-polyfill', 'temporal-spec', 'temporal-utils'];
+const esmOnly = ['@bpmn-io/[a-z-]+', '@lezer/[a-z-]+', '@codemirror/[a-z-]+', '@marijn/[a-z-]+', 'style-mod', 'w3c-keyname', 'crelt', 'feelin', 'lezer-feel', 'moddle', 'min-dash', 'temporal-polyfill', 'temporal-spec', 'temporal-utils'];
 
 module.exports = {
   testEnvironment: 'node',
@@ -13,7 +13,7 @@ module.exports = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  transformIgnorePatterns: [`^(?!.*/node_modules/(${esmOnly.join('|')})/).*/node_modules/`],
   moduleNameMapper: {
     '^@ggzy/(shared|engine-workers|api)$': path.join(__dirname, '$1/src/index.ts'),
   },

@@ -1,7 +1,7 @@
 /** Process definitions (list, diagram, deploy), forms, and process instances (start, list, detail, cancel, retry). */
 import express, { Router } from 'express';
 import { z } from 'zod';
-import type { EnginePort } from '@ggzy/engine-workers';
+import { assertDeployable, type EnginePort } from '@ggzy/engine-workers';
 import { userError } from '@ggzy/shared';
 import { currentUser, requireRole } from '../http/auth-context';
 import { parseBody, parseQuery } from '../http/validate';
@@ -49,13 +49,14 @@ export function definitionsRouter(engine: EnginePort, catalog: FlowCatalog, form
     requireRole(u, 'admin');
     const { name, xml } = typeof req.body === 'string' ? { name: undefined, xml: req.body } : parseBody(deployJsonBody, req.body);
     if (!xml.includes('<')) throw userError('BPMN_PARSE_ERROR', 'BPMN 内容为空', 'The BPMN body is empty');
+    const warnings = await assertDeployable(xml);
     const result = await engine.deploy([{ name: name ?? 'diagram.bpmn', content: xml }]);
     await audit.append({
       actor: u.id,
       action: 'definition.deployed',
       data: { processes: result.processes.map((p) => ({ processId: p.processId, version: p.version })) },
     });
-    res.status(201).json(result);
+    res.status(201).json({ ...result, warnings });
   });
   r.get('/forms/:id', async (req, res) => {
     currentUser(req);

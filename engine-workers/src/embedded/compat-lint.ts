@@ -1,0 +1,70 @@
+/**
+ * The compatibility gate: a diagram must pass bpmnlint with `bpmnlint-plugin-camunda-compat` for
+ * Camunda 8.8 (so it also deploys to a Zeebe cluster) and bpmnlint's recommended rules, before
+ * it is deployed. The embedded engine's own refusals (definition-compiler) come on top.
+ */
+import { userError } from '@ggzy/shared';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- bpmnlint and its resolver are CommonJS without types */
+const { Linter } = require('bpmnlint') as {
+  Linter: new (opts: { config: unknown; resolver: unknown }) => { lint(root: unknown): Promise<Record<string, Report[]>> };
+};
+const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as new () => unknown;
+const zeebeDescriptor = require('zeebe-bpmn-moddle/resources/zeebe.json');
+/* eslint-enable @typescript-eslint/no-require-imports */
+import BpmnModdle from 'bpmn-moddle';
+
+interface Report {
+  id?: string;
+  message: string;
+  category: 'error' | 'warn' | 'info' | 'rule-error';
+  name?: string;
+}
+
+export interface LintProblem {
+  rule: string;
+  elementId?: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export const LINT_CONFIG = {
+  extends: ['bpmnlint:recommended', 'plugin:camunda-compat/camunda-cloud-8-8'],
+  rules: {
+    // Returning for revision (退回修改) loops back into a step: a task with two incoming flows is intended.
+    'fake-join': 'off',
+  },
+};
+
+export async function lintDiagram(xml: string): Promise<LintProblem[]> {
+  const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
+  const { rootElement } = await moddle.fromXML(xml.trim()).catch((err: Error) => {
+    throw userError('BPMN_PARSE_ERROR', `BPMN 文件无法解析：${err.message}`, `BPMN XML cannot be parsed: ${err.message}`);
+  });
+  // A fresh linter each time: some rules keep state across runs of one instance.
+  const results = await new Linter({ config: LINT_CONFIG, resolver: new NodeResolver() }).lint(rootElement);
+  const out: LintProblem[] = [];
+  for (const [rule, reports] of Object.entries(results)) {
+    for (const r of reports) {
+      if (r.category === 'info') continue;
+      out.push({ rule, ...(r.id && { elementId: r.id }), message: r.message, severity: r.category === 'warn' ? 'warning' : 'error' });
+    }
+  }
+  return out;
+}
+
+/** Throws a 400 listing every error-level problem; warnings pass. */
+export async function assertDeployable(xml: string): Promise<LintProblem[]> {
+  const problems = await lintDiagram(xml);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) {
+    const first = errors[0]!;
+    throw userError(
+      'BPMN_LINT_FAILED',
+      `流程图未通过检查（${errors.length} 处）：${first.elementId ?? ''} ${first.message}`,
+      `The diagram fails ${errors.length} check(s): ${first.elementId ?? ''} ${first.message}`,
+      { details: problems, hint: 'Fix the listed elements in the modeler and deploy again' },
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,62 @@
+/**
+ * An admin redraws a diagram and deploys it: new instances take the new version, running ones
+ * finish on theirs, with no code change. Diagrams that Camunda 8.8 or the engine cannot run are refused.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, taskAt, claimAndComplete, PROCESSES_DIR, PDF, type TestServer } from './harness';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer('design');
+});
+afterAll(() => s?.close());
+
+const request = { archiveId: 'DA-XXCG-2025-012', requesterUnit: '州财政局', officerName: '吴监管', purpose: '核查', requestedDays: 3 };
+
+test('a redrawn diagram changes what new instances do; running ones finish on their version', async () => {
+  const admin = await s.login('admin');
+  const ext = await s.login('external1');
+  const sup = await s.login('sup1');
+  const proof = await ext.upload('证明.pdf', PDF, { category: 'unit-proof' });
+  const old = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: request, attachmentIds: [proof.body.id] });
+  expect(old.body.version).toBe(1);
+
+  // the admin makes the director, not the configured leader, approve archive lending
+  const xml = readFileSync(path.join(PROCESSES_DIR, 'archive-lending.bpmn'), 'utf8').replace(
+    'candidateGroups="=approverGroup"',
+    'candidateGroups="leader.principal"',
+  );
+  const deployed = await admin.post('/api/process-definitions', { name: 'archive-lending.bpmn', xml });
+  expect(deployed.status).toBe(201);
+  expect(deployed.body.processes[0]).toMatchObject({ processId: 'archive-lending', version: 2 });
+  const flows = (await admin.get('/api/process-definitions')).body;
+  expect(
+    flows.versions
+      .filter((v: { processId: string }) => v.processId === 'archive-lending')
+      .map((v: { version: number }) => v.version)
+      .sort(),
+  ).toEqual([1, 2]);
+
+  const fresh = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: request });
+  expect(fresh.body.version).toBe(2);
+  for (const id of [old.body.id, fresh.body.id]) await claimAndComplete(sup, (await taskAt(sup, id, 'check')).id, { checkDecision: 'pass' });
+  expect((await taskAt(await s.login('deputy'), old.body.id, 'approve')).candidateGroups).toEqual(['leader.deputy']);
+  expect((await taskAt(await s.login('director'), fresh.body.id, 'approve')).candidateGroups).toEqual(['leader.principal']);
+});
+
+test('a diagram that fails the compatibility gate or the engine is refused with the element named', async () => {
+  const admin = await s.login('admin');
+  const before = (await admin.get('/api/process-definitions')).body.versions.length;
+  const noType = readFileSync(path.join(PROCESSES_DIR, 'archive-lending.bpmn'), 'utf8').replace(
+    '<zeebe:taskDefinition type="archive.grant-access" retries="3" />',
+    '',
+  );
+  const r = await admin.post('/api/process-definitions', { xml: noType });
+  expect(r.status).toBe(400);
+  expect(r.body.code).toBe('BPMN_LINT_FAILED');
+  expect(r.body.details.some((p: { elementId?: string }) => p.elementId === 'grant')).toBe(true);
+  const broken = await admin.post('/api/process-definitions', { xml: '<bpmn:definitions' });
+  expect(broken.status).toBe(400);
+  expect((await admin.get('/api/process-definitions')).body.versions.length).toBe(before);
+});
