@@ -1,0 +1,163 @@
+/**
+ * Inbox latency under load: 100,000 open tasks spread over the sections, 50 concurrent clients
+ * (staff of those sections) listing their sections' unclaimed tasks and claiming one, over HTTP,
+ * against the real server started as its own process. Prints p50/p99 of list and claim.
+ * BENCH_TASKS, BENCH_CLIENTS, BENCH_SECONDS change the sizes.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { SECTIONS, groupsOf } from '@ggzy/shared';
+import { AuthService } from '../people/auth.service';
+import { peopleModels } from '../people/user.model';
+import { taskModel, type TaskDoc } from '../inbox/task.model';
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+
+function pct(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const base = process.env.MONGODB_URI!;
+  const uri = new URL(base);
+  uri.pathname = `/bench_inbox_${Date.now().toString(36)}`;
+  const db = await mongoose.createConnection(uri.toString()).asPromise();
+  const sections = SECTIONS.map((s) => s.code);
+
+  // people: CLIENTS staff spread over the sections
+  const { User } = peopleModels(db);
+  const passwordHash = await AuthService.hashPassword('bench-pass');
+  const users = Array.from({ length: CLIENTS }, (_, i) => ({ _id: `bench${i}`, name: `压测${i}`, sections: [sections[i % sections.length]!], roles: ['staff'] }));
+  await User.insertMany(users.map((u) => ({ ...u, oversees: [], passwordHash, active: true, createdAt: new Date() })));
+
+  // tasks: spread over the sections' candidate groups
+  const Task = taskModel(db);
+  const t0 = Date.now();
+  const now = Date.now();
+  let batch: TaskDoc[] = [];
+  for (let i = 0; i < TASKS; i++) {
+    const section = sections[i % sections.length]!;
+    batch.push({
+      _id: `bench-${i.toString(36)}:task`,
+      kind: 'engine',
+      instanceId: `bench-${i.toString(36)}`,
+      processId: i % 3 === 0 ? 'anomaly-escalation' : i % 3 === 1 ? 'case-assistance' : 'archive-lending',
+      processName: '压测流程',
+      processVersion: 1,
+      elementId: 'verify',
+      name: '核实',
+      formId: 'anomaly-verify',
+      status: 'open',
+      assignee: null,
+      owner: null,
+      delegationState: null,
+      candidateGroups: [section],
+      candidateUsers: [],
+      priority: 40 + (i % 60),
+      dueDate: new Date(now + ((i % 96) - 24) * 3600_000),
+      createdAt: new Date(now - i * 1000),
+      title: `压测任务 ${i}`,
+      projectId: `P-${i % 500}`,
+      projectName: `项目 ${i % 500}`,
+      starter: 'witness1',
+      starterName: '张见证',
+      classification: null,
+      pendingSigners: [],
+      variables: JSON.stringify({ title: `压测任务 ${i}`, description: '压测数据'.repeat(20) }),
+      returnable: false,
+      urgeCount: 0,
+      touched: false,
+      version: 1,
+    });
+    if (batch.length === 2000) {
+      await Task.insertMany(batch, { ordered: false });
+      batch = [];
+      process.stdout.write(`\r  seeding tasks: ${i + 1}/${TASKS}`);
+    }
+  }
+  if (batch.length) await Task.insertMany(batch, { ordered: false });
+  process.stdout.write(`\r  seeded ${TASKS} open tasks over ${sections.length} sections in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+
+  // the server, as users run it
+  const port = await freePort();
+  const server = spawn(process.execPath, [path.resolve(__dirname, '../main.js')], {
+    env: { ...process.env, MONGODB_URI: uri.toString(), PORT: String(port), LOG_LEVEL: 'warn', DEMO_DATA: 'false', SLA_CHECK_MS: '3600000' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    const ok = await fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false);
+    if (ok) break;
+    if (Date.now() - started > 300_000) throw new Error('server did not start');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.log(`  server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const tokens = await Promise.all(
+    users.map(async (u) => {
+      const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u._id, password: 'bench-pass' }) });
+      return ((await r.json()) as { token: string }).token;
+    }),
+  );
+
+  const list: number[] = [];
+  const claim: number[] = [];
+  let claimed = 0;
+  let conflicts = 0;
+  let errors = 0;
+  const end = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    users.map(async (u, i) => {
+      const headers = { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' };
+      while (Date.now() < end) {
+        let t = performance.now();
+        const r = await fetch(`${url}/api/tasks?view=unclaimed&pageSize=20`, { headers });
+        const page = (await r.json()) as { items?: { id: string; candidateGroups: string[] }[] };
+        list.push(performance.now() - t);
+        if (!r.ok || !page.items?.length) {
+          errors++;
+          continue;
+        }
+        if (!page.items.every((x) => x.candidateGroups.some((g) => groupsOf(u).includes(g)))) errors++;
+        const pick = page.items[Math.floor(Math.random() * page.items.length)]!;
+        t = performance.now();
+        const c = await fetch(`${url}/api/tasks/${encodeURIComponent(pick.id)}/claim`, { method: 'POST', headers, body: '{}' });
+        await c.arrayBuffer();
+        claim.push(performance.now() - t);
+        if (c.status === 200) claimed++;
+        else if (c.status === 409) conflicts++;
+        else errors++;
+      }
+    }),
+  );
+  server.kill('SIGTERM');
+  await db.dropDatabase().catch(() => undefined);
+  await db.close();
+
+  const f = (x: number) => x.toFixed(1).padStart(7);
+  console.log(`\nInbox under load: ${TASKS} open tasks, ${CLIENTS} concurrent clients, ${SECONDS} s`);
+  console.log(`  list unclaimed (page of 20): ${list.length} requests  p50 ${f(pct(list, 50))} ms  p99 ${f(pct(list, 99))} ms`);
+  console.log(`  claim:                       ${claim.length} requests  p50 ${f(pct(claim, 50))} ms  p99 ${f(pct(claim, 99))} ms  (${claimed} won, ${conflicts} conflicts)`);
+  console.log(`  errors: ${errors}; goal p99 < 50 ms: ${pct(list, 99) < 50 && pct(claim, 99) < 50 ? 'met' : 'NOT met'}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
