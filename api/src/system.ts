@@ -34,6 +34,7 @@ export type SystemSettings = Pick<
   | 'MAX_UPLOAD_MB'
   | 'LOGIN_ATTEMPTS'
   | 'DEMO_DATA'
+  | 'INBOX_STORE'
 > & { processesDir: string };
 
 export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
@@ -46,6 +47,7 @@ export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
   MAX_UPLOAD_MB: 20,
   LOGIN_ATTEMPTS: 10,
   DEMO_DATA: 'true',
+  INBOX_STORE: 'memory',
 };
 
 export interface System {
@@ -67,7 +69,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const auth = new AuthService(db);
   const forms = new FormRegistry(db);
   const notifier = new Notifier(db);
-  const inbox = new InboxService(db, engine, forms, logger.child({ scope: 'inbox' }));
+  const inbox = new InboxService(db, engine, forms, logger.child({ scope: 'inbox' }), settings.INBOX_STORE);
   const actions = new TaskActions(inbox, audit, notifier, { urgeIntervalMs: settings.URGE_INTERVAL_MS });
   const scale = settings.TIME_SCALE;
   const sla = new SlaMonitor(inbox, actions, notifier, audit, logger.child({ scope: 'sla' }), {

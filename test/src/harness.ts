@@ -76,7 +76,13 @@ export async function startServer(name: string, settings: Partial<SystemSettings
       db,
       engine,
       logger: testing.quietLogger,
-      settings: { ...DEFAULT_SETTINGS, SLA_CHECK_MS: 200, processesDir: PROCESSES_DIR, ...settings },
+      settings: {
+        ...DEFAULT_SETTINGS,
+        SLA_CHECK_MS: 200,
+        processesDir: PROCESSES_DIR,
+        ...(process.env.INBOX_STORE === 'database' && { INBOX_STORE: 'database' }),
+        ...settings,
+      },
     });
     await system.start();
     server = await new Promise((resolve) => {

@@ -42,7 +42,12 @@ async function main(): Promise<void> {
   // people: CLIENTS staff spread over the sections
   const { User } = peopleModels(db);
   const passwordHash = await AuthService.hashPassword('bench-pass');
-  const users = Array.from({ length: CLIENTS }, (_, i) => ({ _id: `bench${i}`, name: `压测${i}`, sections: [sections[i % sections.length]!], roles: ['staff'] }));
+  const users = Array.from({ length: CLIENTS }, (_, i) => ({
+    _id: `bench${i}`,
+    name: `压测${i}`,
+    sections: [sections[i % sections.length]!],
+    roles: ['staff'],
+  }));
   await User.insertMany(users.map((u) => ({ ...u, oversees: [], passwordHash, active: true, createdAt: new Date() })));
 
   // tasks: spread over the sections' candidate groups
@@ -102,7 +107,9 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   const started = Date.now();
   for (;;) {
-    const ok = await fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`${url}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) break;
     if (Date.now() - started > 300_000) throw new Error('server did not start');
     await new Promise((r) => setTimeout(r, 200));
@@ -111,7 +118,11 @@ async function main(): Promise<void> {
 
   const tokens = await Promise.all(
     users.map(async (u) => {
-      const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u._id, password: 'bench-pass' }) });
+      const r = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: u._id, password: 'bench-pass' }),
+      });
       return ((await r.json()) as { token: string }).token;
     }),
   );
@@ -153,7 +164,9 @@ async function main(): Promise<void> {
   const f = (x: number) => x.toFixed(1).padStart(7);
   console.log(`\nInbox under load: ${TASKS} open tasks, ${CLIENTS} concurrent clients, ${SECONDS} s`);
   console.log(`  list unclaimed (page of 20): ${list.length} requests  p50 ${f(pct(list, 50))} ms  p99 ${f(pct(list, 99))} ms`);
-  console.log(`  claim:                       ${claim.length} requests  p50 ${f(pct(claim, 50))} ms  p99 ${f(pct(claim, 99))} ms  (${claimed} won, ${conflicts} conflicts)`);
+  console.log(
+    `  claim:                       ${claim.length} requests  p50 ${f(pct(claim, 50))} ms  p99 ${f(pct(claim, 99))} ms  (${claimed} won, ${conflicts} conflicts)`,
+  );
   console.log(`  errors: ${errors}; goal p99 < 50 ms: ${pct(list, 99) < 50 && pct(claim, 99) < 50 ? 'met' : 'NOT met'}`);
 }
 

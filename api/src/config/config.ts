@@ -48,6 +48,8 @@ const schema = z.object({
   MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(20),
   LOGIN_ATTEMPTS: z.coerce.number().int().positive().default(10),
   DEMO_DATA: z.enum(['true', 'false']).default('true'),
+  /** memory: one API process holds the inbox (the embedded default); database: several replicas on a real MongoDB. */
+  INBOX_STORE: z.enum(['memory', 'database']).default('memory'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -3,10 +3,12 @@
  * (mine / unclaimed / done / started / cc) with filters, sorting and paging, and shapes task DTOs.
  */
 import type { Connection, Model } from 'mongoose';
+
 import type { Logger } from 'pino';
 import type { EnginePort, UserTaskRecord } from '@ggzy/engine-workers';
 import { notFound, type Page, type TaskDto, type TaskView, type UserDto } from '@ggzy/shared';
-import { taskModel, inboxExtraModels, type TaskDoc } from './task.model';
+import { inboxExtraModels, type TaskDoc } from './task.model';
+import { TaskStore, type TaskFilter, type TaskSort, type TaskStoreMode } from './task-store';
 import { instanceMetaModel, type InstanceMetaDoc } from '../instances/instance.model';
 import type { FormRegistry } from '../forms/form-registry';
 import { fieldWithRole } from '../forms/form-validator';
@@ -28,8 +30,15 @@ export interface TaskQuery {
 /** Variables that belong to the system and are not shown as form data. */
 const HIDDEN_VARS = new Set(['limits', 'projectOptions', 'archiveOptions']);
 
+/** Who took part in an instance and where it stands, derived from its tasks. */
+export interface InstanceFacts {
+  participants: Set<string>;
+  groups: Set<string>;
+  currentSteps: string[];
+}
+
 export class InboxService {
-  readonly Task: Model<TaskDoc>;
+  readonly store: TaskStore;
   readonly Meta: Model<InstanceMetaDoc>;
   readonly extra: ReturnType<typeof inboxExtraModels>;
   /** Hears of every task change (live updates to the web app). */
@@ -40,8 +49,9 @@ export class InboxService {
     readonly engine: EnginePort,
     readonly forms: FormRegistry,
     private readonly logger: Logger,
+    storeMode: TaskStoreMode = 'memory',
   ) {
-    this.Task = taskModel(db);
+    this.store = new TaskStore(db, storeMode);
     this.Meta = instanceMetaModel(db);
     this.extra = inboxExtraModels(db);
   }
@@ -88,8 +98,9 @@ export class InboxService {
   async reconcile(): Promise<{ added: number; completed: number }> {
     let added = 0;
     let completed = 0;
+    await this.store.load();
     for (const r of await this.engine.listOpenUserTasks()) {
-      const t = await this.Task.findById(r.key).lean();
+      const t = await this.store.get(r.key);
       if (!t) {
         await this.onTaskCreated(r);
         added++;
@@ -143,57 +154,51 @@ export class InboxService {
       touched: false,
       version: 1,
     };
-    try {
-      await this.Task.create(doc);
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return;
-      throw err;
-    }
-    await this.Meta.updateOne(
-      { _id: r.processInstanceKey },
-      { $addToSet: { groups: { $each: r.candidateGroups }, participants: { $each: [...r.candidateUsers, ...(r.assignee ? [r.assignee] : [])] } } },
-    );
-    await this.refreshSteps(r.processInstanceKey);
+    if (!(await this.store.insert(doc))) return;
     this.emit(doc, 'created');
   }
 
   private async onTaskEnded(key: string, status: 'completed' | 'canceled'): Promise<void> {
-    const t = await this.Task.findOneAndUpdate(
-      { _id: key, status: 'open' },
-      { $set: { status, completedAt: new Date() }, $inc: { version: 1 } },
-      { returnDocument: 'after' },
-    ).lean();
-    if (t) {
-      await this.refreshSteps(t.instanceId);
-      this.emit(t, status);
+    for (let i = 0; i < 5; i++) {
+      const t = await this.store.get(key);
+      if (!t || t.status !== 'open') return;
+      const after = await this.store.change(key, t.version, { set: { status, completedAt: new Date() } });
+      if (after) return this.emit(after, status);
     }
   }
 
   private async onInstanceEnded(key: string, state: 'completed' | 'canceled'): Promise<void> {
-    await this.Meta.updateOne({ _id: key, state: { $in: ['active', 'incident'] } }, { $set: { state, endedAt: new Date(), currentSteps: [] } });
-    await this.Task.updateMany({ instanceId: key, kind: 'add-sign', status: 'open' }, { $set: { status: 'canceled', completedAt: new Date() } });
+    await this.Meta.updateOne({ _id: key, state: { $in: ['active', 'incident'] } }, { $set: { state, endedAt: new Date() } });
+    await this.store.changeAll({ instanceId: key, kind: 'add-sign', status: 'open' }, { set: { status: 'canceled', completedAt: new Date() } });
   }
 
-  async refreshSteps(instanceId: string): Promise<void> {
-    const open = await this.Task.find({ instanceId, status: 'open', kind: 'engine' }).select('name').lean();
-    await this.Meta.updateOne({ _id: instanceId }, { $set: { currentSteps: [...new Set(open.map((t) => t.name))] } });
+  /** Participants, candidate groups and current steps of an instance, from its tasks and CCs. */
+  async facts(instanceId: string, starter?: string): Promise<InstanceFacts> {
+    const tasks = await this.store.find({ instanceId });
+    const participants = new Set<string>(starter ? [starter] : []);
+    const groups = new Set<string>();
+    const steps = new Set<string>();
+    for (const t of tasks) {
+      for (const u of [t.assignee, t.owner, t.completedBy, ...t.candidateUsers, ...t.pendingSigners]) if (u) participants.add(u);
+      for (const g of t.candidateGroups) groups.add(g);
+      if (t.status === 'open' && t.kind === 'engine') steps.add(t.name);
+    }
+    for (const c of await this.extra.Cc.find({ instanceId }).select('userId').lean()) participants.add(c.userId);
+    return { participants, groups, currentSteps: [...steps] };
   }
 
   // ---- queries --------------------------------------------------------------------------------
 
   async list(u: UserDto, q: TaskQuery): Promise<Page<TaskDto>> {
-    const filter: Record<string, unknown> = await this.viewFilter(u, q.view);
+    const filter: TaskFilter = { ...(await this.viewFilter(u, q.view)) };
     if (q.processId) filter.processId = q.processId;
     if (q.projectId) filter.projectId = q.projectId;
-    if (q.priorityMin !== undefined) filter.priority = { $gte: q.priorityMin };
-    const due: Record<string, Date> = {};
+    if (q.priorityMin !== undefined) filter.priorityMin = q.priorityMin;
     if (q.overdue) {
       filter.status = 'open';
-      due.$lt = new Date();
-    }
-    if (q.dueBefore) due.$lte = q.dueBefore;
-    if (Object.keys(due).length) filter.dueDate = due;
-    const sort: Record<string, 1 | -1> =
+      filter.dueBefore = q.dueBefore && q.dueBefore.getTime() < Date.now() ? q.dueBefore : new Date();
+    } else if (q.dueBefore) filter.dueBefore = q.dueBefore;
+    const sort: TaskSort =
       q.sort === 'due'
         ? { dueDate: 1, priority: -1 }
         : q.sort === 'created'
@@ -201,37 +206,29 @@ export class InboxService {
           : q.sort === '-created' || q.view === 'done' || q.view === 'started' || q.view === 'cc'
             ? { createdAt: -1 }
             : { priority: -1, dueDate: 1, createdAt: 1 };
-    const [docs, total] = await Promise.all([
-      this.Task.find(filter)
-        .select('-variables -result -draft')
-        .sort({ ...sort, _id: 1 })
-        .skip((q.page - 1) * q.pageSize)
-        .limit(q.pageSize)
-        .lean(),
-      this.Task.countDocuments(filter),
-    ]);
-    return { items: docs.map((d) => this.toDto(d as TaskDoc)), total, page: q.page, pageSize: q.pageSize };
+    const [docs, total] = await Promise.all([this.store.find(filter, sort, (q.page - 1) * q.pageSize, q.pageSize), this.store.count(filter)]);
+    return { items: docs.map((d) => this.toDto(d)), total, page: q.page, pageSize: q.pageSize };
   }
 
   async counts(u: UserDto): Promise<Record<TaskView, number>> {
     const views: TaskView[] = ['mine', 'unclaimed', 'done', 'started', 'cc'];
-    const n = await Promise.all(views.map(async (v) => this.Task.countDocuments(await this.viewFilter(u, v))));
+    const n = await Promise.all(views.map(async (v) => this.store.count(await this.viewFilter(u, v))));
     return Object.fromEntries(views.map((v, i) => [v, n[i]])) as Record<TaskView, number>;
   }
 
-  private async viewFilter(u: UserDto, view: TaskView): Promise<Record<string, unknown>> {
+  private async viewFilter(u: UserDto, view: TaskView): Promise<TaskFilter> {
     switch (view) {
       case 'mine':
         return { status: 'open', assignee: u.id };
       case 'unclaimed':
-        return { status: 'open', assignee: null, $or: [{ candidateGroups: { $in: u.groups } }, { candidateUsers: u.id }] };
+        return { status: 'open', candidate: { groups: u.groups, user: u.id } };
       case 'done':
         return { completedBy: u.id };
       case 'started':
         return { starter: u.id, kind: 'engine' };
       case 'cc': {
         const ids = (await this.extra.Cc.find({ userId: u.id }).select('taskId').lean()).map((c) => c.taskId);
-        return { _id: { $in: ids } };
+        return { ids };
       }
     }
   }
@@ -277,17 +274,21 @@ export class InboxService {
 
   /** Load a task the user may see, with what they may do; 404 when it does not exist, 403 when out of reach. */
   async load(u: UserDto, id: string): Promise<{ task: TaskDoc; actions: TaskAction[] }> {
-    const task = await this.Task.findById(id).lean();
+    const task = await this.store.get(id);
     if (!task) throw notFound('Task', '任务', id);
-    const [ccd, meta] = await Promise.all([this.extra.Cc.exists({ _id: `${id}:${u.id}` }), this.Meta.findById(task.instanceId).select('participants').lean()]);
-    const reach = reachOf(task, u, { ccd: !!ccd, participant: !!meta?.participants.includes(u.id) });
+    const ccd = !!(await this.extra.Cc.exists({ _id: `${id}:${u.id}` }));
+    let reach = reachOf(task, u, { ccd, participant: false });
+    if (!reach || reach === 'readonly') {
+      const facts = await this.facts(task.instanceId, task.starter);
+      if (facts.participants.has(u.id)) reach = reachOf(task, u, { ccd, participant: true });
+    }
     if (!reach) throw forbidden('无权查看此任务', 'You may not see this task', 'TASK_FORBIDDEN');
     return { task, actions: allowedActions(task, u, reach) };
   }
 
   async detail(u: UserDto, id: string) {
     const { task, actions } = await this.load(u, id);
-    const vars = JSON.parse(task.variables) as Record<string, unknown>;
+    const vars = await this.store.variables(task._id);
     const variables = Object.fromEntries(Object.entries(vars).filter(([k]) => !HIDDEN_VARS.has(k)));
     const form = task.formId ? (await this.forms.get(task.formId).catch(() => null))?.form : undefined;
     return {

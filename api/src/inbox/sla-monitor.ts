@@ -39,10 +39,10 @@ export class SlaMonitor {
     let supervised = 0;
     try {
       const now = new Date();
-      const due = await this.inbox.Task.find({ status: 'open', kind: 'engine', urgedAt: null, dueDate: { $lte: now } }).lean();
+      const due = await this.inbox.store.find({ status: 'open', kind: 'engine', notUrged: true, dueBefore: now });
       for (const t of due) {
-        const r = await this.inbox.Task.updateOne({ _id: t._id, urgedAt: null }, { $set: { urgedAt: now }, $inc: { urgeCount: 1 } });
-        if (!r.modifiedCount) continue;
+        // Someone acting on the task at this moment wins; it is urged on the next round.
+        if (!(await this.inbox.store.change(t._id, t.version, { set: { urgedAt: now }, inc: { urgeCount: 1 } }))) continue;
         await this.actions.notifyOwners(t, `sla-urge:${t._id}`, 'task.due', `【催办】${t.name}已到办理时限`, `“${t.title}”的“${t.name}”已到时限，请尽快办理。`);
         await this.audit.append({
           actor: 'system',
@@ -54,10 +54,9 @@ export class SlaMonitor {
         urged++;
       }
       const late = new Date(now.getTime() - this.opts.superviseAfterMs);
-      const overdue = await this.inbox.Task.find({ status: 'open', kind: 'engine', supervisedAt: null, dueDate: { $lte: late } }).lean();
+      const overdue = await this.inbox.store.find({ status: 'open', kind: 'engine', notSupervised: true, dueBefore: late });
       for (const t of overdue) {
-        const r = await this.inbox.Task.updateOne({ _id: t._id, supervisedAt: null }, { $set: { supervisedAt: now } });
-        if (!r.modifiedCount) continue;
+        if (!(await this.inbox.store.change(t._id, t.version, { set: { supervisedAt: now } }))) continue;
         await this.notifier.send({
           key: `sla-supervise:${t._id}`,
           groups: ['supervision', 'supervision.head'],

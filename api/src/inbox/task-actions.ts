@@ -14,6 +14,7 @@ import { fieldWithRole, validateFormData } from '../forms/form-validator';
 import { forbidden } from '../http/auth-context';
 import type { InboxService } from './inbox.service';
 import type { TaskDoc } from './task.model';
+import type { TaskChange } from './task-store';
 import { isCandidate, type TaskAction } from './task-access';
 
 export class TaskActions {
@@ -58,14 +59,10 @@ export class TaskActions {
   }
 
   /** The guarded write: applies only if nobody changed the task since it was read. */
-  private async update(t: TaskDoc, set: Record<string, unknown>, more: Record<string, unknown> = {}): Promise<TaskDoc> {
-    const after = await this.inbox.Task.findOneAndUpdate(
-      { _id: t._id, version: t.version, status: 'open' },
-      { $set: set, $inc: { version: 1 }, ...more },
-      { returnDocument: 'after' },
-    ).lean();
+  private async update(t: TaskDoc, set: TaskChange['set'], more: Omit<TaskChange, 'set'> = {}): Promise<TaskDoc> {
+    const after = await this.inbox.store.change(t._id, t.version, { set, ...more });
     if (!after) {
-      const now = await this.inbox.Task.findById(t._id).select('assignee status').lean();
+      const now = await this.inbox.store.get(t._id);
       if (now?.status === 'open' && now.assignee && now.assignee !== t.assignee) {
         throw conflict('TASK_ALREADY_CLAIMED', `任务已被 ${now.assignee} 认领`, `The task was just claimed by ${now.assignee}`);
       }
@@ -73,6 +70,17 @@ export class TaskActions {
     }
     this.inbox.emit(after, 'updated');
     return after;
+  }
+
+  /** A change that must land eventually (not a user's race): re-read and retry a few times. */
+  private async settle(id: string, ch: TaskChange, when: (t: TaskDoc) => boolean = () => true): Promise<TaskDoc | null> {
+    for (let i = 0; i < 10; i++) {
+      const t = await this.inbox.store.get(id);
+      if (!t || !when(t)) return null;
+      const after = await this.inbox.store.change(id, t.version, ch, { anyStatus: true });
+      if (after) return after;
+    }
+    return null;
   }
 
   private async colleague(id: string, u: UserDto): Promise<UserDto> {
@@ -84,10 +92,6 @@ export class TaskActions {
     return toUserDto(doc);
   }
 
-  private async participant(instanceId: string, ...users: string[]): Promise<void> {
-    await this.inbox.Meta.updateOne({ _id: instanceId }, { $addToSet: { participants: { $each: users } } });
-  }
-
   private log(u: UserDto, action: string, t: TaskDoc, data: Record<string, unknown> = {}) {
     return this.audit.append({ actor: u.id, action, instanceId: t.instanceId, taskId: t._id, data: { taskName: t.name, ...data } });
   }
@@ -96,7 +100,6 @@ export class TaskActions {
     const t = await this.require(u, id, 'claim');
     const after = await this.update(t, { assignee: u.id, claimedAt: new Date(), touched: true });
     if (this.inbox.engine.mode === 'cluster') await this.inbox.engine.assignUserTask(id, u.id);
-    await this.participant(t.instanceId, u.id);
     await this.log(u, 'task.claimed', t, { before: { assignee: null }, after: { assignee: u.id } });
     return after;
   }
@@ -112,7 +115,7 @@ export class TaskActions {
   async complete(u: UserDto, id: string, data: Record<string, unknown>, mode: 'complete' | 'return' = 'complete'): Promise<TaskDoc> {
     const t = await this.require(u, id, mode);
     if (t.kind === 'add-sign') return this.sign(u, t, data);
-    const vars = JSON.parse(t.variables) as Record<string, unknown>;
+    const vars = await this.inbox.store.variables(t._id);
     let values = data;
     let outcome: string | null = null;
     let opinion: string | null = null;
@@ -153,7 +156,7 @@ export class TaskActions {
       await this.inbox.engine.completeUserTask(id, variables);
     } catch (err) {
       if ((err as { code?: string }).code === 'TASK_NOT_OPEN') {
-        await this.inbox.Task.updateOne({ _id: id }, { $set: { status: 'canceled', result: null } });
+        await this.settle(id, { set: { status: 'canceled', result: null } });
         await this.log(u, 'task.completion-void', t, { reason: 'the flow had already left this step' });
         throw conflict('TASK_NOT_OPEN', '流程已越过此环节（如超时或被撤回），提交未生效', 'The flow has already moved past this step; nothing was submitted');
       }
@@ -161,10 +164,8 @@ export class TaskActions {
     }
     if (typeof values.classification === 'string') {
       await this.inbox.Meta.updateOne({ _id: t.instanceId }, { $set: { classification: values.classification } });
-      await this.inbox.Task.updateMany({ instanceId: t.instanceId }, { $set: { classification: values.classification } });
+      await this.inbox.store.changeAll({ instanceId: t.instanceId }, { set: { classification: values.classification } });
     }
-    await this.participant(t.instanceId, u.id);
-    await this.inbox.refreshSteps(t.instanceId);
     return after;
   }
 
@@ -177,7 +178,7 @@ export class TaskActions {
       });
     }
     const after = await this.update(t, { status: 'completed', completedAt: new Date(), completedBy: u.id, outcome: agree ? 'agree' : 'disagree', opinion });
-    await this.inbox.Task.updateOne({ _id: t.parentTaskId, status: 'open' }, { $pull: { pendingSigners: u.id }, $inc: { version: 1 } });
+    if (t.parentTaskId) await this.settle(t.parentTaskId, { pull: { pendingSigners: u.id } }, (p) => p.status === 'open');
     await this.log(u, 'task.signed', t, { opinion, agree, parentTaskId: t.parentTaskId });
     return after;
   }
@@ -187,7 +188,6 @@ export class TaskActions {
     const target = await this.colleague(to, u);
     const after = await this.update(t, { assignee: target.id, claimedAt: new Date(), touched: true, owner: null, delegationState: null });
     if (this.inbox.engine.mode === 'cluster') await this.inbox.engine.assignUserTask(id, target.id);
-    await this.participant(t.instanceId, target.id);
     await this.log(u, 'task.transferred', t, { before: { assignee: t.assignee ?? null }, after: { assignee: target.id }, opinion: comment ?? null });
     await this.notifier.send({
       key: `transfer:${t._id}:${after.version}`,
@@ -205,7 +205,6 @@ export class TaskActions {
     const t = await this.require(u, id, 'delegate');
     const target = await this.colleague(to, u);
     const after = await this.update(t, { assignee: target.id, owner: u.id, delegationState: 'pending' });
-    await this.participant(t.instanceId, target.id);
     await this.log(u, 'task.delegated', t, { before: { assignee: u.id }, after: { assignee: target.id, owner: u.id }, opinion: comment ?? null });
     await this.notifier.send({
       key: `delegate:${t._id}:${after.version}`,
@@ -223,7 +222,7 @@ export class TaskActions {
     const t = await this.require(u, id, 'add-signer');
     const target = await this.colleague(to, u);
     if (t.pendingSigners.includes(target.id)) throw conflict('ALREADY_SIGNER', `${target.name}已是加签人`, `${target.name} is already an added signer`);
-    const after = await this.update(t, { touched: true }, { $push: { pendingSigners: target.id } });
+    const after = await this.update(t, { touched: true }, { push: { pendingSigners: target.id } });
     const child: TaskDoc = {
       ...t,
       _id: randomUUID(),
@@ -246,8 +245,7 @@ export class TaskActions {
       urgedAt: null,
       supervisedAt: null,
     };
-    await this.inbox.Task.create(child);
-    await this.participant(t.instanceId, target.id);
+    await this.inbox.store.insert(child);
     await this.log(u, 'task.signer-added', t, { signer: target.id, childTaskId: child._id, opinion: comment ?? null });
     await this.notifier.send({
       key: `sign:${child._id}`,
@@ -284,7 +282,6 @@ export class TaskActions {
       }
     }
     if (added.length) {
-      await this.participant(t.instanceId, ...added);
       await this.log(u, 'task.cc', t, { to: added, opinion: note ?? null });
       await this.notifier.send({
         key: `cc:${t._id}:${Date.now()}`,
@@ -305,7 +302,7 @@ export class TaskActions {
     if (t.lastUrgedAt && Date.now() - t.lastUrgedAt.getTime() < this.opts.urgeIntervalMs) {
       throw userError('URGED_RECENTLY', '刚刚催办过，请稍后再催', 'This task was urged a moment ago; try again later', { status: 429 });
     }
-    const after = await this.update(t, { lastUrgedAt: new Date() }, { $inc: { urgeCount: 1, version: 1 } });
+    const after = await this.update(t, { lastUrgedAt: new Date() }, { inc: { urgeCount: 1 } });
     await this.notifyOwners(t, `urge:${t._id}:${after.urgeCount}`, 'task.urged', `【催办】${t.name}`, `${u.name}催办“${t.title}”，请尽快办理。${note ?? ''}`);
     await this.log(u, 'task.urged', t, { opinion: note ?? null });
     return after;
@@ -319,15 +316,13 @@ export class TaskActions {
   /** 撤回: the starter takes the request back while nobody has touched the next step. */
   async withdraw(u: UserDto, id: string, reason?: string): Promise<void> {
     const t = await this.require(u, id, 'withdraw');
-    const actedOn = await this.inbox.Task.exists({ instanceId: t.instanceId, $or: [{ touched: true }, { status: 'completed', completedBy: { $ne: u.id } }] });
+    const others = await this.inbox.store.find({ instanceId: t.instanceId });
+    const actedOn = others.some((x) => x.touched || (x.status === 'completed' && x.completedBy !== u.id));
     if (actedOn) throw this.refusal({ ...t, touched: true }, u, 'withdraw');
     await this.update(t, { touched: true });
     await this.inbox.Meta.updateOne({ _id: t.instanceId }, { $set: { state: 'withdrawn', endedAt: new Date() } });
     await this.inbox.engine.cancelInstance(t.instanceId);
-    await this.inbox.Task.updateMany(
-      { instanceId: t.instanceId, status: 'open' },
-      { $set: { status: 'canceled', completedAt: new Date() }, $inc: { version: 1 } },
-    );
+    await this.inbox.store.changeAll({ instanceId: t.instanceId, status: 'open' }, { set: { status: 'canceled', completedAt: new Date() } });
     await this.log(u, 'instance.withdrawn', t, { opinion: reason ?? null });
   }
 
@@ -335,7 +330,7 @@ export class TaskActions {
     const t = await this.require(u, id, 'comment');
     const c = { _id: randomUUID(), instanceId: t.instanceId, taskId: t._id, author: u.id, authorName: u.name, text, at: new Date() };
     await this.inbox.extra.Comment.create(c);
-    if (t.status === 'open' && !t.touched && u.id !== t.starter) await this.inbox.Task.updateOne({ _id: t._id }, { $set: { touched: true } });
+    if (t.status === 'open' && !t.touched && u.id !== t.starter) await this.settle(t._id, { set: { touched: true } }, (x) => x.status === 'open');
     await this.log(u, 'task.commented', t, { opinion: text });
     return { id: c._id, author: c.author, authorName: c.authorName, text: c.text, at: c.at.toISOString(), taskId: t._id };
   }

@@ -1,6 +1,7 @@
 /**
  * What the API keeps about each flow instance beside the engine: who started it, on which project,
- * its title, who took part (for visibility), its classification, and its state as the inbox shows it.
+ * its title, its classification, and its state as the inbox shows it. Written when it starts and
+ * when it ends; who took part and where it stands come from its tasks (InboxService.facts).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 
@@ -21,11 +22,6 @@ export interface InstanceMetaDoc {
   state: InstanceState;
   endedAt?: Date | null;
   classification?: string | null;
-  /** Users who took part: starter, assignees, completers, CC'd, added signers. */
-  participants: string[];
-  /** Candidate groups of its tasks so far. */
-  groups: string[];
-  currentSteps: string[];
 }
 
 export function instanceMetaModel(db: Connection): Model<InstanceMetaDoc> {
@@ -49,9 +45,6 @@ export function instanceMetaModel(db: Connection): Model<InstanceMetaDoc> {
           state: { type: String, default: 'active' },
           endedAt: Date,
           classification: String,
-          participants: { type: [String], default: [] },
-          groups: { type: [String], default: [] },
-          currentSteps: { type: [String], default: [] },
         },
         { versionKey: false, _id: false, collection: 'process_instances' },
       )

@@ -14,7 +14,7 @@ import { archiveModels } from '../archives/archive.model';
 import type { AttachmentStore } from '../attachments/attachments';
 import { forbidden } from '../http/auth-context';
 import type { FlowCatalog } from './flow-catalog';
-import { canSeeInstance, visibleInstancesFilter } from './instance-access';
+import { canSeeInstance } from './instance-access';
 import type { InstanceMetaDoc } from './instance.model';
 
 export interface StartOptions {
@@ -100,20 +100,12 @@ export class InstancesService {
       state: 'active',
       endedAt: null,
       classification: null,
-      participants: [u.id],
-      groups: [],
-      currentSteps: [],
     };
-    const { _id, participants, groups, currentSteps, state, ...rest } = meta;
-    await this.inbox.Meta.updateOne(
-      { _id },
-      {
-        $set: rest,
-        $setOnInsert: { state },
-        $addToSet: { participants: { $each: participants }, groups: { $each: groups }, currentSteps: { $each: currentSteps } },
-      },
-      { upsert: true },
-    );
+    await this.inbox.Meta.create(meta);
+    // A flow that ended while it started (no human step) finished before its row existed.
+    const now = await this.engine.getInstance(created.key).catch(() => null);
+    if (now && now.status !== 'active')
+      await this.inbox.Meta.updateOne({ _id: created.key }, { $set: { state: now.status === 'completed' ? 'completed' : 'canceled', endedAt: new Date() } });
     if (attachmentIds.length) await this.files.link(attachmentIds, u.id, created.key);
     await this.audit.append({
       at,
@@ -122,14 +114,14 @@ export class InstancesService {
       instanceId: created.key,
       data: { processId, version: created.version, values, attachmentIds },
     });
-    await this.inbox.refreshSteps(created.key);
     return { id: created.key, processId, version: created.version, title };
   }
 
   async meta(u: UserDto, id: string): Promise<InstanceMetaDoc> {
     const m = await this.inbox.Meta.findById(id).lean();
     if (!m) throw notFound('Process instance', '流程实例', id);
-    if (!canSeeInstance(m, u)) throw forbidden('无权查看此流程', 'You may not see this flow instance', 'INSTANCE_FORBIDDEN');
+    if (!canSeeInstance(m, await this.inbox.facts(id, m.starter), u))
+      throw forbidden('无权查看此流程', 'You may not see this flow instance', 'INSTANCE_FORBIDDEN');
     return m;
   }
 
@@ -137,19 +129,20 @@ export class InstancesService {
     const m = await this.meta(u, id);
     const [view, tasks, events, comments, attachments] = await Promise.all([
       this.engine.getInstance(id).catch(() => null),
-      this.inbox.Task.find({ instanceId: id }).select('-variables -result -draft').sort({ createdAt: 1 }).lean(),
+      this.inbox.store.find({ instanceId: id }, { createdAt: 1 }),
       this.audit.forInstance(id),
       this.inbox.extra.Comment.find({ instanceId: id }).sort({ at: 1 }).lean(),
       this.files.forInstance(id),
     ]);
     const def = await this.engine.getDefinition(m.definitionKey).catch(() => null);
+    const facts = await this.inbox.facts(id, m.starter);
     const external = u.roles.includes('external');
     const hidden = new Set(['limits', 'attachmentIds', 'approverGroup']);
     const variables = Object.fromEntries(
       Object.entries(view?.variables ?? {}).filter(([k]) => !hidden.has(k) && !(external && /Opinion$|By$|ByName$/.test(k) && k !== 'approveOpinion')),
     );
     return {
-      instance: { id: m._id, ...omitId(m), state: m.state },
+      instance: { id: m._id, ...omitId(m), state: m.state, currentSteps: facts.currentSteps, participants: [...facts.participants] },
       engine: view && {
         status: view.status,
         activeElements: view.activeElements,
@@ -157,7 +150,7 @@ export class InstancesService {
       },
       diagram: def && { definitionKey: def.key, version: def.version, xml: def.xml },
       completedElements: [...new Set(tasks.filter((t) => t.status === 'completed' && t.kind === 'engine').map((t) => t.elementId))],
-      tasks: tasks.map((t) => this.inbox.toDto(t as never)),
+      tasks: tasks.map((t) => this.inbox.toDto(t)),
       timeline: events.map((e) => ({
         seq: e.seq,
         at: e.at,
@@ -182,11 +175,15 @@ export class InstancesService {
   }
 
   async list(u: UserDto, q: { processId?: string; state?: string; mine?: boolean; page: number; pageSize: number }) {
-    const filter: Record<string, unknown> = q.mine ? { starter: u.id } : visibleInstancesFilter(u);
+    const filter: Record<string, unknown> = q.mine ? { starter: u.id } : u.roles.includes('external') ? { starter: u.id } : {};
     if (q.processId) filter.processId = q.processId;
     if (q.state) filter.state = q.state;
     const docs = await this.inbox.Meta.find(filter).sort({ startedAt: -1 }).lean();
-    const visible = docs.filter((m) => canSeeInstance(m, u));
+    const visible: (InstanceMetaDoc & { currentSteps: string[] })[] = [];
+    for (const m of docs) {
+      const facts = await this.inbox.facts(m._id, m.starter);
+      if (canSeeInstance(m, facts, u)) visible.push({ ...m, currentSteps: facts.currentSteps });
+    }
     const items = visible.slice((q.page - 1) * q.pageSize, q.page * q.pageSize).map((m) => ({ id: m._id, ...omitId(m) }));
     return { items, total: visible.length, page: q.page, pageSize: q.pageSize };
   }

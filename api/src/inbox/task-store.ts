@@ -1,0 +1,290 @@
+/**
+ * Where inbox tasks live. Two layouts behind one interface:
+ *
+ * - `memory` (the embedded default, one API process): every task is held in memory and answers
+ *   the views at once; the database gets each task once (insert) and each change as a new
+ *   document `<task>#<version>` in `inbox_task_changes`. Inserting is the one write FerretDB's
+ *   SQLite backend does in constant time, and a unique id per version means two people changing
+ *   one task at once — in this process or another — cannot both succeed. Loaded at start.
+ * - `database` (a real MongoDB, several API replicas): plain guarded `findOneAndUpdate` on
+ *   `inbox_tasks` and indexed queries.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { InboxTaskKind, InboxTaskStatus } from '@ggzy/shared';
+import { taskModel, type TaskDoc } from './task.model';
+
+export type TaskStoreMode = 'memory' | 'database';
+
+/** A change to one task; `version` goes up by one with each. */
+export interface TaskChange {
+  set?: Partial<Omit<TaskDoc, '_id' | 'version'>>;
+  inc?: { urgeCount?: number };
+  push?: { pendingSigners?: string };
+  pull?: { pendingSigners?: string };
+}
+
+/** The filters the inbox needs, understood by both layouts. */
+export interface TaskFilter {
+  ids?: string[];
+  status?: InboxTaskStatus;
+  kind?: InboxTaskKind;
+  assignee?: string | null;
+  /** Unassigned tasks offered to one of these groups or to this user. */
+  candidate?: { groups: string[]; user: string };
+  completedBy?: string;
+  starter?: string;
+  instanceId?: string;
+  processId?: string;
+  projectId?: string;
+  priorityMin?: number;
+  dueBefore?: Date;
+  /** Only tasks not yet marked by the SLA monitor. */
+  notUrged?: boolean;
+  notSupervised?: boolean;
+  touched?: boolean;
+}
+
+export type TaskSort = Partial<Record<'priority' | 'dueDate' | 'createdAt', 1 | -1>>;
+
+interface ChangeDoc {
+  _id: string;
+  taskId: string;
+  version: number;
+  at: Date;
+  change: string;
+}
+
+function changeModel(db: Connection): Model<ChangeDoc> {
+  return (
+    (db.models.InboxTaskChange as Model<ChangeDoc>) ??
+    db.model<ChangeDoc>(
+      'InboxTaskChange',
+      new Schema<ChangeDoc>(
+        { _id: String, taskId: String, version: Number, at: Date, change: String },
+        { versionKey: false, _id: false, collection: 'inbox_task_changes' },
+      ),
+    )
+  );
+}
+
+function applyChange(t: TaskDoc, ch: TaskChange, version: number): TaskDoc {
+  const next: TaskDoc = { ...t, ...(ch.set as Partial<TaskDoc>), version };
+  if (ch.inc?.urgeCount) next.urgeCount = (t.urgeCount ?? 0) + ch.inc.urgeCount;
+  if (ch.push?.pendingSigners) next.pendingSigners = [...t.pendingSigners, ch.push.pendingSigners];
+  if (ch.pull?.pendingSigners) next.pendingSigners = t.pendingSigners.filter((x) => x !== ch.pull!.pendingSigners);
+  return next;
+}
+
+/** Dates come back from JSON as strings. */
+const DATE_FIELDS = ['dueDate', 'createdAt', 'claimedAt', 'completedAt', 'urgedAt', 'supervisedAt', 'lastUrgedAt'] as const;
+function revive(set: Record<string, unknown>): Record<string, unknown> {
+  for (const f of DATE_FIELDS) if (typeof set[f] === 'string') set[f] = new Date(set[f] as string);
+  return set;
+}
+
+function matches(t: TaskDoc, f: TaskFilter, idSet?: Set<string>): boolean {
+  if (idSet && !idSet.has(t._id)) return false;
+  if (f.status && t.status !== f.status) return false;
+  if (f.kind && t.kind !== f.kind) return false;
+  if (f.assignee !== undefined && (t.assignee ?? null) !== f.assignee) return false;
+  if (f.candidate && (t.assignee || !(t.candidateUsers.includes(f.candidate.user) || t.candidateGroups.some((g) => f.candidate!.groups.includes(g)))))
+    return false;
+  if (f.completedBy && t.completedBy !== f.completedBy) return false;
+  if (f.starter && t.starter !== f.starter) return false;
+  if (f.instanceId && t.instanceId !== f.instanceId) return false;
+  if (f.processId && t.processId !== f.processId) return false;
+  if (f.projectId && t.projectId !== f.projectId) return false;
+  if (f.priorityMin !== undefined && t.priority < f.priorityMin) return false;
+  if (f.dueBefore && !(t.dueDate && t.dueDate.getTime() <= f.dueBefore.getTime())) return false;
+  if (f.notUrged && t.urgedAt) return false;
+  if (f.notSupervised && t.supervisedAt) return false;
+  if (f.touched !== undefined && t.touched !== f.touched) return false;
+  return true;
+}
+
+function toMongo(f: TaskFilter): Record<string, unknown> {
+  const q: Record<string, unknown> = {};
+  if (f.ids) q._id = { $in: f.ids };
+  if (f.status) q.status = f.status;
+  if (f.kind) q.kind = f.kind;
+  if (f.assignee !== undefined) q.assignee = f.assignee;
+  if (f.candidate) {
+    q.assignee = null;
+    q.$or = [{ candidateGroups: { $in: f.candidate.groups } }, { candidateUsers: f.candidate.user }];
+  }
+  if (f.completedBy) q.completedBy = f.completedBy;
+  if (f.starter) q.starter = f.starter;
+  if (f.instanceId) q.instanceId = f.instanceId;
+  if (f.processId) q.processId = f.processId;
+  if (f.projectId) q.projectId = f.projectId;
+  if (f.priorityMin !== undefined) q.priority = { $gte: f.priorityMin };
+  if (f.dueBefore) q.dueDate = { $lte: f.dueBefore };
+  if (f.notUrged) q.urgedAt = null;
+  if (f.notSupervised) q.supervisedAt = null;
+  if (f.touched !== undefined) q.touched = f.touched;
+  return q;
+}
+
+function compare(sort: TaskSort): (a: TaskDoc, b: TaskDoc) => number {
+  const keys = Object.entries(sort) as [keyof TaskSort, 1 | -1][];
+  return (a, b) => {
+    for (const [k, dir] of keys) {
+      const av = a[k] instanceof Date ? (a[k] as Date).getTime() : ((a[k] as number | null | undefined) ?? null);
+      const bv = b[k] instanceof Date ? (b[k] as Date).getTime() : ((b[k] as number | null | undefined) ?? null);
+      if (av === bv) continue;
+      // Missing values sort first ascending, as MongoDB does.
+      if (av === null) return -dir;
+      if (bv === null) return dir;
+      return av < bv ? -dir : dir;
+    }
+    return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+  };
+}
+
+export class TaskStore {
+  readonly Task: Model<TaskDoc>;
+  private readonly Change: Model<ChangeDoc>;
+  private readonly tasks = new Map<string, TaskDoc>();
+  private readonly byInstance = new Map<string, Set<string>>();
+
+  constructor(
+    db: Connection,
+    readonly mode: TaskStoreMode,
+  ) {
+    this.Task = taskModel(db);
+    this.Change = changeModel(db);
+  }
+
+  /** Memory layout: read every task and replay its changes. */
+  async load(): Promise<number> {
+    if (this.mode !== 'memory') return 0;
+    this.tasks.clear();
+    this.byInstance.clear();
+    for await (const d of this.Task.find({}).select('-variables').lean().cursor()) this.remember(d as TaskDoc);
+    const changes = await this.Change.find({}).lean();
+    changes.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.version - b.version));
+    for (const c of changes) {
+      const t = this.tasks.get(c.taskId);
+      if (t && c.version === t.version + 1)
+        this.tasks.set(t._id, applyChange(t, revive(JSON.parse(c.change) as Record<string, unknown>) as TaskChange, c.version));
+    }
+    return this.tasks.size;
+  }
+
+  private remember(t: TaskDoc): void {
+    const { variables, ...rest } = t;
+    void variables;
+    this.tasks.set(t._id, { ...rest, variables: '' } as TaskDoc);
+    let set = this.byInstance.get(t.instanceId);
+    if (!set) this.byInstance.set(t.instanceId, (set = new Set()));
+    set.add(t._id);
+  }
+
+  /** Store a new task; false when it is already there. */
+  async insert(doc: TaskDoc): Promise<boolean> {
+    try {
+      await this.Task.create(doc);
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+    if (this.mode === 'memory') this.remember(doc);
+    return true;
+  }
+
+  /** A task without its variables (see `variables`). */
+  async get(id: string): Promise<TaskDoc | null> {
+    if (this.mode === 'memory') return this.tasks.get(id) ?? null;
+    return this.Task.findById(id).select('-variables').lean();
+  }
+
+  async variables(id: string): Promise<Record<string, unknown>> {
+    const d = await this.Task.findById(id).select('variables').lean();
+    return d?.variables ? (JSON.parse(d.variables) as Record<string, unknown>) : {};
+  }
+
+  /**
+   * Apply a change if the task is still at `expectVersion` (and open, unless `anyStatus`);
+   * returns the task after it, or null when someone else changed it first.
+   */
+  async change(id: string, expectVersion: number, ch: TaskChange, opts: { anyStatus?: boolean } = {}): Promise<TaskDoc | null> {
+    if (this.mode === 'database') {
+      const update: Record<string, unknown> = { $inc: { version: 1, ...(ch.inc ?? {}) } };
+      if (ch.set && Object.keys(ch.set).length) update.$set = ch.set;
+      if (ch.push) update.$push = ch.push;
+      if (ch.pull) update.$pull = ch.pull;
+      // No projection here: FerretDB 1.x does not implement one on findAndModify.
+      return this.Task.findOneAndUpdate({ _id: id, version: expectVersion, ...(!opts.anyStatus && { status: 'open' }) }, update, {
+        returnDocument: 'after',
+      }).lean();
+    }
+    const cur = this.tasks.get(id);
+    if (!cur || cur.version !== expectVersion || (!opts.anyStatus && cur.status !== 'open')) return null;
+    const version = expectVersion + 1;
+    try {
+      await this.Change.create({ _id: `${id}#${version}`, taskId: id, version, at: new Date(), change: JSON.stringify(ch) });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return null;
+      throw err;
+    }
+    const now = this.tasks.get(id)!;
+    const next = applyChange(now, ch, version);
+    this.tasks.set(id, next);
+    return next;
+  }
+
+  /** Change every task matching a filter (retrying each on a concurrent change); returns those changed. */
+  async changeAll(filter: TaskFilter, ch: TaskChange): Promise<TaskDoc[]> {
+    const out: TaskDoc[] = [];
+    for (const t of await this.find(filter)) {
+      for (let cur: TaskDoc | null = t, i = 0; cur && i < 5; i++) {
+        if (!matches(cur, filter)) break;
+        const after = await this.change(cur._id, cur.version, ch, { anyStatus: true });
+        if (after) {
+          out.push(after);
+          break;
+        }
+        cur = await this.get(cur._id);
+      }
+    }
+    return out;
+  }
+
+  async find(filter: TaskFilter, sort: TaskSort = { createdAt: 1 }, skip = 0, limit = 0): Promise<TaskDoc[]> {
+    if (this.mode === 'database') {
+      let q = this.Task.find(toMongo(filter))
+        .select('-variables -result -draft')
+        .sort({ ...sort, _id: 1 })
+        .skip(skip);
+      if (limit) q = q.limit(limit);
+      return q.lean();
+    }
+    const all = this.scan(filter).sort(compare(sort));
+    return limit ? all.slice(skip, skip + limit) : all.slice(skip);
+  }
+
+  async count(filter: TaskFilter): Promise<number> {
+    if (this.mode === 'database') return this.Task.countDocuments(toMongo(filter));
+    return this.scan(filter).length;
+  }
+
+  async exists(filter: TaskFilter): Promise<boolean> {
+    if (this.mode === 'database') return !!(await this.Task.exists(toMongo(filter)));
+    return this.scan(filter, 1).length > 0;
+  }
+
+  private scan(filter: TaskFilter, max = Infinity): TaskDoc[] {
+    const out: TaskDoc[] = [];
+    const ids = filter.ids ? new Set(filter.ids) : undefined;
+    let source: Iterable<TaskDoc> = this.tasks.values();
+    if (filter.instanceId) source = [...(this.byInstance.get(filter.instanceId) ?? [])].map((id) => this.tasks.get(id)!);
+    else if (ids) source = [...ids].map((id) => this.tasks.get(id)).filter((t): t is TaskDoc => !!t);
+    for (const t of source) {
+      if (matches(t, filter, ids)) {
+        out.push(t);
+        if (out.length >= max) break;
+      }
+    }
+    return out;
+  }
+}
