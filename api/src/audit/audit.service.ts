@@ -64,17 +64,22 @@ function hashOf(d: Omit<AuditDoc, 'hash'>): string {
 export class AuditService {
   readonly model: Model<AuditDoc>;
   private head: { seq: number; hash: string } | null = null;
-  private chain: Promise<unknown> = Promise.resolve();
+  private pending: { e: AuditInput; resolve: (ev: AuditEvent) => void; reject: (err: unknown) => void }[] = [];
+  private writing = false;
 
   constructor(db: Connection) {
     this.model = auditModel(db);
   }
 
-  /** Append one event; resolves once it is stored. */
+  /**
+   * Append one event; resolves once it is stored. Events that arrive while a write is under way
+   * are chained and stored together in one round trip (group commit).
+   */
   append(e: AuditInput): Promise<AuditEvent> {
-    const p = this.chain.then(() => this.write(e));
-    this.chain = p.catch(() => undefined);
-    return p;
+    return new Promise((resolve, reject) => {
+      this.pending.push({ e, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
   }
 
   private async loadHead(): Promise<{ seq: number; hash: string }> {
@@ -82,27 +87,58 @@ export class AuditService {
     return last ? { seq: last._id, hash: last.hash } : { seq: 0, hash: GENESIS };
   }
 
-  private async write(e: AuditInput): Promise<AuditEvent> {
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.pending.length) {
+        const batch = this.pending.splice(0, 500);
+        try {
+          const docs = await this.write(batch.map((b) => b.e));
+          batch.forEach((b, i) => b.resolve(toEvent(docs[i]!)));
+        } catch (err) {
+          batch.forEach((b) => b.reject(err));
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async write(events: AuditInput[]): Promise<AuditDoc[]> {
     for (let attempt = 0; ; attempt++) {
       this.head ??= await this.loadHead();
-      const doc: Omit<AuditDoc, 'hash'> = {
-        _id: this.head.seq + 1,
-        at: e.at ?? new Date(),
-        actor: e.actor,
-        action: e.action,
-        ...(e.instanceId && { instanceId: e.instanceId }),
-        ...(e.taskId && { taskId: e.taskId }),
-        data: JSON.stringify(e.data ?? {}),
-        prevHash: this.head.hash,
-      };
-      const full: AuditDoc = { ...doc, hash: hashOf(doc) };
+      let { seq, hash } = this.head;
+      const docs: AuditDoc[] = [];
+      for (const e of events) {
+        const doc: Omit<AuditDoc, 'hash'> = {
+          _id: ++seq,
+          at: e.at ?? new Date(),
+          actor: e.actor,
+          action: e.action,
+          ...(e.instanceId && { instanceId: e.instanceId }),
+          ...(e.taskId && { taskId: e.taskId }),
+          data: JSON.stringify(e.data ?? {}),
+          prevHash: hash,
+        };
+        hash = hashOf(doc);
+        docs.push({ ...doc, hash });
+      }
       try {
-        await this.model.create(full);
-        this.head = { seq: full._id, hash: full.hash };
-        return toEvent(full);
+        await this.model.insertMany(docs, { ordered: true });
+        this.head = { seq, hash };
+        return docs;
       } catch (err) {
         this.head = null;
         if ((err as { code?: number }).code !== 11000 || attempt > 20) throw err;
+        // Another process appended first. Ours that landed (same id and hash) stay; chain the rest after the new head.
+        const stored = await this.model
+          .find({ _id: { $in: docs.map((d) => d._id) } })
+          .select('_id hash')
+          .lean();
+        const mine = new Map(stored.map((d) => [d._id, d.hash]));
+        let landed = 0;
+        while (landed < docs.length && mine.get(docs[landed]!._id) === docs[landed]!.hash) landed++;
+        if (landed) return [...docs.slice(0, landed), ...(landed < docs.length ? await this.write(events.slice(landed)) : [])];
       }
     }
   }

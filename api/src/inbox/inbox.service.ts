@@ -206,8 +206,8 @@ export class InboxService {
           : q.sort === '-created' || q.view === 'done' || q.view === 'started' || q.view === 'cc'
             ? { createdAt: -1 }
             : { priority: -1, dueDate: 1, createdAt: 1 };
-    const [docs, total] = await Promise.all([this.store.find(filter, sort, (q.page - 1) * q.pageSize, q.pageSize), this.store.count(filter)]);
-    return { items: docs.map((d) => this.toDto(d)), total, page: q.page, pageSize: q.pageSize };
+    const { items, total } = await this.store.page(filter, sort, (q.page - 1) * q.pageSize, q.pageSize);
+    return { items: items.map((d) => this.toDto(d)), total, page: q.page, pageSize: q.pageSize };
   }
 
   async counts(u: UserDto): Promise<Record<TaskView, number>> {
@@ -276,8 +276,13 @@ export class InboxService {
   async load(u: UserDto, id: string): Promise<{ task: TaskDoc; actions: TaskAction[] }> {
     const task = await this.store.get(id);
     if (!task) throw notFound('Task', '任务', id);
-    const ccd = !!(await this.extra.Cc.exists({ _id: `${id}:${u.id}` }));
-    let reach = reachOf(task, u, { ccd, participant: false });
+    // Most callers are on the task itself; only others need the CC and participant lookups.
+    let reach = reachOf(task, u, { ccd: false, participant: false });
+    let ccd = false;
+    if (reach !== 'direct') {
+      ccd = !!(await this.extra.Cc.exists({ _id: `${id}:${u.id}` }));
+      if (ccd) reach = 'direct';
+    }
     if (!reach || reach === 'readonly') {
       const facts = await this.facts(task.instanceId, task.starter);
       if (facts.participants.has(u.id)) reach = reachOf(task, u, { ccd, participant: true });

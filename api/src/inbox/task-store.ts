@@ -125,12 +125,18 @@ function toMongo(f: TaskFilter): Record<string, unknown> {
   return q;
 }
 
+const SORT_VALUE: Record<keyof TaskSort, (t: TaskDoc) => number | null> = {
+  priority: (t) => t.priority,
+  dueDate: (t) => (t.dueDate ? t.dueDate.getTime() : null),
+  createdAt: (t) => t.createdAt.getTime(),
+};
+
 function compare(sort: TaskSort): (a: TaskDoc, b: TaskDoc) => number {
-  const keys = Object.entries(sort) as [keyof TaskSort, 1 | -1][];
+  const keys = (Object.entries(sort) as [keyof TaskSort, 1 | -1][]).map(([k, dir]) => [SORT_VALUE[k], dir] as const);
   return (a, b) => {
-    for (const [k, dir] of keys) {
-      const av = a[k] instanceof Date ? (a[k] as Date).getTime() : ((a[k] as number | null | undefined) ?? null);
-      const bv = b[k] instanceof Date ? (b[k] as Date).getTime() : ((b[k] as number | null | undefined) ?? null);
+    for (const [value, dir] of keys) {
+      const av = value(a);
+      const bv = value(b);
       if (av === bv) continue;
       // Missing values sort first ascending, as MongoDB does.
       if (av === null) return -dir;
@@ -146,6 +152,10 @@ export class TaskStore {
   private readonly Change: Model<ChangeDoc>;
   private readonly tasks = new Map<string, TaskDoc>();
   private readonly byInstance = new Map<string, Set<string>>();
+  /** Open, unassigned tasks by candidate group and by candidate user; open tasks by assignee. */
+  private readonly offeredToGroup = new Map<string, Set<string>>();
+  private readonly offeredToUser = new Map<string, Set<string>>();
+  private readonly assignedTo = new Map<string, Set<string>>();
 
   constructor(
     db: Connection,
@@ -158,8 +168,7 @@ export class TaskStore {
   /** Memory layout: read every task and replay its changes. */
   async load(): Promise<number> {
     if (this.mode !== 'memory') return 0;
-    this.tasks.clear();
-    this.byInstance.clear();
+    for (const m of [this.tasks, this.byInstance, this.offeredToGroup, this.offeredToUser, this.assignedTo]) m.clear();
     for await (const d of this.Task.find({}).select('-variables').lean().cursor()) this.remember(d as TaskDoc);
     const changes = await this.Change.find({}).lean();
     changes.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.version - b.version));
@@ -174,10 +183,23 @@ export class TaskStore {
   private remember(t: TaskDoc): void {
     const { variables, ...rest } = t;
     void variables;
-    this.tasks.set(t._id, { ...rest, variables: '' } as TaskDoc);
-    let set = this.byInstance.get(t.instanceId);
-    if (!set) this.byInstance.set(t.instanceId, (set = new Set()));
-    set.add(t._id);
+    const doc = { ...rest, variables: '' } as TaskDoc;
+    this.tasks.set(t._id, doc);
+    add(this.byInstance, t.instanceId, t._id);
+    this.index(doc, add);
+  }
+
+  private replace(before: TaskDoc, after: TaskDoc): void {
+    this.index(before, remove);
+    this.tasks.set(after._id, after);
+    this.index(after, add);
+  }
+
+  private index(t: TaskDoc, op: typeof add): void {
+    if (t.status !== 'open') return;
+    if (t.assignee) return op(this.assignedTo, t.assignee, t._id);
+    for (const g of t.candidateGroups) op(this.offeredToGroup, g, t._id);
+    for (const u of t.candidateUsers) op(this.offeredToUser, u, t._id);
   }
 
   /** Store a new task; false when it is already there. */
@@ -229,7 +251,7 @@ export class TaskStore {
     }
     const now = this.tasks.get(id)!;
     const next = applyChange(now, ch, version);
-    this.tasks.set(id, next);
+    this.replace(now, next);
     return next;
   }
 
@@ -251,16 +273,24 @@ export class TaskStore {
   }
 
   async find(filter: TaskFilter, sort: TaskSort = { createdAt: 1 }, skip = 0, limit = 0): Promise<TaskDoc[]> {
+    return (await this.page(filter, sort, skip, limit)).items;
+  }
+
+  /** One page of the matching tasks, sorted, and how many match in all. */
+  async page(filter: TaskFilter, sort: TaskSort, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }> {
     if (this.mode === 'database') {
       let q = this.Task.find(toMongo(filter))
         .select('-variables -result -draft')
         .sort({ ...sort, _id: 1 })
         .skip(skip);
       if (limit) q = q.limit(limit);
-      return q.lean();
+      const [items, total] = await Promise.all([q.lean(), this.Task.countDocuments(toMongo(filter))]);
+      return { items, total };
     }
-    const all = this.scan(filter).sort(compare(sort));
-    return limit ? all.slice(skip, skip + limit) : all.slice(skip);
+    const all = this.scan(filter);
+    const cmp = compare(sort);
+    if (!limit) return { items: all.sort(cmp).slice(skip), total: all.length };
+    return { items: topK(all, skip + limit, cmp).slice(skip), total: all.length };
   }
 
   async count(filter: TaskFilter): Promise<number> {
@@ -273,13 +303,29 @@ export class TaskStore {
     return this.scan(filter, 1).length > 0;
   }
 
+  /** The smallest set of candidates an index gives for a filter, then the filter itself. */
   private scan(filter: TaskFilter, max = Infinity): TaskDoc[] {
-    const out: TaskDoc[] = [];
     const ids = filter.ids ? new Set(filter.ids) : undefined;
-    let source: Iterable<TaskDoc> = this.tasks.values();
-    if (filter.instanceId) source = [...(this.byInstance.get(filter.instanceId) ?? [])].map((id) => this.tasks.get(id)!);
-    else if (ids) source = [...ids].map((id) => this.tasks.get(id)).filter((t): t is TaskDoc => !!t);
-    for (const t of source) {
+    let source: Iterable<string> | null = null;
+    if (filter.instanceId) source = this.byInstance.get(filter.instanceId) ?? [];
+    else if (ids) source = ids;
+    else if (filter.candidate && filter.status === 'open') {
+      const union = new Set<string>();
+      for (const g of filter.candidate.groups) for (const id of this.offeredToGroup.get(g) ?? []) union.add(id);
+      for (const id of this.offeredToUser.get(filter.candidate.user) ?? []) union.add(id);
+      source = union;
+    } else if (filter.status === 'open' && typeof filter.assignee === 'string') source = this.assignedTo.get(filter.assignee) ?? [];
+    const out: TaskDoc[] = [];
+    const docs: Iterable<TaskDoc> = source ? [...source].map((id) => this.tasks.get(id)).filter((t): t is TaskDoc => !!t) : this.tasks.values();
+    if (source && onlyIndexed(filter)) {
+      // The index already holds exactly these (open; offered to the user, or assigned to them).
+      for (const t of docs) {
+        out.push(t);
+        if (out.length >= max) break;
+      }
+      return out;
+    }
+    for (const t of docs) {
       if (matches(t, filter, ids)) {
         out.push(t);
         if (out.length >= max) break;
@@ -287,4 +333,44 @@ export class TaskStore {
     }
     return out;
   }
+}
+
+/** A filter that asks for nothing beyond what the offered/assigned indexes answer. */
+function onlyIndexed(f: TaskFilter): boolean {
+  const keys = Object.keys(f).filter((k) => f[k as keyof TaskFilter] !== undefined);
+  if (f.candidate) return keys.every((k) => k === 'candidate' || k === 'status');
+  if (typeof f.assignee === 'string') return keys.every((k) => k === 'assignee' || k === 'status');
+  return false;
+}
+
+function add(m: Map<string, Set<string>>, key: string, id: string): void {
+  let set = m.get(key);
+  if (!set) m.set(key, (set = new Set()));
+  set.add(id);
+}
+
+function remove(m: Map<string, Set<string>>, key: string, id: string): void {
+  const set = m.get(key);
+  if (!set) return;
+  set.delete(id);
+  if (!set.size) m.delete(key);
+}
+
+/** The first k of `xs` in order, without sorting all of them. */
+function topK<T>(xs: T[], k: number, cmp: (a: T, b: T) => number): T[] {
+  if (k >= xs.length / 4) return xs.sort(cmp).slice(0, k);
+  const best: T[] = [];
+  for (const x of xs) {
+    if (best.length === k && cmp(x, best[k - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(best[mid]!, x) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, x);
+    if (best.length > k) best.pop();
+  }
+  return best;
 }
