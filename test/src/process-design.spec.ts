@@ -60,3 +60,35 @@ test('a diagram that fails the compatibility gate or the engine is refused with 
   expect(broken.status).toBe(400);
   expect((await admin.get('/api/process-definitions')).body.versions.length).toBe(before);
 });
+
+test('the API contract is published as OpenAPI 3 with the route names integrators rely on', async () => {
+  const doc = (await s.anonymous().get('/api/openapi.json')).body;
+  expect(doc.openapi).toMatch(/^3\./);
+  const paths = Object.keys(doc.paths);
+  for (const p of [
+    '/api/auth/login',
+    '/api/me',
+    '/api/process-definitions',
+    '/api/process-instances',
+    '/api/process-instances/{id}',
+    '/api/tasks',
+    '/api/tasks/{id}',
+    '/api/audit',
+    '/api/audit/verify',
+  ]) {
+    expect(paths).toContain(p);
+  }
+  for (const a of ['claim', 'unclaim', 'complete', 'transfer', 'delegate', 'return', 'withdraw', 'add-signer', 'cc', 'urge', 'comments']) {
+    expect(doc.paths[`/api/tasks/{id}/${a}`].post).toBeDefined();
+  }
+  expect(doc.paths['/api/tasks'].get.parameters.find((p: { name: string }) => p.name === 'view').schema.enum).toEqual([
+    'mine',
+    'unclaimed',
+    'done',
+    'started',
+    'cc',
+  ]);
+  expect(doc.paths['/api/auth/login'].post.requestBody.content['application/json'].schema.required).toEqual(['username', 'password']);
+  const page = await s.anonymous().get('/api/docs');
+  expect(page.body).toContain('/api/openapi.json');
+});

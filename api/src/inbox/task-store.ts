@@ -287,15 +287,40 @@ export class TaskStore {
       const [items, total] = await Promise.all([q.lean(), this.Task.countDocuments(toMongo(filter))]);
       return { items, total };
     }
-    const all = this.scan(filter);
     const cmp = compare(sort);
+    const indexed = this.indexed(filter);
+    if (indexed) {
+      // The common views: page straight from the index without copying it.
+      const items =
+        limit && skip + limit < indexed.size / 4
+          ? topK(indexed.values(), skip + limit, cmp, (id) => this.tasks.get(id))
+          : [...indexed.values()].map((id) => this.tasks.get(id)!).sort(cmp);
+      return { items: limit ? items.slice(skip, skip + limit) : items.slice(skip), total: indexed.size };
+    }
+    const all = this.scan(filter);
     if (!limit) return { items: all.sort(cmp).slice(skip), total: all.length };
-    return { items: topK(all, skip + limit, cmp).slice(skip), total: all.length };
+    const items = skip + limit < all.length / 4 ? topK(all, skip + limit, cmp) : all.sort(cmp);
+    return { items: items.slice(skip, skip + limit), total: all.length };
+  }
+
+  /** The exact set of ids for a filter the offered/assigned indexes answer alone, or null. */
+  private indexed(filter: TaskFilter): { size: number; values(): Iterable<string> } | null {
+    if (!onlyIndexed(filter) || filter.status !== 'open') return null;
+    if (typeof filter.assignee === 'string' && !filter.candidate) return this.assignedTo.get(filter.assignee) ?? new Set();
+    if (!filter.candidate) return null;
+    const sets = [...filter.candidate.groups.map((g) => this.offeredToGroup.get(g)), this.offeredToUser.get(filter.candidate.user)].filter(
+      (x): x is Set<string> => !!x && x.size > 0,
+    );
+    if (sets.length === 0) return new Set();
+    if (sets.length === 1) return sets[0]!;
+    const union = new Set<string>();
+    for (const set of sets) for (const id of set) union.add(id);
+    return union;
   }
 
   async count(filter: TaskFilter): Promise<number> {
     if (this.mode === 'database') return this.Task.countDocuments(toMongo(filter));
-    return this.scan(filter).length;
+    return this.indexed(filter)?.size ?? this.scan(filter).length;
   }
 
   async exists(filter: TaskFilter): Promise<boolean> {
@@ -357,10 +382,11 @@ function remove(m: Map<string, Set<string>>, key: string, id: string): void {
 }
 
 /** The first k of `xs` in order, without sorting all of them. */
-function topK<T>(xs: T[], k: number, cmp: (a: T, b: T) => number): T[] {
-  if (k >= xs.length / 4) return xs.sort(cmp).slice(0, k);
+function topK<T, U = T>(xs: Iterable<U>, k: number, cmp: (a: T, b: T) => number, get: (x: U) => T | undefined = (x) => x as unknown as T): T[] {
   const best: T[] = [];
-  for (const x of xs) {
+  for (const raw of xs) {
+    const x = get(raw);
+    if (x === undefined) continue;
     if (best.length === k && cmp(x, best[k - 1]!) >= 0) continue;
     let lo = 0;
     let hi = best.length;
