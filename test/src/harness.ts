@@ -62,11 +62,14 @@ export interface TestServer {
   system: System;
   login(user: string, password?: string): Promise<Client>;
   anonymous(): Client;
+  /** Stop everything and drop the database. */
   close(): Promise<void>;
+  /** Stop the server, engine and system but keep the database (as a process that dies would). */
+  halt(): Promise<void>;
 }
 
-export async function startServer(name: string, settings: Partial<SystemSettings> = {}): Promise<TestServer> {
-  const db = await testing.connectTestDb(name);
+export async function startServer(name: string, settings: Partial<SystemSettings> = {}, reuse?: Connection): Promise<TestServer> {
+  const db = reuse ?? (await testing.connectTestDb(name));
   const engine = testing.testEngine(db);
   await engine.start();
   let system: System;
@@ -95,6 +98,12 @@ export async function startServer(name: string, settings: Partial<SystemSettings
   }
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clients = new Map<string, Client>();
+  const halt = async (): Promise<void> => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await system.stop();
+    await engine.stop();
+  };
   return {
     base,
     db,
@@ -110,11 +119,9 @@ export async function startServer(name: string, settings: Partial<SystemSettings
       clients.set(user, c);
       return c;
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-      await system.stop();
-      await engine.stop();
+    halt,
+    async close(): Promise<void> {
+      await halt();
       await db.dropDatabase().catch(() => undefined);
       await db.close();
     },

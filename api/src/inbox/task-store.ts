@@ -12,6 +12,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { InboxTaskKind, InboxTaskStatus } from '@ggzy/shared';
 import { taskModel, type TaskDoc } from './task.model';
+import { SortedIds, SortedIndex, entryOf, mergedPage, unionSize, type SortEntry } from './sorted-index';
 
 export type TaskStoreMode = 'memory' | 'database';
 
@@ -153,9 +154,11 @@ export class TaskStore {
   private readonly tasks = new Map<string, TaskDoc>();
   private readonly byInstance = new Map<string, Set<string>>();
   /** Open, unassigned tasks by candidate group and by candidate user; open tasks by assignee. */
-  private readonly offeredToGroup = new Map<string, Set<string>>();
-  private readonly offeredToUser = new Map<string, Set<string>>();
-  private readonly assignedTo = new Map<string, Set<string>>();
+  private readonly offeredToGroup = new SortedIndex();
+  private readonly offeredToUser = new SortedIndex();
+  private readonly assignedTo = new SortedIndex();
+  /** The sort entry each indexed task was filed under, to take it out again. */
+  private readonly entries = new Map<string, SortEntry>();
 
   constructor(
     db: Connection,
@@ -168,14 +171,16 @@ export class TaskStore {
   /** Memory layout: read every task and replay its changes. */
   async load(): Promise<number> {
     if (this.mode !== 'memory') return 0;
-    for (const m of [this.tasks, this.byInstance, this.offeredToGroup, this.offeredToUser, this.assignedTo]) m.clear();
+    for (const m of [this.tasks, this.byInstance, this.offeredToGroup, this.offeredToUser, this.assignedTo, this.entries]) m.clear();
     for await (const d of this.Task.find({}).select('-variables').lean().cursor()) this.remember(d as TaskDoc);
     const changes = await this.Change.find({}).lean();
     changes.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.version - b.version));
     for (const c of changes) {
       const t = this.tasks.get(c.taskId);
-      if (t && c.version === t.version + 1)
-        this.tasks.set(t._id, applyChange(t, revive(JSON.parse(c.change) as Record<string, unknown>) as TaskChange, c.version));
+      if (!t || c.version !== t.version + 1) continue;
+      const ch = JSON.parse(c.change) as TaskChange;
+      if (ch.set) revive(ch.set as Record<string, unknown>);
+      this.replace(t, applyChange(t, ch, c.version));
     }
     return this.tasks.size;
   }
@@ -186,20 +191,25 @@ export class TaskStore {
     const doc = { ...rest, variables: '' } as TaskDoc;
     this.tasks.set(t._id, doc);
     add(this.byInstance, t.instanceId, t._id);
-    this.index(doc, add);
+    this.index(doc, true);
   }
 
   private replace(before: TaskDoc, after: TaskDoc): void {
-    this.index(before, remove);
+    this.index(before, false);
     this.tasks.set(after._id, after);
-    this.index(after, add);
+    this.index(after, true);
   }
 
-  private index(t: TaskDoc, op: typeof add): void {
+  private index(t: TaskDoc, adding: boolean): void {
     if (t.status !== 'open') return;
-    if (t.assignee) return op(this.assignedTo, t.assignee, t._id);
-    for (const g of t.candidateGroups) op(this.offeredToGroup, g, t._id);
-    for (const u of t.candidateUsers) op(this.offeredToUser, u, t._id);
+    let e = this.entries.get(t._id);
+    if (adding) this.entries.set(t._id, (e = entryOf(t)));
+    else this.entries.delete(t._id);
+    if (!e) return;
+    const op = (idx: SortedIndex, key: string) => (adding ? idx.add(key, e) : idx.delete(key, e));
+    if (t.assignee) return op(this.assignedTo, t.assignee);
+    for (const g of t.candidateGroups) op(this.offeredToGroup, g);
+    for (const u of t.candidateUsers) op(this.offeredToUser, u);
   }
 
   /** Store a new task; false when it is already there. */
@@ -288,14 +298,17 @@ export class TaskStore {
       return { items, total };
     }
     const cmp = compare(sort);
-    const indexed = this.indexed(filter);
-    if (indexed) {
-      // The common views: page straight from the index without copying it.
-      const items =
-        limit && skip + limit < indexed.size / 4
-          ? topK(indexed.values(), skip + limit, cmp, (id) => this.tasks.get(id))
-          : [...indexed.values()].map((id) => this.tasks.get(id)!).sort(cmp);
-      return { items: limit ? items.slice(skip, skip + limit) : items.slice(skip), total: indexed.size };
+    const lists = this.indexed(filter);
+    if (lists) {
+      // The common views: a page is a slice of lists already in the default order.
+      const total = lists.length === 1 ? lists[0]!.size : unionSize(lists);
+      if (isDefaultSort(sort) && limit) {
+        const ids = mergedPage(lists, skip + limit).slice(skip);
+        return { items: ids.map((id) => this.tasks.get(id)!), total };
+      }
+      const all = [...new Set(lists.flatMap((l) => [...l.ids]))].map((id) => this.tasks.get(id)!);
+      const items = limit && skip + limit < all.length / 4 ? topK(all, skip + limit, cmp) : all.sort(cmp);
+      return { items: limit ? items.slice(skip, skip + limit) : items.slice(skip), total };
     }
     const all = this.scan(filter);
     if (!limit) return { items: all.sort(cmp).slice(skip), total: all.length };
@@ -303,24 +316,21 @@ export class TaskStore {
     return { items: items.slice(skip, skip + limit), total: all.length };
   }
 
-  /** The exact set of ids for a filter the offered/assigned indexes answer alone, or null. */
-  private indexed(filter: TaskFilter): { size: number; values(): Iterable<string> } | null {
+  /** The index lists that answer a filter alone (offered to the user's groups or to them, or assigned to them), or null. */
+  private indexed(filter: TaskFilter): SortedIds[] | null {
     if (!onlyIndexed(filter) || filter.status !== 'open') return null;
-    if (typeof filter.assignee === 'string' && !filter.candidate) return this.assignedTo.get(filter.assignee) ?? new Set();
+    if (typeof filter.assignee === 'string' && !filter.candidate) return [this.assignedTo.get(filter.assignee) ?? new SortedIds()];
     if (!filter.candidate) return null;
-    const sets = [...filter.candidate.groups.map((g) => this.offeredToGroup.get(g)), this.offeredToUser.get(filter.candidate.user)].filter(
-      (x): x is Set<string> => !!x && x.size > 0,
+    const lists = [...filter.candidate.groups.map((g) => this.offeredToGroup.get(g)), this.offeredToUser.get(filter.candidate.user)].filter(
+      (x): x is SortedIds => !!x && x.size > 0,
     );
-    if (sets.length === 0) return new Set();
-    if (sets.length === 1) return sets[0]!;
-    const union = new Set<string>();
-    for (const set of sets) for (const id of set) union.add(id);
-    return union;
+    return lists.length ? lists : [new SortedIds()];
   }
 
   async count(filter: TaskFilter): Promise<number> {
     if (this.mode === 'database') return this.Task.countDocuments(toMongo(filter));
-    return this.indexed(filter)?.size ?? this.scan(filter).length;
+    const lists = this.indexed(filter);
+    return lists ? unionSize(lists) : this.scan(filter).length;
   }
 
   async exists(filter: TaskFilter): Promise<boolean> {
@@ -336,10 +346,10 @@ export class TaskStore {
     else if (ids) source = ids;
     else if (filter.candidate && filter.status === 'open') {
       const union = new Set<string>();
-      for (const g of filter.candidate.groups) for (const id of this.offeredToGroup.get(g) ?? []) union.add(id);
-      for (const id of this.offeredToUser.get(filter.candidate.user) ?? []) union.add(id);
+      for (const g of filter.candidate.groups) for (const id of this.offeredToGroup.get(g)?.ids ?? []) union.add(id);
+      for (const id of this.offeredToUser.get(filter.candidate.user)?.ids ?? []) union.add(id);
       source = union;
-    } else if (filter.status === 'open' && typeof filter.assignee === 'string') source = this.assignedTo.get(filter.assignee) ?? [];
+    } else if (filter.status === 'open' && typeof filter.assignee === 'string') source = this.assignedTo.get(filter.assignee)?.ids ?? [];
     const out: TaskDoc[] = [];
     const docs: Iterable<TaskDoc> = source ? [...source].map((id) => this.tasks.get(id)).filter((t): t is TaskDoc => !!t) : this.tasks.values();
     if (source && onlyIndexed(filter)) {
@@ -368,17 +378,15 @@ function onlyIndexed(f: TaskFilter): boolean {
   return false;
 }
 
+function isDefaultSort(sort: TaskSort): boolean {
+  const k = Object.entries(sort);
+  return k.length === 3 && sort.priority === -1 && sort.dueDate === 1 && sort.createdAt === 1 && k[0]![0] === 'priority' && k[1]![0] === 'dueDate';
+}
+
 function add(m: Map<string, Set<string>>, key: string, id: string): void {
   let set = m.get(key);
   if (!set) m.set(key, (set = new Set()));
   set.add(id);
-}
-
-function remove(m: Map<string, Set<string>>, key: string, id: string): void {
-  const set = m.get(key);
-  if (!set) return;
-  set.delete(id);
-  if (!set.size) m.delete(key);
 }
 
 /** The first k of `xs` in order, without sorting all of them. */
