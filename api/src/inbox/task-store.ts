@@ -148,6 +148,56 @@ function compare(sort: TaskSort): (a: TaskDoc, b: TaskDoc) => number {
   };
 }
 
+/**
+ * Inserts change records, grouping those that arrive while a write is under way into one
+ * unordered insert; each caller learns whether its own record went in (false: that version
+ * already exists, someone else was first).
+ */
+class ChangeWriter {
+  private pending: { doc: ChangeDoc; resolve: (ok: boolean) => void; reject: (err: unknown) => void }[] = [];
+  private writing = false;
+
+  constructor(private readonly model: Model<ChangeDoc>) {}
+
+  insert(doc: ChangeDoc): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ doc, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.pending.length) {
+        const batch = this.pending.splice(0, 500);
+        const failed = new Map<number, unknown>();
+        try {
+          // The driver's types expect ObjectId ids; ours are strings.
+          await this.model.collection.insertMany(batch.map((b) => b.doc) as unknown as Parameters<typeof this.model.collection.insertMany>[0], {
+            ordered: false,
+          });
+        } catch (err) {
+          const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+          if (!writeErrors) {
+            batch.forEach((b) => b.reject(err));
+            continue;
+          }
+          for (const w of writeErrors) failed.set(w.index, w.code === 11000 ? 'duplicate' : err);
+        }
+        batch.forEach((b, i) => {
+          const f = failed.get(i);
+          if (f === undefined) b.resolve(true);
+          else if (f === 'duplicate') b.resolve(false);
+          else b.reject(f);
+        });
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}
+
 export class TaskStore {
   readonly Task: Model<TaskDoc>;
   private readonly Change: Model<ChangeDoc>;
@@ -160,12 +210,15 @@ export class TaskStore {
   /** The sort entry each indexed task was filed under, to take it out again. */
   private readonly entries = new Map<string, SortEntry>();
 
+  private readonly writer: ChangeWriter;
+
   constructor(
     db: Connection,
     readonly mode: TaskStoreMode,
   ) {
     this.Task = taskModel(db);
     this.Change = changeModel(db);
+    this.writer = new ChangeWriter(this.Change);
   }
 
   /** Memory layout: read every task and replay its changes. */
@@ -253,12 +306,7 @@ export class TaskStore {
     const cur = this.tasks.get(id);
     if (!cur || cur.version !== expectVersion || (!opts.anyStatus && cur.status !== 'open')) return null;
     const version = expectVersion + 1;
-    try {
-      await this.Change.create({ _id: `${id}#${version}`, taskId: id, version, at: new Date(), change: JSON.stringify(ch) });
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return null;
-      throw err;
-    }
+    if (!(await this.writer.insert({ _id: `${id}#${version}`, taskId: id, version, at: new Date(), change: JSON.stringify(ch) }))) return null;
     const now = this.tasks.get(id)!;
     const next = applyChange(now, ch, version);
     this.replace(now, next);
