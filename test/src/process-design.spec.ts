@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, taskAt, claimAndComplete, PROCESSES_DIR, PDF, type TestServer } from './harness';
+import { startServer, taskAt, claimAndComplete, eventually, PROCESSES_DIR, PDF, type TestServer } from './harness';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -91,4 +91,50 @@ test('the API contract is published as OpenAPI 3 with the route names integrator
   expect(doc.paths['/api/auth/login'].post.requestBody.content['application/json'].schema.required).toEqual(['username', 'password']);
   const page = await s.anonymous().get('/api/docs');
   expect(page.body).toContain('/api/openapi.json');
+});
+
+test('a failing job becomes an incident the admin sees and retries once the cause is fixed', async () => {
+  const ext = await s.login('external1');
+  const sup = await s.login('sup1');
+  const director = await s.login('director');
+  const admin = await s.login('admin');
+  const started = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: { ...request, archiveId: 'DA-XXGC-2025-031' } });
+  const id = started.body.id;
+  await claimAndComplete(sup, (await taskAt(sup, id, 'check')).id, { checkDecision: 'pass' });
+
+  // given the archive went missing before access is granted
+  const archives = s.db.collection('archives');
+  const archive = await archives.findOne({ _id: 'DA-XXGC-2025-031' as never });
+  await archives.deleteOne({ _id: 'DA-XXGC-2025-031' as never });
+  // (version 2 of this diagram, deployed above, has the director approve)
+  await claimAndComplete(director, (await taskAt(director, id, 'approve')).id, { approveDecision: 'approve', accessDays: 2, approveOpinion: '同意' });
+
+  // then the grant fails its retries and the instance shows an incident
+  const incident = await eventually(
+    async () => {
+      const d = (await admin.get(`/api/process-instances/${id}`)).body;
+      return d.instance.state === 'incident' ? d.engine.incidents.find((i: { status: string }) => i.status === 'open') : null;
+    },
+    10_000,
+    'incident',
+  );
+  expect(incident.elementId).toBe('grant');
+  expect(incident.message).toContain('DA-XXGC-2025-031');
+  expect((await director.post(`/api/process-instances/${id}/incidents/${incident.key}/resolve`, { retries: 1 })).status).toBe(403);
+
+  // when the archive is back and the admin retries
+  await archives.insertOne(archive!);
+  expect((await admin.post(`/api/process-instances/${id}/incidents/${incident.key}/resolve`, { retries: 1 })).status).toBe(200);
+
+  // then access is granted and the flow goes on
+  const view = await eventually(
+    async () => {
+      const r = await ext.get('/api/archives/DA-XXGC-2025-031/view');
+      return r.status === 200 ? r : null;
+    },
+    10_000,
+    'granted after retry',
+  );
+  expect(view.body.readOnly).toBe(true);
+  expect((await admin.get(`/api/process-instances/${id}`)).body.instance.state).toBe('active');
 });
