@@ -27,6 +27,7 @@ import { attachmentsRouter } from './attachments/attachments.router';
 import { archivesRouter, publicRouter } from './archives/archives.router';
 import { docsPage, openApiDocument } from './openapi/openapi';
 import { projectsRouter } from './projects/projects.router';
+import { eventsRouter } from './inbox/events.router';
 
 export interface AppDeps {
   db: Connection;
@@ -68,6 +69,7 @@ export function createApp(d: AppDeps): Express {
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances));
   app.use('/api', instancesRouter(d.instances));
   app.use('/api', inboxRouter(d.inbox, d.actions));
+  app.use('/api', eventsRouter(d.inbox, d.notifier));
   app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit));
   app.use('/api', archivesRouter(d.db, d.audit));
   app.use('/api', notificationsRouter(d.notifier));

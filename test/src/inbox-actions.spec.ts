@@ -166,3 +166,27 @@ test('50 people claim one task at the same moment: exactly one wins, the others 
   const claims = (await (await s.login('director')).get(`/api/audit?instanceId=${t.instanceId}&action=task.claimed`)).body.items;
   expect(claims.filter((e: Body) => e.taskId === taskId)).toHaveLength(1);
 });
+
+test('new work reaches the people it is offered to as server-sent events', async () => {
+  const sup = await s.login('sup1');
+  const ac = new AbortController();
+  const res = await fetch(`${s.base}/api/events?access_token=${sup.token}`, { signal: ac.signal });
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const reader = res.body!.getReader();
+  const received: string[] = [];
+  const reading = (async () => {
+    const dec = new TextDecoder();
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      received.push(dec.decode(value));
+    }
+  })();
+  const { taskId } = await atVerify('实时推送');
+  await eventually(async () => received.join('').includes(taskId), 5000, 'the verify task pushed to sup1');
+  const text = received.join('');
+  expect(text).toContain('event: task');
+  expect(text).not.toContain('科室负责人确认'); // the head's step is not offered to sup1
+  ac.abort();
+  await reading;
+});

@@ -80,6 +80,7 @@ export const OPERATIONS: Op[] = [
   { method: 'get', path: '/api/archive-grants', summary: '我的调阅权限 My archive grants', tag: '档案' },
   { method: 'get', path: '/api/archives/{id}/view', summary: '只读调阅（水印，留痕）Read-only view', tag: '档案' },
   { method: 'get', path: '/api/archives/{id}/views', summary: '调阅记录 View trail', tag: '档案' },
+  { method: 'get', path: '/api/events', summary: '实时事件（server-sent events：task, notification）Live updates', tag: '通知' },
   { method: 'get', path: '/api/notifications', summary: '站内通知 Notifications', tag: '通知' },
   { method: 'post', path: '/api/notifications/read-all', summary: '全部已读 Mark all read', tag: '通知' },
   { method: 'get', path: '/api/audit', summary: '审计记录 Audit trail (?instanceId=)', tag: '审计' },

@@ -1,0 +1,44 @@
+/**
+ * GET /events — server-sent events for the web app, so new work appears without a reload:
+ * `task` when a task offered to, assigned to, or started by the user appears or changes, and
+ * `notification` for each of their notifications. EventSource cannot send headers, so the token
+ * may come as `?access_token=` on this GET.
+ */
+import { Router } from 'express';
+import { currentUser } from '../http/auth-context';
+import type { Notifier, NotificationDoc } from '../notifications/notifier';
+import type { InboxService } from './inbox.service';
+import type { TaskDoc } from './task.model';
+import { isCandidate } from './task-access';
+
+export function eventsRouter(inbox: InboxService, notifier: Notifier, opts: { heartbeatMs?: number } = {}): Router {
+  const r = Router();
+  r.get('/events', (req, res) => {
+    const u = currentUser(req);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 3000\n\n');
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const onTask = (t: TaskDoc, change: string) => {
+      const mine = t.assignee === u.id || t.owner === u.id || t.starter === u.id || t.pendingSigners.includes(u.id) || (!t.assignee && isCandidate(t, u));
+      if (mine) send('task', { change, task: inbox.toDto(t) });
+    };
+    const onNotification = (n: NotificationDoc) => {
+      if (n.userId === u.id)
+        send('notification', { id: n._id, kind: n.kind, title: n.title, body: n.body, instanceId: n.instanceId, taskId: n.taskId, createdAt: n.createdAt });
+    };
+    inbox.listeners.add(onTask);
+    notifier.listeners.add(onNotification);
+    const beat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs ?? 25_000);
+    req.on('close', () => {
+      clearInterval(beat);
+      inbox.listeners.delete(onTask);
+      notifier.listeners.delete(onNotification);
+    });
+  });
+  return r;
+}
