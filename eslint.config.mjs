@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', '.cache/**', '.dbg/**', 'tools/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'web/.angular/**', 'data/**', '.cache/**', '.dbg/**', 'tools/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -30,6 +30,20 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['web/src/**/*.ts'],
+    languageOptions: {
+      globals: {
+        localStorage: 'readonly',
+        EventSource: 'readonly',
+        FormData: 'readonly',
+        HTMLInputElement: 'readonly',
+        HTMLDivElement: 'readonly',
+        document: 'readonly',
+        window: 'readonly',
+      },
     },
   },
   {

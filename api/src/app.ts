@@ -2,6 +2,8 @@
  * The HTTP app: public routes (health, login, OpenAPI, published reports), then everything else
  * behind the bearer-token check. Services are passed in (see system.ts).
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -43,6 +45,8 @@ export interface AppDeps {
   notifier: Notifier;
   files: AttachmentStore;
   loginLimit: number;
+  /** The built web app (web/dist/browser), served on the same port; absent in API-only runs. */
+  webDir?: string;
 }
 
 export function createApp(d: AppDeps): Express {
@@ -75,6 +79,23 @@ export function createApp(d: AppDeps): Express {
   app.use('/api', notificationsRouter(d.notifier));
   app.use('/api', auditRouter(d.audit, d.instances));
   app.use('/api', notFoundHandler());
+  if (d.webDir && existsSync(path.join(d.webDir, 'index.html'))) {
+    const index = path.join(d.webDir, 'index.html');
+    app.use(express.static(d.webDir, { index: false, maxAge: '1h' }));
+    // Client-side routes (/inbox, /tasks/…) all load the app.
+    app.get('/{*splat}', (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res
+        .type('html')
+        .send(
+          '<!doctype html><meta charset="utf-8"><p>The web app is not built: run <code>npm start</code> (it builds it) or <code>npm run build -w web</code>. API: <a href="/api/docs">/api/docs</a></p>',
+        );
+    });
+  }
   app.use(errorHandler(d.logger.child({ scope: 'http' })));
   return app;
 }

@@ -23,7 +23,11 @@ async function main(): Promise<void> {
     db,
     engine,
     logger,
-    settings: { ...config, processesDir: config.PROCESSES_DIR ?? path.resolve(__dirname, '../../processes') },
+    settings: {
+      ...config,
+      processesDir: config.PROCESSES_DIR ?? path.resolve(__dirname, '../../processes'),
+      webDir: config.WEB_DIR ?? path.resolve(__dirname, '../../web/dist/browser'),
+    },
   });
   await system.start();
   const app = system.app;

@@ -35,7 +35,7 @@ export type SystemSettings = Pick<
   | 'LOGIN_ATTEMPTS'
   | 'DEMO_DATA'
   | 'INBOX_STORE'
-> & { processesDir: string };
+> & { processesDir: string; webDir?: string };
 
 export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
   TIME_SCALE: 1,
@@ -84,7 +84,22 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   });
   const workers = registerWorkers(engine, createWorkerServices({ db, notifier, audit, dayMs: 86_400_000 * scale }));
   inbox.attach();
-  const app = createApp({ db, engine, logger, auth, audit, inbox, actions, instances, catalog, forms, notifier, files, loginLimit: settings.LOGIN_ATTEMPTS });
+  const app = createApp({
+    db,
+    engine,
+    logger,
+    auth,
+    audit,
+    inbox,
+    actions,
+    instances,
+    catalog,
+    forms,
+    notifier,
+    files,
+    loginLimit: settings.LOGIN_ATTEMPTS,
+    webDir: settings.webDir,
+  });
 
   return {
     app,

@@ -44,8 +44,16 @@ export function ensureDependencies() {
 export function ensureBuilt() {
   const stamp = path.join(ROOT, 'api', 'dist', 'main.js');
   const srcNewest = Math.max(...['shared', 'engine-workers', 'api'].map((w) => newestMtime(path.join(ROOT, w, 'src'))));
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= srcNewest) return;
-  run('npx', ['tsc', '-b'], 'compiling TypeScript');
+  if (!(existsSync(stamp) && statSync(stamp).mtimeMs >= srcNewest)) run('npx', ['tsc', '-b'], 'compiling TypeScript');
+  ensureWebBuilt();
+}
+
+/** The Angular app, served by the API on the same port. */
+export function ensureWebBuilt() {
+  const index = path.join(ROOT, 'web', 'dist', 'browser', 'index.html');
+  const srcNewest = Math.max(newestMtime(path.join(ROOT, 'web', 'src')), statSync(path.join(ROOT, 'web', 'angular.json')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= srcNewest) return;
+  run('npm', ['run', '--silent', 'build', '-w', 'web', '--', '--progress=false'], 'building the web app (Angular)');
 }
 
 export async function ensureDatabaseBinary() {

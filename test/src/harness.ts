@@ -10,6 +10,7 @@ import { buildSystem, DEFAULT_SETTINGS, type System, type SystemSettings } from 
 import { testing, type EmbeddedEngine } from '@ggzy/engine-workers';
 
 export const PROCESSES_DIR = path.resolve(__dirname, '../../processes');
+export const WEB_DIR = path.resolve(__dirname, '../../web/dist/browser');
 
 /** JSON bodies as the scenarios read them; each test asserts the shape it relies on. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -83,6 +84,7 @@ export async function startServer(name: string, settings: Partial<SystemSettings
         ...DEFAULT_SETTINGS,
         SLA_CHECK_MS: 200,
         processesDir: PROCESSES_DIR,
+        webDir: WEB_DIR,
         ...(process.env.INBOX_STORE === 'database' && { INBOX_STORE: 'database' }),
         ...settings,
       },

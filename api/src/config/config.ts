@@ -20,6 +20,8 @@ const schema = z.object({
   ENGINE_LEASE_MS: z.coerce.number().int().positive().default(15_000),
   ENGINE_POLL_MS: z.coerce.number().int().positive().default(500),
   PROCESSES_DIR: z.string().optional(),
+  /** The built web app to serve on the same port (default web/dist/browser). */
+  WEB_DIR: z.string().optional(),
   /** Multiplies every time limit and the archive access day (tests run days in seconds). */
   TIME_SCALE: z.coerce.number().positive().max(1000).default(1),
   /** JSON object overriding single limits, e.g. {"ack":"PT1H"}. */

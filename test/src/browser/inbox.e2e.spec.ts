@@ -1,0 +1,85 @@
+/**
+ * The task inbox in a real browser: the witness reports an anomaly from the start page, the
+ * engineering head sees it in 科室待认领, claims it and acknowledges it through the form, and
+ * supervision finds the next step in its inbox — screenshots of each screen.
+ */
+import type { Browser } from 'playwright-core';
+import { startServer, WEB_DIR, type TestServer } from '../harness';
+import { browserAvailable, launch, shot, signIn } from './browser';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+const ready = browserAvailable() && existsSync(path.join(WEB_DIR, 'index.html'));
+if (!ready) console.warn('browser tests need /usr/bin/chromium (apt-get install chromium) and the built web app (npm run build -w web)');
+const describeIfReady = ready ? describe : describe.skip;
+
+describeIfReady('the inbox in a browser', () => {
+  let s: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    s = await startServer('browser');
+    browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  jest.setTimeout(90_000);
+
+  test('report, acknowledge and pass on an anomaly through the UI', async () => {
+    // the witness starts a report from 发起
+    const witness = await signIn(browser, s.base, 'witness1');
+    await witness.getByTestId('current-user').getByText('张见证').waitFor();
+    await shot(witness, '01-inbox-witness1');
+    await witness.click('text=发起');
+    await witness.getByTestId('start-anomaly-escalation').click();
+    await witness.locator('.fjs-form').waitFor();
+    await witness.locator('.fjs-form-field-select input').first().click();
+    await witness.locator('.fjs-dropdownlist-item', { hasText: 'XXGC-2026-001' }).first().click();
+    await witness.getByLabel('交易异常').check();
+    await witness.getByLabel('标题').fill('浏览器测试：开标现场投标文件雷同');
+    await witness.getByLabel(/异常情况/).fill('两家投标文件技术部分雷同，已封存。');
+    await shot(witness, '02-start-form');
+    await witness.getByTestId('submit-start').click();
+    await witness.waitForURL('**/inbox**');
+
+    // the engineering head sees it waiting for the section and acknowledges it
+    const head = await signIn(browser, s.base, 'eng_head');
+    await head.getByTestId('tab-unclaimed').click();
+    await head.getByTestId('task-ack').first().waitFor();
+    await shot(head, '03-inbox-unclaimed-eng_head');
+    await head.getByTestId('task-ack').first().click();
+    await head.getByTestId('claim').click();
+    await head.getByTestId('complete').waitFor();
+    await head.locator('.fjs-form textarea').first().fill('已确认，立即上报');
+    // the diagram marks where the flow is now
+    await head.getByTestId('diagram').locator('[data-element-id="ack"].current').waitFor();
+    await shot(head, '04-task-ack');
+    await head.getByTestId('complete').click();
+    await head.waitForURL('**/inbox');
+
+    // supervision finds the verification in its inbox, without reloading
+    const sup = await signIn(browser, s.base, 'sup1');
+    await sup.getByTestId('tab-unclaimed').click();
+    await sup.getByTestId('task-verify').first().waitFor({ timeout: 10_000 });
+    await shot(sup, '05-inbox-unclaimed-sup1');
+    await sup.getByTestId('task-verify').first().click();
+    await sup.getByTestId('task-title').waitFor();
+    await sup.locator('.ant-timeline-item', { hasText: '已确认，立即上报' }).waitFor();
+    await shot(sup, '06-task-verify-timeline');
+  });
+
+  test('a wrong password is refused on the login page', async () => {
+    const ctx = await browser.newContext();
+    ctx.setDefaultTimeout(10_000);
+    const page = await ctx.newPage();
+    await page.goto(`${s.base}/login`);
+    await page.fill('#username', 'sup1');
+    await page.fill('#password', 'wrong');
+    await page.click('button[type=submit]');
+    await page.locator('nz-alert', { hasText: '用户名或密码错误' }).waitFor();
+    await shot(page, '00-login-refused');
+    await ctx.close();
+  });
+});

@@ -1,0 +1,112 @@
+import { Injectable, inject } from '@angular/core';
+import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http';
+import { firstValueFrom } from 'rxjs';
+import type {
+  ApiError,
+  FlowEntry,
+  FormSchema,
+  InstanceDetail,
+  Page,
+  TaskDetail,
+  TaskDto,
+  TaskView,
+} from './api.types';
+
+export interface TaskQuery {
+  view: TaskView;
+  processId?: string;
+  projectId?: string;
+  overdue?: boolean;
+  sort?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** The HTTP API, one method per call the pages make. */
+@Injectable({ providedIn: 'root' })
+export class ApiService {
+  private readonly http = inject(HttpClient);
+
+  tasks(q: TaskQuery): Promise<Page<TaskDto>> {
+    let params = new HttpParams()
+      .set('view', q.view)
+      .set('page', q.page)
+      .set('pageSize', q.pageSize);
+    if (q.processId) params = params.set('processId', q.processId);
+    if (q.projectId) params = params.set('projectId', q.projectId);
+    if (q.overdue) params = params.set('overdue', 'true');
+    if (q.sort) params = params.set('sort', q.sort);
+    return firstValueFrom(this.http.get<Page<TaskDto>>('/api/tasks', { params }));
+  }
+
+  counts(): Promise<Record<TaskView, number>> {
+    return firstValueFrom(this.http.get<Record<TaskView, number>>('/api/tasks/counts'));
+  }
+
+  task(id: string): Promise<TaskDetail> {
+    return firstValueFrom(this.http.get<TaskDetail>(`/api/tasks/${encodeURIComponent(id)}`));
+  }
+
+  act(id: string, action: string, body: unknown = {}): Promise<TaskDto> {
+    return firstValueFrom(
+      this.http.post<TaskDto>(`/api/tasks/${encodeURIComponent(id)}/${action}`, body),
+    );
+  }
+
+  instance(id: string): Promise<InstanceDetail> {
+    return firstValueFrom(
+      this.http.get<InstanceDetail>(`/api/process-instances/${encodeURIComponent(id)}`),
+    );
+  }
+
+  flows(): Promise<{ items: FlowEntry[] }> {
+    return firstValueFrom(this.http.get<{ items: FlowEntry[] }>('/api/process-definitions'));
+  }
+
+  form(
+    id: string,
+  ): Promise<{ form: FormSchema; options: Record<string, { label: string; value: string }[]> }> {
+    return firstValueFrom(
+      this.http.get<{
+        form: FormSchema;
+        options: Record<string, { label: string; value: string }[]>;
+      }>(`/api/forms/${encodeURIComponent(id)}`),
+    );
+  }
+
+  start(
+    processId: string,
+    variables: Record<string, unknown>,
+    attachmentIds: string[] = [],
+  ): Promise<{ id: string; title: string }> {
+    return firstValueFrom(
+      this.http.post<{ id: string; title: string }>('/api/process-instances', {
+        processId,
+        variables,
+        attachmentIds,
+      }),
+    );
+  }
+
+  users(): Promise<{ items: { id: string; name: string; sections: string[] }[] }> {
+    return firstValueFrom(
+      this.http.get<{ items: { id: string; name: string; sections: string[] }[] }>('/api/users'),
+    );
+  }
+}
+
+/** The API's error body, or a generic one. */
+export function apiError(err: unknown): ApiError {
+  if (
+    err instanceof HttpErrorResponse &&
+    err.error &&
+    typeof err.error === 'object' &&
+    'code' in err.error
+  )
+    return err.error as ApiError;
+  return {
+    code: 'NETWORK',
+    message: '无法连接服务器，请稍后重试',
+    messageEn: 'The server cannot be reached',
+  };
+}

@@ -1,0 +1,59 @@
+/** Chinese labels for codes the API uses. */
+export const SECTION_NAMES: Record<string, string> = {
+  office: '办公室',
+  personnel: '人事科',
+  it: '信息科',
+  general: '综合科',
+  supervision: '监督科',
+  bigdata: '大数据科',
+  engineering: '工程科',
+  procurement: '采购科',
+  resources: '资源科',
+  property: '产权科',
+  gpc: '采购中心',
+  experts: '专家科',
+  finance: '财务科',
+};
+
+export const ROLE_NAMES: Record<string, string> = {
+  staff: '科员',
+  witness: '见证员',
+  head: '科室负责人',
+  deputy: '分管领导',
+  principal: '主要领导',
+  admin: '系统管理员',
+  external: '外部申请人',
+};
+
+export function groupName(g: string): string {
+  if (g === 'leader.deputy') return '分管领导';
+  if (g === 'leader.principal') return '主要领导';
+  if (g.endsWith('.head')) return `${SECTION_NAMES[g.slice(0, -5)] ?? g}负责人`;
+  return SECTION_NAMES[g] ?? g;
+}
+
+export const ACTION_LABELS: Record<string, string> = {
+  'instance.started': '发起',
+  'task.claimed': '认领',
+  'task.unclaimed': '释放',
+  'task.completed': '办理',
+  'task.returned': '退回',
+  'task.transferred': '转办',
+  'task.delegated': '委派',
+  'task.delegation-resolved': '委派办结',
+  'task.signer-added': '加签',
+  'task.signed': '加签意见',
+  'task.cc': '抄送',
+  'task.urged': '催办',
+  'task.supervised': '督办',
+  'task.commented': '评论',
+  'instance.withdrawn': '撤回',
+  'instance.canceled': '终止',
+  'project.paused': '暂停项目',
+  'report.dispatched': '印发报送',
+  'report.published': '公开发布',
+  'archive.access-granted': '开通调阅',
+  'archive.viewed': '调阅',
+  'archive.access-revoked': '收回调阅',
+  'attachment.added': '上传附件',
+};

@@ -1,0 +1,226 @@
+import { Component, DestroyRef, inject, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { Router } from '@angular/router';
+import { DatePipe } from '@angular/common';
+import { NzTabsModule } from 'ng-zorro-antd/tabs';
+import { NzTableModule, type NzTableQueryParams } from 'ng-zorro-antd/table';
+import { NzTagModule } from 'ng-zorro-antd/tag';
+import { NzBadgeModule } from 'ng-zorro-antd/badge';
+import { NzSelectModule } from 'ng-zorro-antd/select';
+import { NzSwitchModule } from 'ng-zorro-antd/switch';
+import { ApiService } from '../core/api.service';
+import { AuthService } from '../core/auth.service';
+import type { FlowEntry, TaskDto, TaskView } from '../core/api.types';
+import { groupName } from '../core/labels';
+
+const VIEWS: { view: TaskView; label: string }[] = [
+  { view: 'mine', label: '我的待办' },
+  { view: 'unclaimed', label: '科室待认领' },
+  { view: 'done', label: '已办' },
+  { view: 'started', label: '我发起的' },
+  { view: 'cc', label: '抄送我的' },
+];
+
+@Component({
+  selector: 'app-inbox',
+  imports: [
+    FormsModule,
+    DatePipe,
+    NzTabsModule,
+    NzTableModule,
+    NzTagModule,
+    NzBadgeModule,
+    NzSelectModule,
+    NzSwitchModule,
+  ],
+  template: `
+    <nz-tabs [nzSelectedIndex]="tabIndex()" (nzSelectedIndexChange)="selectTab($event)">
+      @for (v of views; track v.view) {
+        <nz-tab [nzTitle]="title">
+          <ng-template #title
+            ><span [attr.data-testid]="'tab-' + v.view"
+              >{{ v.label }}
+              <nz-badge
+                nzStandalone
+                [nzCount]="counts()[v.view] ?? 0"
+                [nzShowZero]="true"
+                nzSize="small"
+              ></nz-badge></span
+          ></ng-template>
+        </nz-tab>
+      }
+    </nz-tabs>
+    <div class="filters">
+      <nz-select
+        nzAllowClear
+        nzPlaceHolder="全部流程"
+        [(ngModel)]="processId"
+        (ngModelChange)="reload(1)"
+        class="process"
+      >
+        @for (f of flows(); track f.processId) {
+          <nz-option [nzValue]="f.processId" [nzLabel]="f.name"></nz-option>
+        }
+      </nz-select>
+      <label
+        ><nz-switch [(ngModel)]="overdue" (ngModelChange)="reload(1)" nzSize="small"></nz-switch>
+        只看超期</label
+      >
+    </div>
+    <nz-table
+      #t
+      nzSize="small"
+      [nzData]="rows()"
+      [nzFrontPagination]="false"
+      [nzTotal]="total()"
+      [nzPageIndex]="page()"
+      [nzPageSize]="pageSize"
+      [nzLoading]="loading()"
+      (nzQueryParams)="onQuery($event)"
+      data-testid="task-table"
+    >
+      <thead>
+        <tr>
+          <th>事项</th>
+          <th>当前环节</th>
+          <th>流程</th>
+          <th>项目</th>
+          <th>办理人 / 候选</th>
+          <th nzColumnKey="due" [nzSortFn]="true">期限</th>
+          <th>状态</th>
+        </tr>
+      </thead>
+      <tbody>
+        @for (task of t.data; track task.id) {
+          <tr
+            class="row"
+            (click)="open(task)"
+            (keydown.enter)="open(task)"
+            tabindex="0"
+            [attr.data-testid]="'task-' + task.elementId"
+          >
+            <td>
+              @if (task.processId === 'anomaly-escalation') {
+                <nz-tag nzColor="red">要情</nz-tag>
+              }
+              {{ task.title }}
+            </td>
+            <td>{{ task.name }}</td>
+            <td>{{ task.processName }}</td>
+            <td>{{ task.projectName ?? '—' }}</td>
+            <td>{{ task.assignee ?? candidates(task) }}</td>
+            <td>
+              @if (task.dueDate) {
+                {{ task.dueDate | date: 'MM-dd HH:mm' }}
+                @if (task.overdue) {
+                  <nz-tag nzColor="error">超期</nz-tag>
+                } @else if (dueSoon(task)) {
+                  <nz-tag nzColor="warning">即将到期</nz-tag>
+                }
+              }
+            </td>
+            <td>{{ statusName(task) }}</td>
+          </tr>
+        }
+      </tbody>
+    </nz-table>
+  `,
+  styles: `
+    .filters {
+      display: flex;
+      gap: 16px;
+      align-items: center;
+      margin-bottom: 12px;
+      flex-wrap: wrap;
+    }
+    .process {
+      width: 220px;
+    }
+    .row {
+      cursor: pointer;
+    }
+  `,
+})
+export class InboxPage {
+  private readonly api = inject(ApiService);
+  private readonly auth = inject(AuthService);
+  private readonly router = inject(Router);
+  readonly views = VIEWS;
+  readonly view = signal<TaskView>('mine');
+  readonly tabIndex = signal(0);
+  readonly rows = signal<TaskDto[]>([]);
+  readonly total = signal(0);
+  readonly page = signal(1);
+  readonly loading = signal(false);
+  readonly counts = signal<Partial<Record<TaskView, number>>>({});
+  readonly flows = signal<FlowEntry[]>([]);
+  readonly pageSize = 20;
+  processId: string | null = null;
+  overdue = false;
+  private sort: string | undefined;
+
+  constructor() {
+    void this.api.flows().then((f) => this.flows.set(f.items));
+    void this.reload(1);
+    // New work appears without a reload.
+    const events = new EventSource(
+      `/api/events?access_token=${encodeURIComponent(this.auth.token() ?? '')}`,
+    );
+    events.addEventListener('task', () => void this.reload(this.page()));
+    inject(DestroyRef).onDestroy(() => events.close());
+  }
+
+  selectTab(i: number): void {
+    this.tabIndex.set(i);
+    this.view.set(VIEWS[i]!.view);
+    void this.reload(1);
+  }
+
+  onQuery(p: NzTableQueryParams): void {
+    const due = p.sort.find((s) => s.key === 'due')?.value;
+    this.sort = due ? 'due' : undefined;
+    if (p.pageIndex !== this.page() || due !== undefined) void this.reload(p.pageIndex);
+  }
+
+  async reload(page: number): Promise<void> {
+    this.loading.set(true);
+    try {
+      const [r, c] = await Promise.all([
+        this.api.tasks({
+          view: this.view(),
+          page,
+          pageSize: this.pageSize,
+          processId: this.processId ?? undefined,
+          overdue: this.overdue,
+          sort: this.sort,
+        }),
+        this.api.counts(),
+      ]);
+      this.rows.set(r.items);
+      this.total.set(r.total);
+      this.page.set(page);
+      this.counts.set(c);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  open(t: TaskDto): void {
+    void this.router.navigate(['/tasks', t.id]);
+  }
+
+  candidates(t: TaskDto): string {
+    return [...t.candidateGroups.map(groupName), ...t.candidateUsers].join('、') || '—';
+  }
+
+  dueSoon(t: TaskDto): boolean {
+    return !!t.dueDate && new Date(t.dueDate).getTime() - Date.now() < 4 * 3600_000;
+  }
+
+  statusName(t: TaskDto): string {
+    if (t.status === 'completed') return t.outcome === 'return' ? '已退回' : '已办结';
+    if (t.status === 'canceled') return '已取消';
+    if (t.delegationState === 'pending') return '委派中';
+    return t.assignee ? '办理中' : '待认领';
+  }
+}

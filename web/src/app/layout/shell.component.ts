@@ -1,0 +1,109 @@
+import { Component, computed, inject } from '@angular/core';
+import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { NzLayoutModule } from 'ng-zorro-antd/layout';
+import { NzMenuModule } from 'ng-zorro-antd/menu';
+import { NzTagModule } from 'ng-zorro-antd/tag';
+import { NzButtonModule } from 'ng-zorro-antd/button';
+import { AuthService } from '../core/auth.service';
+import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
+
+@Component({
+  selector: 'app-shell',
+  imports: [
+    RouterOutlet,
+    RouterLink,
+    RouterLinkActive,
+    NzLayoutModule,
+    NzMenuModule,
+    NzTagModule,
+    NzButtonModule,
+  ],
+  template: `
+    <nz-layout class="shell">
+      <nz-header class="header">
+        <span class="brand">湘西州公共资源交易中心 · 12345</span>
+        <ul nz-menu nzMode="horizontal" nzTheme="dark" class="nav">
+          <li
+            nz-menu-item
+            routerLink="/inbox"
+            routerLinkActive
+            #a="routerLinkActive"
+            [nzSelected]="a.isActive"
+          >
+            工作台
+          </li>
+          <li
+            nz-menu-item
+            routerLink="/start"
+            routerLinkActive
+            #b="routerLinkActive"
+            [nzSelected]="b.isActive"
+          >
+            发起
+          </li>
+        </ul>
+        <span class="who" data-testid="current-user">
+          <strong>{{ auth.user()?.name }}</strong>
+          @for (s of sections(); track s) {
+            <nz-tag nzColor="blue">{{ s }}</nz-tag>
+          }
+          @for (r of roles(); track r) {
+            <nz-tag>{{ r }}</nz-tag>
+          }
+          <button nz-button nzType="link" class="logout" (click)="auth.logout()">退出</button>
+        </span>
+      </nz-header>
+      <nz-content class="content"><router-outlet /></nz-content>
+    </nz-layout>
+  `,
+  styles: `
+    .shell {
+      min-height: 100vh;
+    }
+    .header {
+      display: flex;
+      align-items: center;
+      gap: 16px;
+      padding: 0 16px;
+    }
+    .brand {
+      color: #fff;
+      font-weight: 600;
+      white-space: nowrap;
+    }
+    .nav {
+      flex: 1;
+      min-width: 120px;
+    }
+    .who {
+      color: #fff;
+      display: flex;
+      align-items: center;
+      gap: 4px;
+      white-space: nowrap;
+    }
+    .who strong {
+      margin-right: 6px;
+    }
+    .logout {
+      color: #fff;
+    }
+    .content {
+      padding: 16px;
+    }
+    @media (max-width: 900px) {
+      .who nz-tag {
+        display: none;
+      }
+    }
+  `,
+})
+export class ShellComponent {
+  readonly auth = inject(AuthService);
+  readonly sections = computed(() =>
+    (this.auth.user()?.sections ?? []).map((s) => SECTION_NAMES[s] ?? s),
+  );
+  readonly roles = computed(() =>
+    (this.auth.user()?.roles ?? []).filter((r) => r !== 'staff').map((r) => ROLE_NAMES[r] ?? r),
+  );
+}

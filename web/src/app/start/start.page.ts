@@ -1,0 +1,172 @@
+import { Component, computed, inject, signal, viewChild } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { Router } from '@angular/router';
+import { HttpClient } from '@angular/common/http';
+import { firstValueFrom } from 'rxjs';
+import { NzCardModule } from 'ng-zorro-antd/card';
+import { NzButtonModule } from 'ng-zorro-antd/button';
+import { NzAlertModule } from 'ng-zorro-antd/alert';
+import { NzSelectModule } from 'ng-zorro-antd/select';
+import { NzListModule } from 'ng-zorro-antd/list';
+import { ApiService, apiError } from '../core/api.service';
+import type { ApiError, FlowEntry, FormSchema } from '../core/api.types';
+import { FormViewComponent } from '../task/form-view.component';
+
+const CATEGORIES = [
+  { value: 'evidence', label: '现场证据' },
+  { value: 'work-id', label: '工作证复印件' },
+  { value: 'letter', label: '工作函原件（扫描件）' },
+  { value: 'complaint', label: '投诉质疑书' },
+  { value: 'unit-proof', label: '单位证明' },
+  { value: 'officer-id', label: '经办人身份证明' },
+  { value: 'other', label: '其他' },
+];
+
+/** 发起: the flows this user may start, each with its start form and attachments. */
+@Component({
+  selector: 'app-start',
+  imports: [
+    FormsModule,
+    NzCardModule,
+    NzButtonModule,
+    NzAlertModule,
+    NzSelectModule,
+    NzListModule,
+    FormViewComponent,
+  ],
+  template: `
+    @if (!flow()) {
+      <nz-card nzTitle="发起流程">
+        @for (f of startable(); track f.processId) {
+          <button
+            nz-button
+            class="flow"
+            (click)="choose(f)"
+            [attr.data-testid]="'start-' + f.processId"
+          >
+            {{ f.name }}
+          </button>
+        } @empty {
+          <p>您没有可发起的流程。</p>
+        }
+      </nz-card>
+    } @else {
+      <nz-card [nzTitle]="flow()!.name">
+        @if (schema(); as s) {
+          <app-form-view [schema]="s" [data]="options()" />
+        }
+        <h4>附件</h4>
+        <div class="upload">
+          <nz-select [(ngModel)]="category" class="category">
+            @for (c of categories; track c.value) {
+              <nz-option [nzValue]="c.value" [nzLabel]="c.label"></nz-option>
+            }
+          </nz-select>
+          <input type="file" (change)="upload($event)" data-testid="file" />
+        </div>
+        <nz-list nzSize="small">
+          @for (a of uploaded(); track a.id) {
+            <nz-list-item>{{ a.label }}：{{ a.filename }}</nz-list-item>
+          }
+        </nz-list>
+        @if (error(); as e) {
+          <nz-alert nzType="error" nzShowIcon [nzMessage]="e.message" class="gap"></nz-alert>
+        }
+        <button nz-button nzType="primary" (click)="submit()" data-testid="submit-start">
+          提交
+        </button>
+        <button nz-button (click)="flow.set(null)">返回</button>
+      </nz-card>
+    }
+  `,
+  styles: `
+    .flow {
+      margin: 0 8px 8px 0;
+    }
+    .upload {
+      display: flex;
+      gap: 8px;
+      align-items: center;
+      margin-bottom: 8px;
+    }
+    .category {
+      width: 200px;
+    }
+    .gap {
+      margin: 12px 0;
+    }
+  `,
+})
+export class StartPage {
+  private readonly api = inject(ApiService);
+  private readonly http = inject(HttpClient);
+  private readonly router = inject(Router);
+  readonly flows = signal<FlowEntry[]>([]);
+  readonly startable = computed(() => this.flows().filter((f) => f.startable));
+  readonly flow = signal<FlowEntry | null>(null);
+  readonly schema = signal<FormSchema | null>(null);
+  readonly options = signal<Record<string, unknown>>({});
+  readonly uploaded = signal<{ id: string; filename: string; label: string }[]>([]);
+  readonly error = signal<ApiError | null>(null);
+  readonly categories = CATEGORIES;
+  category = 'other';
+  private readonly formView = viewChild(FormViewComponent);
+
+  constructor() {
+    void this.api.flows().then((r) => this.flows.set(r.items));
+  }
+
+  async choose(f: FlowEntry): Promise<void> {
+    this.flow.set(f);
+    this.uploaded.set([]);
+    this.error.set(null);
+    if (f.startFormId) {
+      const r = await this.api.form(f.startFormId);
+      this.options.set(r.options);
+      this.schema.set(r.form);
+    }
+  }
+
+  async upload(ev: Event): Promise<void> {
+    const file = (ev.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    const body = new FormData();
+    body.append('category', this.category);
+    body.append('file', file, file.name);
+    try {
+      const r = await firstValueFrom(
+        this.http.post<{ id: string; filename: string }>('/api/attachments', body),
+      );
+      this.uploaded.update((u) => [
+        ...u,
+        { ...r, label: CATEGORIES.find((c) => c.value === this.category)?.label ?? '' },
+      ]);
+    } catch (err) {
+      this.error.set(apiError(err));
+    }
+    (ev.target as HTMLInputElement).value = '';
+  }
+
+  async submit(): Promise<void> {
+    const f = this.flow();
+    if (!f) return;
+    const values = this.formView()?.values();
+    if (f.startFormId && !values) return;
+    const known = new Set(
+      ((this.schema()?.components ?? []) as { key?: string }[]).map((c) => c.key).filter(Boolean),
+    );
+    const variables = Object.fromEntries(
+      Object.entries(values ?? {}).filter(([k]) => known.has(k)),
+    );
+    try {
+      await this.api.start(
+        f.processId,
+        variables,
+        this.uploaded().map((u) => u.id),
+      );
+      await this.router.navigate(['/inbox'], { queryParams: { view: 'started' } });
+    } catch (err) {
+      this.error.set(apiError(err));
+    }
+  }
+}
