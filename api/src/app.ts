@@ -45,6 +45,7 @@ export interface AppDeps {
   notifier: Notifier;
   files: AttachmentStore;
   loginLimit: number;
+  trustProxy?: string | false;
   /** The built web app (web/dist/browser), served on the same port; absent in API-only runs. */
   webDir?: string;
 }
@@ -53,7 +54,8 @@ export function createApp(d: AppDeps): Express {
   const app = express();
   const v = versions();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Behind a reverse proxy, say which (TRUST_PROXY); otherwise client addresses are taken as they come.
+  app.set('trust proxy', d.trustProxy ?? false);
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '1mb' }));
   app.use('/api', healthRouter({ db: d.db, engine: d.engine, versions: v, startedAt: new Date() }));
@@ -69,7 +71,7 @@ export function createApp(d: AppDeps): Express {
   app.use('/api', requireAuth(d.auth));
   app.use('/api', auth.routes);
   app.use('/api', usersRouter(d.db));
-  app.use('/api', projectsRouter(d.db));
+  app.use('/api', projectsRouter(d.db, d.audit, d.notifier));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances));
   app.use('/api', instancesRouter(d.instances));
   app.use('/api', inboxRouter(d.inbox, d.actions));

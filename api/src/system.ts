@@ -35,7 +35,7 @@ export type SystemSettings = Pick<
   | 'LOGIN_ATTEMPTS'
   | 'DEMO_DATA'
   | 'INBOX_STORE'
-> & { processesDir: string; webDir?: string };
+> & { processesDir: string; webDir?: string; TRUST_PROXY?: string };
 
 export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
   TIME_SCALE: 1,
@@ -84,6 +84,21 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   });
   const workers = registerWorkers(engine, createWorkerServices({ db, notifier, audit, dayMs: 86_400_000 * scale }));
   inbox.attach();
+  // A step the diagram assigns to one person (returned to its drafter, 一次性告知 to the applicant) is announced to them.
+  inbox.listeners.add((t, change) => {
+    if (change !== 'created' || t.kind !== 'engine' || !t.assignee) return;
+    void notifier
+      .send({
+        key: `assigned:${t._id}`,
+        users: [t.assignee],
+        kind: 'task.assigned',
+        title: `【待办】${t.name}`,
+        body: `“${t.title}”的“${t.name}”交由您办理。`,
+        instanceId: t.instanceId,
+        taskId: t._id,
+      })
+      .catch((err: unknown) => logger.error({ err }, 'notifying an assigned task failed'));
+  });
   const app = createApp({
     db,
     engine,

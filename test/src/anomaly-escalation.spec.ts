@@ -45,6 +45,11 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
   );
   expect(headNotes.title).toContain('项目暂停');
 
+  // an external applicant sees that it is paused, not who reported it or why
+  const ext = await s.login('external1');
+  const seen = (await ext.get('/api/projects')).body.items.find((p: Body) => p.id === 'XXGC-2026-001');
+  expect(seen).toEqual({ id: 'XXGC-2026-001', name: expect.any(String), section: 'engineering', kind: '工程建设', status: 'paused' });
+
   // the witness's section head acknowledges at once
   const ack = await taskAt(head, id, 'ack');
   expect(ack.candidateGroups).toEqual(['engineering.head']);
@@ -80,14 +85,19 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
   expect(returned.status).toBe(200);
   expect(returned.body.outcome).toBe('return');
 
-  // supervision revises
-  const draft2 = await taskAt(sup, id, 'draft_sup');
+  // it goes back to the one who drafted it, with the earlier text to revise
+  const draft2 = await taskAt(sup, id, 'draft_sup', 'mine');
   expect(draft2.id).not.toBe(draft1.id);
-  await claimAndComplete(sup, draft2.id, {
-    reportBackground: '项目基本情况……',
-    reportDevelopment: '开标时发现……',
-    reportHandling: '11月29日10时暂停项目；11时封存文件；14时约谈投标人。',
+  expect(draft2.assignee).toBe('sup1');
+  expect((await sup.get(`/api/tasks/${draft2.id}`)).body.variables.reportBackground).toBe('项目基本情况……');
+  const revised = await sup.post(`/api/tasks/${draft2.id}/complete`, {
+    variables: {
+      reportBackground: '项目基本情况……',
+      reportDevelopment: '开标时发现……',
+      reportHandling: '11月29日10时暂停项目；11时封存文件；14时约谈投标人。',
+    },
   });
+  expect(revised.status).toBe(200);
   const review2 = await taskAt(office, id, 'review');
   await claimAndComplete(office, review2.id, { reviewDecision: 'approve', reviewOpinion: '同意呈签' });
 
@@ -134,6 +144,12 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
   expect(done.timeline.find((e: Body) => e.action === 'task.returned').data.opinion).toBe('处理过程请写明时间节点');
   expect(done.completedElements).toEqual(expect.arrayContaining(['ack', 'verify', 'draft_sup', 'review', 'sign', 'classify']));
   expect(done.diagram.xml).toContain('anomaly-escalation');
+
+  // supervision's head lifts the pause once it is dealt with
+  const supHead = await s.login('sup_head');
+  expect((await witness.post('/api/projects/XXGC-2026-001/resume', { reason: '已处理' })).status).toBe(403);
+  expect((await supHead.post('/api/projects/XXGC-2026-001/resume', { reason: '串标问题已移交处理，恢复交易' })).body.status).toBe('active');
+  expect((await supHead.post('/api/projects/XXGC-2026-001/resume', { reason: '再次' })).status).toBe(409);
 
   // and the audit chain holds
   const verifyChain = await director.get('/api/audit/verify');

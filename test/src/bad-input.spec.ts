@@ -66,7 +66,7 @@ test('acting on tasks with bad input', async () => {
   const version = (await sup.get(`/api/tasks/${task.id}`)).body.task.version;
 
   expectError(await sup.get('/api/tasks/000000000000000000000000:verify_0000000000'), 404, 'NOT_FOUND');
-  expectError(await sup.get('/api/tasks/%24ne'), 400, 'INVALID_QUERY');
+  expectError(await sup.get('/api/tasks/%24ne'), 400, 'INVALID_PATH');
   expectError(await sup.post('/api/tasks/nope/claim'), 404, 'NOT_FOUND');
   expectError(await sup.get('/api/tasks?view=everything'), 400, 'INVALID_QUERY');
   expectError(await sup.get('/api/tasks?view[$ne]=mine'), 400, 'INVALID_QUERY');
@@ -87,6 +87,16 @@ test('acting on tasks with bad input', async () => {
 
   expect(await counts()).toEqual(before);
   expect((await sup.get(`/api/tasks/${task.id}`)).body.task.version).toBe(version);
+});
+
+test('form rules beyond types: whole days, a declassification date ahead', async () => {
+  const ext = await s.login('external1');
+  const r = await ext.post('/api/process-instances', {
+    processId: 'archive-lending',
+    variables: { archiveId: 'DA-XXGC-2025-031', requesterUnit: '州住建局', officerName: '吴监管', purpose: '核查', requestedDays: 1.5 },
+  });
+  expectError(r, 422, 'FORM_INVALID');
+  expect(r.body.details[0]).toMatchObject({ field: 'requestedDays', code: 'INTEGER' });
 });
 
 test('uploads: type, disguise and size are checked', async () => {

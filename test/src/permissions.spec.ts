@@ -79,6 +79,15 @@ test('a candidate who is not the assignee may not complete, transfer or delegate
   expect(await snapshot(taskId, instanceId)).toEqual(before);
 });
 
+test('a sign-off offered to leaders cannot be transferred to staff', async () => {
+  const { instanceId, taskId } = await flowAtVerify('转办范围', 'sup1');
+  const sup1 = await s.login('sup1');
+  // sup1 may transfer within supervision, not to the general section
+  expect((await sup1.post(`/api/tasks/${taskId}/transfer`, { userId: 'gen1' })).body.code).toBe('TRANSFER_TARGET_NOT_ELIGIBLE');
+  expect((await sup1.post(`/api/tasks/${taskId}/transfer`, { userId: 'sup2' })).status).toBe(200);
+  void instanceId;
+});
+
 test('admin-only operations are refused to others', async () => {
   const { instanceId } = await flowAtVerify('管理员操作');
   const sup = await s.login('sup_head');
@@ -118,7 +127,14 @@ test('a report classified 保密 is visible only to those entitled', async () =>
     expect({ u, status: await see(await s.login(u)) }).toEqual({ u, status: 200 });
   // others in supervision, the admin and other sections do not
   for (const u of ['sup2', 'admin', 'gen1', 'proc1']) expect({ u, status: await see(await s.login(u)) }).toEqual({ u, status: 403 });
-  const list = (await (await s.login('sup2')).get('/api/process-instances?pageSize=100')).body.items.map((i: Body) => i.id);
+  // nor through its tasks, though sup2 was among those the classification step was offered to
+  const classifyTask = (await sup1.get(`/api/process-instances/${instanceId}`)).body.tasks.find((t: Body) => t.elementId === 'classify');
+  const sup2 = await s.login('sup2');
+  expect((await sup2.get(`/api/tasks/${classifyTask.id}`)).status).toBe(403);
+  // and someone not entitled cannot widen the circle by CC
+  expect((await sup1.post(`/api/tasks/${classifyTask.id}/cc`, { userIds: ['proc1'] })).status).toBe(403);
+  expect((await (await s.login('proc1')).get(`/api/tasks/${classifyTask.id}`)).status).toBe(403);
+  const list = (await sup2.get('/api/process-instances?pageSize=100')).body.items.map((i: Body) => i.id);
   expect(list).not.toContain(instanceId);
   expect((await s.anonymous().get('/api/public/special-reports')).body.items.map((p: Body) => p.title)).not.toContain('保密专报');
 });

@@ -9,16 +9,20 @@ import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { notFound, type UserDto } from '@ggzy/shared';
 import { currentUser, forbidden } from '../http/auth-context';
-import { parseQuery } from '../http/validate';
+import { parseParams } from '../http/validate';
 import type { AuditService } from '../audit/audit.service';
 import { archiveModels } from './archive.model';
 import { recordModels } from '../records/records.model';
 
 const idParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not an archive id') });
 
+/** China time (UTC+8), as people at the center read clocks. */
+function beijing(at: Date): string {
+  return `${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')}（北京时间）`;
+}
+
 function watermarkText(u: UserDto, at: Date): string {
-  const t = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-  return `${u.name}（${u.id}）${t} 仅供调阅 禁止复制`;
+  return `${u.name}（${u.id}）${beijing(at)} 仅供调阅 禁止复制`;
 }
 
 function escapeHtml(s: string): string {
@@ -41,7 +45,7 @@ export function archivesRouter(db: Connection, audit: AuditService): Router {
   });
   r.get('/archives/:id/view', async (req, res) => {
     const u = currentUser(req);
-    const { id } = parseQuery(idParam, req.params);
+    const { id } = parseParams(idParam, req.params);
     const a = await Archive.findById(id).lean();
     if (!a) throw notFound('Archive', '档案', id);
     const now = new Date();
@@ -64,7 +68,7 @@ export function archivesRouter(db: Connection, audit: AuditService): Router {
       res
         .type('html')
         .send(
-          `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(a.title)}</title><style>body{font-family:sans-serif;margin:2rem;user-select:none;background-image:url("data:image/svg+xml;utf8,${encodeURIComponent(svg)}")}pre{white-space:pre-wrap;font-size:15px;line-height:1.7}</style></head><body><h1>${escapeHtml(a.title)}</h1><p>只读调阅，有效期至 ${escapeHtml(live.expiresAt.toISOString())}；${escapeHtml(watermark)}</p><pre>${escapeHtml(a.content)}</pre><p>SHA-256：${a.sha256}</p></body></html>`,
+          `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(a.title)}</title><style>body{font-family:sans-serif;margin:2rem;user-select:none;background-image:url("data:image/svg+xml;utf8,${encodeURIComponent(svg)}")}pre{white-space:pre-wrap;font-size:15px;line-height:1.7}</style></head><body><h1>${escapeHtml(a.title)}</h1><p>只读调阅，有效期至 ${escapeHtml(beijing(live.expiresAt))}；${escapeHtml(watermark)}</p><pre>${escapeHtml(a.content)}</pre><p>SHA-256：${a.sha256}</p></body></html>`,
         );
       return;
     }
@@ -75,7 +79,7 @@ export function archivesRouter(db: Connection, audit: AuditService): Router {
     if (!u.groups.includes('supervision') && !u.roles.includes('admin') && !u.roles.includes('principal') && !u.roles.includes('deputy')) {
       throw forbidden('只有监督科、领导和管理员可以查看调阅记录', 'Only supervision, leaders and admins see the view trail');
     }
-    const { id } = parseQuery(idParam, req.params);
+    const { id } = parseParams(idParam, req.params);
     const docs = await View.find({ archiveId: id }).sort({ at: -1 }).lean();
     res.json({ items: docs.map(({ _id, ...v }) => ({ id: _id, ...v })) });
   });

@@ -4,7 +4,7 @@ import multer from 'multer';
 import { z } from 'zod';
 import { notFound, userError } from '@ggzy/shared';
 import { currentUser, forbidden } from '../http/auth-context';
-import { parseBody, parseQuery } from '../http/validate';
+import { parseBody, parseParams } from '../http/validate';
 import type { AuditService } from '../audit/audit.service';
 import type { InstancesService } from '../instances/instances.service';
 import type { InboxService } from '../inbox/inbox.service';
@@ -65,7 +65,7 @@ export function attachmentsRouter(store: AttachmentStore, instances: InstancesSe
   });
   r.get('/attachments/:id', async (req, res) => {
     const u = currentUser(req);
-    const { id } = parseQuery(z.object({ id: z.string().uuid() }), req.params);
+    const { id } = parseParams(z.object({ id: z.string().uuid() }), req.params);
     const doc = await store.model.findById(id).lean();
     if (!doc) throw notFound('Attachment', '附件', id);
     if (doc.uploadedBy !== u.id) {

@@ -49,6 +49,8 @@ const schema = z.object({
   ARCHIVE_APPROVER_GROUP: z.string().default('leader.deputy'),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(20),
   LOGIN_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  /** Express 'trust proxy' when a reverse proxy sits in front (e.g. "loopback"); off by default. */
+  TRUST_PROXY: z.string().optional(),
   DEMO_DATA: z.enum(['true', 'false']).default('true'),
   /** memory: one API process holds the inbox (the embedded default); database: several replicas on a real MongoDB. */
   INBOX_STORE: z.enum(['memory', 'database']).default('memory'),

@@ -15,6 +15,8 @@ export interface FormComponent {
   values?: { label: string; value: unknown }[];
   valuesKey?: string;
   validate?: { required?: boolean; minLength?: number; maxLength?: number; pattern?: string; min?: number; max?: number };
+  /** form-js number fields: 0 means whole numbers only. */
+  decimalDigits?: number;
   conditional?: { hide?: string };
   properties?: Record<string, string>;
   components?: FormComponent[];
@@ -116,6 +118,7 @@ export function validateFormData(form: FormSchema, data: Record<string, unknown>
           continue;
         }
         const { min, max } = c.validate ?? {};
+        if (c.decimalDigits === 0 && !Number.isInteger(v)) p(key, 'INTEGER', `${label}应为整数`, `${label} must be a whole number`);
         if (min !== undefined && v < min) p(key, 'MIN', `${label}不能小于 ${min}`, `${label} must be at least ${min}`);
         if (max !== undefined && v > max) p(key, 'MAX', `${label}不能大于 ${max}`, `${label} must be at most ${max}`);
         break;
@@ -140,6 +143,9 @@ export function validateFormData(form: FormSchema, data: Record<string, unknown>
       }
       case 'datetime':
         if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) p(key, 'TYPE', `${label}应为日期时间`, `${label} must be a date-time`);
+        // properties.future: a date that must lie ahead (e.g. the end of 暂保密).
+        else if (c.properties?.future === 'true' && Date.parse(v) <= Date.now())
+          p(key, 'NOT_FUTURE', `${label}应晚于当前时间`, `${label} must be in the future`);
         break;
     }
     out[key] = v;

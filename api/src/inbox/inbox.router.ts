@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { TASK_VIEWS } from '@ggzy/shared';
 import { currentUser } from '../http/auth-context';
-import { parseBody, parseQuery } from '../http/validate';
+import { parseBody, parseParams, parseQuery } from '../http/validate';
 import type { InboxService } from './inbox.service';
 import type { TaskActions } from './task-actions';
 import { fieldWithRole } from '../forms/form-validator';
@@ -32,7 +32,7 @@ export const commentBody = z.strictObject({ text: z.string().trim().min(1).max(2
 
 export function inboxRouter(inbox: InboxService, actions: TaskActions): Router {
   const r = Router();
-  const taskId = (p: unknown) => parseQuery(z.object({ id }), p).id;
+  const taskId = (p: unknown) => parseParams(z.object({ id }), p).id;
 
   r.get('/tasks', async (req, res) => {
     const q = parseQuery(taskListQuery, req.query);

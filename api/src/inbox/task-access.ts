@@ -38,18 +38,12 @@ export type Reach = 'direct' | 'oversight' | 'readonly' | null;
 
 /** `ccd` / `participant`: whether the user was CC'd on this task or took part in its instance. */
 export function reachOf(t: TaskDoc, u: UserDto, extra: { ccd: boolean; participant: boolean }): Reach {
-  const direct =
-    t.assignee === u.id ||
-    t.owner === u.id ||
-    t.completedBy === u.id ||
-    t.starter === u.id ||
-    t.pendingSigners.includes(u.id) ||
-    extra.ccd ||
-    extra.participant ||
-    isCandidate(t, u);
-  if (direct) return 'direct';
-  if (u.roles.includes('external')) return null;
+  const acted = t.assignee === u.id || t.owner === u.id || t.completedBy === u.id || t.starter === u.id || t.pendingSigners.includes(u.id) || extra.ccd;
+  if (acted) return 'direct';
+  // Once a matter is classified (保密), being in a group a step was offered to is no longer enough.
   if (isClassified(t)) return entitledToClassified(u) ? 'oversight' : null;
+  if (extra.participant || isCandidate(t, u)) return 'direct';
+  if (u.roles.includes('external')) return null;
   if (isLeader(u) || isHeadFor(t, u)) return 'oversight';
   return u.roles.includes('admin') ? 'readonly' : null;
 }
@@ -58,7 +52,8 @@ export function allowedActions(t: TaskDoc, u: UserDto, reach: Reach): TaskAction
   if (!reach || reach === 'readonly') return [];
   const out: TaskAction[] = ['comment'];
   const external = u.roles.includes('external');
-  if (!external) out.push('cc');
+  // Only those entitled to a classified matter may widen its circle.
+  if (!external && (!isClassified(t) || entitledToClassified(u))) out.push('cc');
   if (t.status !== 'open') return out;
   const mine = t.assignee === u.id;
   const engineTask = t.kind === 'engine';

@@ -186,6 +186,15 @@ export class TaskActions {
   async transfer(u: UserDto, id: string, to: string, comment?: string): Promise<TaskDoc> {
     const t = await this.require(u, id, 'transfer');
     const target = await this.colleague(to, u);
+    // A step offered to certain groups (e.g. leaders' sign-off) may only be handed to someone the diagram offers it to.
+    if ((t.candidateGroups.length || t.candidateUsers.length) && !isCandidate(t, target)) {
+      throw userError(
+        'TRANSFER_TARGET_NOT_ELIGIBLE',
+        `${target.name}不在此环节的办理范围内，不能转办给他`,
+        `${target.name} is not among those this step is offered to`,
+        { status: 422 },
+      );
+    }
     const after = await this.update(t, { assignee: target.id, claimedAt: new Date(), touched: true, owner: null, delegationState: null });
     if (this.inbox.engine.mode === 'cluster') await this.inbox.engine.assignUserTask(id, target.id);
     await this.log(u, 'task.transferred', t, { before: { assignee: t.assignee ?? null }, after: { assignee: target.id }, opinion: comment ?? null });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { assertDeployable, type EnginePort } from '@ggzy/engine-workers';
 import { userError } from '@ggzy/shared';
 import { currentUser, requireRole } from '../http/auth-context';
-import { parseBody, parseQuery } from '../http/validate';
+import { parseBody, parseParams, parseQuery } from '../http/validate';
 import type { AuditService } from '../audit/audit.service';
 import type { FormRegistry } from '../forms/form-registry';
 import type { FlowCatalog } from './flow-catalog';
@@ -41,7 +41,7 @@ export function definitionsRouter(engine: EnginePort, catalog: FlowCatalog, form
   });
   r.get('/process-definitions/:id/xml', async (req, res) => {
     currentUser(req);
-    const d = await engine.getDefinition(parseQuery(idParam, req.params).id);
+    const d = await engine.getDefinition(parseParams(idParam, req.params).id);
     res.type('application/xml').send(d.xml);
   });
   r.post('/process-definitions', express.text({ type: ['application/xml', 'text/xml'], limit: '2mb' }), async (req, res) => {
@@ -60,7 +60,7 @@ export function definitionsRouter(engine: EnginePort, catalog: FlowCatalog, form
   });
   r.get('/forms/:id', async (req, res) => {
     currentUser(req);
-    const f = await forms.get(parseQuery(idParam, req.params).id);
+    const f = await forms.get(parseParams(idParam, req.params).id);
     res.json({ ...f, options: await instances.formOptions() });
   });
   return r;
@@ -77,16 +77,16 @@ export function instancesRouter(instances: InstancesService): Router {
     res.json(await instances.list(currentUser(req), { ...q, mine: q.mine === 'true' }));
   });
   r.get('/process-instances/:id', async (req, res) => {
-    res.json(await instances.detail(currentUser(req), parseQuery(idParam, req.params).id));
+    res.json(await instances.detail(currentUser(req), parseParams(idParam, req.params).id));
   });
   r.post('/process-instances/:id/cancel', async (req, res) => {
     const b = parseBody(z.strictObject({ reason: z.string().trim().min(1).max(500) }), req.body);
-    await instances.cancel(currentUser(req), parseQuery(idParam, req.params).id, b.reason);
+    await instances.cancel(currentUser(req), parseParams(idParam, req.params).id, b.reason);
     res.json({ canceled: true });
   });
   r.post('/process-instances/:id/incidents/:incidentKey/resolve', async (req, res) => {
     const b = parseBody(z.strictObject({ retries: z.number().int().min(1).max(10).default(1) }), req.body);
-    const p = parseQuery(z.object({ id: idParam.shape.id, incidentKey: idParam.shape.id }), req.params);
+    const p = parseParams(z.object({ id: idParam.shape.id, incidentKey: idParam.shape.id }), req.params);
     await instances.resolveIncident(currentUser(req), p.id, p.incidentKey, b.retries);
     res.json({ resolved: true });
   });

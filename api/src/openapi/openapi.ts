@@ -14,6 +14,7 @@ interface Op {
   body?: z.ZodType;
   query?: z.ZodObject;
   auth?: boolean;
+  multipart?: boolean;
 }
 
 const loginBody = z.strictObject({ username: z.string(), password: z.string() });
@@ -32,6 +33,13 @@ export const OPERATIONS: Op[] = [
   { method: 'get', path: '/api/users', summary: '同事列表 Colleagues', tag: '身份' },
   { method: 'get', path: '/api/sections', summary: '科室与角色 Sections and roles', tag: '身份' },
   { method: 'get', path: '/api/projects', summary: '交易项目及状态 Projects', tag: '身份' },
+  {
+    method: 'post',
+    path: '/api/projects/{id}/resume',
+    summary: '恢复暂停的项目（监督科负责人、领导）Resume a paused project',
+    tag: '身份',
+    body: z.strictObject({ reason: z.string() }),
+  },
   { method: 'get', path: '/api/health', summary: '健康检查 Health', tag: '运维', auth: false },
   { method: 'get', path: '/api/process-definitions', summary: '可发起的流程及版本 Flows and versions', tag: '流程' },
   {
@@ -74,7 +82,13 @@ export const OPERATIONS: Op[] = [
   taskAction('urge', '催办 Urge', noteBody),
   taskAction('withdraw', '撤回 Withdraw (starter)', reasonBody),
   taskAction('comments', '评论 Comment', commentBody),
-  { method: 'post', path: '/api/attachments', summary: '上传附件（multipart: file, category, instanceId?, taskId?）Upload', tag: '附件' },
+  {
+    method: 'post',
+    path: '/api/attachments',
+    summary: '上传附件（multipart: file, category, instanceId?, taskId?）→ 201 Upload',
+    tag: '附件',
+    multipart: true,
+  },
   { method: 'get', path: '/api/attachments/{id}', summary: '下载附件 Download', tag: '附件' },
   { method: 'get', path: '/api/archives', summary: '档案列表 Archives', tag: '档案' },
   { method: 'get', path: '/api/archive-grants', summary: '我的调阅权限 My archive grants', tag: '档案' },
@@ -116,6 +130,25 @@ export function openApiDocument(version: string): Record<string, unknown> {
       ...(params.length && { parameters: params }),
       ...(op.body && {
         requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(op.body, { io: 'input', unrepresentable: 'any' }) } } },
+      }),
+      ...(op.multipart && {
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                required: ['file'],
+                properties: {
+                  file: { type: 'string', format: 'binary' },
+                  category: { type: 'string', enum: ['evidence', 'work-id', 'letter', 'complaint', 'unit-proof', 'officer-id', 'other'] },
+                  instanceId: { type: 'string' },
+                  taskId: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
       }),
       responses: {
         '200': { description: 'OK' },

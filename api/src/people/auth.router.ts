@@ -46,7 +46,23 @@ export function authRouter(auth: AuthService, audit: AuditService, opts: { login
       });
     },
   });
-  publicRoutes.post('/auth/login', limiter, async (req, res) => {
+  // Per account too, whatever address the attempts come from.
+  const accountLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: opts.loginLimit * 3,
+    skipSuccessfulRequests: true,
+    standardHeaders: false,
+    legacyHeaders: false,
+    keyGenerator: (req) => `user|${typeof req.body?.username === 'string' ? req.body.username.slice(0, 64) : ''}`,
+    handler: (_req, res) => {
+      res.status(429).json({
+        code: 'TOO_MANY_LOGIN_ATTEMPTS',
+        message: '此账号登录失败次数过多，请 15 分钟后再试',
+        messageEn: 'Too many failed sign-ins for this account; try again in 15 minutes',
+      });
+    },
+  });
+  publicRoutes.post('/auth/login', limiter, accountLimiter, async (req, res) => {
     const body = parseBody(loginBody, req.body);
     try {
       const r = await auth.login(body.username, body.password);

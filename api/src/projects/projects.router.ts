@@ -1,16 +1,57 @@
-/** GET /projects — trading projects with their state (a pause shows who, when, why). */
+/**
+ * GET /projects — trading projects and their state. Staff see why and by whose report a project
+ * was paused; external applicants see only whether it is. POST /projects/:id/resume lifts a pause
+ * (supervision head or a leader), with a reason, and tells the project's section.
+ */
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
-import { currentUser } from '../http/auth-context';
+import { z } from 'zod';
+import { notFound, userError } from '@ggzy/shared';
+import { currentUser, forbidden } from '../http/auth-context';
+import { parseBody, parseParams } from '../http/validate';
+import type { AuditService } from '../audit/audit.service';
+import type { Notifier } from '../notifications/notifier';
 import { projectModel } from './project.model';
 
-export function projectsRouter(db: Connection): Router {
+export function projectsRouter(db: Connection, audit: AuditService, notifier: Notifier): Router {
   const Project = projectModel(db);
   const r = Router();
   r.get('/projects', async (req, res) => {
-    currentUser(req);
+    const u = currentUser(req);
     const docs = await Project.find({}).sort({ _id: 1 }).lean();
-    res.json({ items: docs.map(({ _id, ...p }) => ({ id: _id, ...p })) });
+    const external = u.roles.includes('external');
+    res.json({
+      items: docs.map(({ _id, ...p }) => (external ? { id: _id, name: p.name, section: p.section, kind: p.kind, status: p.status } : { id: _id, ...p })),
+    });
+  });
+  r.post('/projects/:id/resume', async (req, res) => {
+    const u = currentUser(req);
+    if (!u.groups.includes('supervision.head') && !u.roles.includes('deputy') && !u.roles.includes('principal')) {
+      throw forbidden('只有监督科负责人和中心领导可以恢复暂停的项目', 'Only the supervision head and leaders resume a paused project');
+    }
+    const { id } = parseParams(z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'not a project id') }), req.params);
+    const { reason } = parseBody(z.strictObject({ reason: z.string().trim().min(1).max(500) }), req.body);
+    const p = await Project.findById(id).lean();
+    if (!p) throw notFound('Project', '项目', id);
+    if (p.status !== 'paused') throw userError('PROJECT_NOT_PAUSED', '项目未暂停', 'The project is not paused', { status: 409 });
+    await Project.updateOne(
+      { _id: id, status: 'paused' },
+      { $set: { status: 'active', pausedAt: null, pausedBy: null, pauseReason: null, pauseInstanceId: null } },
+    );
+    await audit.append({
+      actor: u.id,
+      action: 'project.resumed',
+      instanceId: p.pauseInstanceId ?? undefined,
+      data: { projectId: id, before: 'paused', after: 'active', opinion: reason },
+    });
+    await notifier.send({
+      key: `resume:${id}:${Date.now()}`,
+      groups: [p.section, `${p.section}.head`, 'supervision', 'general'],
+      kind: 'project.resumed',
+      title: `【恢复交易】${p.name}`,
+      body: `项目 ${id} 已恢复交易。${reason}`,
+    });
+    res.json({ id, status: 'active' });
   });
   return r;
 }
