@@ -1,7 +1,7 @@
 /** Process definitions (list, diagram, deploy), forms, and process instances (start, list, detail, cancel, retry). */
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { assertDeployable, type EnginePort } from '@ggzy/engine-workers';
+import { assertDeployable, compileDefinition, lintDiagram, type EnginePort } from '@ggzy/engine-workers';
 import { userError } from '@ggzy/shared';
 import { currentUser, requireRole } from '../http/auth-context';
 import { parseBody, parseParams, parseQuery } from '../http/validate';
@@ -57,6 +57,21 @@ export function definitionsRouter(engine: EnginePort, catalog: FlowCatalog, form
       data: { processes: result.processes.map((p) => ({ processId: p.processId, version: p.version })) },
     });
     res.status(201).json({ ...result, warnings });
+  });
+  r.post('/process-definitions/lint', async (req, res) => {
+    requireRole(currentUser(req), 'admin');
+    const { xml } = parseBody(deployJsonBody.pick({ xml: true }), req.body);
+    const problems = await lintDiagram(xml);
+    // The embedded engine's own refusals come on top of the lint rules.
+    const refusal = await compileDefinition(xml).then(
+      () => null,
+      (err: { code?: string; message?: string; messageZh?: string }) => ({
+        rule: err.code ?? 'engine',
+        message: err.messageZh ?? err.message ?? String(err),
+        severity: 'error' as const,
+      }),
+    );
+    res.json({ problems: refusal ? [...problems, refusal] : problems });
   });
   r.get('/forms/:id', async (req, res) => {
     currentUser(req);

@@ -49,6 +49,13 @@ export const OPERATIONS: Op[] = [
     tag: '流程',
     body: deployJsonBody,
   },
+  {
+    method: 'post',
+    path: '/api/process-definitions/lint',
+    summary: '检查流程图（管理员）Lint a diagram (admin)',
+    tag: '流程',
+    body: z.strictObject({ xml: z.string() }),
+  },
   { method: 'get', path: '/api/process-definitions/{id}/xml', summary: '流程图 BPMN XML', tag: '流程' },
   { method: 'get', path: '/api/forms/{id}', summary: '表单（form-js）Form schema', tag: '流程' },
   { method: 'post', path: '/api/process-instances', summary: '发起流程 Start a flow', tag: '流程实例', body: startBody },

@@ -1,5 +1,5 @@
 import type { Routes } from '@angular/router';
-import { authGuard } from './core/auth.interceptor';
+import { adminGuard, authGuard } from './core/auth.interceptor';
 
 export const routes: Routes = [
   {
@@ -27,6 +27,18 @@ export const routes: Routes = [
         path: 'start',
         loadComponent: () => import('./start/start.page').then((m) => m.StartPage),
         title: '发起',
+      },
+      {
+        path: 'admin/processes',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./admin/processes.page').then((m) => m.ProcessesPage),
+        title: '流程设计',
+      },
+      {
+        path: 'admin/processes/:key',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./admin/designer.page').then((m) => m.DesignerPage),
+        title: '流程设计',
       },
     ],
   },

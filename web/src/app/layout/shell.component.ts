@@ -41,6 +41,17 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
           >
             发起
           </li>
+          @if (isAdmin()) {
+            <li
+              nz-menu-item
+              routerLink="/admin/processes"
+              routerLinkActive
+              #c="routerLinkActive"
+              [nzSelected]="c.isActive"
+            >
+              流程设计
+            </li>
+          }
         </ul>
         <span class="who" data-testid="current-user">
           <strong>{{ auth.user()?.name }}</strong>
@@ -103,6 +114,7 @@ export class ShellComponent {
   readonly sections = computed(() =>
     (this.auth.user()?.sections ?? []).map((s) => SECTION_NAMES[s] ?? s),
   );
+  readonly isAdmin = computed(() => !!this.auth.user()?.roles.includes('admin'));
   readonly roles = computed(() =>
     (this.auth.user()?.roles ?? []).filter((r) => r !== 'staff').map((r) => ROLE_NAMES[r] ?? r),
   );

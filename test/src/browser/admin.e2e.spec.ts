@@ -1,0 +1,65 @@
+/**
+ * An admin redraws a diagram in the browser (bpmn-js modeler with Camunda 8 properties), sees it
+ * checked as they go, deploys it, and a new instance takes the new version — no code change.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { startServer, taskAt, claimAndComplete, WEB_DIR, type TestServer } from '../harness';
+import { browserAvailable, launch, shot, signIn } from './browser';
+
+const ready = browserAvailable() && existsSync(path.join(WEB_DIR, 'index.html'));
+const describeIfReady = ready ? describe : describe.skip;
+
+describeIfReady('process design in a browser', () => {
+  let s: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    s = await startServer('browser_admin');
+    browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+  jest.setTimeout(90_000);
+
+  test('rename a step in the modeler, deploy, and a new instance takes it', async () => {
+    const admin = await signIn(browser, s.base, 'admin');
+    await admin.click('text=流程设计');
+    await admin.getByTestId('design-archive-lending').click();
+    const step = admin.locator('[data-element-id="approve"]');
+    await step.waitFor();
+    await admin
+      .getByTestId('problems')
+      .getByText(/检查结果/)
+      .waitFor();
+
+    // rename the approval step by editing its label on the canvas
+    await step.dblclick();
+    await admin.keyboard.press('Control+A');
+    await admin.keyboard.type('中心领导审批（新版）');
+    await admin
+      .locator('[data-testid="modeler"] svg')
+      .first()
+      .click({ position: { x: 5, y: 5 } });
+    await admin.locator('[data-element-id="approve"]', { hasText: '新版' }).waitFor();
+    await shot(admin, '07-admin-modeler');
+
+    await admin.getByTestId('deploy').click();
+    await admin.getByTestId('deployed').getByText('archive-lending v2').waitFor();
+    await shot(admin, '08-admin-deployed');
+
+    // a request started now runs on version 2 and meets the renamed step
+    const ext = await s.login('external1');
+    const started = await ext.post('/api/process-instances', {
+      processId: 'archive-lending',
+      variables: { archiveId: 'DA-XXGC-2025-031', requesterUnit: '州住建局', officerName: '吴监管', purpose: '核查', requestedDays: 2 },
+    });
+    expect(started.body.version).toBe(2);
+    const sup = await s.login('sup1');
+    await claimAndComplete(sup, (await taskAt(sup, started.body.id, 'check')).id, { checkDecision: 'pass' });
+    const approve = await taskAt(await s.login('deputy'), started.body.id, 'approve');
+    expect(approve.name).toBe('中心领导审批（新版）');
+  });
+});

@@ -1,0 +1,86 @@
+import { Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { DatePipe } from '@angular/common';
+import { HttpClient } from '@angular/common/http';
+import { firstValueFrom } from 'rxjs';
+import { NzTableModule } from 'ng-zorro-antd/table';
+import { NzButtonModule } from 'ng-zorro-antd/button';
+import { NzTagModule } from 'ng-zorro-antd/tag';
+
+interface Version {
+  key: string;
+  processId: string;
+  name?: string;
+  version: number;
+  resourceName: string;
+  deployedAt: string;
+}
+
+/** 流程设计: every process with its versions; open the latest in the modeler. */
+@Component({
+  selector: 'app-processes',
+  imports: [RouterLink, DatePipe, NzTableModule, NzButtonModule, NzTagModule],
+  template: `
+    <h2>流程设计</h2>
+    <nz-table [nzData]="latest()" nzSize="small" [nzShowPagination]="false" #t>
+      <thead>
+        <tr>
+          <th>流程</th>
+          <th>标识</th>
+          <th>版本</th>
+          <th>部署时间</th>
+          <th></th>
+        </tr>
+      </thead>
+      <tbody>
+        @for (v of t.data; track v.key) {
+          <tr>
+            <td>{{ v.name ?? v.processId }}</td>
+            <td>
+              <code>{{ v.processId }}</code>
+            </td>
+            <td>
+              <nz-tag nzColor="blue">v{{ v.version }}</nz-tag>
+              @for (o of older(v.processId); track o.key) {
+                <nz-tag>v{{ o.version }}</nz-tag>
+              }
+            </td>
+            <td>{{ v.deployedAt | date: 'yyyy-MM-dd HH:mm' }}</td>
+            <td>
+              <a
+                nz-button
+                nzType="link"
+                [routerLink]="['/admin/processes', v.key]"
+                [attr.data-testid]="'design-' + v.processId"
+                >编辑</a
+              >
+            </td>
+          </tr>
+        }
+      </tbody>
+    </nz-table>
+  `,
+})
+export class ProcessesPage {
+  private readonly http = inject(HttpClient);
+  readonly versions = signal<Version[]>([]);
+  readonly latest = computed(() => {
+    const m = new Map<string, Version>();
+    for (const v of this.versions())
+      if (!m.has(v.processId) || m.get(v.processId)!.version < v.version) m.set(v.processId, v);
+    return [...m.values()].sort((a, b) => a.processId.localeCompare(b.processId));
+  });
+
+  constructor() {
+    void firstValueFrom(this.http.get<{ versions?: Version[] }>('/api/process-definitions')).then(
+      (r) => this.versions.set(r.versions ?? []),
+    );
+  }
+
+  older(processId: string): Version[] {
+    return this.versions()
+      .filter((v) => v.processId === processId)
+      .sort((a, b) => b.version - a.version)
+      .slice(1);
+  }
+}
