@@ -1,5 +1,5 @@
 // `npm run bench`: sets up what is missing, starts a throw-away embedded database (unless
-// MONGODB_URI is set), and prints the engine benchmark, then the inbox benchmark.
+// MONGODB_URI is set), and prints the engine, inbox and web app benchmarks.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, ensureBuilt, ensureDependencies, main, withThrowawayDatabase } from './lib/setup.mjs';
@@ -8,7 +8,7 @@ await main(async () => {
   ensureDependencies();
   ensureBuilt();
   const status = await withThrowawayDatabase('ggzy-bench-db', () => {
-    for (const script of ['engine-workers/dist/bench/engine-bench.js', 'api/dist/bench/inbox-bench.js']) {
+    for (const script of ['engine-workers/dist/bench/engine-bench.js', 'api/dist/bench/inbox-bench.js', 'test/dist/src/bench/web-bench.js']) {
       const r = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, script)], { stdio: 'inherit', env: process.env });
       if (r.status !== 0) return r.status ?? 1;
     }

@@ -3,14 +3,21 @@
  * database server, listening on a free port; tests talk to it over HTTP as the demo users.
  */
 import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { buildSystem, DEFAULT_SETTINGS, type System, type SystemSettings } from '@ggzy/api';
 import { testing, type EmbeddedEngine } from '@ggzy/engine-workers';
 
-export const PROCESSES_DIR = path.resolve(__dirname, '../../processes');
-export const WEB_DIR = path.resolve(__dirname, '../../web/dist/browser');
+/** The repository root, from the sources (jest) or the compiled files (benchmarks). */
+const ROOT = (() => {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'processes')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
+export const PROCESSES_DIR = path.join(ROOT, 'processes');
+export const WEB_DIR = path.join(ROOT, 'web/dist/browser');
 
 /** JSON bodies as the scenarios read them; each test asserts the shape it relies on. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

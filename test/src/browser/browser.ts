@@ -5,9 +5,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { PROCESSES_DIR } from '../harness';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOTS = path.resolve(__dirname, '../../screenshots');
+export const SCREENSHOTS = path.join(PROCESSES_DIR, '../test/screenshots');
 
 export function browserAvailable(): boolean {
   return existsSync(CHROMIUM);

@@ -1,0 +1,66 @@
+/**
+ * Web app numbers for `npm run bench`: the initial JavaScript (what the browser must load before
+ * the inbox can show, gzipped) and the time of a first load of the inbox in chromium on localhost.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { startServer, WEB_DIR } from '../harness';
+import { browserAvailable, launch } from '../browser/browser';
+
+function initialJs(): { files: number; raw: number; gzip: number } {
+  const html = readFileSync(path.join(WEB_DIR, 'index.html'), 'utf8');
+  const names = [...html.matchAll(/(?:src|href)="([^"]+\.js)"/g)].map((m) => m[1]!);
+  let raw = 0;
+  let gzip = 0;
+  for (const n of new Set(names)) {
+    const buf = readFileSync(path.join(WEB_DIR, n));
+    raw += buf.length;
+    gzip += gzipSync(buf, { level: 9 }).length;
+  }
+  return { files: new Set(names).size, raw, gzip };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(WEB_DIR, 'index.html'))) throw new Error('the web app is not built (npm run build -w web)');
+  const js = initialJs();
+  console.log(`\nWeb app`);
+  console.log(
+    `  initial JavaScript: ${js.files} files, ${(js.raw / 1024).toFixed(0)} kB raw, ${(js.gzip / 1024).toFixed(0)} kB gzipped (goal < 500 kB gzipped: ${js.gzip < 500 * 1024 ? 'met' : 'NOT met'})`,
+  );
+  if (!browserAvailable()) {
+    console.log('  first load of the inbox: skipped (no /usr/bin/chromium)');
+    return;
+  }
+  const s = await startServer('bench_web');
+  const browser = await launch();
+  try {
+    const client = await s.login('sup1');
+    const token = client.token;
+    const user = (await client.get('/api/me')).body;
+    const times: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+      await ctx.addInitScript(([t, u]) => localStorage.setItem('ggzy.session', JSON.stringify({ token: t, user: u })), [token, user] as const);
+      const page = await ctx.newPage();
+      const t0 = Date.now();
+      await page.goto(`${s.base}/inbox`);
+      await page.locator('[data-testid="task-table"] .ant-table-tbody').waitFor();
+      await page.locator('[data-testid="tab-unclaimed"] nz-badge, [data-testid="tab-unclaimed"]').first().waitFor();
+      times.push(Date.now() - t0);
+      await ctx.close();
+    }
+    const warm = times.slice(1).sort((a, b) => a - b);
+    console.log(
+      `  first load of the inbox (fresh browser profile each time, localhost): first ${times[0]} ms, median of the next ${warm.length} ${warm[Math.floor(warm.length / 2)]} ms (goal < 1000 ms: ${Math.max(...times) < 1000 ? 'met' : 'NOT met'})`,
+    );
+  } finally {
+    await browser.close();
+    await s.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
