@@ -29,6 +29,16 @@ export const routes: Routes = [
         title: '发起',
       },
       {
+        path: 'archives',
+        loadComponent: () => import('./archives/archives.page').then((m) => m.ArchiveGrantsPage),
+        title: '我的档案调阅',
+      },
+      {
+        path: 'archives/:id',
+        loadComponent: () => import('./archives/archives.page').then((m) => m.ArchiveReaderPage),
+        title: '档案调阅',
+      },
+      {
         path: 'admin/processes',
         canActivate: [adminGuard],
         loadComponent: () => import('./admin/processes.page').then((m) => m.ProcessesPage),

@@ -41,6 +41,15 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
           >
             发起
           </li>
+          <li
+            nz-menu-item
+            routerLink="/archives"
+            routerLinkActive
+            #d="routerLinkActive"
+            [nzSelected]="d.isActive"
+          >
+            档案调阅
+          </li>
           @if (isAdmin()) {
             <li
               nz-menu-item

@@ -1,0 +1,85 @@
+/**
+ * Archive lending through the browser, across users: the applicant files the request with its
+ * proof, supervision checks it, the deputy approves, and the applicant reads the archive,
+ * watermarked with their name.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startServer, WEB_DIR, PDF, type TestServer } from '../harness';
+import { browserAvailable, launch, shot, signIn } from './browser';
+
+const ready = browserAvailable() && existsSync(path.join(WEB_DIR, 'index.html'));
+const describeIfReady = ready ? describe : describe.skip;
+
+/** Open the one task at `elementId` from the unclaimed view and claim it. */
+async function claimFromInbox(page: Page, elementId: string): Promise<void> {
+  await page.getByTestId('tab-unclaimed').click();
+  await page.getByTestId(`task-${elementId}`).first().click();
+  await page.getByTestId('claim').click();
+  await page.getByTestId('complete').waitFor();
+}
+
+describeIfReady('archive lending in a browser', () => {
+  let s: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    s = await startServer('browser_archive');
+    browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+  jest.setTimeout(90_000);
+
+  test('request, check, approve and read the archive', async () => {
+    // the applicant files the request with the unit's proof
+    const ext = await signIn(browser, s.base, 'external1');
+    await ext.click('text=发起');
+    await ext.getByTestId('start-archive-lending').click();
+    await ext.locator('.fjs-form').waitFor();
+    await ext.locator('.fjs-form-field-select input').first().click();
+    await ext.locator('.fjs-dropdownlist-item', { hasText: 'DA-XXGC-2025-031' }).first().click();
+    await ext.getByLabel('申请单位').fill('湘西州住房和城乡建设局');
+    await ext.getByLabel('经办人').fill('吴监管');
+    await ext.getByLabel('调阅事由').fill('核查中标人资格条件');
+    await ext.locator('nz-select.category').click();
+    await ext.locator('.ant-select-item-option', { hasText: '单位证明' }).click();
+    await ext.getByTestId('file').setInputFiles({ name: '单位证明.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await ext.getByText('单位证明：单位证明.pdf').waitFor();
+    await shot(ext, '09-start-archive-external1');
+    await ext.getByTestId('submit-start').click();
+    await ext.waitForURL('**/inbox**');
+
+    // supervision checks it
+    const sup = await signIn(browser, s.base, 'sup1');
+    await claimFromInbox(sup, 'check');
+    await sup.getByLabel('审查通过').check();
+    await sup.getByTestId('complete').click();
+    await sup.waitForURL('**/inbox');
+
+    // the deputy approves two days
+    const deputy = await signIn(browser, s.base, 'deputy');
+    await claimFromInbox(deputy, 'approve');
+    await deputy.getByLabel('同意借阅').check();
+    await deputy.getByLabel('调阅期限（天）').fill('2');
+    await deputy.getByLabel(/审批意见/).fill('同意调阅两天');
+    await shot(deputy, '10-task-approve-deputy');
+    await deputy.getByTestId('complete').click();
+    await deputy.waitForURL('**/inbox');
+
+    // the applicant reads it, watermarked with their name
+    await ext.click('text=档案调阅');
+    await ext.getByTestId('read-DA-XXGC-2025-031').click();
+    const reader = ext.getByTestId('archive-reader');
+    await reader.getByText('开标').first().waitFor();
+    await reader
+      .getByText(/吴监管（external1）.*仅供调阅/)
+      .first()
+      .waitFor();
+    await shot(ext, '11-archive-reader-external1');
+    const views = (await (await s.login('sup1')).get('/api/archives/DA-XXGC-2025-031/views')).body.items;
+    expect(views.filter((v: { borrower: string }) => v.borrower === 'external1').length).toBeGreaterThanOrEqual(1);
+  });
+});
