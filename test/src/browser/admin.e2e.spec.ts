@@ -61,5 +61,11 @@ describeIfReady('process design in a browser', () => {
     await claimAndComplete(sup, (await taskAt(sup, started.body.id, 'check')).id, { checkDecision: 'pass' });
     const approve = await taskAt(await s.login('deputy'), started.body.id, 'approve');
     expect(approve.name).toBe('中心领导审批（新版）');
+
+    // the monitor shows the instance where it is, on version 2
+    await admin.click('text=流程监控');
+    await admin.getByTestId(`instance-${started.body.id}`).click();
+    await admin.getByTestId('diagram').locator('[data-element-id="approve"].current').waitFor();
+    await shot(admin, '12-admin-instance');
   });
 });

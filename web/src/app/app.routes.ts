@@ -39,6 +39,18 @@ export const routes: Routes = [
         title: '档案调阅',
       },
       {
+        path: 'admin/instances',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./admin/instances.page').then((m) => m.InstancesPage),
+        title: '流程监控',
+      },
+      {
+        path: 'admin/instances/:id',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./admin/instances.page').then((m) => m.InstancePage),
+        title: '流程监控',
+      },
+      {
         path: 'admin/processes',
         canActivate: [adminGuard],
         loadComponent: () => import('./admin/processes.page').then((m) => m.ProcessesPage),

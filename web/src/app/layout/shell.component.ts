@@ -60,6 +60,15 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
             >
               流程设计
             </li>
+            <li
+              nz-menu-item
+              routerLink="/admin/instances"
+              routerLinkActive
+              #e="routerLinkActive"
+              [nzSelected]="e.isActive"
+            >
+              流程监控
+            </li>
           }
         </ul>
         <span class="who" data-testid="current-user">
