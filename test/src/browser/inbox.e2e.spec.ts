@@ -68,6 +68,74 @@ describeIfReady('the inbox in a browser', () => {
     await sup.getByTestId('task-title').waitFor();
     await sup.locator('.ant-timeline-item', { hasText: '已确认，立即上报' }).waitFor();
     await shot(sup, '06-task-verify-timeline');
+
+    // supervision verifies and drafts; the office returns it once; supervision revises
+    await sup.getByTestId('claim').click();
+    await sup.getByLabel('属实', { exact: true }).check();
+    await sup.getByLabel('核实及协调处置情况').fill('调取录像，两家投标文件雷同属实。');
+    await sup.getByTestId('complete').click();
+    await sup.waitForURL('**/inbox');
+    await sup.getByTestId('tab-unclaimed').click();
+    await sup.getByTestId('task-draft_sup').first().click();
+    await sup.getByTestId('claim').click();
+    await sup.getByLabel('背景').fill('项目基本情况');
+    await sup.getByLabel('事情发展').fill('开标时发现雷同');
+    await sup.getByLabel('处理过程').fill('已暂停项目');
+    await sup.getByTestId('complete').click();
+    await sup.waitForURL('**/inbox');
+
+    const office = await signIn(browser, s.base, 'office1');
+    await office.getByTestId('tab-unclaimed').click();
+    await office.getByTestId('task-review').first().click();
+    await office.getByTestId('claim').click();
+    await office.getByTestId('return').click();
+    await office.getByTestId('return-opinion').fill('处理过程请写明时间节点');
+    await shot(office, '13-task-review-return');
+    await office.getByTestId('confirm').click();
+    await office.waitForURL('**/inbox');
+
+    // the draft comes back to sup1 (我的待办), with the earlier text
+    await sup.reload();
+    await sup.getByTestId('tab-mine').click();
+    await sup.getByTestId('task-draft_sup').first().click();
+    await sup.getByLabel('处理过程').fill('10时暂停项目；11时封存文件');
+    await sup.getByTestId('complete').click();
+    await sup.waitForURL('**/inbox');
+
+    await office.reload();
+    await office.getByTestId('tab-unclaimed').click();
+    await office.getByTestId('task-review').first().click();
+    await office.getByTestId('claim').click();
+    await office.getByLabel('同意，呈领导签发').check();
+    await office.getByTestId('complete').click();
+    await office.waitForURL('**/inbox');
+
+    // the director sees it first and signs; supervision classifies it 公开
+    const director = await signIn(browser, s.base, 'director');
+    await director.getByTestId('tab-unclaimed').click();
+    await director.getByTestId('task-sign').first().click();
+    await director.getByTestId('claim').click();
+    await director.getByLabel('签发', { exact: true }).check();
+    await director.getByTestId('complete').click();
+    await director.waitForURL('**/inbox');
+
+    await sup.reload();
+    await sup.getByTestId('tab-unclaimed').click();
+    await sup.getByTestId('task-classify').first().click();
+    await sup.getByTestId('claim').click();
+    await sup.getByLabel('公开').check();
+    await sup.getByTestId('complete').click();
+    await sup.waitForURL('**/inbox');
+
+    const published = await (async () => {
+      for (let i = 0; i < 50; i++) {
+        const r = await s.anonymous().get('/api/public/special-reports');
+        if (r.body.items.some((p: { title: string }) => p.title.includes('浏览器测试'))) return true;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      return false;
+    })();
+    expect(published).toBe(true);
   });
 
   test('a wrong password is refused on the login page', async () => {

@@ -57,3 +57,14 @@ export const ACTION_LABELS: Record<string, string> = {
   'archive.access-revoked': '收回调阅',
   'attachment.added': '上传附件',
 };
+
+/** Attachment categories the API accepts. */
+export const CATEGORIES = [
+  { value: 'evidence', label: '现场证据' },
+  { value: 'work-id', label: '工作证复印件' },
+  { value: 'letter', label: '工作函原件（扫描件）' },
+  { value: 'complaint', label: '投诉质疑书' },
+  { value: 'unit-proof', label: '单位证明' },
+  { value: 'officer-id', label: '经办人身份证明' },
+  { value: 'other', label: '其他' },
+];

@@ -11,16 +11,7 @@ import { NzListModule } from 'ng-zorro-antd/list';
 import { ApiService, apiError } from '../core/api.service';
 import type { ApiError, FlowEntry, FormSchema } from '../core/api.types';
 import { FormViewComponent } from '../task/form-view.component';
-
-const CATEGORIES = [
-  { value: 'evidence', label: '现场证据' },
-  { value: 'work-id', label: '工作证复印件' },
-  { value: 'letter', label: '工作函原件（扫描件）' },
-  { value: 'complaint', label: '投诉质疑书' },
-  { value: 'unit-proof', label: '单位证明' },
-  { value: 'officer-id', label: '经办人身份证明' },
-  { value: 'other', label: '其他' },
-];
+import { CATEGORIES } from '../core/labels';
 
 /** 发起: the flows this user may start, each with its start form and attachments. */
 @Component({

@@ -11,7 +11,10 @@ import { NzInputModule } from 'ng-zorro-antd/input';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { NzDescriptionsModule } from 'ng-zorro-antd/descriptions';
 import { NzGridModule } from 'ng-zorro-antd/grid';
+import { HttpClient } from '@angular/common/http';
+import { firstValueFrom } from 'rxjs';
 import { ApiService, apiError } from '../core/api.service';
+import { CATEGORIES } from '../core/labels';
 import { AuthService } from '../core/auth.service';
 import type { ApiError, InstanceDetail, TaskAction, TaskDetail } from '../core/api.types';
 import { ACTION_LABELS, groupName } from '../core/labels';
@@ -160,6 +163,30 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
               <app-form-view [schema]="d.form" [data]="formData()" [readonly]="!can('complete')" />
             </nz-card>
           }
+          <nz-card nzTitle="附件" nzSize="small" class="gap-top" data-testid="attachments">
+            @for (a of instance()?.attachments ?? []; track a.id) {
+              <div class="file">
+                <a [href]="fileUrl(a.id, true)" target="_blank" rel="noopener">{{ a.filename }}</a>
+                <span class="muted"
+                  >{{ categoryName(a.category) }} · {{ (a.size / 1024).toFixed(0) }} KB ·
+                  {{ a.uploadedBy }}</span
+                >
+                <a [href]="fileUrl(a.id, false)">下载</a>
+              </div>
+            } @empty {
+              <p class="muted">暂无附件</p>
+            }
+            @if (d.task.status === 'open' && (can('complete') || can('comment'))) {
+              <div class="upload">
+                <nz-select [(ngModel)]="category" class="category">
+                  @for (c of categories; track c.value) {
+                    <nz-option [nzValue]="c.value" [nzLabel]="c.label"></nz-option>
+                  }
+                </nz-select>
+                <input type="file" (change)="upload($event)" data-testid="task-file" />
+              </div>
+            }
+          </nz-card>
           <nz-card nzTitle="评论" nzSize="small" class="gap-top">
             @for (c of instance()?.comments ?? []; track c.id) {
               <p>
@@ -231,12 +258,30 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
     .opinion {
       color: #595959;
     }
+    .file {
+      display: flex;
+      gap: 12px;
+      align-items: baseline;
+    }
+    .muted {
+      color: #8c8c8c;
+    }
+    .upload {
+      display: flex;
+      gap: 8px;
+      align-items: center;
+      margin-top: 8px;
+    }
+    .category {
+      width: 200px;
+    }
   `,
 })
 export class TaskPage {
   private readonly api = inject(ApiService);
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
+  private readonly http = inject(HttpClient);
   readonly id = input.required<string>();
   readonly detail = signal<TaskDetail | null>(null);
   readonly instance = signal<InstanceDetail | null>(null);
@@ -253,6 +298,8 @@ export class TaskPage {
   private readonly formView = viewChild(FormViewComponent);
   opinion = '';
   comment = '';
+  category = 'other';
+  readonly categories = CATEGORIES;
   chosen: string | string[] | null = null;
 
   constructor() {
@@ -357,6 +404,31 @@ export class TaskPage {
     } catch (err) {
       this.error.set(apiError(err));
     }
+  }
+
+  fileUrl(id: string, inline: boolean): string {
+    return `/api/attachments/${encodeURIComponent(id)}?inline=${inline}&access_token=${encodeURIComponent(this.auth.token() ?? '')}`;
+  }
+
+  categoryName(c?: string): string {
+    return CATEGORIES.find((x) => x.value === c)?.label ?? '其他';
+  }
+
+  async upload(ev: Event): Promise<void> {
+    const input = ev.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    const body = new FormData();
+    body.append('category', this.category);
+    body.append('taskId', this.id());
+    body.append('file', file, file.name);
+    try {
+      await firstValueFrom(this.http.post('/api/attachments', body));
+      await this.load(this.id());
+    } catch (err) {
+      this.error.set(apiError(err));
+    }
+    input.value = '';
   }
 
   async addComment(): Promise<void> {

@@ -1,0 +1,108 @@
+/**
+ * Case assistance (复评复审) through the browser, to the end: the applicant files it missing one
+ * material, is told once what to add, adds it on the task page; supervision audits, the director
+ * approves, the engineering section re-reviews; the applicant sees it finished.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startServer, WEB_DIR, PDF, eventually, type TestServer } from '../harness';
+import { browserAvailable, launch, shot, signIn } from './browser';
+
+const ready = browserAvailable() && existsSync(path.join(WEB_DIR, 'index.html'));
+const describeIfReady = ready ? describe : describe.skip;
+
+async function pickCategory(page: Page, scope: string, label: string): Promise<void> {
+  await page.locator(`${scope} nz-select.category`).click();
+  await page.locator('.ant-select-item-option', { hasText: label }).click();
+}
+
+async function claimAndOpen(page: Page, elementId: string): Promise<void> {
+  await page.getByTestId('tab-unclaimed').click();
+  await page.getByTestId(`task-${elementId}`).first().click();
+  await page.getByTestId('claim').click();
+  await page.getByTestId('complete').waitFor();
+}
+
+describeIfReady('case assistance in a browser', () => {
+  let s: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    s = await startServer('browser_case');
+    browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+  jest.setTimeout(90_000);
+
+  test('re-review from request to outcome', async () => {
+    const ext = await signIn(browser, s.base, 'external1');
+    await ext.click('text=发起');
+    await ext.getByTestId('start-case-assistance').click();
+    await ext.locator('.fjs-form').waitFor();
+    await ext.getByLabel('复评复审').check();
+    await ext.getByLabel('申请单位').fill('湘西州住房和城乡建设局');
+    await ext.getByLabel('经办人').fill('吴监管');
+    await ext.getByLabel('联系电话').fill('0743-8221234');
+    await ext.locator('.fjs-form-field-select input').first().click();
+    await ext.locator('.fjs-dropdownlist-item', { hasText: 'XXGC-2026-001' }).first().click();
+    await ext.getByLabel('案情及协助事项').fill('投诉人反映评标打分存在倾向性，请求复评。');
+    await pickCategory(ext, 'app-start', '工作证复印件');
+    await ext.getByTestId('file').setInputFiles({ name: '工作证.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await ext.getByText('工作证复印件：工作证.pdf').waitFor();
+    await pickCategory(ext, 'app-start', '工作函原件');
+    await ext.getByTestId('file').setInputFiles({ name: '工作函.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await ext.getByText('工作函原件（扫描件）：工作函.pdf').waitFor();
+    await ext.getByTestId('submit-start').click();
+    await ext.waitForURL('**/inbox**');
+
+    // told once what is missing; the applicant adds it on the task page
+    await ext.reload();
+    await ext.getByTestId('task-supplement').first().click();
+    await ext.getByTestId('attachments').waitFor();
+    await pickCategory(ext, '[data-testid="attachments"]', '投诉质疑书');
+    await ext.getByTestId('task-file').setInputFiles({ name: '投诉质疑书.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await ext.getByTestId('attachments').getByText('投诉质疑书.pdf').waitFor();
+    await shot(ext, '14-task-supplement-external1');
+    await ext.getByTestId('complete').click();
+    await ext.waitForURL('**/inbox');
+
+    const sup = await signIn(browser, s.base, 'sup1');
+    await claimAndOpen(sup, 'audit');
+    await sup.getByLabel('审核通过，呈主要领导审批').check();
+    await sup
+      .getByLabel(/审核意见/)
+      .last()
+      .fill('材料齐全');
+    await sup.getByTestId('complete').click();
+    await sup.waitForURL('**/inbox');
+
+    const director = await signIn(browser, s.base, 'director');
+    await claimAndOpen(director, 'approve');
+    await director.getByLabel('同意', { exact: true }).check();
+    await director
+      .getByLabel(/审批意见/)
+      .last()
+      .fill('同意复评复审');
+    await director.getByTestId('complete').click();
+    await director.waitForURL('**/inbox');
+
+    const witness = await signIn(browser, s.base, 'witness1');
+    await claimAndOpen(witness, 'review_work');
+    await witness.getByLabel('办理结果').fill('经复评，维持原评标结果');
+    await shot(witness, '15-task-review-work-witness1');
+    await witness.getByTestId('complete').click();
+    await witness.waitForURL('**/inbox');
+
+    // the applicant's request is finished and they were told
+    const api = await s.login('external1');
+    const done = await eventually(
+      async () => (await api.get('/api/notifications')).body.items.find((n: { kind: string }) => n.kind === 'case.done'),
+      10_000,
+      'told',
+    );
+    expect(done.body).toContain('维持原评标结果');
+  });
+});
