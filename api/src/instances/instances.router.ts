@@ -73,6 +73,22 @@ export function definitionsRouter(engine: EnginePort, catalog: FlowCatalog, form
     );
     res.json({ problems: refusal ? [...problems, refusal] : problems });
   });
+  r.get('/forms', async (req, res) => {
+    requireRole(currentUser(req), 'admin');
+    res.json({ items: await forms.list() });
+  });
+  r.put('/forms/:id', express.json({ limit: '1mb' }), async (req, res) => {
+    const u = currentUser(req);
+    requireRole(u, 'admin');
+    const { id } = parseParams(idParam, req.params);
+    const body = req.body as { id?: unknown };
+    if (!body || typeof body !== 'object' || body.id !== id) {
+      throw userError('FORM_ID_MISMATCH', '表单 id 必须与地址中的一致', 'The form id must match the one in the path');
+    }
+    const version = await forms.save(JSON.stringify(body), u.id);
+    await audit.append({ actor: u.id, action: 'form.saved', data: { formId: id, version } });
+    res.json({ id, version: version ?? (await forms.get(id)).version, changed: version !== null });
+  });
   r.get('/forms/:id', async (req, res) => {
     currentUser(req);
     const f = await forms.get(parseParams(idParam, req.params).id);

@@ -7,7 +7,7 @@ import { taskListQuery, completeBody, returnBody, toUserBody, ccBody, noteBody, 
 import { startBody, deployJsonBody } from '../instances/instances.router';
 
 interface Op {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   path: string;
   summary: string;
   tag: string;
@@ -58,6 +58,8 @@ export const OPERATIONS: Op[] = [
   },
   { method: 'get', path: '/api/process-definitions/{id}/xml', summary: '流程图 BPMN XML', tag: '流程' },
   { method: 'get', path: '/api/forms/{id}', summary: '表单（form-js）Form schema', tag: '流程' },
+  { method: 'put', path: '/api/forms/{id}', summary: '保存表单新版本（管理员，form-js JSON）Save a form version (admin)', tag: '流程' },
+  { method: 'get', path: '/api/forms', summary: '全部表单（管理员）All forms (admin)', tag: '流程' },
   { method: 'post', path: '/api/process-instances', summary: '发起流程 Start a flow', tag: '流程实例', body: startBody },
   { method: 'get', path: '/api/process-instances', summary: '流程实例列表 Instances', tag: '流程实例' },
   { method: 'get', path: '/api/process-instances/{id}', summary: '流程详情：图、当前位置、时间线、变量 Instance detail', tag: '流程实例' },

@@ -67,5 +67,15 @@ describeIfReady('process design in a browser', () => {
     await admin.getByTestId(`instance-${started.body.id}`).click();
     await admin.getByTestId('diagram').locator('[data-element-id="approve"].current').waitFor();
     await shot(admin, '12-admin-instance');
+
+    // the form editor: change a label of the verification form and save a new version
+    await admin.click('text=表单设计');
+    await admin.getByTestId('edit-form-anomaly-verify').click();
+    await admin.getByTestId('form-editor').locator('.fjs-form-field').first().waitFor();
+    await shot(admin, '13-admin-form-editor');
+    await admin.getByTestId('save-form').click();
+    await admin.getByTestId('form-saved').waitFor();
+    const saved = (await (await s.login('admin')).get('/api/forms')).body.items.find((f: { id: string }) => f.id === 'anomaly-verify');
+    expect(saved.version).toBeGreaterThanOrEqual(1);
   });
 });

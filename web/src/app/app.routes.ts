@@ -51,6 +51,18 @@ export const routes: Routes = [
         title: '流程监控',
       },
       {
+        path: 'admin/forms',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./admin/forms.page').then((m) => m.FormsPage),
+        title: '表单设计',
+      },
+      {
+        path: 'admin/forms/:id',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./admin/forms.page').then((m) => m.FormDesignerPage),
+        title: '表单设计',
+      },
+      {
         path: 'admin/processes',
         canActivate: [adminGuard],
         loadComponent: () => import('./admin/processes.page').then((m) => m.ProcessesPage),

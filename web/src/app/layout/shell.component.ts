@@ -62,6 +62,15 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
             </li>
             <li
               nz-menu-item
+              routerLink="/admin/forms"
+              routerLinkActive
+              #f="routerLinkActive"
+              [nzSelected]="f.isActive"
+            >
+              表单设计
+            </li>
+            <li
+              nz-menu-item
               routerLink="/admin/instances"
               routerLinkActive
               #e="routerLinkActive"
@@ -102,7 +111,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
     }
     .nav {
       flex: 1;
-      min-width: 120px;
+      min-width: 640px;
     }
     .who {
       color: #fff;
