@@ -138,6 +138,19 @@ describeIfReady('the inbox in a browser', () => {
     expect(published).toBe(true);
   });
 
+  test('English on request, and a tablet-width inbox', async () => {
+    const page = await signIn(browser, s.base, 'gen1');
+    await page.getByTestId('lang').click();
+    await page.getByTestId('tab-mine').getByText('My tasks').waitFor();
+    await page.getByText('Sign out').waitFor();
+    await shot(page, '16-inbox-english');
+    await page.getByTestId('lang').click();
+    await page.getByTestId('tab-mine').getByText('我的待办').waitFor();
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.getByTestId('task-table').waitFor();
+    await shot(page, '17-inbox-tablet');
+  });
+
   test('a wrong password is refused on the login page', async () => {
     const ctx = await browser.newContext();
     ctx.setDefaultTimeout(10_000);

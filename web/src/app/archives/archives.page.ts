@@ -1,3 +1,4 @@
+import { TranslatePipe } from '../core/i18n';
 import { Component, inject, input, signal, effect } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { DatePipe } from '@angular/common';
@@ -20,16 +21,16 @@ interface Grant {
 /** 我的调阅: the archives granted to this user, with how long each stays readable. */
 @Component({
   selector: 'app-archive-grants',
-  imports: [RouterLink, DatePipe, NzTableModule, NzTagModule],
+  imports: [TranslatePipe, RouterLink, DatePipe, NzTableModule, NzTagModule],
   template: `
-    <h2>我的档案调阅</h2>
+    <h2>{{ '我的档案调阅' | t }}</h2>
     <nz-table [nzData]="grants()" nzSize="small" [nzShowPagination]="false" #t>
       <thead>
         <tr>
           <th>档案</th>
           <th>开通时间</th>
           <th>有效期至</th>
-          <th>状态</th>
+          <th>{{ '状态' | t }}</th>
         </tr>
       </thead>
       <tbody>

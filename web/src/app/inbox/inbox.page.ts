@@ -1,3 +1,4 @@
+import { TranslatePipe } from '../core/i18n';
 import { Component, DestroyRef, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
@@ -24,6 +25,7 @@ const VIEWS: { view: TaskView; label: string }[] = [
 @Component({
   selector: 'app-inbox',
   imports: [
+    TranslatePipe,
     FormsModule,
     DatePipe,
     NzTabsModule,
@@ -39,7 +41,7 @@ const VIEWS: { view: TaskView; label: string }[] = [
         <nz-tab [nzTitle]="title">
           <ng-template #title
             ><span [attr.data-testid]="'tab-' + v.view"
-              >{{ v.label }}
+              >{{ v.label | t }}
               <nz-badge
                 nzStandalone
                 [nzCount]="counts()[v.view] ?? 0"
@@ -53,7 +55,7 @@ const VIEWS: { view: TaskView; label: string }[] = [
     <div class="filters">
       <nz-select
         nzAllowClear
-        nzPlaceHolder="全部流程"
+        [nzPlaceHolder]="'全部流程' | t"
         [(ngModel)]="processId"
         (ngModelChange)="reload(1)"
         class="process"
@@ -64,7 +66,7 @@ const VIEWS: { view: TaskView; label: string }[] = [
       </nz-select>
       <label
         ><nz-switch [(ngModel)]="overdue" (ngModelChange)="reload(1)" nzSize="small"></nz-switch>
-        只看超期</label
+        {{ '只看超期' | t }}</label
       >
     </div>
     <nz-table
@@ -81,13 +83,13 @@ const VIEWS: { view: TaskView; label: string }[] = [
     >
       <thead>
         <tr>
-          <th>事项</th>
-          <th>当前环节</th>
-          <th>流程</th>
-          <th>项目</th>
-          <th>办理人 / 候选</th>
-          <th nzColumnKey="due" [nzSortFn]="true">期限</th>
-          <th>状态</th>
+          <th>{{ '事项' | t }}</th>
+          <th>{{ '当前环节' | t }}</th>
+          <th>{{ '流程' | t }}</th>
+          <th>{{ '项目' | t }}</th>
+          <th>{{ '办理人 / 候选' | t }}</th>
+          <th nzColumnKey="due" [nzSortFn]="true">{{ '期限' | t }}</th>
+          <th>{{ '状态' | t }}</th>
         </tr>
       </thead>
       <tbody>
@@ -101,7 +103,7 @@ const VIEWS: { view: TaskView; label: string }[] = [
           >
             <td>
               @if (task.processId === 'anomaly-escalation') {
-                <nz-tag nzColor="red">要情</nz-tag>
+                <nz-tag nzColor="red">{{ '要情' | t }}</nz-tag>
               }
               {{ task.title }}
             </td>
@@ -113,13 +115,13 @@ const VIEWS: { view: TaskView; label: string }[] = [
               @if (task.dueDate) {
                 {{ task.dueDate | date: 'MM-dd HH:mm' }}
                 @if (task.overdue) {
-                  <nz-tag nzColor="error">超期</nz-tag>
+                  <nz-tag nzColor="error">{{ '超期' | t }}</nz-tag>
                 } @else if (dueSoon(task)) {
-                  <nz-tag nzColor="warning">即将到期</nz-tag>
+                  <nz-tag nzColor="warning">{{ '即将到期' | t }}</nz-tag>
                 }
               }
             </td>
-            <td>{{ statusName(task) }}</td>
+            <td>{{ statusName(task) | t }}</td>
           </tr>
         }
       </tbody>

@@ -1,3 +1,4 @@
+import { I18nService, TranslatePipe } from '../core/i18n';
 import { Component, computed, inject } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { NzLayoutModule } from 'ng-zorro-antd/layout';
@@ -10,6 +11,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
 @Component({
   selector: 'app-shell',
   imports: [
+    TranslatePipe,
     RouterOutlet,
     RouterLink,
     RouterLinkActive,
@@ -21,7 +23,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
   template: `
     <nz-layout class="shell">
       <nz-header class="header">
-        <span class="brand">湘西州公共资源交易中心 · 12345</span>
+        <span class="brand">{{ '湘西州公共资源交易中心 · 12345' | t }}</span>
         <ul nz-menu nzMode="horizontal" nzTheme="dark" class="nav">
           <li
             nz-menu-item
@@ -30,7 +32,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
             #a="routerLinkActive"
             [nzSelected]="a.isActive"
           >
-            工作台
+            {{ '工作台' | t }}
           </li>
           <li
             nz-menu-item
@@ -39,7 +41,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
             #b="routerLinkActive"
             [nzSelected]="b.isActive"
           >
-            发起
+            {{ '发起' | t }}
           </li>
           <li
             nz-menu-item
@@ -48,7 +50,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
             #d="routerLinkActive"
             [nzSelected]="d.isActive"
           >
-            档案调阅
+            {{ '档案调阅' | t }}
           </li>
           @if (isAdmin()) {
             <li
@@ -58,7 +60,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
               #c="routerLinkActive"
               [nzSelected]="c.isActive"
             >
-              流程设计
+              {{ '流程设计' | t }}
             </li>
             <li
               nz-menu-item
@@ -67,7 +69,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
               #f="routerLinkActive"
               [nzSelected]="f.isActive"
             >
-              表单设计
+              {{ '表单设计' | t }}
             </li>
             <li
               nz-menu-item
@@ -76,7 +78,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
               #e="routerLinkActive"
               [nzSelected]="e.isActive"
             >
-              流程监控
+              {{ '流程监控' | t }}
             </li>
           }
         </ul>
@@ -88,7 +90,12 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
           @for (r of roles(); track r) {
             <nz-tag>{{ r }}</nz-tag>
           }
-          <button nz-button nzType="link" class="logout" (click)="auth.logout()">退出</button>
+          <button nz-button nzType="link" class="logout" (click)="i18n.toggle()" data-testid="lang">
+            {{ i18n.lang() === 'zh' ? 'English' : '中文' }}
+          </button>
+          <button nz-button nzType="link" class="logout" (click)="auth.logout()">
+            {{ '退出' | t }}
+          </button>
         </span>
       </nz-header>
       <nz-content class="content"><router-outlet /></nz-content>
@@ -112,6 +119,14 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
     .nav {
       flex: 1;
       min-width: 640px;
+    }
+    @media (max-width: 1200px) {
+      .nav {
+        min-width: 0;
+      }
+      .brand {
+        display: none;
+      }
     }
     .who {
       color: #fff;
@@ -138,6 +153,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
 })
 export class ShellComponent {
   readonly auth = inject(AuthService);
+  readonly i18n = inject(I18nService);
   readonly sections = computed(() =>
     (this.auth.user()?.sections ?? []).map((s) => SECTION_NAMES[s] ?? s),
   );

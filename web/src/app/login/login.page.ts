@@ -1,3 +1,4 @@
+import { TranslatePipe } from '../core/i18n';
 import { Component, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
@@ -11,13 +12,21 @@ import { apiError } from '../core/api.service';
 
 @Component({
   selector: 'app-login',
-  imports: [FormsModule, NzButtonModule, NzInputModule, NzAlertModule, NzCardModule, NzFormModule],
+  imports: [
+    TranslatePipe,
+    FormsModule,
+    NzButtonModule,
+    NzInputModule,
+    NzAlertModule,
+    NzCardModule,
+    NzFormModule,
+  ],
   template: `
     <main class="login">
-      <nz-card nzTitle="湘西州公共资源交易中心 · “12345” 流程系统">
+      <nz-card [nzTitle]="'湘西州公共资源交易中心 · “12345” 流程系统' | t">
         <form nz-form nzLayout="vertical" (ngSubmit)="submit()">
           <nz-form-item>
-            <nz-form-label nzFor="username">用户名</nz-form-label>
+            <nz-form-label nzFor="username">{{ '用户名' | t }}</nz-form-label>
             <nz-form-control
               ><input
                 nz-input
@@ -29,7 +38,7 @@ import { apiError } from '../core/api.service';
             /></nz-form-control>
           </nz-form-item>
           <nz-form-item>
-            <nz-form-label nzFor="password">密码</nz-form-label>
+            <nz-form-label nzFor="password">{{ '密码' | t }}</nz-form-label>
             <nz-form-control
               ><input
                 nz-input
@@ -45,7 +54,7 @@ import { apiError } from '../core/api.service';
             <nz-alert nzType="error" [nzMessage]="error()!" nzShowIcon class="gap"></nz-alert>
           }
           <button nz-button nzType="primary" nzBlock [nzLoading]="busy()" type="submit">
-            登录
+            {{ '登录' | t }}
           </button>
         </form>
       </nz-card>

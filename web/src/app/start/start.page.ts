@@ -1,3 +1,4 @@
+import { TranslatePipe } from '../core/i18n';
 import { Component, computed, inject, signal, viewChild } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
@@ -17,6 +18,7 @@ import { CATEGORIES } from '../core/labels';
 @Component({
   selector: 'app-start',
   imports: [
+    TranslatePipe,
     FormsModule,
     NzCardModule,
     NzButtonModule,
@@ -27,7 +29,7 @@ import { CATEGORIES } from '../core/labels';
   ],
   template: `
     @if (!flow()) {
-      <nz-card nzTitle="发起流程">
+      <nz-card [nzTitle]="'发起流程' | t">
         @for (f of startable(); track f.processId) {
           <button
             nz-button
@@ -38,7 +40,7 @@ import { CATEGORIES } from '../core/labels';
             {{ f.name }}
           </button>
         } @empty {
-          <p>您没有可发起的流程。</p>
+          <p>{{ '您没有可发起的流程。' | t }}</p>
         }
       </nz-card>
     } @else {
@@ -46,7 +48,7 @@ import { CATEGORIES } from '../core/labels';
         @if (schema(); as s) {
           <app-form-view [schema]="s" [data]="options()" />
         }
-        <h4>附件</h4>
+        <h4>{{ '附件' | t }}</h4>
         <div class="upload">
           <nz-select [(ngModel)]="category" class="category">
             @for (c of categories; track c.value) {
@@ -64,9 +66,9 @@ import { CATEGORIES } from '../core/labels';
           <nz-alert nzType="error" nzShowIcon [nzMessage]="e.message" class="gap"></nz-alert>
         }
         <button nz-button nzType="primary" (click)="submit()" data-testid="submit-start">
-          提交
+          {{ '提交' | t }}
         </button>
-        <button nz-button (click)="flow.set(null)">返回</button>
+        <button nz-button (click)="flow.set(null)">{{ '返回' | t }}</button>
       </nz-card>
     }
   `,

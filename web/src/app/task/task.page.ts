@@ -1,3 +1,4 @@
+import { TranslatePipe } from '../core/i18n';
 import { Component, computed, inject, input, signal, viewChild, effect } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
@@ -32,6 +33,7 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
 @Component({
   selector: 'app-task',
   imports: [
+    TranslatePipe,
     FormsModule,
     DatePipe,
     RouterLink,
@@ -48,23 +50,23 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
     DiagramViewComponent,
   ],
   template: `
-    <a routerLink="/inbox">← 返回工作台</a>
+    <a routerLink="/inbox">{{ '← 返回工作台' | t }}</a>
     @if (detail(); as d) {
       <h2 class="title" data-testid="task-title">{{ d.task.title }} · {{ d.task.name }}</h2>
       <nz-descriptions nzSize="small" [nzColumn]="{ xxl: 4, xl: 4, lg: 3, md: 2, sm: 1, xs: 1 }">
-        <nz-descriptions-item nzTitle="流程"
+        <nz-descriptions-item [nzTitle]="'流程' | t"
           >{{ d.task.processName }}（v{{ d.task.processVersion }}）</nz-descriptions-item
         >
-        <nz-descriptions-item nzTitle="发起人">{{
+        <nz-descriptions-item [nzTitle]="'发起人' | t">{{
           d.task.starterName ?? d.task.starter
         }}</nz-descriptions-item>
-        <nz-descriptions-item nzTitle="办理人">{{
+        <nz-descriptions-item [nzTitle]="'办理人' | t">{{
           d.task.assignee ?? candidates()
         }}</nz-descriptions-item>
-        <nz-descriptions-item nzTitle="期限">
+        <nz-descriptions-item [nzTitle]="'期限' | t">
           {{ d.task.dueDate ? (d.task.dueDate | date: 'yyyy-MM-dd HH:mm') : '—' }}
           @if (d.task.overdue) {
-            <nz-tag nzColor="error">超期</nz-tag>
+            <nz-tag nzColor="error">{{ '超期' | t }}</nz-tag>
           }
         </nz-descriptions-item>
       </nz-descriptions>
@@ -72,11 +74,11 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
       <div class="actions" data-testid="actions">
         @if (can('claim')) {
           <button nz-button nzType="primary" (click)="act('claim')" data-testid="claim">
-            认领
+            {{ '认领' | t }}
           </button>
         }
         @if (can('unclaim')) {
-          <button nz-button (click)="act('unclaim')">释放</button>
+          <button nz-button (click)="act('unclaim')">{{ '释放' | t }}</button>
         }
         @if (can('complete')) {
           <button nz-button nzType="primary" (click)="complete()" data-testid="complete">
@@ -85,7 +87,7 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
         }
         @if (can('return')) {
           <button nz-button nzDanger (click)="pending.set('return')" data-testid="return">
-            退回
+            {{ '退回' | t }}
           </button>
         }
         @for (a of peopleActions; track a) {
@@ -94,10 +96,10 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
           }
         }
         @if (can('urge')) {
-          <button nz-button (click)="act('urge')">催办</button>
+          <button nz-button (click)="act('urge')">{{ '催办' | t }}</button>
         }
         @if (can('withdraw')) {
-          <button nz-button nzDanger (click)="act('withdraw')">撤回</button>
+          <button nz-button nzDanger (click)="act('withdraw')">{{ '撤回' | t }}</button>
         }
       </div>
 
@@ -126,9 +128,9 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
             <input nz-input [(ngModel)]="opinion" placeholder="说明（可选）" />
           }
           <button nz-button nzType="primary" (click)="confirm(p)" data-testid="confirm">
-            确定
+            {{ '确定' | t }}
           </button>
-          <button nz-button (click)="pending.set(null)">取消</button>
+          <button nz-button (click)="pending.set(null)">{{ '取消' | t }}</button>
         </nz-card>
       }
 
@@ -159,11 +161,11 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
       <div nz-row [nzGutter]="16">
         <div nz-col [nzXs]="24" [nzLg]="14">
           @if (d.form) {
-            <nz-card nzTitle="表单" nzSize="small">
+            <nz-card [nzTitle]="'表单' | t" nzSize="small">
               <app-form-view [schema]="d.form" [data]="formData()" [readonly]="!can('complete')" />
             </nz-card>
           }
-          <nz-card nzTitle="附件" nzSize="small" class="gap-top" data-testid="attachments">
+          <nz-card [nzTitle]="'附件' | t" nzSize="small" class="gap-top" data-testid="attachments">
             @for (a of instance()?.attachments ?? []; track a.id) {
               <div class="file">
                 <a [href]="fileUrl(a.id, true)" target="_blank" rel="noopener">{{ a.filename }}</a>
@@ -171,10 +173,10 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
                   >{{ categoryName(a.category) }} · {{ (a.size / 1024).toFixed(0) }} KB ·
                   {{ a.uploadedBy }}</span
                 >
-                <a [href]="fileUrl(a.id, false)">下载</a>
+                <a [href]="fileUrl(a.id, false)">{{ '下载' | t }}</a>
               </div>
             } @empty {
-              <p class="muted">暂无附件</p>
+              <p class="muted">{{ '暂无附件' | t }}</p>
             }
             @if (d.task.status === 'open' && (can('complete') || can('comment'))) {
               <div class="upload">
@@ -187,7 +189,7 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
               </div>
             }
           </nz-card>
-          <nz-card nzTitle="评论" nzSize="small" class="gap-top">
+          <nz-card [nzTitle]="'评论' | t" nzSize="small" class="gap-top">
             @for (c of instance()?.comments ?? []; track c.id) {
               <p>
                 <strong>{{ c.authorName }}</strong> {{ c.at | date: 'MM-dd HH:mm' }}：{{ c.text }}
@@ -195,12 +197,12 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
             }
             <textarea nz-input rows="2" [(ngModel)]="comment" placeholder="写评论"></textarea>
             <button nz-button class="gap-top" (click)="addComment()" [disabled]="!comment.trim()">
-              发表
+              {{ '发表' | t }}
             </button>
           </nz-card>
         </div>
         <div nz-col [nzXs]="24" [nzLg]="10">
-          <nz-card nzTitle="办理过程" nzSize="small">
+          <nz-card [nzTitle]="'办理过程' | t" nzSize="small">
             <nz-timeline>
               @for (e of instance()?.timeline ?? []; track e.seq) {
                 <nz-timeline-item [nzColor]="e.action === 'task.returned' ? 'red' : 'blue'">
@@ -217,7 +219,7 @@ const PEOPLE_LABELS: Record<PeopleAction, string> = {
         </div>
       </div>
       @if (instance()?.diagram; as dg) {
-        <nz-card nzTitle="流程图" nzSize="small" class="gap-top">
+        <nz-card [nzTitle]="'流程图' | t" nzSize="small" class="gap-top">
           <app-diagram-view
             [xml]="dg.xml"
             [current]="instance()?.engine?.activeElements ?? []"

@@ -1,0 +1,107 @@
+import { Injectable, Pipe, type PipeTransform, inject, signal } from '@angular/core';
+import { NzI18nService, en_US, zh_CN } from 'ng-zorro-antd/i18n';
+
+/** English for the interface's Chinese text; Chinese is the source and the default. */
+const EN: Record<string, string> = {
+  '湘西州公共资源交易中心 · 12345': 'Xiangxi Public Resource Trading Center · 12345',
+  '湘西州公共资源交易中心 · “12345” 流程系统':
+    'Xiangxi Public Resource Trading Center · "12345" workflows',
+  工作台: 'Inbox',
+  发起: 'Start',
+  档案调阅: 'Archives',
+  流程设计: 'Process design',
+  表单设计: 'Form design',
+  流程监控: 'Monitor',
+  退出: 'Sign out',
+  登录: 'Sign in',
+  用户名: 'Username',
+  密码: 'Password',
+  我的待办: 'My tasks',
+  科室待认领: 'Section queue',
+  已办: 'Done',
+  我发起的: 'Started by me',
+  抄送我的: 'CC to me',
+  全部流程: 'All processes',
+  只看超期: 'Overdue only',
+  事项: 'Matter',
+  当前环节: 'Step',
+  流程: 'Process',
+  项目: 'Project',
+  '办理人 / 候选': 'Assignee / candidates',
+  期限: 'Due',
+  状态: 'Status',
+  要情: 'Escalation',
+  超期: 'Overdue',
+  即将到期: 'Due soon',
+  已退回: 'Returned',
+  已办结: 'Completed',
+  已取消: 'Canceled',
+  委派中: 'Delegated',
+  办理中: 'In progress',
+  待认领: 'Unclaimed',
+  '← 返回工作台': '← Back to inbox',
+  发起人: 'Started by',
+  办理人: 'Assignee',
+  认领: 'Claim',
+  释放: 'Release',
+  提交: 'Submit',
+  办理后交回: 'Answer and return',
+  退回: 'Return',
+  转办: 'Transfer',
+  委派: 'Delegate',
+  加签: 'Add signer',
+  抄送: 'CC',
+  催办: 'Urge',
+  撤回: 'Withdraw',
+  确定: 'OK',
+  取消: 'Cancel',
+  表单: 'Form',
+  附件: 'Attachments',
+  评论: 'Comments',
+  发表: 'Post',
+  办理过程: 'Timeline',
+  流程图: 'Diagram',
+  下载: 'Download',
+  暂无附件: 'No attachments',
+  发起流程: 'Start a flow',
+  返回: 'Back',
+  '您没有可发起的流程。': 'There is no flow you may start.',
+  我的档案调阅: 'My archive access',
+  English: 'English',
+};
+
+@Injectable({ providedIn: 'root' })
+export class I18nService {
+  private readonly nz = inject(NzI18nService);
+  readonly lang = signal<'zh' | 'en'>(localStorage.getItem('ggzy.lang') === 'en' ? 'en' : 'zh');
+
+  constructor() {
+    this.nz.setLocale(this.lang() === 'en' ? en_US : zh_CN);
+  }
+
+  toggle(): void {
+    const next = this.lang() === 'zh' ? 'en' : 'zh';
+    this.lang.set(next);
+    localStorage.setItem('ggzy.lang', next);
+    this.nz.setLocale(next === 'en' ? en_US : zh_CN);
+    document.documentElement.lang = next === 'en' ? 'en' : 'zh-CN';
+  }
+
+  t(zh: string): string {
+    return this.lang() === 'en' ? (EN[zh] ?? zh) : zh;
+  }
+
+  /** The API's message in the current language. */
+  message(e: { message: string; messageEn?: string }): string {
+    return this.lang() === 'en' && e.messageEn ? e.messageEn : e.message;
+  }
+}
+
+/** `{{ '工作台' | t }}` — re-evaluated when the language changes. */
+@Pipe({ name: 't', pure: false })
+export class TranslatePipe implements PipeTransform {
+  private readonly i18n = inject(I18nService);
+  transform(zh: string): string {
+    return this.i18n.t(zh);
+  }
+}
