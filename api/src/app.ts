@@ -14,6 +14,7 @@ import { versions } from './versions';
 import type { AuthService } from './people/auth.service';
 import { authRouter, requireAuth } from './people/auth.router';
 import { usersRouter } from './people/users.router';
+import { usersAdminRouter } from './people/users-admin.router';
 import type { AuditService } from './audit/audit.service';
 import { auditRouter } from './audit/audit.router';
 import type { InboxService } from './inbox/inbox.service';
@@ -71,6 +72,7 @@ export function createApp(d: AppDeps): Express {
   app.use('/api', requireAuth(d.auth));
   app.use('/api', auth.routes);
   app.use('/api', usersRouter(d.db));
+  app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));
   app.use('/api', projectsRouter(d.db, d.audit, d.notifier));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances));
   app.use('/api', instancesRouter(d.instances));

@@ -138,3 +138,36 @@ test('a report classified 保密 is visible only to those entitled', async () =>
   expect(list).not.toContain(instanceId);
   expect((await s.anonymous().get('/api/public/special-reports')).body.items.map((p: Body) => p.title)).not.toContain('保密专报');
 });
+
+test('admins manage people: a new colleague works at once; a disabled one is out at once', async () => {
+  const admin = await s.login('admin');
+  const created = await admin.post('/api/admin/users', {
+    id: 'sup3',
+    name: '向监督',
+    sections: ['supervision'],
+    roles: ['staff'],
+    password: 'new-colleague-1',
+  });
+  expect(created.status).toBe(201);
+  expect(created.body.groups).toEqual(['supervision']);
+  expect((await admin.post('/api/admin/users', { id: 'sup3', name: 'x', roles: ['staff'], password: 'whatever-1' })).status).toBe(409);
+  expect((await admin.post('/api/admin/users', { id: 'bad', name: 'x', roles: ['emperor'], password: 'whatever-1' })).status).toBe(400);
+  expect((await (await s.login('sup_head')).post('/api/admin/users', { id: 'sneaky', name: 'x', roles: ['admin'], password: 'whatever-1' })).status).toBe(403);
+
+  const sup3 = await s.login('sup3', 'new-colleague-1');
+  const { taskId } = await flowAtVerify('新同事认领');
+  expect((await sup3.post(`/api/tasks/${taskId}/claim`)).status).toBe(200);
+
+  // disabled: the open session stops working and signing in is refused
+  const off = await fetch(`${s.base}/api/admin/users/sup3`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ active: false }),
+  });
+  expect(off.status).toBe(200);
+  expect((await sup3.get('/api/me')).status).toBe(401);
+  const again = await s.anonymous().post('/api/auth/login', { username: 'sup3', password: 'new-colleague-1' });
+  expect(again.body.code).toBe('ACCOUNT_DISABLED');
+  const trail = (await admin.get('/api/audit?action=user.updated')).body.items;
+  expect(trail[0].data).toMatchObject({ userId: 'sup3', after: { active: false } });
+});

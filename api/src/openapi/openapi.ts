@@ -5,9 +5,10 @@
 import { z } from 'zod';
 import { taskListQuery, completeBody, returnBody, toUserBody, ccBody, noteBody, reasonBody, commentBody } from '../inbox/inbox.router';
 import { startBody, deployJsonBody } from '../instances/instances.router';
+import { createUserBody, updateUserBody } from '../people/users-admin.router';
 
 interface Op {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'patch';
   path: string;
   summary: string;
   tag: string;
@@ -31,6 +32,15 @@ export const OPERATIONS: Op[] = [
   { method: 'post', path: '/api/auth/logout', summary: '退出 Sign out', tag: '身份' },
   { method: 'get', path: '/api/me', summary: '当前用户 The signed-in user', tag: '身份' },
   { method: 'get', path: '/api/users', summary: '同事列表 Colleagues', tag: '身份' },
+  { method: 'get', path: '/api/admin/users', summary: '全部用户（管理员）All users (admin)', tag: '身份' },
+  { method: 'post', path: '/api/admin/users', summary: '新增用户（管理员）Create a user (admin)', tag: '身份', body: createUserBody },
+  {
+    method: 'patch',
+    path: '/api/admin/users/{id}',
+    summary: '修改科室、角色、停用、重置密码（管理员）Update a user (admin)',
+    tag: '身份',
+    body: updateUserBody,
+  },
   { method: 'get', path: '/api/sections', summary: '科室与角色 Sections and roles', tag: '身份' },
   { method: 'get', path: '/api/projects', summary: '交易项目及状态 Projects', tag: '身份' },
   {

@@ -69,6 +69,11 @@ export class AuthService {
     return user;
   }
 
+  /** Drop cached sessions of a user (disabled, or a new password). */
+  forget(userId: string): void {
+    for (const [k, v] of this.cache) if (v.user.id === userId) this.cache.delete(k);
+  }
+
   async logout(token: string): Promise<void> {
     const id = tokenId(token);
     this.cache.delete(id);

@@ -77,5 +77,15 @@ describeIfReady('process design in a browser', () => {
     await admin.getByTestId('form-saved').waitFor();
     const saved = (await (await s.login('admin')).get('/api/forms')).body.items.find((f: { id: string }) => f.id === 'anomaly-verify');
     expect(saved.version).toBeGreaterThanOrEqual(1);
+
+    // people: add a colleague to the general section
+    await admin.click('text=人员管理');
+    await admin.getByTestId('new-id').fill('gen2');
+    await admin.getByTestId('new-name').fill('石综合');
+    await admin.getByTestId('new-password').fill('gen2-password');
+    await admin.getByTestId('create-user').click();
+    await admin.getByTestId('user-gen2').waitFor();
+    await shot(admin, '18-admin-users');
+    expect((await s.anonymous().post('/api/auth/login', { username: 'gen2', password: 'gen2-password' })).status).toBe(200);
   });
 });

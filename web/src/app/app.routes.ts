@@ -63,6 +63,12 @@ export const routes: Routes = [
         title: '表单设计',
       },
       {
+        path: 'admin/users',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./admin/users.page').then((m) => m.UsersPage),
+        title: '人员管理',
+      },
+      {
         path: 'admin/processes',
         canActivate: [adminGuard],
         loadComponent: () => import('./admin/processes.page').then((m) => m.ProcessesPage),

@@ -12,6 +12,7 @@ const EN: Record<string, string> = {
   流程设计: 'Process design',
   表单设计: 'Form design',
   流程监控: 'Monitor',
+  人员管理: 'People',
   退出: 'Sign out',
   登录: 'Sign in',
   用户名: 'Username',

@@ -64,6 +64,15 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
             </li>
             <li
               nz-menu-item
+              routerLink="/admin/users"
+              routerLinkActive
+              #g="routerLinkActive"
+              [nzSelected]="g.isActive"
+            >
+              人员管理
+            </li>
+            <li
+              nz-menu-item
               routerLink="/admin/forms"
               routerLinkActive
               #f="routerLinkActive"
@@ -118,7 +127,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
     }
     .nav {
       flex: 1;
-      min-width: 640px;
+      min-width: 740px;
     }
     @media (max-width: 1200px) {
       .nav {
