@@ -14,8 +14,9 @@ await main(async () => {
   ensureBuilt();
   step('type-checking the specs', 'npx', ['tsc', '-p', 'engine-workers/tsconfig.spec.json']);
   step('lint (eslint, prettier)', 'npm', ['run', '--silent', 'lint']);
+  step('web unit tests (Angular, vitest)', 'npm', ['run', '--silent', 'test', '-w', 'web']);
   const status = await withThrowawayDatabase('ggzy-test-db', () => {
-    log('[test] running jest (engine-workers, api, scenarios)');
+    log('[test] running jest (engine-workers, api, scenarios, browser)');
     const r = spawnSync('npx', ['jest', '--colors', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env: process.env });
     return r.status ?? 1;
   });

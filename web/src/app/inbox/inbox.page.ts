@@ -12,7 +12,7 @@ import { NzSwitchModule } from 'ng-zorro-antd/switch';
 import { ApiService } from '../core/api.service';
 import { AuthService } from '../core/auth.service';
 import type { FlowEntry, TaskDto, TaskView } from '../core/api.types';
-import { groupName } from '../core/labels';
+import { candidates, dueSoon, statusName } from './task-labels';
 
 const VIEWS: { view: TaskView; label: string }[] = [
   { view: 'mine', label: '我的待办' },
@@ -211,18 +211,9 @@ export class InboxPage {
     void this.router.navigate(['/tasks', t.id]);
   }
 
-  candidates(t: TaskDto): string {
-    return [...t.candidateGroups.map(groupName), ...t.candidateUsers].join('、') || '—';
-  }
+  readonly candidates = candidates;
 
-  dueSoon(t: TaskDto): boolean {
-    return !!t.dueDate && new Date(t.dueDate).getTime() - Date.now() < 4 * 3600_000;
-  }
+  readonly dueSoon = (t: TaskDto) => dueSoon(t);
 
-  statusName(t: TaskDto): string {
-    if (t.status === 'completed') return t.outcome === 'return' ? '已退回' : '已办结';
-    if (t.status === 'canceled') return '已取消';
-    if (t.delegationState === 'pending') return '委派中';
-    return t.assignee ? '办理中' : '待认领';
-  }
+  readonly statusName = statusName;
 }
