@@ -30,6 +30,8 @@ import { attachmentsRouter } from './attachments/attachments.router';
 import { archivesRouter, publicRouter } from './archives/archives.router';
 import { docsPage, openApiDocument } from './openapi/openapi';
 import { projectsRouter } from './projects/projects.router';
+import { calendarRouter } from './calendar/calendar.router';
+import type { WorkCalendar } from './calendar/work-calendar';
 import { eventsRouter } from './inbox/events.router';
 
 export interface AppDeps {
@@ -45,6 +47,7 @@ export interface AppDeps {
   forms: FormRegistry;
   notifier: Notifier;
   files: AttachmentStore;
+  calendar: WorkCalendar;
   loginLimit: number;
   trustProxy?: string | false;
   /** The built web app (web/dist/browser), served on the same port; absent in API-only runs. */
@@ -72,6 +75,7 @@ export function createApp(d: AppDeps): Express {
   app.use('/api', requireAuth(d.auth));
   app.use('/api', auth.routes);
   app.use('/api', usersRouter(d.db));
+  app.use('/api', calendarRouter(d.calendar, d.audit));
   app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));
   app.use('/api', projectsRouter(d.db, d.audit, d.notifier));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances));

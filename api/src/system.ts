@@ -6,7 +6,7 @@
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { registerWorkers, type EnginePort } from '@ggzy/engine-workers';
+import { registerWorkers, type EnginePort, type UserTaskRecord } from '@ggzy/engine-workers';
 import { createApp } from './app';
 import { AuditService } from './audit/audit.service';
 import { AuthService } from './people/auth.service';
@@ -20,7 +20,8 @@ import { InstancesService } from './instances/instances.service';
 import { AttachmentStore } from './attachments/attachments';
 import { createWorkerServices } from './workers/worker-services';
 import { loadDemoData } from './demo/demo-data';
-import { effectiveLimits, durationMs } from './config/time-limits';
+import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
+import { WorkCalendar } from './calendar/work-calendar';
 import type { Config } from './config/config';
 
 export type SystemSettings = Pick<
@@ -69,7 +70,21 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const auth = new AuthService(db);
   const forms = new FormRegistry(db);
   const notifier = new Notifier(db);
-  const inbox = new InboxService(db, engine, forms, logger.child({ scope: 'inbox' }), settings.INBOX_STORE);
+  const calendar = new WorkCalendar(db);
+  // Limits of whole days count working days (China's calendar and the admins' entries); with a
+  // scaled clock (tests) they stay plain durations.
+  const dayLimits = new Map<string, number>();
+  if (settings.TIME_SCALE === 1) {
+    for (const [name, iso] of Object.entries({ ...DEFAULT_LIMITS, ...settings.TIME_LIMITS })) {
+      const m = /^P(\d+)D$/.exec(iso);
+      if (m) dayLimits.set(name, Number(m[1]));
+    }
+  }
+  const dueFor = (r: UserTaskRecord): Date | undefined => {
+    const days = dayLimits.get(r.customHeaders.timeLimit ?? '');
+    return days ? calendar.addWorkingDays(new Date(r.createdAt), days) : undefined;
+  };
+  const inbox = new InboxService(db, engine, forms, logger.child({ scope: 'inbox' }), settings.INBOX_STORE, dueFor);
   const actions = new TaskActions(inbox, audit, notifier, { urgeIntervalMs: settings.URGE_INTERVAL_MS });
   const scale = settings.TIME_SCALE;
   const sla = new SlaMonitor(inbox, actions, notifier, audit, logger.child({ scope: 'sla' }), {
@@ -112,8 +127,10 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     forms,
     notifier,
     files,
+    calendar,
     loginLimit: settings.LOGIN_ATTEMPTS,
     webDir: settings.webDir,
+    trustProxy: settings.TRUST_PROXY ?? false,
   });
 
   return {
@@ -126,6 +143,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     forms,
     async start() {
       await forms.loadDirectory(`${settings.processesDir}/forms`);
+      await calendar.load();
       if (settings.DEMO_DATA === 'true' && (await loadDemoData(db))) logger.info('demo data loaded (password demo1234)');
       const { readdirSync, readFileSync, existsSync } = await import('node:fs');
       if (existsSync(settings.processesDir)) {

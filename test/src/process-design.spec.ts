@@ -138,3 +138,38 @@ test('a failing job becomes an incident the admin sees and retries once the caus
   expect(view.body.readOnly).toBe(true);
   expect((await admin.get(`/api/process-instances/${id}`)).body.instance.state).toBe('active');
 });
+
+test('limits in days count working days of the calendar, which admins adjust', async () => {
+  const admin = await s.login('admin');
+  const ext = await s.login('external1');
+  const sup = await s.login('sup1');
+  const cal = (await sup.get('/api/calendar?year=2026')).body.days;
+  expect(cal).toEqual(expect.arrayContaining([expect.objectContaining({ date: '2026-10-01', workday: false, source: 'official' })]));
+
+  const body = { processId: 'archive-lending', variables: { ...request, archiveId: 'DA-XXCG-2025-012' } };
+  const first = await taskAt(sup, (await ext.post('/api/process-instances', body)).body.id, 'check');
+  const due1 = new Date(first.dueDate);
+  expect(due1.toISOString().slice(11, 16)).toBe('09:30'); // 17:30 China time, the end of a working day
+  const day1 = new Date(due1.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+  // the center closes that day: the next request's limit runs past it
+  const put = (date: string, b: unknown, c = admin) =>
+    fetch(`${s.base}/api/calendar/${date}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(b),
+    });
+  expect((await put(day1, { type: 'holiday', name: '临时闭馆' }, sup)).status).toBe(403);
+  expect((await put(day1, { type: 'holiday', name: '临时闭馆' })).status).toBe(200);
+  const second = await taskAt(sup, (await ext.post('/api/process-instances', body)).body.id, 'check');
+  expect(new Date(second.dueDate).getTime()).toBeGreaterThan(due1.getTime());
+  expect(new Date(new Date(second.dueDate).getTime() + 8 * 3600_000).toISOString().slice(0, 10)).not.toBe(day1);
+  const year = day1.slice(0, 4);
+  expect((await sup.get(`/api/calendar?year=${year}`)).body.days).toEqual(
+    expect.arrayContaining([{ date: day1, workday: false, name: '临时闭馆', source: 'override' }]),
+  );
+  expect((await put(day1, { type: 'official' })).status).toBe(200);
+  expect(
+    (await sup.get(`/api/calendar?year=${year}`)).body.days.some((d: { date: string; source: string }) => d.date === day1 && d.source === 'override'),
+  ).toBe(false);
+});

@@ -50,6 +50,8 @@ export class InboxService {
     readonly forms: FormRegistry,
     private readonly logger: Logger,
     storeMode: TaskStoreMode = 'memory',
+    /** Due date of a new task when the inbox knows better than the diagram (limits in working days). */
+    private readonly dueFor: (r: UserTaskRecord) => Date | undefined = () => undefined,
   ) {
     this.store = new TaskStore(db, storeMode);
     this.Meta = instanceMetaModel(db);
@@ -138,7 +140,7 @@ export class InboxService {
       candidateGroups: r.candidateGroups,
       candidateUsers: r.candidateUsers,
       priority: r.priority ?? 50,
-      dueDate: r.dueDate ? new Date(r.dueDate) : null,
+      dueDate: this.dueFor(r) ?? (r.dueDate ? new Date(r.dueDate) : null),
       createdAt: new Date(r.createdAt),
       title: str(v.title) ?? r.name ?? r.processId,
       projectId: str(v.projectId),

@@ -41,6 +41,14 @@ export const OPERATIONS: Op[] = [
     tag: '身份',
     body: updateUserBody,
   },
+  { method: 'get', path: '/api/calendar', summary: '工作日历：法定节假日、调休与管理员调整 Working-day calendar (?year=)', tag: '身份' },
+  {
+    method: 'put',
+    path: '/api/calendar/{date}',
+    summary: '调整某日（管理员）：holiday | workday | official Set a day (admin)',
+    tag: '身份',
+    body: z.strictObject({ type: z.enum(['holiday', 'workday', 'official']), name: z.string() }),
+  },
   { method: 'get', path: '/api/sections', summary: '科室与角色 Sections and roles', tag: '身份' },
   { method: 'get', path: '/api/projects', summary: '交易项目及状态 Projects', tag: '身份' },
   {

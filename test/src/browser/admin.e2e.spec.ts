@@ -87,5 +87,13 @@ describeIfReady('process design in a browser', () => {
     await admin.getByTestId('user-gen2').waitFor();
     await shot(admin, '18-admin-users');
     expect((await s.anonymous().post('/api/auth/login', { username: 'gen2', password: 'gen2-password' })).status).toBe(200);
+
+    // the calendar: next year's New Year's Day, which the official data may not hold yet
+    await admin.click('text=工作日历');
+    await admin.getByTestId('cal-date').fill('2027-01-01');
+    await admin.getByTestId('cal-name').fill('元旦');
+    await admin.getByTestId('cal-save').click();
+    await admin.getByTestId('day-2027-01-01').getByText('元旦').waitFor();
+    await shot(admin, '19-admin-calendar');
   });
 });

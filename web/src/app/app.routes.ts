@@ -69,6 +69,12 @@ export const routes: Routes = [
         title: '人员管理',
       },
       {
+        path: 'admin/calendar',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./admin/calendar.page').then((m) => m.CalendarPage),
+        title: '工作日历',
+      },
+      {
         path: 'admin/processes',
         canActivate: [adminGuard],
         loadComponent: () => import('./admin/processes.page').then((m) => m.ProcessesPage),

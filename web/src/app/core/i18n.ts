@@ -13,6 +13,7 @@ const EN: Record<string, string> = {
   表单设计: 'Form design',
   流程监控: 'Monitor',
   人员管理: 'People',
+  工作日历: 'Calendar',
   退出: 'Sign out',
   登录: 'Sign in',
   用户名: 'Username',

@@ -64,6 +64,15 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
             </li>
             <li
               nz-menu-item
+              routerLink="/admin/calendar"
+              routerLinkActive
+              #h="routerLinkActive"
+              [nzSelected]="h.isActive"
+            >
+              工作日历
+            </li>
+            <li
+              nz-menu-item
               routerLink="/admin/users"
               routerLinkActive
               #g="routerLinkActive"
@@ -127,13 +136,14 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
     }
     .nav {
       flex: 1;
-      min-width: 740px;
+      min-width: 840px;
     }
-    @media (max-width: 1200px) {
+    @media (max-width: 1500px) {
       .nav {
         min-width: 0;
       }
-      .brand {
+      .brand,
+      .who nz-tag {
         display: none;
       }
     }
