@@ -159,7 +159,12 @@ export class StartPage {
       );
       await this.router.navigate(['/inbox'], { queryParams: { view: 'started' } });
     } catch (err) {
-      this.error.set(apiError(err));
+      const e = apiError(err);
+      this.error.set(e);
+      if (e.code === 'FORM_INVALID')
+        this.formView()?.showErrors(
+          (e.details ?? []).map((d) => ({ field: d.field, message: d.message })),
+        );
     }
   }
 }

@@ -4,7 +4,15 @@ import type { FormSchema } from '../core/api.types';
 interface FormJs {
   importSchema(schema: unknown, data?: unknown): Promise<unknown>;
   submit(): { data: Record<string, unknown>; errors: Record<string, unknown> };
+  /** form-js keeps field errors in its state, keyed by component id. */
+  _setState(state: { errors: Record<string, string[]> }): void;
   destroy(): void;
+}
+
+interface FormNode {
+  id?: string;
+  key?: string;
+  components?: FormNode[];
 }
 
 /** A form-js form: the same JSON the server validates against. */
@@ -52,6 +60,24 @@ export class FormViewComponent implements OnDestroy {
     if (!this.form) return null;
     const { data, errors } = this.form.submit();
     return Object.keys(errors).length ? null : data;
+  }
+
+  /** Show the server's problems beside their fields (the ones the browser could not know, e.g. a past date). */
+  showErrors(problems: { field?: string; message: string }[]): void {
+    if (!this.form) return;
+    const ids = new Map<string, string>();
+    const walk = (cs: FormNode[]) =>
+      cs.forEach((c) => {
+        if (c.key && c.id) ids.set(c.key, c.id);
+        if (c.components) walk(c.components);
+      });
+    walk(this.schema().components as FormNode[]);
+    const errors: Record<string, string[]> = {};
+    for (const p of problems) {
+      const id = p.field ? ids.get(p.field) : undefined;
+      if (id) (errors[id] ??= []).push(p.message);
+    }
+    this.form._setState({ errors });
   }
 
   ngOnDestroy(): void {

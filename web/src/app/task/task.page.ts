@@ -378,7 +378,12 @@ export class TaskPage {
       await this.api.act(this.id(), 'complete', { variables });
       await this.router.navigateByUrl('/inbox');
     } catch (err) {
-      this.error.set(apiError(err));
+      const e = apiError(err);
+      this.error.set(e);
+      if (e.code === 'FORM_INVALID')
+        this.formView()?.showErrors(
+          (e.details ?? []).map((d) => ({ field: d.field, message: d.message })),
+        );
     }
   }
 
