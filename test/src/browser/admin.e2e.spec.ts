@@ -2,27 +2,17 @@
  * An admin redraws a diagram in the browser (bpmn-js modeler with Camunda 8 properties), sees it
  * checked as they go, deploys it, and a new instance takes the new version — no code change.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { startServer, taskAt, claimAndComplete, WEB_DIR, type TestServer } from '../harness';
-import { browserAvailable, launch, shot, signIn } from './browser';
+import { taskAt, claimAndComplete, type TestServer } from '../harness';
+import { describeInBrowser, shot, signIn } from './browser';
 
-const ready = browserAvailable() && existsSync(path.join(WEB_DIR, 'index.html'));
-const describeIfReady = ready ? describe : describe.skip;
-
-describeIfReady('process design in a browser', () => {
+describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
   let s: TestServer;
   let browser: Browser;
-  beforeAll(async () => {
-    s = await startServer('browser_admin');
-    browser = await launch();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
+  beforeAll(() => {
+    s = ctx.server();
+    browser = ctx.browser();
   });
-  jest.setTimeout(90_000);
 
   test('rename a step in the modeler, deploy, and a new instance takes it', async () => {
     const admin = await signIn(browser, s.base, 'admin');

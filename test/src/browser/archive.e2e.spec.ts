@@ -3,35 +3,17 @@
  * proof, supervision checks it, the deputy approves, and the applicant reads the archive,
  * watermarked with their name.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startServer, WEB_DIR, PDF, type TestServer } from '../harness';
-import { browserAvailable, launch, shot, signIn } from './browser';
+import type { Browser } from 'playwright-core';
+import { PDF, type TestServer } from '../harness';
+import { describeInBrowser, shot, signIn, claimFromInbox } from './browser';
 
-const ready = browserAvailable() && existsSync(path.join(WEB_DIR, 'index.html'));
-const describeIfReady = ready ? describe : describe.skip;
-
-/** Open the one task at `elementId` from the unclaimed view and claim it. */
-async function claimFromInbox(page: Page, elementId: string): Promise<void> {
-  await page.getByTestId('tab-unclaimed').click();
-  await page.getByTestId(`task-${elementId}`).first().click();
-  await page.getByTestId('claim').click();
-  await page.getByTestId('complete').waitFor();
-}
-
-describeIfReady('archive lending in a browser', () => {
+describeInBrowser('archive lending in a browser', 'browser_archive', (ctx) => {
   let s: TestServer;
   let browser: Browser;
-  beforeAll(async () => {
-    s = await startServer('browser_archive');
-    browser = await launch();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
+  beforeAll(() => {
+    s = ctx.server();
+    browser = ctx.browser();
   });
-  jest.setTimeout(90_000);
 
   test('request, check, approve and read the archive', async () => {
     // the applicant files the request with the unit's proof

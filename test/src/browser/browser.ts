@@ -2,10 +2,11 @@
  * Browser tests drive Debian's chromium (never a downloaded browser) through playwright-core,
  * headless, and save a screenshot of each main screen under test/screenshots/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { PROCESSES_DIR } from '../harness';
+import { existsSync } from 'node:fs';
+import { PROCESSES_DIR, WEB_DIR, startServer, type TestServer } from '../harness';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(PROCESSES_DIR, '../test/screenshots');
@@ -46,4 +47,34 @@ export async function signIn(browser: Browser, base: string, user: string): Prom
   await page.click('button[type=submit]');
   await page.waitForURL('**/inbox');
   return page;
+}
+
+/** Chromium and the built app are there; otherwise the browser suites are skipped with a warning. */
+export const browserReady = browserAvailable() && existsSync(path.join(WEB_DIR, 'index.html'));
+if (!browserReady) console.warn('browser tests need /usr/bin/chromium (apt-get install chromium) and the built web app (npm run build -w web)');
+
+/** `describe` for a browser suite: a server on its own database and one chromium, for all its tests. */
+export function describeInBrowser(title: string, name: string, body: (ctx: { server(): TestServer; browser(): Browser }) => void): void {
+  (browserReady ? describe : describe.skip)(title, () => {
+    let s: TestServer;
+    let b: Browser;
+    beforeAll(async () => {
+      s = await startServer(name);
+      b = await launch();
+    }, 60_000);
+    afterAll(async () => {
+      await b?.close();
+      await s?.close();
+    });
+    jest.setTimeout(90_000);
+    body({ server: () => s, browser: () => b });
+  });
+}
+
+/** Open the first task at `elementId` from 科室待认领 and claim it. */
+export async function claimFromInbox(page: Page, elementId: string): Promise<void> {
+  await page.getByTestId('tab-unclaimed').click();
+  await page.getByTestId(`task-${elementId}`).first().click();
+  await page.getByTestId('claim').click();
+  await page.getByTestId('complete').waitFor();
 }

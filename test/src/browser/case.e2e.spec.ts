@@ -3,39 +3,22 @@
  * material, is told once what to add, adds it on the task page; supervision audits, the director
  * approves, the engineering section re-reviews; the applicant sees it finished.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startServer, WEB_DIR, PDF, eventually, type TestServer } from '../harness';
-import { browserAvailable, launch, shot, signIn } from './browser';
-
-const ready = browserAvailable() && existsSync(path.join(WEB_DIR, 'index.html'));
-const describeIfReady = ready ? describe : describe.skip;
+import { PDF, eventually, type TestServer } from '../harness';
+import { describeInBrowser, shot, signIn, claimFromInbox } from './browser';
 
 async function pickCategory(page: Page, scope: string, label: string): Promise<void> {
   await page.locator(`${scope} nz-select.category`).click();
   await page.locator('.ant-select-item-option', { hasText: label }).click();
 }
 
-async function claimAndOpen(page: Page, elementId: string): Promise<void> {
-  await page.getByTestId('tab-unclaimed').click();
-  await page.getByTestId(`task-${elementId}`).first().click();
-  await page.getByTestId('claim').click();
-  await page.getByTestId('complete').waitFor();
-}
-
-describeIfReady('case assistance in a browser', () => {
+describeInBrowser('case assistance in a browser', 'browser_case', (ctx) => {
   let s: TestServer;
   let browser: Browser;
-  beforeAll(async () => {
-    s = await startServer('browser_case');
-    browser = await launch();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
+  beforeAll(() => {
+    s = ctx.server();
+    browser = ctx.browser();
   });
-  jest.setTimeout(90_000);
 
   test('re-review from request to outcome', async () => {
     const ext = await signIn(browser, s.base, 'external1');
@@ -70,7 +53,7 @@ describeIfReady('case assistance in a browser', () => {
     await ext.waitForURL('**/inbox');
 
     const sup = await signIn(browser, s.base, 'sup1');
-    await claimAndOpen(sup, 'audit');
+    await claimFromInbox(sup, 'audit');
     await sup.getByLabel('审核通过，呈主要领导审批').check();
     await sup
       .getByLabel(/审核意见/)
@@ -80,7 +63,7 @@ describeIfReady('case assistance in a browser', () => {
     await sup.waitForURL('**/inbox');
 
     const director = await signIn(browser, s.base, 'director');
-    await claimAndOpen(director, 'approve');
+    await claimFromInbox(director, 'approve');
     await director.getByLabel('同意', { exact: true }).check();
     await director
       .getByLabel(/审批意见/)
@@ -90,7 +73,7 @@ describeIfReady('case assistance in a browser', () => {
     await director.waitForURL('**/inbox');
 
     const witness = await signIn(browser, s.base, 'witness1');
-    await claimAndOpen(witness, 'review_work');
+    await claimFromInbox(witness, 'review_work');
     await witness.getByLabel('办理结果').fill('经复评，维持原评标结果');
     await shot(witness, '15-task-review-work-witness1');
     await witness.getByTestId('complete').click();

@@ -4,25 +4,15 @@
  * supervision finds the next step in its inbox — screenshots of each screen.
  */
 import type { Browser } from 'playwright-core';
-import { startServer, WEB_DIR, type TestServer } from '../harness';
-import { browserAvailable, launch, shot, signIn } from './browser';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { type TestServer } from '../harness';
+import { describeInBrowser, shot, signIn } from './browser';
 
-const ready = browserAvailable() && existsSync(path.join(WEB_DIR, 'index.html'));
-if (!ready) console.warn('browser tests need /usr/bin/chromium (apt-get install chromium) and the built web app (npm run build -w web)');
-const describeIfReady = ready ? describe : describe.skip;
-
-describeIfReady('the inbox in a browser', () => {
+describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
   let s: TestServer;
   let browser: Browser;
-  beforeAll(async () => {
-    s = await startServer('browser');
-    browser = await launch();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
+  beforeAll(() => {
+    s = ctx.server();
+    browser = ctx.browser();
   });
 
   jest.setTimeout(90_000);

@@ -25,78 +25,15 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
       <nz-header class="header">
         <span class="brand">{{ '湘西州公共资源交易中心 · 12345' | t }}</span>
         <ul nz-menu nzMode="horizontal" nzTheme="dark" class="nav">
-          <li
-            nz-menu-item
-            routerLink="/inbox"
-            routerLinkActive
-            #a="routerLinkActive"
-            [nzSelected]="a.isActive"
-          >
-            {{ '工作台' | t }}
-          </li>
-          <li
-            nz-menu-item
-            routerLink="/start"
-            routerLinkActive
-            #b="routerLinkActive"
-            [nzSelected]="b.isActive"
-          >
-            {{ '发起' | t }}
-          </li>
-          <li
-            nz-menu-item
-            routerLink="/archives"
-            routerLinkActive
-            #d="routerLinkActive"
-            [nzSelected]="d.isActive"
-          >
-            {{ '档案调阅' | t }}
-          </li>
-          @if (isAdmin()) {
+          @for (item of menu(); track item.path) {
             <li
               nz-menu-item
-              routerLink="/admin/processes"
+              [routerLink]="item.path"
               routerLinkActive
-              #c="routerLinkActive"
-              [nzSelected]="c.isActive"
+              #active="routerLinkActive"
+              [nzSelected]="active.isActive"
             >
-              {{ '流程设计' | t }}
-            </li>
-            <li
-              nz-menu-item
-              routerLink="/admin/calendar"
-              routerLinkActive
-              #h="routerLinkActive"
-              [nzSelected]="h.isActive"
-            >
-              工作日历
-            </li>
-            <li
-              nz-menu-item
-              routerLink="/admin/users"
-              routerLinkActive
-              #g="routerLinkActive"
-              [nzSelected]="g.isActive"
-            >
-              人员管理
-            </li>
-            <li
-              nz-menu-item
-              routerLink="/admin/forms"
-              routerLinkActive
-              #f="routerLinkActive"
-              [nzSelected]="f.isActive"
-            >
-              {{ '表单设计' | t }}
-            </li>
-            <li
-              nz-menu-item
-              routerLink="/admin/instances"
-              routerLinkActive
-              #e="routerLinkActive"
-              [nzSelected]="e.isActive"
-            >
-              {{ '流程监控' | t }}
+              {{ item.label | t }}
             </li>
           }
         </ul>
@@ -177,6 +114,21 @@ export class ShellComponent {
     (this.auth.user()?.sections ?? []).map((s) => SECTION_NAMES[s] ?? s),
   );
   readonly isAdmin = computed(() => !!this.auth.user()?.roles.includes('admin'));
+  /** Everyone's pages, then the admins'. */
+  readonly menu = computed(() => [
+    { path: '/inbox', label: '工作台' },
+    { path: '/start', label: '发起' },
+    { path: '/archives', label: '档案调阅' },
+    ...(this.isAdmin()
+      ? [
+          { path: '/admin/processes', label: '流程设计' },
+          { path: '/admin/calendar', label: '工作日历' },
+          { path: '/admin/users', label: '人员管理' },
+          { path: '/admin/forms', label: '表单设计' },
+          { path: '/admin/instances', label: '流程监控' },
+        ]
+      : []),
+  ]);
   readonly roles = computed(() =>
     (this.auth.user()?.roles ?? []).filter((r) => r !== 'staff').map((r) => ROLE_NAMES[r] ?? r),
   );
