@@ -4,18 +4,9 @@
  * starterGroups` on the process). An admin who redraws a diagram changes both without code.
  */
 import { compileDefinition, type EnginePort } from '@ggzy/engine-workers';
-import { notFound, type ProcessDefinitionSummary, type UserDto } from '@ggzy/shared';
+import { notFound, type FlowEntry, type ProcessDefinitionSummary, type UserDto } from '@ggzy/shared';
 
-export interface FlowEntry {
-  processId: string;
-  name: string;
-  version: number;
-  definitionKey: string;
-  startFormId?: string;
-  starterGroups: string[];
-  category?: string;
-  startable: boolean;
-}
+export type { FlowEntry };
 
 export class FlowCatalog {
   private readonly compiled = new Map<string, Promise<{ startFormId?: string; properties: Record<string, string>; hasNoneStart: boolean }>>();

@@ -62,3 +62,15 @@ export interface TimelineEntry {
   opinion?: string;
   details?: Record<string, unknown>;
 }
+
+/** A flow as the start page lists it: read from the deployed diagram, with whether this user may start it. */
+export interface FlowEntry {
+  processId: string;
+  name: string;
+  version: number;
+  definitionKey: string;
+  startFormId?: string;
+  starterGroups: string[];
+  category?: string;
+  startable: boolean;
+}

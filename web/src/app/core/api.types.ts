@@ -1,5 +1,5 @@
 /** Shapes the API returns, as the web app reads them (see /api/openapi.json). */
-export type { TaskDto, UserDto, Page, TaskView } from '@ggzy/shared';
+export type { TaskDto, UserDto, Page, TaskView, FlowEntry } from '@ggzy/shared';
 
 export interface ApiError {
   code: string;
@@ -7,17 +7,6 @@ export interface ApiError {
   messageEn: string;
   hint?: string;
   details?: { field?: string; path?: string; code: string; message: string; messageEn?: string }[];
-}
-
-export interface FlowEntry {
-  processId: string;
-  name: string;
-  version: number;
-  definitionKey: string;
-  startFormId?: string;
-  starterGroups: string[];
-  category?: string;
-  startable: boolean;
 }
 
 export type TaskAction =
