@@ -56,6 +56,7 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
     await admin.click('text=流程监控');
     await admin.getByTestId(`instance-${started.body.id}`).click();
     await admin.getByTestId('diagram').locator('[data-element-id="approve"].current').waitFor();
+    await admin.getByTestId('token-approve').getByText('1').waitFor();
     await shot(admin, '12-admin-instance');
 
     // the form editor: change a label of the verification form and save a new version

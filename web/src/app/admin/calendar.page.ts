@@ -1,3 +1,4 @@
+import { TranslatePipe } from '../core/i18n';
 import { Component, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { HttpClient } from '@angular/common/http';
@@ -22,6 +23,7 @@ interface Day {
 @Component({
   selector: 'app-calendar',
   imports: [
+    TranslatePipe,
     FormsModule,
     NzTableModule,
     NzTagModule,
@@ -32,7 +34,7 @@ interface Day {
     NzAlertModule,
   ],
   template: `
-    <h2>工作日历</h2>
+    <h2>{{ '工作日历' | t }}</h2>
     <p class="muted">
       办理时限按工作日计算：法定节假日与调休来自国务院办公厅安排，管理员可在此补充或调整。
     </p>
@@ -41,7 +43,7 @@ interface Day {
       <strong data-testid="year">{{ year() }} 年</strong>
       <button nz-button (click)="go(1)">›</button>
     </div>
-    <nz-card nzSize="small" nzTitle="调整某日" class="gap">
+    <nz-card nzSize="small" [nzTitle]="'调整某日' | t" class="gap">
       <div class="row">
         <input nz-input type="date" [(ngModel)]="date" data-testid="cal-date" />
         <nz-select [(ngModel)]="type" class="type">
@@ -57,7 +59,7 @@ interface Day {
           [disabled]="!date"
           data-testid="cal-save"
         >
-          保存
+          {{ '保存' | t }}
         </button>
       </div>
     </nz-card>
@@ -67,10 +69,10 @@ interface Day {
     <nz-table [nzData]="days()" nzSize="small" [nzPageSize]="100" #t>
       <thead>
         <tr>
-          <th>日期</th>
-          <th>安排</th>
-          <th>名称</th>
-          <th>来源</th>
+          <th>{{ '日期' | t }}</th>
+          <th>{{ '安排' | t }}</th>
+          <th>{{ '名称' | t }}</th>
+          <th>{{ '来源' | t }}</th>
         </tr>
       </thead>
       <tbody>

@@ -1,3 +1,4 @@
+import { TranslatePipe } from '../core/i18n';
 import {
   Component,
   ElementRef,
@@ -38,9 +39,9 @@ interface ModelerLike {
  */
 @Component({
   selector: 'app-designer',
-  imports: [RouterLink, NzButtonModule, NzAlertModule, NzListModule],
+  imports: [TranslatePipe, RouterLink, NzButtonModule, NzAlertModule, NzListModule],
   template: `
-    <a routerLink="/admin/processes">← 流程列表</a>
+    <a routerLink="/admin/processes">{{ '← 流程列表' | t }}</a>
     <div class="bar">
       <button
         nz-button
@@ -49,7 +50,7 @@ interface ModelerLike {
         [disabled]="errors() > 0"
         data-testid="deploy"
       >
-        部署为新版本
+        {{ '部署为新版本' | t }}
       </button>
       <span>{{ errors() }} 个错误，{{ problems().length - errors() }} 个提示</span>
     </div>
@@ -63,7 +64,7 @@ interface ModelerLike {
       <div #canvas class="canvas" data-testid="modeler"></div>
       <div #panel class="panel"></div>
     </div>
-    <nz-list nzSize="small" nzHeader="检查结果" data-testid="problems">
+    <nz-list nzSize="small" [nzHeader]="'检查结果' | t" data-testid="problems">
       @for (p of problems(); track $index) {
         <nz-list-item>
           <span [class.err]="p.severity === 'error'">{{

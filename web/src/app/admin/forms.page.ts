@@ -1,3 +1,4 @@
+import { TranslatePipe } from '../core/i18n';
 import {
   Component,
   ElementRef,
@@ -27,16 +28,16 @@ interface FormRow {
 /** 表单设计: every form the diagrams use, with its version. */
 @Component({
   selector: 'app-forms',
-  imports: [RouterLink, DatePipe, NzTableModule, NzButtonModule],
+  imports: [TranslatePipe, RouterLink, DatePipe, NzTableModule, NzButtonModule],
   template: `
-    <h2>表单设计</h2>
+    <h2>{{ '表单设计' | t }}</h2>
     <nz-table [nzData]="rows()" nzSize="small" [nzShowPagination]="false" #t>
       <thead>
         <tr>
-          <th>表单</th>
-          <th>标识</th>
-          <th>版本</th>
-          <th>更新时间</th>
+          <th>{{ '表单' | t }}</th>
+          <th>{{ '标识' | t }}</th>
+          <th>{{ '版本' | t }}</th>
+          <th>{{ '更新时间' | t }}</th>
           <th></th>
         </tr>
       </thead>
@@ -55,7 +56,7 @@ interface FormRow {
                 nzType="link"
                 [routerLink]="['/admin/forms', f.id]"
                 [attr.data-testid]="'edit-form-' + f.id"
-                >编辑</a
+                >{{ '编辑' | t }}</a
               >
             </td>
           </tr>
@@ -84,12 +85,12 @@ interface EditorLike {
 /** The form-js editor: a saved form is what the next task of that step shows, no code change. */
 @Component({
   selector: 'app-form-designer',
-  imports: [RouterLink, NzButtonModule, NzAlertModule],
+  imports: [TranslatePipe, RouterLink, NzButtonModule, NzAlertModule],
   template: `
-    <a routerLink="/admin/forms">← 表单列表</a>
+    <a routerLink="/admin/forms">{{ '← 表单列表' | t }}</a>
     <div class="bar">
       <button nz-button nzType="primary" (click)="save()" data-testid="save-form">
-        保存为新版本
+        {{ '保存为新版本' | t }}
       </button>
     </div>
     @if (notice()) {

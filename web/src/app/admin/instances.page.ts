@@ -1,3 +1,4 @@
+import { TranslatePipe } from '../core/i18n';
 import { Component, inject, input, signal, effect } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
@@ -37,9 +38,9 @@ export const STATE_NAMES: Record<string, { label: string; color: string }> = {
 /** 流程监控 (like Operate): every instance with its state and where it is. */
 @Component({
   selector: 'app-instances',
-  imports: [FormsModule, DatePipe, NzTableModule, NzTagModule, NzSelectModule],
+  imports: [TranslatePipe, FormsModule, DatePipe, NzTableModule, NzTagModule, NzSelectModule],
   template: `
-    <h2>流程监控</h2>
+    <h2>{{ '流程监控' | t }}</h2>
     <div class="filters">
       <nz-select
         nzAllowClear
@@ -64,11 +65,11 @@ export const STATE_NAMES: Record<string, { label: string; color: string }> = {
     >
       <thead>
         <tr>
-          <th>事项</th>
-          <th>流程</th>
-          <th>当前环节</th>
-          <th>状态</th>
-          <th>发起</th>
+          <th>{{ '事项' | t }}</th>
+          <th>{{ '流程' | t }}</th>
+          <th>{{ '当前环节' | t }}</th>
+          <th>{{ '状态' | t }}</th>
+          <th>{{ '发起' | t }}</th>
         </tr>
       </thead>
       <tbody>
@@ -146,6 +147,7 @@ interface Detail {
   } | null;
   diagram: { xml: string } | null;
   completedElements: string[];
+  tasks: { elementId: string; status: string; kind: string }[];
   timeline: {
     seq: number;
     at: string;
@@ -160,6 +162,7 @@ interface Detail {
 @Component({
   selector: 'app-instance',
   imports: [
+    TranslatePipe,
     FormsModule,
     RouterLink,
     DatePipe,
@@ -172,7 +175,7 @@ interface Detail {
     DiagramViewComponent,
   ],
   template: `
-    <a routerLink="/admin/instances">← 流程监控</a>
+    <a routerLink="/admin/instances">{{ '← 流程监控' | t }}</a>
     @if (d(); as d) {
       <h2>
         {{ d.instance.title }}
@@ -196,27 +199,28 @@ interface Detail {
           data-testid="incident"
         ></nz-alert>
         <button nz-button nzType="primary" (click)="retry(i.key)" data-testid="retry">
-          修复后重试
+          {{ '修复后重试' | t }}
         </button>
       }
       @if (d.instance.state === 'active' || d.instance.state === 'incident') {
         <div class="cancel">
           <input nz-input [(ngModel)]="reason" placeholder="终止原因" class="reason" />
           <button nz-button nzDanger (click)="cancel()" [disabled]="!reason.trim()">
-            终止流程
+            {{ '终止流程' | t }}
           </button>
         </div>
       }
       @if (d.diagram) {
-        <nz-card nzTitle="流程图" nzSize="small" class="gap">
+        <nz-card [nzTitle]="'流程图' | t" nzSize="small" class="gap">
           <app-diagram-view
             [xml]="d.diagram.xml"
             [current]="d.engine?.activeElements ?? []"
             [done]="d.completedElements"
+            [counts]="tokens()"
           />
         </nz-card>
       }
-      <nz-card nzTitle="办理过程" nzSize="small" class="gap">
+      <nz-card [nzTitle]="'办理过程' | t" nzSize="small" class="gap">
         @for (e of d.timeline; track e.seq) {
           <div>
             {{ e.at | date: 'MM-dd HH:mm:ss' }} {{ e.actor }} {{ label(e.action) }}
@@ -224,7 +228,7 @@ interface Detail {
           </div>
         }
       </nz-card>
-      <nz-card nzTitle="变量" nzSize="small" class="gap">
+      <nz-card [nzTitle]="'变量' | t" nzSize="small" class="gap">
         <pre>{{ d.variables | json }}</pre>
       </nz-card>
     }
@@ -265,6 +269,18 @@ export class InstancePage {
 
   label(a: string): string {
     return ACTION_LABELS[a] ?? a;
+  }
+
+  /** Where the tokens are: open tasks per step, one for any other waiting element. */
+  tokens(): Record<string, number> {
+    const d = this.d();
+    const out: Record<string, number> = {};
+    for (const id of d?.engine?.activeElements ?? []) out[id] = 0;
+    for (const t of d?.tasks ?? [])
+      if (t.status === 'open' && t.kind === 'engine')
+        out[t.elementId] = (out[t.elementId] ?? 0) + 1;
+    for (const id of Object.keys(out)) out[id] ||= 1;
+    return out;
   }
 
   openIncidents() {

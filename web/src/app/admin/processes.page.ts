@@ -1,3 +1,4 @@
+import { TranslatePipe } from '../core/i18n';
 import { Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { DatePipe } from '@angular/common';
@@ -19,16 +20,16 @@ interface Version {
 /** 流程设计: every process with its versions; open the latest in the modeler. */
 @Component({
   selector: 'app-processes',
-  imports: [RouterLink, DatePipe, NzTableModule, NzButtonModule, NzTagModule],
+  imports: [TranslatePipe, RouterLink, DatePipe, NzTableModule, NzButtonModule, NzTagModule],
   template: `
-    <h2>流程设计</h2>
+    <h2>{{ '流程设计' | t }}</h2>
     <nz-table [nzData]="latest()" nzSize="small" [nzShowPagination]="false" #t>
       <thead>
         <tr>
-          <th>流程</th>
-          <th>标识</th>
-          <th>版本</th>
-          <th>部署时间</th>
+          <th>{{ '流程' | t }}</th>
+          <th>{{ '标识' | t }}</th>
+          <th>{{ '版本' | t }}</th>
+          <th>{{ '部署时间' | t }}</th>
           <th></th>
         </tr>
       </thead>
@@ -52,7 +53,7 @@ interface Version {
                 nzType="link"
                 [routerLink]="['/admin/processes', v.key]"
                 [attr.data-testid]="'design-' + v.processId"
-                >编辑</a
+                >{{ '编辑' | t }}</a
               >
             </td>
           </tr>

@@ -1,3 +1,4 @@
+import { TranslatePipe } from '../core/i18n';
 import { Component, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { HttpClient } from '@angular/common/http';
@@ -27,6 +28,7 @@ interface Person {
 @Component({
   selector: 'app-users',
   imports: [
+    TranslatePipe,
     FormsModule,
     NzTableModule,
     NzTagModule,
@@ -38,8 +40,8 @@ interface Person {
     NzSwitchModule,
   ],
   template: `
-    <h2>人员管理</h2>
-    <nz-card nzSize="small" nzTitle="新增人员" class="gap">
+    <h2>{{ '人员管理' | t }}</h2>
+    <nz-card nzSize="small" [nzTitle]="'新增人员' | t" class="gap">
       <div class="row">
         <input
           nz-input
@@ -48,12 +50,22 @@ interface Person {
           data-testid="new-id"
         />
         <input nz-input [(ngModel)]="draft.name" placeholder="姓名" data-testid="new-name" />
-        <nz-select nzMode="multiple" [(ngModel)]="draft.sections" nzPlaceHolder="科室" class="wide">
+        <nz-select
+          nzMode="multiple"
+          [(ngModel)]="draft.sections"
+          [nzPlaceHolder]="'科室' | t"
+          class="wide"
+        >
           @for (s of sections; track s[0]) {
             <nz-option [nzValue]="s[0]" [nzLabel]="s[1]"></nz-option>
           }
         </nz-select>
-        <nz-select nzMode="multiple" [(ngModel)]="draft.roles" nzPlaceHolder="角色" class="wide">
+        <nz-select
+          nzMode="multiple"
+          [(ngModel)]="draft.roles"
+          [nzPlaceHolder]="'角色' | t"
+          class="wide"
+        >
           @for (r of roles; track r[0]) {
             <nz-option [nzValue]="r[0]" [nzLabel]="r[1]"></nz-option>
           }
@@ -66,7 +78,7 @@ interface Person {
           data-testid="new-password"
         />
         <button nz-button nzType="primary" (click)="create()" data-testid="create-user">
-          新增
+          {{ '新增' | t }}
         </button>
       </div>
     </nz-card>
@@ -76,11 +88,11 @@ interface Person {
     <nz-table [nzData]="people()" nzSize="small" [nzPageSize]="50" #t>
       <thead>
         <tr>
-          <th>用户名</th>
-          <th>姓名</th>
-          <th>科室</th>
-          <th>角色</th>
-          <th>启用</th>
+          <th>{{ '用户名' | t }}</th>
+          <th>{{ '姓名' | t }}</th>
+          <th>{{ '科室' | t }}</th>
+          <th>{{ '角色' | t }}</th>
+          <th>{{ '启用' | t }}</th>
         </tr>
       </thead>
       <tbody>

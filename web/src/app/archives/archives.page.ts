@@ -27,9 +27,9 @@ interface Grant {
     <nz-table [nzData]="grants()" nzSize="small" [nzShowPagination]="false" #t>
       <thead>
         <tr>
-          <th>档案</th>
-          <th>开通时间</th>
-          <th>有效期至</th>
+          <th>{{ '档案' | t }}</th>
+          <th>{{ '开通时间' | t }}</th>
+          <th>{{ '有效期至' | t }}</th>
           <th>{{ '状态' | t }}</th>
         </tr>
       </thead>
@@ -83,9 +83,9 @@ interface ArchiveView {
 /** The read-only archive, watermarked with the reader's name and the time; every opening is logged. */
 @Component({
   selector: 'app-archive-reader',
-  imports: [RouterLink, DatePipe, NzAlertModule, NzCardModule],
+  imports: [TranslatePipe, RouterLink, DatePipe, NzAlertModule, NzCardModule],
   template: `
-    <a routerLink="/archives">← 我的档案调阅</a>
+    <a routerLink="/archives">{{ '← 我的档案调阅' | t }}</a>
     @if (view(); as v) {
       <nz-card [nzTitle]="v.title" class="reader" data-testid="archive-reader">
         <p class="meta">

@@ -21,6 +21,16 @@ interface Viewer {
       stroke-width: 4px !important;
       fill: #e6f4ff !important;
     }
+    :host ::ng-deep .token {
+      display: inline-block;
+      min-width: 20px;
+      padding: 0 6px;
+      border-radius: 10px;
+      background: #1677ff;
+      color: #fff;
+      font-size: 12px;
+      text-align: center;
+    }
     :host ::ng-deep .done .djs-visual > :nth-child(1) {
       stroke: #52c41a !important;
       fill: #f6ffed !important;
@@ -31,6 +41,8 @@ export class DiagramViewComponent implements OnDestroy {
   readonly xml = input.required<string>();
   readonly current = input<string[]>([]);
   readonly done = input<string[]>([]);
+  /** Tokens per element, shown as badges (the instance monitor). */
+  readonly counts = input<Record<string, number>>({});
   private readonly host = viewChild.required<ElementRef<HTMLDivElement>>('host');
   private viewer: Viewer | null = null;
 
@@ -39,6 +51,7 @@ export class DiagramViewComponent implements OnDestroy {
       const xml = this.xml();
       const current = this.current();
       const done = this.done();
+      const counts = this.counts();
       const el = this.host().nativeElement;
       void (async () => {
         const { default: NavigatedViewer } = await import('bpmn-js/lib/NavigatedViewer');
@@ -51,6 +64,15 @@ export class DiagramViewComponent implements OnDestroy {
         canvas.zoom('fit-viewport');
         for (const id of done) canvas.addMarker(id, 'done');
         for (const id of current) canvas.addMarker(id, 'current');
+        const overlays = v.get<{
+          add(id: string, o: { position: { bottom: number; right: number }; html: string }): void;
+        }>('overlays');
+        for (const [id, n] of Object.entries(counts)) {
+          overlays.add(id, {
+            position: { bottom: 8, right: 8 },
+            html: `<span class="token" title="${n} 个令牌" data-testid="token-${id}">${n}</span>`,
+          });
+        }
         this.viewer = v;
       })();
     });
