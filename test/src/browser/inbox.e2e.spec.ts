@@ -141,6 +141,34 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     await shot(page, '17-inbox-tablet');
   });
 
+  test('keyboard only: sign in, reach a task in the queue and open it', async () => {
+    const witness = await s.login('witness1');
+    await witness.post('/api/process-instances', {
+      processId: 'anomaly-escalation',
+      variables: { projectId: 'XXGC-2026-002', category: 'trade', assignedBy: 'none', title: '键盘操作测试', description: '说明', pauseNow: false },
+    });
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    ctx.setDefaultTimeout(10_000);
+    const page = await ctx.newPage();
+    await page.goto(`${s.base}/login`);
+    await page.locator('#username').focus();
+    await page.keyboard.type('eng_head');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('demo1234');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/inbox');
+    await page.getByTestId('tab-unclaimed').click();
+    const row = page.getByTestId('task-ack').first();
+    await row.waitFor();
+    await row.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('task-title').getByText('键盘操作测试').waitFor();
+    await page.getByTestId('claim').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('complete').waitFor();
+    await ctx.close();
+  });
+
   test('a wrong password is refused on the login page', async () => {
     const ctx = await browser.newContext();
     ctx.setDefaultTimeout(10_000);
