@@ -88,6 +88,17 @@ export class ApiService {
     );
   }
 
+  /** Upload one attachment; with `taskId` it joins that task's flow, without it it waits to be named when a flow starts. */
+  upload(file: File, category: string, taskId?: string): Promise<{ id: string; filename: string }> {
+    const body = new FormData();
+    body.append('category', category);
+    if (taskId) body.append('taskId', taskId);
+    body.append('file', file, file.name);
+    return firstValueFrom(
+      this.http.post<{ id: string; filename: string }>('/api/attachments', body),
+    );
+  }
+
   users(): Promise<{ items: { id: string; name: string; sections: string[] }[] }> {
     return firstValueFrom(
       this.http.get<{ items: { id: string; name: string; sections: string[] }[] }>('/api/users'),

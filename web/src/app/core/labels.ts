@@ -1,29 +1,11 @@
-/** Chinese labels for codes the API uses. */
-export const SECTION_NAMES: Record<string, string> = {
-  office: '办公室',
-  personnel: '人事科',
-  it: '信息科',
-  general: '综合科',
-  supervision: '监督科',
-  bigdata: '大数据科',
-  engineering: '工程科',
-  procurement: '采购科',
-  resources: '资源科',
-  property: '产权科',
-  gpc: '采购中心',
-  experts: '专家科',
-  finance: '财务科',
-};
+/** Chinese labels for codes the API uses; sections and roles come from the shared definitions. */
+import { ROLE_NAMES as SHARED_ROLE_NAMES, SECTIONS } from '@ggzy/shared';
 
-export const ROLE_NAMES: Record<string, string> = {
-  staff: '科员',
-  witness: '见证员',
-  head: '科室负责人',
-  deputy: '分管领导',
-  principal: '主要领导',
-  admin: '系统管理员',
-  external: '外部申请人',
-};
+export const SECTION_NAMES: Record<string, string> = Object.fromEntries(
+  SECTIONS.map((s) => [s.code, s.name]),
+);
+
+export const ROLE_NAMES: Record<string, string> = SHARED_ROLE_NAMES;
 
 export function groupName(g: string): string {
   if (g === 'leader.deputy') return '分管领导';

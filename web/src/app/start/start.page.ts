@@ -2,8 +2,6 @@ import { TranslatePipe } from '../core/i18n';
 import { Component, computed, inject, signal, viewChild } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
-import { HttpClient } from '@angular/common/http';
-import { firstValueFrom } from 'rxjs';
 import { NzCardModule } from 'ng-zorro-antd/card';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
@@ -92,7 +90,6 @@ import { CATEGORIES } from '../core/labels';
 })
 export class StartPage {
   private readonly api = inject(ApiService);
-  private readonly http = inject(HttpClient);
   private readonly router = inject(Router);
   readonly flows = signal<FlowEntry[]>([]);
   readonly startable = computed(() => this.flows().filter((f) => f.startable));
@@ -121,15 +118,11 @@ export class StartPage {
   }
 
   async upload(ev: Event): Promise<void> {
-    const file = (ev.target as HTMLInputElement).files?.[0];
+    const input = ev.target as HTMLInputElement;
+    const file = input.files?.[0];
     if (!file) return;
-    const body = new FormData();
-    body.append('category', this.category);
-    body.append('file', file, file.name);
     try {
-      const r = await firstValueFrom(
-        this.http.post<{ id: string; filename: string }>('/api/attachments', body),
-      );
+      const r = await this.api.upload(file, this.category);
       this.uploaded.update((u) => [
         ...u,
         { ...r, label: CATEGORIES.find((c) => c.value === this.category)?.label ?? '' },
@@ -137,7 +130,7 @@ export class StartPage {
     } catch (err) {
       this.error.set(apiError(err));
     }
-    (ev.target as HTMLInputElement).value = '';
+    input.value = '';
   }
 
   async submit(): Promise<void> {

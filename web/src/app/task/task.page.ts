@@ -12,8 +12,6 @@ import { NzInputModule } from 'ng-zorro-antd/input';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { NzDescriptionsModule } from 'ng-zorro-antd/descriptions';
 import { NzGridModule } from 'ng-zorro-antd/grid';
-import { HttpClient } from '@angular/common/http';
-import { firstValueFrom } from 'rxjs';
 import { ApiService, apiError } from '../core/api.service';
 import { CATEGORIES } from '../core/labels';
 import { AuthService } from '../core/auth.service';
@@ -283,7 +281,6 @@ export class TaskPage {
   private readonly api = inject(ApiService);
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
-  private readonly http = inject(HttpClient);
   readonly id = input.required<string>();
   readonly detail = signal<TaskDetail | null>(null);
   readonly instance = signal<InstanceDetail | null>(null);
@@ -425,12 +422,8 @@ export class TaskPage {
     const input = ev.target as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
-    const body = new FormData();
-    body.append('category', this.category);
-    body.append('taskId', this.id());
-    body.append('file', file, file.name);
     try {
-      await firstValueFrom(this.http.post('/api/attachments', body));
+      await this.api.upload(file, this.category, this.id());
       await this.load(this.id());
     } catch (err) {
       this.error.set(apiError(err));
