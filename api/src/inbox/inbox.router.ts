@@ -6,7 +6,6 @@ import { currentUser } from '../http/auth-context';
 import { parseBody, parseParams, parseQuery } from '../http/validate';
 import type { InboxService } from './inbox.service';
 import type { TaskActions } from './task-actions';
-import { fieldWithRole } from '../forms/form-validator';
 
 export const taskListQuery = z.strictObject({
   view: z.enum(TASK_VIEWS).default('mine'),
@@ -65,10 +64,7 @@ export function inboxRouter(inbox: InboxService, actions: TaskActions): Router {
   });
   r.post('/tasks/:id/return', async (req, res) => {
     const b = parseBody(returnBody, req.body);
-    const u = currentUser(req);
-    const t = await inbox.load(u, taskId(req.params));
-    const opinionKey = t.task.formId ? fieldWithRole((await inbox.forms.get(t.task.formId)).form, 'opinion')?.key : undefined;
-    res.json(dto(await actions.complete(u, t.task._id, { ...(b.variables ?? {}), ...(opinionKey && { [opinionKey]: b.opinion }) }, 'return')));
+    res.json(dto(await actions.returnTask(currentUser(req), taskId(req.params), b.opinion, b.variables)));
   });
   r.post('/tasks/:id/transfer', async (req, res) => {
     const b = parseBody(toUserBody, req.body);

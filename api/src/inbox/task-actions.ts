@@ -112,7 +112,12 @@ export class TaskActions {
     return after;
   }
 
-  async complete(u: UserDto, id: string, data: Record<string, unknown>, mode: 'complete' | 'return' = 'complete'): Promise<TaskDoc> {
+  /** 退回: complete with the form's decision set to `return` and the opinion in the form's opinion field. */
+  returnTask(u: UserDto, id: string, opinion: string, data: Record<string, unknown> = {}): Promise<TaskDoc> {
+    return this.complete(u, id, data, 'return', opinion);
+  }
+
+  async complete(u: UserDto, id: string, data: Record<string, unknown>, mode: 'complete' | 'return' = 'complete', returnOpinion?: string): Promise<TaskDoc> {
     const t = await this.require(u, id, mode);
     if (t.kind === 'add-sign') return this.sign(u, t, data);
     const vars = await this.inbox.store.variables(t._id);
@@ -122,10 +127,11 @@ export class TaskActions {
     if (t.formId) {
       const { form } = await this.inbox.forms.get(t.formId);
       const decision = fieldWithRole(form, 'decision');
-      if (mode === 'return') values = { ...data, ...(decision?.key && { [decision.key]: 'return' }) };
+      const op = fieldWithRole(form, 'opinion');
+      if (mode === 'return')
+        values = { ...data, ...(decision?.key && { [decision.key]: 'return' }), ...(op?.key && returnOpinion !== undefined && { [op.key]: returnOpinion }) };
       values = validateFormData(form, values, vars);
       outcome = decision?.key ? String(values[decision.key] ?? '') || null : null;
-      const op = fieldWithRole(form, 'opinion');
       opinion = op?.key && typeof values[op.key] === 'string' ? (values[op.key] as string) : null;
     } else if (Object.keys(data).length) {
       throw userError('FORM_INVALID', '此任务没有表单，不接受数据', 'This task has no form and takes no data', { status: 422 });
