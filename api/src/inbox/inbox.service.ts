@@ -174,8 +174,11 @@ export class InboxService {
     await this.store.changeAll({ instanceId: key, kind: 'add-sign', status: 'open' }, { set: { status: 'canceled', completedAt: new Date() } });
   }
 
-  /** Participants, candidate groups and current steps of an instance, from its tasks and CCs. */
-  async facts(instanceId: string, starter?: string): Promise<InstanceFacts> {
+  /**
+   * Participants, candidate groups and current steps of an instance, from its tasks and CCs.
+   * `ccUsers`: who was CC'd, when the caller already knows (the CCs are not looked up then).
+   */
+  async facts(instanceId: string, starter?: string, ccUsers?: string[]): Promise<InstanceFacts> {
     const tasks = await this.store.find({ instanceId });
     const participants = new Set<string>(starter ? [starter] : []);
     const groups = new Set<string>();
@@ -185,7 +188,7 @@ export class InboxService {
       for (const g of t.candidateGroups) groups.add(g);
       if (t.status === 'open' && t.kind === 'engine') steps.add(t.name);
     }
-    for (const c of await this.extra.Cc.find({ instanceId }).select('userId').lean()) participants.add(c.userId);
+    for (const c of ccUsers ?? (await this.extra.Cc.find({ instanceId }).select('userId').lean()).map((x) => x.userId)) participants.add(c);
     return { participants, groups, currentSteps: [...steps] };
   }
 
