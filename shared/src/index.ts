@@ -2,3 +2,4 @@ export * from './errors/app-error';
 export * from './engine-types';
 export * from './people/sections';
 export * from './inbox/inbox-types';
+export * from './time/china-time';

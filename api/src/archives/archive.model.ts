@@ -2,7 +2,8 @@
  * Project archives (一档一卷), plain text and unchangeable once archived (6.5.1): a SHA-256 of the
  * content is kept. Grants give one borrower read-only access until a date; every view is logged.
  */
-import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/model-on';
+import { Schema, type Connection } from 'mongoose';
 
 export interface ArchiveDoc {
   _id: string;
@@ -35,32 +36,29 @@ export interface ArchiveViewDoc {
 const opts = { versionKey: false, _id: false } as const;
 
 export function archiveModels(db: Connection) {
-  const Archive =
-    (db.models.Archive as Model<ArchiveDoc>) ??
-    db.model<ArchiveDoc>(
-      'Archive',
-      new Schema<ArchiveDoc>(
-        { _id: String, projectId: String, title: String, content: String, sha256: String, archivedAt: Date },
-        { ...opts, collection: 'archives' },
-      ),
-    );
-  const Grant =
-    (db.models.ArchiveGrant as Model<GrantDoc>) ??
-    db.model<GrantDoc>(
-      'ArchiveGrant',
-      new Schema<GrantDoc>(
-        { _id: String, archiveId: String, borrower: String, instanceId: String, grantedAt: Date, expiresAt: Date, revokedAt: Date },
-        { ...opts, collection: 'archive_grants' },
-      ),
-    );
-  const View =
-    (db.models.ArchiveView as Model<ArchiveViewDoc>) ??
-    db.model<ArchiveViewDoc>(
-      'ArchiveView',
-      new Schema<ArchiveViewDoc>(
-        { _id: String, grantId: String, archiveId: String, borrower: String, at: Date, ip: String },
-        { ...opts, collection: 'archive_views' },
-      ),
-    );
+  const Archive = modelOn<ArchiveDoc>(
+    db,
+    'Archive',
+    new Schema<ArchiveDoc>(
+      { _id: String, projectId: String, title: String, content: String, sha256: String, archivedAt: Date },
+      { ...opts, collection: 'archives' },
+    ),
+  );
+  const Grant = modelOn<GrantDoc>(
+    db,
+    'ArchiveGrant',
+    new Schema<GrantDoc>(
+      { _id: String, archiveId: String, borrower: String, instanceId: String, grantedAt: Date, expiresAt: Date, revokedAt: Date },
+      { ...opts, collection: 'archive_grants' },
+    ),
+  );
+  const View = modelOn<ArchiveViewDoc>(
+    db,
+    'ArchiveView',
+    new Schema<ArchiveViewDoc>(
+      { _id: String, grantId: String, archiveId: String, borrower: String, at: Date, ip: String },
+      { ...opts, collection: 'archive_views' },
+    ),
+  );
   return { Archive, Grant, View };
 }

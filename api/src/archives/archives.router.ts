@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
-import { notFound, type UserDto } from '@ggzy/shared';
+import { chinaDateTime, notFound, type UserDto } from '@ggzy/shared';
 import { currentUser, forbidden } from '../http/auth-context';
 import { parseParams } from '../http/validate';
 import type { AuditService } from '../audit/audit.service';
@@ -18,7 +18,7 @@ const idParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a
 
 /** China time (UTC+8), as people at the center read clocks. */
 function beijing(at: Date): string {
-  return `${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')}（北京时间）`;
+  return `${chinaDateTime(at)}（北京时间）`;
 }
 
 function watermarkText(u: UserDto, at: Date): string {

@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { modelOn } from '../db/model-on';
 import { Schema, mongo, type Connection, type Model } from 'mongoose';
 import { userError } from '@ggzy/shared';
 
@@ -37,27 +38,25 @@ export const ALLOWED_TYPES: Record<string, { mime: string; magic?: number[] }> =
 export const CATEGORIES = ['evidence', 'work-id', 'letter', 'complaint', 'unit-proof', 'officer-id', 'other'] as const;
 
 export function attachmentModel(db: Connection): Model<AttachmentDoc> {
-  return (
-    (db.models.Attachment as Model<AttachmentDoc>) ??
-    db.model<AttachmentDoc>(
-      'Attachment',
-      new Schema<AttachmentDoc>(
-        {
-          _id: String,
-          filename: String,
-          contentType: String,
-          size: Number,
-          sha256: String,
-          category: String,
-          uploadedBy: String,
-          uploadedAt: Date,
-          instanceId: String,
-          taskId: String,
-          fileId: String,
-        },
-        { versionKey: false, _id: false, collection: 'attachments' },
-      ).index({ instanceId: 1 }),
-    )
+  return modelOn<AttachmentDoc>(
+    db,
+    'Attachment',
+    new Schema<AttachmentDoc>(
+      {
+        _id: String,
+        filename: String,
+        contentType: String,
+        size: Number,
+        sha256: String,
+        category: String,
+        uploadedBy: String,
+        uploadedAt: Date,
+        instanceId: String,
+        taskId: String,
+        fileId: String,
+      },
+      { versionKey: false, _id: false, collection: 'attachments' },
+    ).index({ instanceId: 1 }),
   );
 }
 

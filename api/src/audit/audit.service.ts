@@ -5,6 +5,7 @@
  * (the loser re-reads the head and appends after it).
  */
 import { createHash } from 'node:crypto';
+import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
 
 export interface AuditDoc {
@@ -44,15 +45,13 @@ export interface AuditEvent {
 const GENESIS = '0'.repeat(64);
 
 export function auditModel(db: Connection): Model<AuditDoc> {
-  return (
-    (db.models.AuditEvent as Model<AuditDoc>) ??
-    db.model<AuditDoc>(
-      'AuditEvent',
-      new Schema<AuditDoc>(
-        { _id: Number, at: Date, actor: String, action: String, instanceId: String, taskId: String, data: String, prevHash: String, hash: String },
-        { versionKey: false, _id: false, collection: 'audit_events' },
-      ).index({ instanceId: 1, _id: 1 }),
-    )
+  return modelOn<AuditDoc>(
+    db,
+    'AuditEvent',
+    new Schema<AuditDoc>(
+      { _id: Number, at: Date, actor: String, action: String, instanceId: String, taskId: String, data: String, prevHash: String, hash: String },
+      { versionKey: false, _id: false, collection: 'audit_events' },
+    ).index({ instanceId: 1, _id: 1 }),
   );
 }
 

@@ -3,7 +3,9 @@
  * package, with the admins' own entries on top — for a year the package does not know yet, or a
  * local closure. Time limits counted in days use it (限时办结 counts working days).
  */
+import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { chinaDate } from '@ggzy/shared';
 import { getDayDetail, getHolidaysInRange, isWorkday as officialWorkday } from 'chinese-days';
 
 export interface CalendarOverrideDoc {
@@ -22,23 +24,14 @@ export interface CalendarDay {
   source: 'official' | 'override';
 }
 
-const CN_OFFSET = 8 * 3600_000;
-
-/** The China-time calendar date of an instant. */
-export function chinaDate(d: Date): string {
-  return new Date(d.getTime() + CN_OFFSET).toISOString().slice(0, 10);
-}
-
 function calendarModel(db: Connection): Model<CalendarOverrideDoc> {
-  return (
-    (db.models.CalendarOverride as Model<CalendarOverrideDoc>) ??
-    db.model<CalendarOverrideDoc>(
-      'CalendarOverride',
-      new Schema<CalendarOverrideDoc>(
-        { _id: String, type: String, name: String, by: String, at: Date },
-        { versionKey: false, _id: false, collection: 'calendar_overrides' },
-      ),
-    )
+  return modelOn<CalendarOverrideDoc>(
+    db,
+    'CalendarOverride',
+    new Schema<CalendarOverrideDoc>(
+      { _id: String, type: String, name: String, by: String, at: Date },
+      { versionKey: false, _id: false, collection: 'calendar_overrides' },
+    ),
   );
 }
 

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { notFound, userError } from '@ggzy/shared';
 import type { FormSchema } from './form-validator';
@@ -19,15 +20,13 @@ interface FormDoc {
 }
 
 function formModel(db: Connection): Model<FormDoc> {
-  return (
-    (db.models.Form as Model<FormDoc>) ??
-    db.model<FormDoc>(
-      'Form',
-      new Schema<FormDoc>(
-        { _id: String, schema: String, checksum: String, version: Number, updatedAt: Date, updatedBy: String },
-        { versionKey: false, _id: false, collection: 'forms' },
-      ),
-    )
+  return modelOn<FormDoc>(
+    db,
+    'Form',
+    new Schema<FormDoc>(
+      { _id: String, schema: String, checksum: String, version: Number, updatedAt: Date, updatedBy: String },
+      { versionKey: false, _id: false, collection: 'forms' },
+    ),
   );
 }
 

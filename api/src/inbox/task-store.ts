@@ -9,6 +9,7 @@
  * - `database` (a real MongoDB, several API replicas): plain guarded `findOneAndUpdate` on
  *   `inbox_tasks` and indexed queries.
  */
+import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { InboxTaskKind, InboxTaskStatus } from '@ggzy/shared';
 import { taskModel, type TaskDoc } from './task.model';
@@ -56,15 +57,13 @@ interface ChangeDoc {
 }
 
 function changeModel(db: Connection): Model<ChangeDoc> {
-  return (
-    (db.models.InboxTaskChange as Model<ChangeDoc>) ??
-    db.model<ChangeDoc>(
-      'InboxTaskChange',
-      new Schema<ChangeDoc>(
-        { _id: String, taskId: String, version: Number, at: Date, change: String },
-        { versionKey: false, _id: false, collection: 'inbox_task_changes' },
-      ),
-    )
+  return modelOn<ChangeDoc>(
+    db,
+    'InboxTaskChange',
+    new Schema<ChangeDoc>(
+      { _id: String, taskId: String, version: Number, at: Date, change: String },
+      { versionKey: false, _id: false, collection: 'inbox_task_changes' },
+    ),
   );
 }
 

@@ -3,6 +3,7 @@
  * Every change is a single-document update guarded by the state it expects, so two people acting
  * on one task at the same moment cannot both succeed.
  */
+import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { InboxTaskKind, InboxTaskStatus } from '@ggzy/shared';
 
@@ -57,63 +58,61 @@ export interface TaskDoc {
 }
 
 export function taskModel(db: Connection): Model<TaskDoc> {
-  return (
-    (db.models.InboxTask as Model<TaskDoc>) ??
-    db.model<TaskDoc>(
-      'InboxTask',
-      new Schema<TaskDoc>(
-        {
-          _id: String,
-          kind: { type: String, default: 'engine' },
-          instanceId: String,
-          processId: String,
-          processName: String,
-          processVersion: Number,
-          elementId: String,
-          name: String,
-          formId: String,
-          status: { type: String, default: 'open' },
-          assignee: { type: String, default: null },
-          owner: { type: String, default: null },
-          delegationState: { type: String, default: null },
-          candidateGroups: { type: [String], default: [] },
-          candidateUsers: { type: [String], default: [] },
-          priority: { type: Number, default: 50 },
-          dueDate: Date,
-          createdAt: Date,
-          claimedAt: Date,
-          completedAt: Date,
-          completedBy: String,
-          outcome: String,
-          opinion: String,
-          result: String,
-          draft: String,
-          title: String,
-          projectId: String,
-          projectName: String,
-          starter: String,
-          starterName: String,
-          classification: String,
-          pendingSigners: { type: [String], default: [] },
-          parentTaskId: String,
-          variables: { type: String, default: '{}' },
-          timeLimit: String,
-          returnable: { type: Boolean, default: false },
-          urgedAt: Date,
-          supervisedAt: Date,
-          urgeCount: { type: Number, default: 0 },
-          lastUrgedAt: Date,
-          touched: { type: Boolean, default: false },
-          version: { type: Number, default: 1 },
-        },
-        { versionKey: false, _id: false, collection: 'inbox_tasks' },
-      )
-        .index({ status: 1, assignee: 1, priority: -1 })
-        .index({ status: 1, candidateGroups: 1 })
-        .index({ completedBy: 1, completedAt: -1 })
-        .index({ starter: 1, createdAt: -1 })
-        .index({ instanceId: 1 }),
+  return modelOn<TaskDoc>(
+    db,
+    'InboxTask',
+    new Schema<TaskDoc>(
+      {
+        _id: String,
+        kind: { type: String, default: 'engine' },
+        instanceId: String,
+        processId: String,
+        processName: String,
+        processVersion: Number,
+        elementId: String,
+        name: String,
+        formId: String,
+        status: { type: String, default: 'open' },
+        assignee: { type: String, default: null },
+        owner: { type: String, default: null },
+        delegationState: { type: String, default: null },
+        candidateGroups: { type: [String], default: [] },
+        candidateUsers: { type: [String], default: [] },
+        priority: { type: Number, default: 50 },
+        dueDate: Date,
+        createdAt: Date,
+        claimedAt: Date,
+        completedAt: Date,
+        completedBy: String,
+        outcome: String,
+        opinion: String,
+        result: String,
+        draft: String,
+        title: String,
+        projectId: String,
+        projectName: String,
+        starter: String,
+        starterName: String,
+        classification: String,
+        pendingSigners: { type: [String], default: [] },
+        parentTaskId: String,
+        variables: { type: String, default: '{}' },
+        timeLimit: String,
+        returnable: { type: Boolean, default: false },
+        urgedAt: Date,
+        supervisedAt: Date,
+        urgeCount: { type: Number, default: 0 },
+        lastUrgedAt: Date,
+        touched: { type: Boolean, default: false },
+        version: { type: Number, default: 1 },
+      },
+      { versionKey: false, _id: false, collection: 'inbox_tasks' },
     )
+      .index({ status: 1, assignee: 1, priority: -1 })
+      .index({ status: 1, candidateGroups: 1 })
+      .index({ completedBy: 1, completedAt: -1 })
+      .index({ starter: 1, createdAt: -1 })
+      .index({ instanceId: 1 }),
   );
 }
 
@@ -140,28 +139,26 @@ export interface CcDoc {
 
 export function inboxExtraModels(db: Connection): { Comment: Model<CommentDoc>; Cc: Model<CcDoc> } {
   const opts = { versionKey: false, _id: false } as const;
-  const Comment =
-    (db.models.Comment as Model<CommentDoc>) ??
-    db.model<CommentDoc>(
-      'Comment',
-      new Schema<CommentDoc>(
-        { _id: String, instanceId: String, taskId: String, author: String, authorName: String, text: String, at: Date },
-        { ...opts, collection: 'comments' },
-      ).index({
-        instanceId: 1,
-      }),
-    );
-  const Cc =
-    (db.models.Cc as Model<CcDoc>) ??
-    db.model<CcDoc>(
-      'Cc',
-      new Schema<CcDoc>(
-        { _id: String, taskId: String, instanceId: String, userId: String, from: String, note: String, at: Date, readAt: Date },
-        { ...opts, collection: 'cc_entries' },
-      ).index({
-        userId: 1,
-        at: -1,
-      }),
-    );
+  const Comment = modelOn<CommentDoc>(
+    db,
+    'Comment',
+    new Schema<CommentDoc>(
+      { _id: String, instanceId: String, taskId: String, author: String, authorName: String, text: String, at: Date },
+      { ...opts, collection: 'comments' },
+    ).index({
+      instanceId: 1,
+    }),
+  );
+  const Cc = modelOn<CcDoc>(
+    db,
+    'Cc',
+    new Schema<CcDoc>(
+      { _id: String, taskId: String, instanceId: String, userId: String, from: String, note: String, at: Date, readAt: Date },
+      { ...opts, collection: 'cc_entries' },
+    ).index({
+      userId: 1,
+      at: -1,
+    }),
+  );
   return { Comment, Cc };
 }

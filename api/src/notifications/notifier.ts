@@ -3,6 +3,7 @@
  * dedupe key, so a job that runs twice notifies each person once.
  */
 import { Router } from 'express';
+import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
 import { groupsOf } from '@ggzy/shared';
@@ -23,15 +24,13 @@ export interface NotificationDoc {
 }
 
 export function notificationModel(db: Connection): Model<NotificationDoc> {
-  return (
-    (db.models.Notification as Model<NotificationDoc>) ??
-    db.model<NotificationDoc>(
-      'Notification',
-      new Schema<NotificationDoc>(
-        { _id: String, userId: String, kind: String, title: String, body: String, instanceId: String, taskId: String, createdAt: Date, readAt: Date },
-        { versionKey: false, _id: false, collection: 'notifications' },
-      ).index({ userId: 1, createdAt: -1 }),
-    )
+  return modelOn<NotificationDoc>(
+    db,
+    'Notification',
+    new Schema<NotificationDoc>(
+      { _id: String, userId: String, kind: String, title: String, body: String, instanceId: String, taskId: String, createdAt: Date, readAt: Date },
+      { versionKey: false, _id: false, collection: 'notifications' },
+    ).index({ userId: 1, createdAt: -1 }),
   );
 }
 

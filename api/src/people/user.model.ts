@@ -1,4 +1,5 @@
 /** Users and their sessions. The username is the document id, so sign-in and token checks are id lookups. */
+import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
 
 export interface UserDoc {
@@ -24,30 +25,28 @@ export interface SessionDoc {
 const opts = { versionKey: false, _id: false } as const;
 
 export function peopleModels(db: Connection): { User: Model<UserDoc>; Session: Model<SessionDoc> } {
-  const User =
-    (db.models.User as Model<UserDoc>) ??
-    db.model<UserDoc>(
-      'User',
-      new Schema<UserDoc>(
-        {
-          _id: { type: String, required: true },
-          name: { type: String, required: true },
-          sections: { type: [String], default: [] },
-          roles: { type: [String], default: [] },
-          oversees: { type: [String], default: [] },
-          unit: String,
-          passwordHash: { type: String, required: true },
-          active: { type: Boolean, default: true },
-          createdAt: { type: Date, default: () => new Date() },
-        },
-        { ...opts, collection: 'users' },
-      ),
-    );
-  const Session =
-    (db.models.Session as Model<SessionDoc>) ??
-    db.model<SessionDoc>(
-      'Session',
-      new Schema<SessionDoc>({ _id: String, userId: { type: String, required: true }, createdAt: Date, expiresAt: Date }, { ...opts, collection: 'sessions' }),
-    );
+  const User = modelOn<UserDoc>(
+    db,
+    'User',
+    new Schema<UserDoc>(
+      {
+        _id: { type: String, required: true },
+        name: { type: String, required: true },
+        sections: { type: [String], default: [] },
+        roles: { type: [String], default: [] },
+        oversees: { type: [String], default: [] },
+        unit: String,
+        passwordHash: { type: String, required: true },
+        active: { type: Boolean, default: true },
+        createdAt: { type: Date, default: () => new Date() },
+      },
+      { ...opts, collection: 'users' },
+    ),
+  );
+  const Session = modelOn<SessionDoc>(
+    db,
+    'Session',
+    new Schema<SessionDoc>({ _id: String, userId: { type: String, required: true }, createdAt: Date, expiresAt: Date }, { ...opts, collection: 'sessions' }),
+  );
   return { User, Session };
 }

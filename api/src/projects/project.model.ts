@@ -1,4 +1,5 @@
 /** Trading projects (交易项目) that flows report on; a pause is recorded on the project itself. */
+import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
 
 export interface ProjectDoc {
@@ -16,25 +17,23 @@ export interface ProjectDoc {
 }
 
 export function projectModel(db: Connection): Model<ProjectDoc> {
-  return (
-    (db.models.Project as Model<ProjectDoc>) ??
-    db.model<ProjectDoc>(
-      'Project',
-      new Schema<ProjectDoc>(
-        {
-          _id: String,
-          name: { type: String, required: true },
-          section: { type: String, required: true },
-          kind: String,
-          status: { type: String, default: 'active' },
-          pausedAt: Date,
-          pausedBy: String,
-          pauseReason: String,
-          pauseInstanceId: String,
-          createdAt: { type: Date, default: () => new Date() },
-        },
-        { versionKey: false, _id: false, collection: 'projects' },
-      ),
-    )
+  return modelOn<ProjectDoc>(
+    db,
+    'Project',
+    new Schema<ProjectDoc>(
+      {
+        _id: String,
+        name: { type: String, required: true },
+        section: { type: String, required: true },
+        kind: String,
+        status: { type: String, default: 'active' },
+        pausedAt: Date,
+        pausedBy: String,
+        pauseReason: String,
+        pauseInstanceId: String,
+        createdAt: { type: Date, default: () => new Date() },
+      },
+      { versionKey: false, _id: false, collection: 'projects' },
+    ),
   );
 }

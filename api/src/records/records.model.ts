@@ -1,4 +1,5 @@
 /** Records the workers leave: dispatches (印发报送), publications, monthly compilations, on-site supervision records. */
+import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
 
 export interface DispatchDoc {
@@ -41,7 +42,7 @@ export interface SupervisionRecordDoc {
 const opts = { versionKey: false, _id: false } as const;
 
 function model<T>(db: Connection, name: string, collection: string, def: Record<string, unknown>): Model<T> {
-  return (db.models[name] as Model<T>) ?? db.model<T>(name, new Schema<T>(def, { ...opts, collection }));
+  return modelOn<T>(db, name, new Schema<T>(def, { ...opts, collection }));
 }
 
 export function recordModels(db: Connection) {

@@ -1,7 +1,7 @@
 /** The API's implementation of what job workers do outside the engine, on its own collections. */
 import type { Connection } from 'mongoose';
 import type { WorkerServices } from '@ggzy/engine-workers';
-import { notFound } from '@ggzy/shared';
+import { chinaMonthStart, notFound } from '@ggzy/shared';
 import type { Notifier } from '../notifications/notifier';
 import { projectModel } from '../projects/project.model';
 import { recordModels, insertOnce } from '../records/records.model';
@@ -72,8 +72,8 @@ export function createWorkerServices(deps: { db: Connection; notifier: Notifier;
     },
     async compileMonthly({ month }) {
       const [y, m] = month.split('-').map(Number) as [number, number];
-      const from = new Date(Date.UTC(y, m - 1, 1) - 8 * 3600_000);
-      const to = new Date(Date.UTC(y, m, 1) - 8 * 3600_000);
+      const from = chinaMonthStart(y, m);
+      const to = chinaMonthStart(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1);
       const ds = await rec.Dispatch.find({ dispatchedAt: { $gte: from, $lt: to } })
         .sort({ dispatchedAt: 1 })
         .lean();

@@ -1,14 +1,13 @@
 /** anomaly.compile-monthly — 按月归档汇总: last month's dispatched special reports in one compilation. */
 import { z } from 'zod';
+import { chinaDate } from '@ggzy/shared';
 import { jobOutcome } from '../../port/engine-port';
 import { defineWorker } from '../worker-manifest';
 
 /** The month before `now`, as YYYY-MM in China time (UTC+8). */
 export function previousMonth(now: Date): string {
-  const cn = new Date(now.getTime() + 8 * 3600_000);
-  const y = cn.getUTCFullYear();
-  const m = cn.getUTCMonth(); // 0-based: the previous month's 1-based number
-  return m === 0 ? `${y - 1}-12` : `${y}-${String(m).padStart(2, '0')}`;
+  const [y, m] = chinaDate(now).split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }
 
 export default defineWorker({
