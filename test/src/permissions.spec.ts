@@ -79,7 +79,7 @@ test('a candidate who is not the assignee may not complete, transfer or delegate
   expect(await snapshot(taskId, instanceId)).toEqual(before);
 });
 
-test('a sign-off offered to leaders cannot be transferred to staff', async () => {
+test("a step is transferred only to someone it is offered to (so a leaders' sign-off cannot go to staff)", async () => {
   const { instanceId, taskId } = await flowAtVerify('转办范围', 'sup1');
   const sup1 = await s.login('sup1');
   // sup1 may transfer within supervision, not to the general section
