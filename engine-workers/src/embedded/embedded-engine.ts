@@ -18,6 +18,7 @@ import type {
   EnginePort,
   InstanceView,
   Job,
+  JobHandler,
   JobOutcome,
   PublishMessageRequest,
   PublishMessageResult,
@@ -32,6 +33,7 @@ import { StateWriter } from './state-writer';
 import type { InstanceMeta } from './state-store';
 import type { Waiter } from './waiters';
 import { TimerStarts } from './timer-starts';
+import { runJobHandler } from '../port/run-handler';
 import { Leases } from './leases';
 
 export interface EmbeddedEngineOptions {
@@ -448,19 +450,9 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   private async runHandler(type: string, job: Job): Promise<JobOutcome> {
-    const worker = this.workers.get(type);
-    if (!worker) return { outcome: 'fail', errorMessage: `no worker for ${type}`, retries: job.retries };
-    try {
-      const outcome = await worker.handler(job);
-      if (!outcome || typeof outcome !== 'object' || !('outcome' in outcome)) {
-        return { outcome: 'fail', errorMessage: `handler for ${type} returned no outcome`, retries: job.retries - 1 };
-      }
-      return outcome;
-    } catch (err) {
-      this.logger.warn({ err, job: job.key, type }, 'job handler threw');
-      return { outcome: 'fail', errorMessage: (err as Error).message ?? String(err), retries: job.retries - 1 };
-    }
+    return runJobHandler(this.workers.get(type)?.handler as JobHandler<Variables> | undefined, job, this.logger);
   }
+
 
   runLocalJob(inst: InstanceRunner, waiter: Waiter, job: LocalJob): void {
     const w = waiter as Waiter & { kind: 'job' };

@@ -1,0 +1,309 @@
+/**
+ * Test doubles of a Zeebe 8.8 cluster's two client-facing APIs, for the cluster adapter's contract
+ * tests. They prove the wire calls the adapter makes, not Zeebe's behaviour.
+ *
+ * - `TestGrpcGateway` serves the gateway protocol from the `.proto` that `@camunda8/sdk` ships
+ *   (Zeebe's published gateway.proto) with @grpc/grpc-js: it records every request and answers the
+ *   calls the adapter uses; jobs queued with `offerJob` are handed out by `ActivateJobs`.
+ * - `TestRestApi` answers the Orchestration Cluster REST API paths the adapter uses with the
+ *   published response shapes, records every request, and hands out queued listener jobs.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+export interface RecordedCall {
+  method: string;
+  request: Record<string, unknown>;
+}
+
+type Unary = (call: grpc.ServerUnaryCall<Record<string, unknown>, unknown>, cb: grpc.sendUnaryData<unknown>) => void;
+
+/** An error the gateway answers a call with, once. */
+export interface InjectedError {
+  code: grpc.status;
+  details: string;
+}
+
+export class TestGrpcGateway {
+  readonly calls: RecordedCall[] = [];
+  private server = new grpc.Server();
+  private jobs = new Map<string, Record<string, unknown>[]>();
+  private failNext = new Map<string, InjectedError[]>();
+  private waiting = new Set<() => void>();
+  private nextKey = 2251799813685249n;
+  port = 0;
+
+  static protoPath(): string {
+    return path.join(path.dirname(require.resolve('@camunda8/sdk/package.json')), 'dist/proto/zeebe.proto');
+  }
+
+  /** Answer the next call of `method` with this error instead. */
+  failOnce(method: string, err: InjectedError): void {
+    this.failNext.set(method, [...(this.failNext.get(method) ?? []), err]);
+  }
+
+  key(): string {
+    return String(this.nextKey++);
+  }
+
+  /** Queue a job for the next ActivateJobs of its type. Fields follow gateway.proto's ActivatedJob. */
+  offerJob(job: { type: string; variables?: Record<string, unknown>; customHeaders?: Record<string, string> } & Record<string, unknown>): string {
+    const key = this.key();
+    const full = {
+      key,
+      processInstanceKey: this.key(),
+      bpmnProcessId: 'proc',
+      processDefinitionVersion: 1,
+      processDefinitionKey: this.key(),
+      elementId: 'task',
+      elementInstanceKey: this.key(),
+      worker: '',
+      retries: 3,
+      deadline: String(Date.now() + 60_000),
+      tenantId: '<default>',
+      ...job,
+      variables: JSON.stringify(job.variables ?? {}),
+      customHeaders: JSON.stringify(job.customHeaders ?? {}),
+    };
+    this.jobs.set(job.type, [...(this.jobs.get(job.type) ?? []), full]);
+    for (const wake of this.waiting) wake();
+    return key;
+  }
+
+  callsOf(method: string): Record<string, unknown>[] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.request);
+  }
+
+  private injected(method: string): InjectedError | undefined {
+    const list = this.failNext.get(method);
+    return list?.shift();
+  }
+
+  async start(answers: Partial<Record<string, (req: Record<string, unknown>) => unknown>> = {}): Promise<void> {
+    const def = protoLoader.loadSync(TestGrpcGateway.protoPath(), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
+    const proto = grpc.loadPackageDefinition(def) as unknown as { gateway_protocol: { Gateway: { service: grpc.ServiceDefinition } } };
+    const unary =
+      (method: string, answer: (req: Record<string, unknown>) => unknown): Unary =>
+      (call, cb) => {
+        this.calls.push({ method, request: call.request });
+        const err = this.injected(method);
+        if (err) return cb({ code: err.code, details: err.details } as grpc.ServiceError, null);
+        try {
+          cb(null, (answers[method] ?? answer)(call.request));
+        } catch (e) {
+          cb(e as grpc.ServiceError, null);
+        }
+      };
+    const impl: grpc.UntypedServiceImplementation = {
+      Topology: unary('Topology', () => ({ brokers: [], clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.8.0' })),
+      DeployResource: unary('DeployResource', (req) => {
+        const resources = req.resources as Array<{ name: string; content: Buffer }>;
+        return {
+          key: this.key(),
+          deployments: resources.map((r) =>
+            r.name.endsWith('.form')
+              ? { form: { formId: r.name.replace(/\.form$/, ''), version: 1, formKey: this.key(), resourceName: r.name, tenantId: '<default>' } }
+              : {
+                  process: {
+                    bpmnProcessId: /<bpmn:process id="([^"]+)"/.exec(r.content.toString())?.[1] ?? 'unknown',
+                    version: 1,
+                    processDefinitionKey: this.key(),
+                    resourceName: r.name,
+                    tenantId: '<default>',
+                  },
+                },
+          ),
+          tenantId: '<default>',
+        };
+      }),
+      CreateProcessInstance: unary('CreateProcessInstance', (req) => ({
+        processDefinitionKey: this.key(),
+        bpmnProcessId: req.bpmnProcessId,
+        version: Number(req.version) > 0 ? req.version : 1,
+        processInstanceKey: this.key(),
+        tenantId: '<default>',
+      })),
+      PublishMessage: unary('PublishMessage', () => ({ key: this.key(), tenantId: '<default>' })),
+      CancelProcessInstance: unary('CancelProcessInstance', () => ({})),
+      SetVariables: unary('SetVariables', () => ({ key: this.key() })),
+      UpdateJobRetries: unary('UpdateJobRetries', () => ({})),
+      ResolveIncident: unary('ResolveIncident', () => ({})),
+      CompleteJob: unary('CompleteJob', () => ({})),
+      FailJob: unary('FailJob', () => ({})),
+      ThrowError: unary('ThrowError', () => ({})),
+      ActivateJobs: (call: grpc.ServerWritableStream<Record<string, unknown>, unknown>) => {
+        this.calls.push({ method: 'ActivateJobs', request: call.request });
+        const err = this.injected('ActivateJobs');
+        if (err) {
+          call.emit('error', { code: err.code, details: err.details, metadata: new grpc.Metadata() });
+          return;
+        }
+        const type = String(call.request.type);
+        const max = Number(call.request.maxJobsToActivate) || 32;
+        const deliver = (): boolean => {
+          const queue = this.jobs.get(type) ?? [];
+          if (!queue.length) return false;
+          const batch = queue.splice(0, max).map((j) => ({ ...j, worker: call.request.worker }));
+          call.write({ jobs: batch });
+          call.end();
+          return true;
+        };
+        if (deliver()) return;
+        // Long polling: hold the call until a job arrives or the request timeout passes.
+        const timeout = Math.min(Number(call.request.requestTimeout) || 1000, 2000);
+        const wake = () => {
+          if (deliver()) done();
+        };
+        const done = () => {
+          clearTimeout(timer);
+          this.waiting.delete(wake);
+        };
+        const timer = setTimeout(() => {
+          done();
+          call.end();
+        }, timeout);
+        this.waiting.add(wake);
+        call.on('cancelled', done);
+      },
+    };
+    this.server.addService(proto.gateway_protocol.Gateway.service, impl);
+    this.port = await new Promise<number>((resolve, reject) =>
+      this.server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, port) => (e ? reject(e) : resolve(port))),
+    );
+  }
+
+  async stop(): Promise<void> {
+    for (const wake of this.waiting) wake();
+    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+    this.server.forceShutdown();
+  }
+}
+
+export interface RestCall {
+  method: string;
+  path: string;
+  body: Record<string, unknown> | null;
+}
+
+export class TestRestApi {
+  readonly calls: RestCall[] = [];
+  private server?: http.Server;
+  private jobs = new Map<string, Record<string, unknown>[]>();
+  private waiting = new Set<() => void>();
+  private failNext: Array<{ match: RegExp; status: number }> = [];
+  /** Answers for POST /v2/incidents/search. */
+  incidents: Array<{ incidentKey: string; jobKey: string; state: string }> = [];
+  port = 0;
+
+  /** Answer the next request whose "METHOD path" matches with this status (a Problem Detail body). */
+  failOnce(match: RegExp, status: number): void {
+    this.failNext.push({ match, status });
+  }
+
+  /** Queue a job for POST /v2/jobs/activation, shaped like the 8.8 ActivatedJobResult. */
+  offerJob(job: Record<string, unknown> & { type: string; jobKey: string }): void {
+    const full = {
+      processInstanceKey: '2251799813690001',
+      processDefinitionId: 'proc',
+      processDefinitionVersion: 1,
+      processDefinitionKey: '2251799813690002',
+      elementId: 'task',
+      elementInstanceKey: '2251799813690003',
+      customHeaders: {},
+      worker: '',
+      retries: 10,
+      deadline: Date.now() + 60_000,
+      variables: {},
+      tenantId: '<default>',
+      kind: 'BPMN_ELEMENT',
+      listenerEventType: 'UNSPECIFIED',
+      ...job,
+    };
+    this.jobs.set(job.type, [...(this.jobs.get(job.type) ?? []), full]);
+    for (const wake of this.waiting) wake();
+  }
+
+  callsTo(method: string, pathPattern: RegExp): RestCall[] {
+    return this.calls.filter((c) => c.method === method && pathPattern.test(c.path));
+  }
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+        const p = (req.url ?? '').split('?')[0];
+        const call = { method: req.method ?? '', path: p, body };
+        this.calls.push(call);
+        const send = (status: number, json?: unknown) => {
+          res.statusCode = status;
+          if (json === undefined) return res.end();
+          res.setHeader('content-type', status >= 400 ? 'application/problem+json' : 'application/json');
+          res.end(JSON.stringify(json));
+        };
+        const fail = this.failNext.findIndex((f) => f.match.test(`${call.method} ${p}`));
+        if (fail >= 0) {
+          const { status } = this.failNext.splice(fail, 1)[0];
+          return send(status, {
+            type: 'about:blank',
+            title: status === 404 ? 'NOT_FOUND' : 'INVALID_STATE',
+            status,
+            detail: 'injected by the test',
+            instance: p,
+          });
+        }
+        if (call.method === 'POST' && p === '/v2/jobs/activation') return this.activate(body ?? {}, send, res);
+        if (call.method === 'POST' && p === '/v2/incidents/search') {
+          const jobKey = (body?.filter as { jobKey?: string } | undefined)?.jobKey;
+          const items = this.incidents.filter((i) => !jobKey || i.jobKey === jobKey);
+          return send(200, { items, page: { totalItems: items.length } });
+        }
+        if (call.method === 'GET' && p === '/v2/topology')
+          return send(200, { brokers: [], clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.8.0' });
+        if (/^\/v2\/(jobs|user-tasks|incidents)\/[^/]+\/(completion|assignment|resolution|failure)$/.test(p) || /^\/v2\/user-tasks\/[^/]+\/assignee$/.test(p)) {
+          return send(204);
+        }
+        send(404, { type: 'about:blank', title: 'NOT_FOUND', status: 404, detail: `no route ${call.method} ${p}`, instance: p });
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  private activate(body: Record<string, unknown>, send: (s: number, j?: unknown) => void, res: http.ServerResponse): void {
+    const type = String(body.type);
+    const max = Number(body.maxJobsToActivate) || 32;
+    const deliver = (): boolean => {
+      const queue = this.jobs.get(type) ?? [];
+      if (!queue.length) return false;
+      send(200, { jobs: queue.splice(0, max).map((j) => ({ ...j, worker: body.worker })) });
+      return true;
+    };
+    if (deliver()) return;
+    const wake = () => {
+      if (deliver()) done();
+    };
+    const done = () => {
+      clearTimeout(timer);
+      this.waiting.delete(wake);
+    };
+    const timer = setTimeout(
+      () => {
+        done();
+        send(200, { jobs: [] });
+      },
+      Math.min(Number(body.requestTimeout) || 1000, 2000),
+    );
+    this.waiting.add(wake);
+    res.on('close', done);
+  }
+
+  async stop(): Promise<void> {
+    for (const wake of this.waiting) wake();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
