@@ -36,7 +36,13 @@ export type SystemSettings = Pick<
   | 'LOGIN_ATTEMPTS'
   | 'DEMO_DATA'
   | 'INBOX_STORE'
-> & { processesDir: string; webDir?: string; TRUST_PROXY?: string };
+> & {
+  processesDir: string;
+  webDir?: string;
+  TRUST_PROXY?: string;
+  /** Run the job workers in this process (false for API-only cluster replicas). */
+  runWorkers?: boolean;
+};
 
 export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
   TIME_SCALE: 1,
@@ -97,7 +103,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     limits: effectiveLimits(scale, settings.TIME_LIMITS),
     archiveApproverGroup: settings.ARCHIVE_APPROVER_GROUP,
   });
-  const workers = registerWorkers(engine, createWorkerServices({ db, notifier, audit, dayMs: 86_400_000 * scale }));
+  const workers =
+    settings.runWorkers === false ? { close() {} } : registerWorkers(engine, createWorkerServices({ db, notifier, audit, dayMs: 86_400_000 * scale }));
   inbox.attach();
   // A step the diagram assigns to one person (returned to its drafter, 一次性告知 to the applicant) is announced to them.
   inbox.listeners.add((t, change) => {
@@ -150,6 +157,10 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
         const resources = readdirSync(settings.processesDir)
           .filter((f) => f.endsWith('.bpmn'))
           .map((f) => ({ name: f, content: readFileSync(`${settings.processesDir}/${f}`, 'utf8') }));
+        // Zeebe links user tasks to deployed forms, so a cluster gets the forms (as admins last saved them) too.
+        if (engine.mode === 'cluster') {
+          for (const f of await forms.list()) resources.push({ name: `${f.id}.form`, content: JSON.stringify((await forms.get(f.id)).form) });
+        }
         if (resources.length) {
           const { processes } = await engine.deploy(resources);
           for (const p of processes) logger.info({ processId: p.processId, version: p.version }, 'process deployed');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { buildSystem, DEFAULT_SETTINGS, type System, type SystemSettings } from '@ggzy/api';
-import { testing, type EmbeddedEngine } from '@ggzy/engine-workers';
+import { testing, type EnginePort } from '@ggzy/engine-workers';
 
 /** The repository root, from the sources (jest) or the compiled files (benchmarks). */
 const ROOT = (() => {
@@ -66,7 +66,7 @@ export class Client {
 export interface TestServer {
   base: string;
   db: Connection;
-  engine: EmbeddedEngine;
+  engine: EnginePort;
   system: System;
   login(user: string, password?: string): Promise<Client>;
   anonymous(): Client;
@@ -76,9 +76,15 @@ export interface TestServer {
   halt(): Promise<void>;
 }
 
-export async function startServer(name: string, settings: Partial<SystemSettings> = {}, reuse?: Connection): Promise<TestServer> {
+export async function startServer(
+  name: string,
+  settings: Partial<SystemSettings> = {},
+  reuse?: Connection,
+  /** Another engine adapter (the cluster contract test); the embedded engine by default. */
+  makeEngine: (db: Connection) => EnginePort = (db) => testing.testEngine(db),
+): Promise<TestServer> {
   const db = reuse ?? (await testing.connectTestDb(name));
-  const engine = testing.testEngine(db);
+  const engine = makeEngine(db);
   await engine.start();
   let system: System;
   let server: Server;

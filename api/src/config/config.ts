@@ -52,11 +52,20 @@ const schema = z.object({
   /** Express 'trust proxy' when a reverse proxy sits in front (e.g. "loopback"); off by default. */
   TRUST_PROXY: z.string().optional(),
   DEMO_DATA: z.enum(['true', 'false']).default('true'),
-  /** memory: one API process holds the inbox (the embedded default); database: several replicas on a real MongoDB. */
-  INBOX_STORE: z.enum(['memory', 'database']).default('memory'),
+  /**
+   * memory: one API process holds the inbox (the embedded default); database: several replicas on a
+   * real MongoDB. Cluster mode uses database unless told otherwise.
+   */
+  INBOX_STORE: z.enum(['memory', 'database']).optional(),
+  /**
+   * What this process runs. all: API, inbox and job workers (the embedded default); api: the HTTP
+   * API and the inbox's Zeebe listeners; workers: the job workers only. api and workers need
+   * ENGINE_MODE=cluster; run as many of each as the load needs.
+   */
+  PROCESS_ROLE: z.enum(['all', 'api', 'workers']).default('all'),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = Omit<z.infer<typeof schema>, 'INBOX_STORE'> & { INBOX_STORE: 'memory' | 'database' };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -64,5 +73,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
   }
-  return parsed.data;
+  const c = parsed.data;
+  if (c.PROCESS_ROLE !== 'all' && c.ENGINE_MODE !== 'cluster') {
+    throw new Error(`Invalid configuration: PROCESS_ROLE=${c.PROCESS_ROLE} needs ENGINE_MODE=cluster (the embedded engine runs in one process)`);
+  }
+  return { ...c, INBOX_STORE: c.INBOX_STORE ?? (c.ENGINE_MODE === 'cluster' ? 'database' : 'memory') };
 }

@@ -23,14 +23,16 @@ export function healthRouter({ db, engine, versions, startedAt }: HealthDeps): R
       dbError = (err as Error).message;
     }
     const latencyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const eng = engine.health ? await engine.health() : { ok: true };
+    const ok = dbOk && eng.ok;
     const body = {
-      status: dbOk ? 'ok' : 'degraded',
+      status: ok ? 'ok' : 'degraded',
       database: { ok: dbOk, latencyMs: Math.round(latencyMs * 100) / 100, name: db.name, ...(dbError && { error: dbError }) },
-      engine: { mode: engine.mode, ok: true, loadedInstances: engine.loadedCount ?? null },
+      engine: { mode: engine.mode, loadedInstances: engine.loadedCount ?? null, ...eng },
       versions,
       uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     };
-    res.status(dbOk ? 200 : 503).json(body);
+    res.status(ok ? 200 : 503).json(body);
   });
   return router;
 }

@@ -68,8 +68,10 @@ export class InboxService {
   attach(): void {
     const safe =
       <A extends unknown[]>(what: string, fn: (...a: A) => Promise<unknown>) =>
-      (...a: A) =>
-        void fn(...a).catch((err: unknown) => this.logger.error({ err }, `inbox: ${what} failed`));
+      (...a: A): Promise<unknown> =>
+        // Returned so that an adapter that waits (the cluster's listener jobs) completes its job
+        // only after the inbox has stored the change; errors are logged, never thrown at the engine.
+        fn(...a).catch((err: unknown) => this.logger.error({ err }, `inbox: ${what} failed`));
     this.engine.on(
       'userTask.created',
       safe('task created', (r: UserTaskRecord) => this.onTaskCreated(r)),

@@ -86,6 +86,8 @@ export function definitionsRouter(engine: EnginePort, catalog: FlowCatalog, form
       throw userError('FORM_ID_MISMATCH', '表单 id 必须与地址中的一致', 'The form id must match the one in the path');
     }
     const version = await forms.save(JSON.stringify(body), u.id);
+    // On a cluster the form is also a Zeebe resource: tasks created from now on link the new version.
+    if (version !== null && engine.mode === 'cluster') await engine.deploy([{ name: `${id}.form`, content: JSON.stringify(body) }]);
     await audit.append({ actor: u.id, action: 'form.saved', data: { formId: id, version } });
     res.json({ id, version: version ?? (await forms.get(id)).version, changed: version !== null });
   });

@@ -37,6 +37,8 @@ function newEngine(inboxListeners = false): ZeebeEngine {
       CAMUNDA_AUTH_STRATEGY: 'NONE',
       CAMUNDA_LOG_LEVEL: 'none',
       ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
+      // The SDK keeps a client-side timer per long poll after a worker closes; keep polls short here.
+      ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: 2,
       // Reconnect quickly after a dropped ActivateJobs stream.
       CAMUNDA_JOB_WORKER_MAX_BACKOFF_MS: 300,
       ZEEBE_GRPC_WORKER_POLL_INTERVAL_MS: 100,

@@ -162,6 +162,18 @@ export class ZeebeEngine implements EnginePort {
     await this.grpcClient?.close().catch(() => undefined);
   }
 
+  async health(): Promise<{ ok: boolean; [detail: string]: unknown }> {
+    try {
+      const t = await Promise.race([
+        this.grpc.topology(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the Zeebe gateway did not answer within 3 s')), 3000).unref()),
+      ]);
+      return { ok: true, brokers: t.brokers.length, partitions: t.partitionsCount, gatewayVersion: t.gatewayVersion };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  }
+
   on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): void {
     this.events.on(event, listener as Listener);
   }

@@ -453,7 +453,6 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
     return runJobHandler(this.workers.get(type)?.handler as JobHandler<Variables> | undefined, job, this.logger);
   }
 
-
   runLocalJob(inst: InstanceRunner, waiter: Waiter, job: LocalJob): void {
     const w = waiter as Waiter & { kind: 'job' };
     const payload: Job = {

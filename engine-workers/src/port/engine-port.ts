@@ -156,6 +156,8 @@ export interface EnginePort {
   createWorker<V extends Variables = Variables>(opts: WorkerOptions<V>): { close(): void };
   completeUserTask(key: string, variables?: Variables): Promise<void>;
   assignUserTask(key: string, assignee: string | null): Promise<void>;
+  /** Can the engine take work now? (The cluster adapter asks the gateway for its topology.) */
+  health?(): Promise<{ ok: boolean; [detail: string]: unknown }>;
   on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): void;
   off<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): void;
 }

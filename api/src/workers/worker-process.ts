@@ -1,0 +1,37 @@
+/**
+ * A job-worker replica (cluster mode, PROCESS_ROLE=workers): the same workers and services as the
+ * embedded mode, taking jobs from Zeebe, plus `GET /api/health` for the orchestrator's checks.
+ * It serves no user requests and holds no inbox; any number can run side by side.
+ */
+import type { Server } from 'node:http';
+import express from 'express';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { registerWorkers, type EnginePort } from '@ggzy/engine-workers';
+import { AuditService } from '../audit/audit.service';
+import { Notifier } from '../notifications/notifier';
+import { healthRouter } from '../health/health.router';
+import { versions } from '../versions';
+import type { Config } from '../config/config';
+import { createWorkerServices } from './worker-services';
+
+export async function startWorkerProcess(deps: {
+  db: Connection;
+  engine: EnginePort;
+  logger: Logger;
+  config: Pick<Config, 'PORT' | 'HOST' | 'TIME_SCALE'>;
+}): Promise<{ server: Server; stop(): Promise<void> }> {
+  const { db, engine, logger, config } = deps;
+  const services = createWorkerServices({ db, notifier: new Notifier(db), audit: new AuditService(db), dayMs: 86_400_000 * config.TIME_SCALE });
+  const workers = registerWorkers(engine, services);
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/api', healthRouter({ db, engine, versions: versions(), startedAt: new Date() }));
+  const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT }, 'job workers ready (health on /api/health)'));
+  return {
+    server,
+    async stop() {
+      workers.close();
+    },
+  };
+}

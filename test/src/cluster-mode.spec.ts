@@ -1,0 +1,178 @@
+/**
+ * Cluster mode through the whole API: the real server with the Zeebe adapter, talking to the
+ * test doubles of the gateway (gRPC, from gateway.proto) and of the Orchestration Cluster REST
+ * API. A contract test: it proves what the system sends to Zeebe and how the inbox follows what
+ * Zeebe reports, not Zeebe itself (README, "Cluster mode", for checking on a real cluster).
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { testing, ZeebeEngine, INBOX_TASK_LISTENER, INBOX_PROCESS_END_LISTENER } from '@ggzy/engine-workers';
+import { TestGrpcGateway, TestRestApi } from '@ggzy/engine-workers/dist/testing/zeebe-test-gateway';
+import { startServer, taskAt, claimAndComplete, eventually, instanceState, PROCESSES_DIR, type TestServer } from './harness';
+
+let s: TestServer;
+const gateway = new TestGrpcGateway();
+const rest = new TestRestApi();
+
+beforeAll(async () => {
+  await gateway.start();
+  await rest.start();
+  s = await startServer(
+    'cluster_mode',
+    { INBOX_STORE: 'database', runWorkers: false },
+    undefined,
+    (db) =>
+      new ZeebeEngine({
+        connection: db,
+        logger: testing.quietLogger,
+        inboxListeners: true,
+        workerName: 'api-replica-1',
+        listenerRequestTimeoutMs: 300,
+        sdk: {
+          ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${gateway.port}`,
+          ZEEBE_REST_ADDRESS: `http://127.0.0.1:${rest.port}`,
+          CAMUNDA_AUTH_STRATEGY: 'NONE',
+          CAMUNDA_LOG_LEVEL: 'none',
+          ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
+        } as never,
+      }),
+  );
+});
+
+afterAll(async () => {
+  await s?.close();
+  await gateway.stop();
+  await rest.stop();
+});
+
+test('at start every diagram and every form is deployed to Zeebe in one call; health asks the gateway', async () => {
+  const [deploy] = gateway.callsOf('DeployResource') as Array<{ resources: Array<{ name: string }> }>;
+  const names = deploy.resources.map((r) => r.name).sort();
+  const expected = [
+    ...readdirSync(PROCESSES_DIR).filter((f) => f.endsWith('.bpmn')),
+    ...readdirSync(path.join(PROCESSES_DIR, 'forms')).filter((f) => f.endsWith('.form')),
+  ].sort();
+  expect(names).toEqual(expected);
+
+  const health = await s.anonymous().get('/api/health');
+  expect(health.status).toBe(200);
+  expect(health.body.engine).toMatchObject({ mode: 'cluster', ok: true, gatewayVersion: '8.8.0' });
+  expect(gateway.callsOf('Topology').length).toBeGreaterThan(0);
+});
+
+test('a report started in the inbox runs on Zeebe: the task Zeebe creates reaches the head, whose claim and approval go back to Zeebe', async () => {
+  // given
+  const witness = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const definitionKey = (await s.engine.listDefinitions()).find((d) => d.processId === 'anomaly-escalation')!.key;
+
+  // when the witness reports
+  const started = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: {
+      projectId: 'XXGC-2026-001',
+      category: 'trade',
+      assignedBy: 'none',
+      title: '开标现场投标文件雷同',
+      description: '两家投标文件技术部分高度雷同。',
+      pauseNow: false,
+    },
+  });
+
+  // then Zeebe is asked to start it with the report and who reported it
+  expect(started.status).toBe(201);
+  const id = started.body.id as string;
+  const [create] = gateway.callsOf('CreateProcessInstance').slice(-1);
+  expect(create.bpmnProcessId).toBe('anomaly-escalation');
+  const sentVars = JSON.parse(String(create.variables));
+  expect(sentVars).toMatchObject({ title: '开标现场投标文件雷同', starter: 'witness1', starterSection: 'engineering' });
+
+  // when Zeebe creates the acknowledgement task (its creating listener job)
+  rest.offerJob({
+    type: INBOX_TASK_LISTENER,
+    jobKey: '2251799813700001',
+    kind: 'TASK_LISTENER',
+    listenerEventType: 'CREATING',
+    processInstanceKey: id,
+    processDefinitionId: 'anomaly-escalation',
+    processDefinitionKey: definitionKey,
+    elementId: 'ack',
+    variables: sentVars,
+    userTask: {
+      userTaskKey: '2251799813700002',
+      candidateGroups: ['engineering.head'],
+      candidateUsers: [],
+      dueDate: new Date(Date.now() + 7_200_000).toISOString(),
+      priority: 90,
+    },
+  });
+
+  // then the head sees it in the section's unclaimed tasks, named and formed as drawn
+  const ack = await taskAt(head, id, 'ack');
+  expect(ack).toMatchObject({ id: '2251799813700002', name: '科室负责人确认', formId: 'anomaly-ack', candidateGroups: ['engineering.head'], priority: 90 });
+  expect(rest.callsTo('POST', /^\/v2\/jobs\/2251799813700001\/completion$/)).toHaveLength(1);
+  expect((await witness.get('/api/tasks?view=unclaimed')).body.items.some((t: { id: string }) => t.id === ack.id)).toBe(false);
+
+  // when the head claims and acknowledges
+  await claimAndComplete(head, ack.id, { ackOpinion: '情况紧急，已确认' });
+
+  // then Zeebe is told who took it and what they decided
+  expect(rest.callsTo('POST', /^\/v2\/user-tasks\/2251799813700002\/assignment$/)[0].body).toEqual({ assignee: 'eng_head', allowOverride: true });
+  const completion = rest.callsTo('POST', /^\/v2\/user-tasks\/2251799813700002\/completion$/)[0].body as { variables: Record<string, unknown> };
+  expect(completion.variables).toMatchObject({ ackOpinion: '情况紧急，已确认', ackBy: 'eng_head' });
+  expect((await head.get(`/api/tasks/${ack.id}`)).body.task.status).toBe('completed');
+
+  // when the process ends on Zeebe
+  rest.offerJob({
+    type: INBOX_PROCESS_END_LISTENER,
+    jobKey: '2251799813700003',
+    kind: 'EXECUTION_LISTENER',
+    listenerEventType: 'END',
+    processInstanceKey: id,
+    processDefinitionId: 'anomaly-escalation',
+    processDefinitionKey: definitionKey,
+    elementId: 'anomaly-escalation',
+    variables: { ...sentVars, verifyResult: 'unsubstantiated' },
+  });
+
+  // then the witness sees it completed among the flows they started
+  await eventually(async () => (await instanceState(witness, id)).instance?.state === 'completed', 10_000, 'instance completed');
+});
+
+test('an admin’s cancel goes to Zeebe, and the task Zeebe cancels leaves the inbox', async () => {
+  const witness = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const admin = await s.login('admin');
+  const definitionKey = (await s.engine.listDefinitions()).find((d) => d.processId === 'anomaly-escalation')!.key;
+  const started = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { projectId: 'XXGC-2026-001', category: 'trade', assignedBy: 'none', title: '另一条报告', description: '用于撤销。', pauseNow: false },
+  });
+  const id = started.body.id as string;
+  const listenerJob = (jobKey: string, event: 'CREATING' | 'CANCELING') => ({
+    type: INBOX_TASK_LISTENER,
+    jobKey,
+    kind: 'TASK_LISTENER',
+    listenerEventType: event,
+    processInstanceKey: id,
+    processDefinitionId: 'anomaly-escalation',
+    processDefinitionKey: definitionKey,
+    elementId: 'ack',
+    variables: {},
+    userTask: { userTaskKey: '2251799813700012', candidateGroups: ['engineering.head'] },
+  });
+  rest.offerJob(listenerJob('2251799813700011', 'CREATING'));
+  const ack = await taskAt(head, id, 'ack');
+
+  const canceled = await admin.post(`/api/process-instances/${id}/cancel`, { reason: '重复上报' });
+  expect(canceled.status).toBe(200);
+  expect(gateway.callsOf('CancelProcessInstance').slice(-1)[0]).toMatchObject({ processInstanceKey: id });
+
+  rest.offerJob(listenerJob('2251799813700013', 'CANCELING'));
+  await eventually(
+    async () => (await head.get('/api/tasks?view=unclaimed')).body.items.every((t: { id: string }) => t.id !== ack.id),
+    10_000,
+    'task withdrawn',
+  );
+  expect((await instanceState(admin, id)).instance.state).toBe('canceled');
+});
