@@ -140,6 +140,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     trustProxy: settings.TRUST_PROXY ?? false,
   });
 
+  let catchUpTimer: NodeJS.Timeout | undefined;
   return {
     app,
     inbox,
@@ -169,8 +170,18 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       const caught = await inbox.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
       sla.start();
+      if (engine.mode === 'cluster') {
+        catchUpTimer = setInterval(() => {
+          inbox
+            .catchUp()
+            .then((c) => (c.added || c.completed) && logger.info(c, 'inbox caught up with the cluster'))
+            .catch((err: unknown) => logger.warn({ err }, 'inbox catch-up failed'));
+        }, 60_000);
+        catchUpTimer.unref();
+      }
     },
     async stop() {
+      if (catchUpTimer) clearInterval(catchUpTimer);
       sla.stop();
       workers.close();
     },

@@ -103,11 +103,15 @@ test('the API and the job workers run as two replicas each, with settings the ap
   expect(api).toMatchObject({ ENGINE_MODE: 'cluster', PROCESS_ROLE: 'api', INBOX_STORE: 'database', HOST: '0.0.0.0' });
   expect(workers).toMatchObject({ ENGINE_MODE: 'cluster', PROCESS_ROLE: 'workers' });
   expect(api.MONGODB_URI).toBe('mongodb://mongo1:27017,mongo2:27017,mongo3:27017/ggzy?replicaSet=rs0');
+  // The gateway address is an alias every broker answers to, so no single broker is required.
+  const brokers = ['zeebe-0', 'zeebe-1', 'zeebe-2'];
+  const aliases = (n: string) => (services[n] as { networks?: { default?: { aliases?: string[] } } }).networks?.default?.aliases ?? [];
   for (const s of [services.api, services['engine-workers']]) {
     const grpc = new URL(s.environment!.ZEEBE_GRPC_ADDRESS);
-    expect(services[grpc.hostname]).toBeDefined();
-    expect(grpc.port).toBe('26500');
-    expect(services[new URL(s.environment!.ZEEBE_REST_ADDRESS).hostname]).toBeDefined();
+    const rest = new URL(s.environment!.ZEEBE_REST_ADDRESS);
+    expect([grpc.port, rest.port]).toEqual(['26500', '8080']);
+    for (const host of [grpc.hostname, rest.hostname]) for (const b of brokers) expect(aliases(b)).toContain(host);
+    for (const b of brokers) expect(s.depends_on?.[b]).toEqual({ condition: 'service_healthy' });
   }
   // The mode is one setting: everything else defaults.
   expect(() => loadConfig({ MONGODB_URI: 'mongodb://x', PROCESS_ROLE: 'workers' })).toThrow(/ENGINE_MODE=cluster/);
@@ -122,6 +126,7 @@ test('every long-running service has a health check and its data on a named volu
   expect(used.sort()).toEqual(Object.keys(compose.volumes).sort());
   const nginx = readFileSync(path.join(ROOT, 'deploy/nginx.conf'), 'utf8');
   expect(services.web.volumes).toContain('./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro');
-  expect(nginx).toMatch(/server api:3000/);
+  expect(nginx).toMatch(/server api:3000 resolve/);
+  expect(nginx).toMatch(/resolver 127\.0\.0\.11/);
   expect(nginx).toMatch(/location \/api\/events[\s\S]*proxy_buffering off/);
 });

@@ -100,9 +100,18 @@ export class InboxService {
 
   /** After a restart: add tasks the inbox missed, and finish completions the engine did not get. */
   async reconcile(): Promise<{ added: number; completed: number }> {
+    await this.store.load();
+    return this.catchUp();
+  }
+
+  /**
+   * Compare with the engine's open tasks: add any the inbox lacks, and send again completions the
+   * engine did not take. Cluster replicas run it every minute (a command Zeebe could not take
+   * while it was busy or away is delivered later).
+   */
+  async catchUp(): Promise<{ added: number; completed: number }> {
     let added = 0;
     let completed = 0;
-    await this.store.load();
     for (const r of await this.engine.listOpenUserTasks()) {
       const t = await this.store.get(r.key);
       if (!t) {

@@ -31,6 +31,8 @@ function newEngine(inboxListeners = false): ZeebeEngine {
     inboxListeners,
     workerName: 'contract-test',
     listenerRequestTimeoutMs: 300,
+    incidentSearchWaitMs: 300,
+    commandRetryDelaysMs: [20, 20],
     sdk: {
       ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${gateway.port}`,
       ZEEBE_REST_ADDRESS: `http://127.0.0.1:${rest.port}`,
@@ -90,6 +92,12 @@ describe('commands over gRPC', () => {
     const detail = await engine.getDefinition(res.processes[0].key);
     expect(detail.xml).toBe(archiveXml);
     expect((await engine.listDefinitions()).map((d) => d.key)).toContain(res.processes[0].key);
+  });
+
+  test('a diagram uploaded without the .bpmn ending is deployed under a name Zeebe recognises', async () => {
+    await engine.deploy([{ name: 'redrawn', content: archiveXml }]);
+    const [req] = gateway.callsOf('DeployResource').slice(-1) as Array<{ resources: Array<{ name: string }> }>;
+    expect(req.resources.map((r) => r.name)).toEqual(['redrawn.bpmn']);
   });
 
   test('a diagram the engine cannot run is refused before anything is sent', async () => {
@@ -193,6 +201,12 @@ describe('job workers over gRPC', () => {
     expect(view.incidents[0]).toMatchObject({ key: `job-${key}`, elementId: 'grant', jobKey: key, status: 'open', message: 'still down' });
     expect(view.activeElements).toContain('grant');
     expect(incidents).toHaveLength(1);
+
+    // not yet visible in the cluster's search: nothing is changed
+    const retriesBefore = gateway.callsOf('UpdateJobRetries').length;
+    await expect(engine.resolveIncident(`job-${key}`)).rejects.toMatchObject({ code: 'INCIDENT_NOT_FOUND', status: 409 });
+    expect(gateway.callsOf('UpdateJobRetries')).toHaveLength(retriesBefore);
+    expect((await engine.getInstance(created.key)).incidents[0].status).toBe('open');
 
     rest.incidents = [{ incidentKey: '4503599627370501', jobKey: key, state: 'ACTIVE' }];
     await engine.resolveIncident(`job-${key}`, { retries: 2 });
@@ -298,8 +312,29 @@ describe('user tasks over REST', () => {
 
     rest.offerJob(taskListenerJob('900002', 'CREATING', '800002', '700001'));
     await eventually(async () => rest.callsTo('POST', /^\/v2\/jobs\/900002\/completion$/)[0]);
-    rest.failOnce(/^POST \/v2\/user-tasks\/800002\/completion$/, 404);
-    await expect(listening.completeUserTask('800002', {})).rejects.toMatchObject({ code: 'TASK_NOT_OPEN', status: 409 });
+    // 409: the task is between states (its creating listener still being completed): tried again
+    rest.failOnce(/^POST \/v2\/user-tasks\/800002\/completion$/, 409);
+    await listening.completeUserTask('800002', { decision: 'pass' });
+    expect(rest.callsTo('POST', /^\/v2\/user-tasks\/800002\/completion$/)).toHaveLength(2);
+
+    rest.offerJob(taskListenerJob('900007', 'CREATING', '800007', '700001'));
+    await eventually(async () => rest.callsTo('POST', /^\/v2\/jobs\/900007\/completion$/)[0]);
+    // still busy after the retries: a clear conflict, and the task stays open here
+    for (let i = 0; i < 3; i++) rest.failOnce(/^POST \/v2\/user-tasks\/800007\/completion$/, 409);
+    await expect(listening.completeUserTask('800007', {})).rejects.toMatchObject({ code: 'TASK_BUSY', status: 409 });
+    // 404: Zeebe has closed it (a timer, a withdrawal); the inbox hears it from the canceling listener
+    rest.failOnce(/^POST \/v2\/user-tasks\/800007\/completion$/, 404);
+    await expect(listening.completeUserTask('800007', {})).rejects.toMatchObject({ code: 'TASK_NOT_OPEN', status: 409 });
+    expect((await listening.listOpenUserTasks()).map((t) => t.key)).toContain('800007');
+    rest.failOnce(/^POST \/v2\/user-tasks\/800007\/assignment$/, 404);
+    await expect(listening.assignUserTask('800007', 'sup1')).rejects.toMatchObject({ status: 404 });
+  });
+
+  test('a listener job the inbox cannot take is offered again later, keeping its retries', async () => {
+    rest.offerJob({ ...taskListenerJob('900008', 'CREATING', '', '700004'), userTask: {}, retries: 10 });
+    const failed = await eventually(async () => rest.callsTo('POST', /^\/v2\/jobs\/900008\/failure$/)[0], 10_000, 'listener job failure');
+    expect(failed.body).toMatchObject({ retries: 10, retryBackOff: 10_000 });
+    expect(rest.callsTo('POST', /^\/v2\/jobs\/900008\/completion$/)).toHaveLength(0);
   });
 
   test('a canceling listener job withdraws the task from the inbox', async () => {

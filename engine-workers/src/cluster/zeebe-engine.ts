@@ -62,6 +62,10 @@ export interface ZeebeEngineOptions {
   listenerRequestTimeoutMs?: number;
   /** Job lock time for activated jobs. */
   jobTimeoutMs?: number;
+  /** How long retrying an incident waits for the cluster's search to show it. */
+  incidentSearchWaitMs?: number;
+  /** Pauses between attempts of a user-task command that Zeebe answers 409 or cannot take. */
+  commandRetryDelaysMs?: number[];
 }
 
 /** The job record of the REST activation, as far as this adapter reads it. */
@@ -196,7 +200,8 @@ export class ZeebeEngine implements EnginePort {
   // ---- deployment ---------------------------------------------------------------------------
 
   async deploy(resources: { name: string; content: string }[]): Promise<DeployResult> {
-    const diagrams = resources.filter((r) => !r.name.endsWith('.form'));
+    // Zeebe tells resources apart by their file name's ending.
+    const diagrams = resources.filter((r) => !r.name.endsWith('.form')).map((r) => (/\.(bpmn|xml)$/i.test(r.name) ? r : { ...r, name: `${r.name}.bpmn` }));
     const forms = resources.filter((r) => r.name.endsWith('.form'));
     // The same checks as the embedded engine (one bad resource deploys nothing), then the listeners.
     const prepared: Array<{ r: { name: string; content: string }; c: CompiledDefinition; deployed: string }> = [];
@@ -338,22 +343,37 @@ export class ZeebeEngine implements EnginePort {
   async resolveIncident(incidentKey: string, opts: { retries?: number } = {}): Promise<void> {
     const inc = await this.models.Incident.findOne({ _id: incidentKey, status: 'open' }).lean();
     if (!inc) throw notFound('Open incident', '未解决的故障', incidentKey);
-    await this.grpc.updateJobRetries({ jobKey: inc.jobKey, retries: opts.retries ?? 3 });
-    // Zeebe's own incident key is not in the job record; find it by the job.
+    // Zeebe's own incident key is not in the job record: find it by the job first (the search reads
+    // secondary storage, which trails the broker by a moment), and change nothing until it is found.
     let zeebeKey: string | undefined;
     try {
-      const found = (await this.rest.searchIncidents({ filter: { jobKey: inc.jobKey, state: 'ACTIVE' } } as never, { consistency: { waitUpToMs: 0 } })) as {
+      const consistency = {
+        waitUpToMs: this.opts.incidentSearchWaitMs ?? 10_000,
+        predicate: (r: { items?: unknown[] }) => (r.items?.length ?? 0) > 0,
+      };
+      const found = (await this.rest.searchIncidents({ filter: { jobKey: inc.jobKey, state: 'ACTIVE' } } as never, { consistency } as never)) as {
         items?: Array<{ incidentKey: string }>;
       };
       zeebeKey = found.items?.[0]?.incidentKey;
     } catch (err) {
-      throw userError(
-        'INCIDENT_LOOKUP_FAILED',
-        `已恢复任务重试次数，但无法向集群查询故障编号（需要二级存储）：${(err as Error).message}`,
-        `Job retries were restored, but the cluster could not be searched for the incident (needs secondary storage): ${(err as Error).message}`,
+      // Waiting ran out without the incident showing: handled below as not found.
+      if ((err as Error).name !== 'EventualConsistencyTimeoutError') {
+        throw userError(
+          'INCIDENT_LOOKUP_FAILED',
+          `无法向流程集群查询此故障（需要二级存储），未做任何更改：${(err as Error).message}`,
+          `The cluster could not be searched for this incident (it needs secondary storage); nothing was changed: ${(err as Error).message}`,
+        );
+      }
+    }
+    if (!zeebeKey) {
+      throw conflict(
+        'INCIDENT_NOT_FOUND',
+        '流程集群中没有找到此故障（可能已处理），未做任何更改',
+        'The cluster shows no open incident for this job (perhaps already resolved); nothing was changed',
       );
     }
-    if (zeebeKey) await this.rest.resolveIncident({ incidentKey: zeebeKey });
+    await this.grpc.updateJobRetries({ jobKey: inc.jobKey, retries: opts.retries ?? 3 });
+    await this.rest.resolveIncident({ incidentKey: zeebeKey });
     await this.models.Incident.updateOne({ _id: incidentKey }, { $set: { status: 'resolved' } });
   }
 
@@ -457,16 +477,12 @@ export class ZeebeEngine implements EnginePort {
   }
 
   async completeUserTask(key: string, variables: Variables = {}): Promise<void> {
-    try {
-      await this.rest.completeUserTask({ userTaskKey: key, variables });
-    } catch (err) {
-      const status = httpStatus(err);
-      if (status === 404 || status === 409) {
-        await this.models.UserTask.updateOne({ _id: key, status: 'created' }, { $set: { status: 'canceled', updatedAt: new Date() } });
-        throw conflict('TASK_NOT_OPEN', '任务已不在待办状态', 'The task is no longer open in the cluster');
-      }
-      throw err;
-    }
+    // 404: Zeebe has closed the task (a timer, a withdrawal); its canceling listener tells the inbox.
+    await this.userTaskCommand(
+      key,
+      () => this.rest.completeUserTask({ userTaskKey: key, variables }),
+      () => conflict('TASK_NOT_OPEN', '任务已不在待办状态', 'The task is no longer open in the cluster'),
+    );
     const doc = await this.models.UserTask.findOneAndUpdate(
       { _id: key },
       { $set: { status: 'completed', updatedAt: new Date() } },
@@ -480,12 +496,36 @@ export class ZeebeEngine implements EnginePort {
   }
 
   async assignUserTask(key: string, assignee: string | null): Promise<void> {
-    try {
-      if (assignee) await this.rest.assignUserTask({ userTaskKey: key, assignee, allowOverride: true });
-      else await this.rest.unassignUserTask({ userTaskKey: key });
-    } catch (err) {
-      if (httpStatus(err) === 404) throw notFound('Open user task', '待办任务', key);
-      throw err;
+    await this.userTaskCommand(
+      key,
+      () => (assignee ? this.rest.assignUserTask({ userTaskKey: key, assignee, allowOverride: true }) : this.rest.unassignUserTask({ userTaskKey: key })),
+      () => notFound('Open user task', '待办任务', key),
+    );
+  }
+
+  /**
+   * A user-task command with Zeebe's answers mapped: 404 (the task is closed) becomes `closed()`;
+   * 409 (the task is between states, e.g. its creating listener is still being completed) and
+   * failures to reach the cluster are tried again for a few seconds, then reported as busy.
+   * Local records are never changed here: only Zeebe's listener jobs close a task.
+   */
+  private async userTaskCommand(key: string, send: () => Promise<unknown>, closed: () => Error): Promise<void> {
+    const delays = this.opts.commandRetryDelaysMs ?? [250, 500, 1000, 2000, 4000];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await send();
+        return;
+      } catch (err) {
+        const status = httpStatus(err);
+        if (status === 404) throw closed();
+        const transient = status === undefined || status === 409 || status === 429 || status >= 500;
+        if (!transient) throw err;
+        if (attempt >= delays.length) {
+          throw conflict('TASK_BUSY', '流程集群暂时无法处理此任务，请稍后重试', 'The cluster cannot take this task command right now; try again shortly');
+        }
+        this.logger.warn({ task: key, status, attempt }, 'user task command not taken yet; retrying');
+        await new Promise((r) => setTimeout(r, delays[attempt]));
+      }
     }
   }
 
@@ -524,9 +564,11 @@ export class ZeebeEngine implements EnginePort {
       // A task listener job may not carry variables.
       await this.rest.completeJob({ jobKey: job.jobKey });
     } catch (err) {
+      // The inbox could not take it (its database is away): offer it again later, keeping the
+      // retries, so that an outage delays tasks but never turns them into incidents.
       this.logger.error({ err, job: job.jobKey, type: job.type }, 'inbox listener job failed; Zeebe will offer it again');
       await this.rest
-        .failJob({ jobKey: job.jobKey, retries: Math.max(job.retries - 1, 0), errorMessage: (err as Error).message, retryBackOff: 5_000 })
+        .failJob({ jobKey: job.jobKey, retries: Math.max(job.retries, 1), errorMessage: (err as Error).message, retryBackOff: 10_000 })
         .catch(() => undefined);
     }
   }
@@ -598,18 +640,11 @@ export class ZeebeEngine implements EnginePort {
   }
 
   private async onProcessEnd(job: RestJob): Promise<void> {
+    // Only instances the adapter knows (started here, or seen through their tasks); a called
+    // child process ends inside its parent.
     await this.models.Instance.updateOne(
       { _id: job.processInstanceKey },
-      {
-        $set: { status: 'completed', endedAt: new Date(), variables: JSON.stringify(job.variables) },
-        $setOnInsert: {
-          processId: job.processDefinitionId,
-          version: job.processDefinitionVersion,
-          definitionKey: job.processDefinitionKey,
-          startedAt: new Date(),
-        },
-      },
-      { upsert: true },
+      { $set: { status: 'completed', endedAt: new Date(), variables: JSON.stringify(job.variables) } },
     );
     await this.emit('instance.completed', { key: job.processInstanceKey, processId: job.processDefinitionId, variables: job.variables });
   }
