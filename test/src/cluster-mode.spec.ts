@@ -28,6 +28,7 @@ beforeAll(async () => {
         inboxListeners: true,
         workerName: 'api-replica-1',
         listenerRequestTimeoutMs: 300,
+        commandRetryDelaysMs: [20, 20],
         sdk: {
           ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${gateway.port}`,
           ZEEBE_REST_ADDRESS: `http://127.0.0.1:${rest.port}`,
@@ -175,4 +176,41 @@ test('an admin’s cancel goes to Zeebe, and the task Zeebe cancels leaves the i
     'task withdrawn',
   );
   expect((await instanceState(admin, id)).instance.state).toBe('canceled');
+});
+
+test('a completion Zeebe cannot take at the moment is accepted and delivered by the catch-up', async () => {
+  const witness = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const definitionKey = (await s.engine.listDefinitions()).find((d) => d.processId === 'anomaly-escalation')!.key;
+  const started = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { projectId: 'XXGC-2026-001', category: 'trade', assignedBy: 'none', title: '第三条报告', description: '集群繁忙时确认。', pauseNow: false },
+  });
+  const id = started.body.id as string;
+  rest.offerJob({
+    type: INBOX_TASK_LISTENER,
+    jobKey: '2251799813700021',
+    kind: 'TASK_LISTENER',
+    listenerEventType: 'CREATING',
+    processInstanceKey: id,
+    processDefinitionId: 'anomaly-escalation',
+    processDefinitionKey: definitionKey,
+    elementId: 'ack',
+    variables: {},
+    userTask: { userTaskKey: '2251799813700022', candidateGroups: ['engineering.head'] },
+  });
+  const ack = await taskAt(head, id, 'ack');
+
+  // when Zeebe keeps answering 409 (busy) through the adapter's retries
+  for (let i = 0; i < 3; i++) rest.failOnce(/^POST \/v2\/user-tasks\/2251799813700022\/completion$/, 409);
+  const done = await claimAndComplete(head, ack.id, { ackOpinion: '已确认' });
+
+  // then the head's completion is accepted, and the next catch-up delivers it
+  expect(done.status).toBe('completed');
+  expect(rest.callsTo('POST', /^\/v2\/user-tasks\/2251799813700022\/completion$/)).toHaveLength(3);
+  expect(await s.system.inbox.catchUp()).toEqual({ added: 0, completed: 1 });
+  const calls = rest.callsTo('POST', /^\/v2\/user-tasks\/2251799813700022\/completion$/);
+  expect(calls).toHaveLength(4);
+  expect((calls[3].body as { variables: Record<string, unknown> }).variables).toMatchObject({ ackOpinion: '已确认', ackBy: 'eng_head' });
+  expect(await s.system.inbox.catchUp()).toEqual({ added: 0, completed: 0 });
 });

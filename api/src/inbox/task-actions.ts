@@ -166,7 +166,8 @@ export class TaskActions {
         await this.log(u, 'task.completion-void', t, { reason: 'the flow had already left this step' });
         throw conflict('TASK_NOT_OPEN', '流程已越过此环节（如超时或被撤回），提交未生效', 'The flow has already moved past this step; nothing was submitted');
       }
-      throw err;
+      // The inbox has the completion; a cluster that cannot take it now gets it from the catch-up.
+      if ((err as { code?: string }).code !== 'TASK_BUSY') throw err;
     }
     if (typeof values.classification === 'string') {
       await this.inbox.Meta.updateOne({ _id: t.instanceId }, { $set: { classification: values.classification } });
