@@ -48,7 +48,7 @@ export class InboxService {
     readonly db: Connection,
     readonly engine: EnginePort,
     readonly forms: FormRegistry,
-    private readonly logger: Logger,
+    readonly logger: Logger,
     storeMode: TaskStoreMode = 'memory',
     /** Due date of a new task when the inbox knows better than the diagram (limits in working days). */
     private readonly dueFor: (r: UserTaskRecord) => Date | undefined = () => undefined,

@@ -58,6 +58,17 @@ export class TaskActions {
     return forbidden(`无权对此任务执行“${ACTION_NAMES[action]}”`, `You may not ${action} this task`);
   }
 
+  /**
+   * On a cluster, Zeebe is told who holds the task. The inbox decides who may act on it, so a
+   * cluster that cannot take the assignment now does not undo the claim; it is logged.
+   */
+  private async syncAssignee(id: string, assignee: string | null): Promise<void> {
+    if (this.inbox.engine.mode !== 'cluster') return;
+    await this.inbox.engine.assignUserTask(id, assignee).catch((err: unknown) => {
+      this.inbox.logger.warn({ err, task: id, assignee }, 'the cluster did not take the assignment');
+    });
+  }
+
   /** The guarded write: applies only if nobody changed the task since it was read. */
   private async update(t: TaskDoc, set: TaskChange['set'], more: Omit<TaskChange, 'set'> = {}): Promise<TaskDoc> {
     const after = await this.inbox.store.change(t._id, t.version, { set, ...more });
@@ -99,7 +110,7 @@ export class TaskActions {
   async claim(u: UserDto, id: string): Promise<TaskDoc> {
     const t = await this.require(u, id, 'claim');
     const after = await this.update(t, { assignee: u.id, claimedAt: new Date(), touched: true });
-    if (this.inbox.engine.mode === 'cluster') await this.inbox.engine.assignUserTask(id, u.id);
+    await this.syncAssignee(id, u.id);
     await this.log(u, 'task.claimed', t, { before: { assignee: null }, after: { assignee: u.id } });
     return after;
   }
@@ -107,7 +118,7 @@ export class TaskActions {
   async unclaim(u: UserDto, id: string): Promise<TaskDoc> {
     const t = await this.require(u, id, 'unclaim');
     const after = await this.update(t, { assignee: null, claimedAt: null });
-    if (this.inbox.engine.mode === 'cluster') await this.inbox.engine.assignUserTask(id, null);
+    await this.syncAssignee(id, null);
     await this.log(u, 'task.unclaimed', t, { before: { assignee: u.id }, after: { assignee: null } });
     return after;
   }
@@ -203,7 +214,7 @@ export class TaskActions {
       );
     }
     const after = await this.update(t, { assignee: target.id, claimedAt: new Date(), touched: true, owner: null, delegationState: null });
-    if (this.inbox.engine.mode === 'cluster') await this.inbox.engine.assignUserTask(id, target.id);
+    await this.syncAssignee(id, target.id);
     await this.log(u, 'task.transferred', t, { before: { assignee: t.assignee ?? null }, after: { assignee: target.id }, opinion: comment ?? null });
     await this.notifier.send({
       key: `transfer:${t._id}:${after.version}`,
