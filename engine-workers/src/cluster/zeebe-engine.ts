@@ -167,14 +167,19 @@ export class ZeebeEngine implements EnginePort {
   }
 
   async health(): Promise<{ ok: boolean; [detail: string]: unknown }> {
+    let timer: NodeJS.Timeout | undefined;
     try {
       const t = await Promise.race([
         this.grpc.topology(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the Zeebe gateway did not answer within 3 s')), 3000).unref()),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('the Zeebe gateway did not answer within 3 s')), 3000);
+        }),
       ]);
       return { ok: true, brokers: t.brokers.length, partitions: t.partitionsCount, gatewayVersion: t.gatewayVersion };
     } catch (err) {
       return { ok: false, error: (err as Error).message };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
