@@ -145,6 +145,24 @@ describe('commands over gRPC', () => {
   });
 });
 
+test('health asks the gateway for its topology, and says so when it cannot be reached', async () => {
+  expect(await engine.health()).toMatchObject({ ok: true, partitions: 1, gatewayVersion: '8.8.0' });
+  const away = new ZeebeEngine({
+    connection: db,
+    logger: quietLogger,
+    sdk: {
+      ZEEBE_GRPC_ADDRESS: 'grpc://127.0.0.1:1',
+      ZEEBE_REST_ADDRESS: 'http://127.0.0.1:1',
+      ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
+      CAMUNDA_LOG_LEVEL: 'none',
+    } as never,
+  });
+  const h = await away.health();
+  expect(h.ok).toBe(false);
+  expect(String(h.error)).not.toBe('');
+  await away.stop();
+});
+
 describe('job workers over gRPC', () => {
   test('an activated job reaches the handler with its variables and headers, and is completed with the handler’s variables', async () => {
     const seen: unknown[] = [];
