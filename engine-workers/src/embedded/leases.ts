@@ -53,7 +53,8 @@ export class Leases {
 
   /** Let go; true when someone asked for a wake-up meanwhile (drive the instance again). */
   async release(key: string): Promise<{ wasHeld: boolean; wake: boolean }> {
-    const doc = await this.models.Lease.findOneAndDelete({ _id: key, owner: this.owner }).lean();
+    // The driver's call directly: this runs once per instance let go, mongoose's casting is not needed.
+    const doc = (await this.models.Lease.collection.findOneAndDelete({ _id: key, owner: this.owner } as never)) as { wake?: boolean } | null;
     return { wasHeld: !!doc, wake: !!doc?.wake };
   }
 
