@@ -74,13 +74,14 @@ export function createApp(d: AppDeps): Express {
   app.use('/api', publicRouter(d.db));
   app.use('/api', requireAuth(d.auth));
   app.use('/api', auth.routes);
+  // The inbox first: its routes are the busiest, and Express tries routers in order.
+  app.use('/api', inboxRouter(d.inbox, d.actions));
   app.use('/api', usersRouter(d.db));
   app.use('/api', calendarRouter(d.calendar, d.audit));
   app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));
   app.use('/api', projectsRouter(d.db, d.audit, d.notifier));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances));
   app.use('/api', instancesRouter(d.instances));
-  app.use('/api', inboxRouter(d.inbox, d.actions));
   app.use('/api', eventsRouter(d.inbox, d.notifier));
   app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit));
   app.use('/api', archivesRouter(d.db, d.audit));

@@ -29,18 +29,22 @@ export const noteBody = z.strictObject({ note: z.string().max(500).optional() })
 export const reasonBody = z.strictObject({ reason: z.string().max(500).optional() });
 export const commentBody = z.strictObject({ text: z.string().trim().min(1).max(2000) });
 
+// Made once: a zod schema compiles itself the first time it parses.
+const idParams = z.object({ id });
+const emptyBody = z.strictObject({});
+
 export function inboxRouter(inbox: InboxService, actions: TaskActions): Router {
   const r = Router();
-  const taskId = (p: unknown) => parseParams(z.object({ id }), p).id;
+  const taskId = (p: unknown) => parseParams(idParams, p).id;
 
   r.get('/tasks', async (req, res) => {
     const q = parseQuery(taskListQuery, req.query);
-    const page = await inbox.list(currentUser(req), {
+    const page = await inbox.listJson(currentUser(req), {
       ...q,
       overdue: q.overdue === 'true',
       dueBefore: q.dueBefore ? new Date(q.dueBefore) : undefined,
     });
-    res.json(page);
+    res.type('application/json').send(page);
   });
   r.get('/tasks/counts', async (req, res) => {
     res.json(await inbox.counts(currentUser(req)));
@@ -51,11 +55,11 @@ export function inboxRouter(inbox: InboxService, actions: TaskActions): Router {
 
   const dto = (t: Parameters<InboxService['toDto']>[0]) => inbox.toDto(t);
   r.post('/tasks/:id/claim', async (req, res) => {
-    parseBody(z.strictObject({}), req.body);
+    parseBody(emptyBody, req.body);
     res.json(dto(await actions.claim(currentUser(req), taskId(req.params))));
   });
   r.post('/tasks/:id/unclaim', async (req, res) => {
-    parseBody(z.strictObject({}), req.body);
+    parseBody(emptyBody, req.body);
     res.json(dto(await actions.unclaim(currentUser(req), taskId(req.params))));
   });
   r.post('/tasks/:id/complete', async (req, res) => {

@@ -43,6 +43,8 @@ export class InboxService {
   readonly extra: ReturnType<typeof inboxExtraModels>;
   /** Hears of every task change (live updates to the web app). */
   readonly listeners = new Set<(t: TaskDoc, change: string) => void>();
+  /** JSON of a task version as lists show it (without "overdue"); see `listJson`. */
+  private readonly jsonCache = new WeakMap<TaskDoc, string>();
 
   constructor(
     readonly db: Connection,
@@ -205,7 +207,7 @@ export class InboxService {
 
   // ---- queries --------------------------------------------------------------------------------
 
-  async list(u: UserDto, q: TaskQuery): Promise<Page<TaskDto>> {
+  private async query(u: UserDto, q: TaskQuery): Promise<{ items: TaskDoc[]; total: number }> {
     const filter: TaskFilter = { ...(await this.viewFilter(u, q.view)) };
     if (q.processId) filter.processId = q.processId;
     if (q.projectId) filter.projectId = q.projectId;
@@ -222,8 +224,31 @@ export class InboxService {
           : q.sort === '-created' || q.view === 'done' || q.view === 'started' || q.view === 'cc'
             ? { createdAt: -1 }
             : { priority: -1, dueDate: 1, createdAt: 1 };
-    const { items, total } = await this.store.page(filter, sort, (q.page - 1) * q.pageSize, q.pageSize);
+    return this.store.page(filter, sort, (q.page - 1) * q.pageSize, q.pageSize);
+  }
+  async list(u: UserDto, q: TaskQuery): Promise<Page<TaskDto>> {
+    const { items, total } = await this.query(u, q);
     return { items: items.map((d) => this.toDto(d)), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  /**
+   * The same page as `list`, as JSON text. A task kept in memory is one object per version, so its
+   * JSON is made once and reused by every list that shows it; only "overdue" is decided per request.
+   */
+  async listJson(u: UserDto, q: TaskQuery): Promise<string> {
+    const { items, total } = await this.query(u, q);
+    const now = Date.now();
+    const parts = items.map((t) => {
+      let json = this.jsonCache.get(t);
+      if (json === undefined) {
+        const { overdue: _overdue, ...rest } = this.toDto(t);
+        json = JSON.stringify(rest);
+        this.jsonCache.set(t, json);
+      }
+      const overdue = t.status === 'open' && !!t.dueDate && t.dueDate.getTime() < now;
+      return `{"overdue":${overdue},${json.slice(1)}`;
+    });
+    return `{"items":[${parts.join(',')}],"total":${total},"page":${q.page},"pageSize":${q.pageSize}}`;
   }
 
   async counts(u: UserDto): Promise<Record<TaskView, number>> {
