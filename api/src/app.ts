@@ -61,6 +61,8 @@ export function createApp(d: AppDeps): Express {
   // Behind a reverse proxy, say which (TRUST_PROXY); otherwise client addresses are taken as they come.
   app.set('trust proxy', d.trustProxy ?? false);
   app.set('query parser', 'simple');
+  // API answers change with every request; hashing each body for an ETag only costs time (static files keep theirs).
+  app.set('etag', false);
   app.use(express.json({ limit: '1mb' }));
   app.use('/api', healthRouter({ db: d.db, engine: d.engine, versions: v, startedAt: new Date() }));
   app.get('/api/openapi.json', (_req, res) => {
