@@ -141,6 +141,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   });
 
   let catchUpTimer: NodeJS.Timeout | undefined;
+  let catchUpRun: Promise<void> | undefined;
   return {
     app,
     inbox,
@@ -171,17 +172,27 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
       sla.start();
       if (engine.mode === 'cluster') {
-        catchUpTimer = setInterval(() => {
-          inbox
-            .catchUp()
-            .then((c) => (c.added || c.completed) && logger.info(c, 'inbox caught up with the cluster'))
-            .catch((err: unknown) => logger.warn({ err }, 'inbox catch-up failed'));
-        }, 60_000);
-        catchUpTimer.unref();
+        // One run at a time: the next is scheduled when the last has finished.
+        const next = () => {
+          catchUpTimer = setTimeout(() => {
+            catchUpRun = inbox
+              .catchUp()
+              .then((c) => void ((c.added || c.completed) && logger.info(c, 'inbox caught up with the cluster')))
+              .catch((err: unknown) => logger.warn({ err }, 'inbox catch-up failed'))
+              .finally(() => {
+                catchUpRun = undefined;
+                if (catchUpTimer) next();
+              });
+          }, 60_000);
+          catchUpTimer.unref();
+        };
+        next();
       }
     },
     async stop() {
-      if (catchUpTimer) clearInterval(catchUpTimer);
+      if (catchUpTimer) clearTimeout(catchUpTimer);
+      catchUpTimer = undefined;
+      await catchUpRun;
       sla.stop();
       workers.close();
     },

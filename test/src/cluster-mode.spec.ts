@@ -200,6 +200,7 @@ test('a completion Zeebe cannot take at the moment is accepted and delivered by 
     userTask: { userTaskKey: '2251799813700022', candidateGroups: ['engineering.head'] },
   });
   const ack = await taskAt(head, id, 'ack');
+  s.system.inbox.catchUpAfterMs = 0; // as if the next catch-up came minutes later
 
   // when Zeebe keeps answering 409 (busy) through the adapter's retries
   for (let i = 0; i < 3; i++) rest.failOnce(/^POST \/v2\/user-tasks\/2251799813700022\/completion$/, 409);
@@ -213,4 +214,47 @@ test('a completion Zeebe cannot take at the moment is accepted and delivered by 
   expect(calls).toHaveLength(4);
   expect((calls[3].body as { variables: Record<string, unknown> }).variables).toMatchObject({ ackOpinion: '已确认', ackBy: 'eng_head' });
   expect(await s.system.inbox.catchUp()).toEqual({ added: 0, completed: 0 });
+});
+
+test('a completion accepted while the cluster was busy is voided when Zeebe closes the step instead', async () => {
+  const witness = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const admin = await s.login('admin');
+  const definitionKey = (await s.engine.listDefinitions()).find((d) => d.processId === 'anomaly-escalation')!.key;
+  const started = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: {
+      projectId: 'XXGC-2026-001',
+      category: 'trade',
+      assignedBy: 'none',
+      title: '第四条报告',
+      description: '确认时集群繁忙，随后环节被关闭。',
+      pauseNow: false,
+    },
+  });
+  const id = started.body.id as string;
+  const job = (jobKey: string, event: 'CREATING' | 'CANCELING') => ({
+    type: INBOX_TASK_LISTENER,
+    jobKey,
+    kind: 'TASK_LISTENER',
+    listenerEventType: event,
+    processInstanceKey: id,
+    processDefinitionId: 'anomaly-escalation',
+    processDefinitionKey: definitionKey,
+    elementId: 'ack',
+    variables: {},
+    userTask: { userTaskKey: '2251799813700032', candidateGroups: ['engineering.head'] },
+  });
+  rest.offerJob(job('2251799813700031', 'CREATING'));
+  const ack = await taskAt(head, id, 'ack');
+  for (let i = 0; i < 3; i++) rest.failOnce(/^POST \/v2\/user-tasks\/2251799813700032\/completion$/, 409);
+  expect((await claimAndComplete(head, ack.id, { ackOpinion: '已确认' })).status).toBe('completed');
+
+  // when Zeebe closes the step before the completion reaches it
+  rest.offerJob(job('2251799813700033', 'CANCELING'));
+
+  // then the inbox shows it did not take effect, and the trail says so
+  await eventually(async () => (await head.get(`/api/tasks/${ack.id}`)).body.task.status === 'canceled', 10_000, 'completion voided');
+  const trail = (await admin.get(`/api/audit?instanceId=${id}`)).body.items as Array<{ action: string; actor: string }>;
+  expect(trail.filter((e) => e.action === 'task.completion-void')).toEqual([expect.objectContaining({ actor: 'eng_head' })]);
 });

@@ -43,6 +43,10 @@ export class InboxService {
   readonly extra: ReturnType<typeof inboxExtraModels>;
   /** Hears of every task change (live updates to the web app). */
   readonly listeners = new Set<(t: TaskDoc, change: string) => void>();
+  /** A completion is sent again by the catch-up only when it is older than this. */
+  catchUpAfterMs = 120_000;
+  /** Set by TaskActions: records a completion that the engine closed the step before receiving. */
+  onCompletionVoid?: (t: TaskDoc) => Promise<void>;
   /** JSON of a task version as lists show it (without "overdue"); see `listJson`. */
   private readonly jsonCache = new WeakMap<TaskDoc, string>();
 
@@ -72,8 +76,11 @@ export class InboxService {
       <A extends unknown[]>(what: string, fn: (...a: A) => Promise<unknown>) =>
       (...a: A): Promise<unknown> =>
         // Returned so that an adapter that waits (the cluster's listener jobs) completes its job
-        // only after the inbox has stored the change; errors are logged, never thrown at the engine.
-        fn(...a).catch((err: unknown) => this.logger.error({ err }, `inbox: ${what} failed`));
+        // only after the inbox has stored the change, and fails it (to be offered again) when not.
+        fn(...a).catch((err: unknown) => {
+          this.logger.error({ err }, `inbox: ${what} failed`);
+          throw err;
+        });
     this.engine.on(
       'userTask.created',
       safe('task created', (r: UserTaskRecord) => this.onTaskCreated(r)),
@@ -119,7 +126,8 @@ export class InboxService {
       if (!t) {
         await this.onTaskCreated(r);
         added++;
-      } else if (t.status === 'completed' && t.result) {
+      } else if (t.status === 'completed' && t.result && (!t.completedAt || Date.now() - t.completedAt.getTime() > this.catchUpAfterMs)) {
+        // (a completion younger than that may still be on its way from the request that made it)
         await this.engine.completeUserTask(r.key, JSON.parse(t.result) as Record<string, unknown>).catch(() => undefined);
         completed++;
       }
@@ -176,6 +184,14 @@ export class InboxService {
   private async onTaskEnded(key: string, status: 'completed' | 'canceled'): Promise<void> {
     for (let i = 0; i < 5; i++) {
       const t = await this.store.get(key);
+      if (t && status === 'canceled' && t.status === 'completed' && t.kind === 'engine') {
+        // Completed here, but the engine closed the step before the completion reached it (a
+        // cluster that was away, then a timer): the completion did not take effect.
+        const after = await this.store.change(key, t.version, { set: { status: 'canceled', result: null } }, { anyStatus: true });
+        if (!after) continue;
+        await this.onCompletionVoid?.(t);
+        return this.emit(after, 'canceled');
+      }
       if (!t || t.status !== 'open') return;
       const after = await this.store.change(key, t.version, { set: { status, completedAt: new Date() } });
       if (after) return this.emit(after, status);

@@ -27,6 +27,16 @@ export class TaskActions {
     private readonly opts: { urgeIntervalMs: number },
   ) {
     this.people = peopleModels(inbox.db);
+    inbox.onCompletionVoid = (t) =>
+      this.audit
+        .append({
+          actor: t.completedBy ?? 'system',
+          action: 'task.completion-void',
+          instanceId: t.instanceId,
+          taskId: t._id,
+          data: { taskName: t.name, reason: 'the flow had already left this step before the completion reached it' },
+        })
+        .then(() => undefined);
   }
 
   private async require(u: UserDto, id: string, action: TaskAction): Promise<TaskDoc> {
@@ -173,8 +183,10 @@ export class TaskActions {
       await this.inbox.engine.completeUserTask(id, variables);
     } catch (err) {
       if ((err as { code?: string }).code === 'TASK_NOT_OPEN') {
-        await this.settle(id, { set: { status: 'canceled', result: null } });
-        await this.log(u, 'task.completion-void', t, { reason: 'the flow had already left this step' });
+        // Voided once: the engine's cancel event may have done it already (InboxService.onTaskEnded).
+        if (await this.settle(id, { set: { status: 'canceled', result: null } }, (x) => x.status === 'completed')) {
+          await this.log(u, 'task.completion-void', t, { reason: 'the flow had already left this step' });
+        }
         throw conflict('TASK_NOT_OPEN', '流程已越过此环节（如超时或被撤回），提交未生效', 'The flow has already moved past this step; nothing was submitted');
       }
       // The inbox has the completion; a cluster that cannot take it now gets it from the catch-up.

@@ -14,6 +14,7 @@ import { healthRouter } from '../health/health.router';
 import { versions } from '../versions';
 import type { Config } from '../config/config';
 import { createWorkerServices } from './worker-services';
+import { instanceMetaModel } from '../instances/instance.model';
 
 export async function startWorkerProcess(deps: {
   db: Connection;
@@ -24,6 +25,9 @@ export async function startWorkerProcess(deps: {
   const { db, engine, logger, config } = deps;
   const services = createWorkerServices({ db, notifier: new Notifier(db), audit: new AuditService(db), dayMs: 86_400_000 * config.TIME_SCALE });
   const workers = registerWorkers(engine, services);
+  // No inbox runs here: an incident a worker causes is marked on the instance for the admins' lists.
+  const Meta = instanceMetaModel(db);
+  engine.on('incident.created', (i) => Meta.updateOne({ _id: i.instanceKey, state: 'active' }, { $set: { state: 'incident' } }).then(() => undefined));
   const app = express();
   app.disable('x-powered-by');
   app.use('/api', healthRouter({ db, engine, versions: versions(), startedAt: new Date() }));

@@ -1,6 +1,6 @@
 /**
  * How the inbox hears from Zeebe: at deploy time the cluster adapter adds, to every Camunda user
- * task, a `creating` and a `canceling` task listener, and to every executable process an `end`
+ * task, `creating`, `completing` and `canceling` task listeners, and to every executable process an `end`
  * execution listener. Zeebe turns each into a job of the types below; the adapter activates those
  * jobs over the Orchestration Cluster REST API (whose job record carries the user task's key,
  * assignee, candidates, due date and priority) and completes the job only after the inbox has
@@ -65,6 +65,7 @@ function walk(moddle: Moddle, scope: El, counts: { userTasks: number }): void {
     if (el.$type === 'bpmn:UserTask' && (el.extensionElements?.values ?? []).some((v) => v.$type === 'zeebe:UserTask')) {
       addListeners(moddle, el, 'zeebe:TaskListeners', [
         { eventType: 'creating', type: INBOX_TASK_LISTENER },
+        { eventType: 'completing', type: INBOX_TASK_LISTENER },
         { eventType: 'canceling', type: INBOX_TASK_LISTENER },
       ]);
       counts.userTasks++;

@@ -33,6 +33,7 @@ function newEngine(inboxListeners = false): ZeebeEngine {
     listenerRequestTimeoutMs: 300,
     incidentSearchWaitMs: 300,
     commandRetryDelaysMs: [20, 20],
+    settleWaitMs: 400,
     sdk: {
       ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${gateway.port}`,
       ZEEBE_REST_ADDRESS: `http://127.0.0.1:${rest.port}`,
@@ -266,7 +267,7 @@ describe('user tasks over REST', () => {
     await listening.stop();
   });
 
-  function taskListenerJob(jobKey: string, event: 'CREATING' | 'CANCELING', userTaskKey: string, instanceKey: string) {
+  function taskListenerJob(jobKey: string, event: 'CREATING' | 'COMPLETING' | 'CANCELING', userTaskKey: string, instanceKey: string) {
     return {
       type: INBOX_TASK_LISTENER,
       jobKey,
@@ -340,10 +341,23 @@ describe('user tasks over REST', () => {
     // still busy after the retries: a clear conflict, and the task stays open here
     for (let i = 0; i < 3; i++) rest.failOnce(/^POST \/v2\/user-tasks\/800007\/completion$/, 409);
     await expect(listening.completeUserTask('800007', {})).rejects.toMatchObject({ code: 'TASK_BUSY', status: 409 });
-    // 404: Zeebe has closed it (a timer, a withdrawal); the inbox hears it from the canceling listener
+    // 404 and no listener has said how the task ended: not decided here (the catch-up tries again)
     rest.failOnce(/^POST \/v2\/user-tasks\/800007\/completion$/, 404);
-    await expect(listening.completeUserTask('800007', {})).rejects.toMatchObject({ code: 'TASK_NOT_OPEN', status: 409 });
+    await expect(listening.completeUserTask('800007', {})).rejects.toMatchObject({ code: 'TASK_BUSY', status: 409 });
     expect((await listening.listOpenUserTasks()).map((t) => t.key)).toContain('800007');
+    // 404 after the completing listener ran (an earlier attempt, or another replica, got through): done
+    rest.offerJob(taskListenerJob('900009', 'COMPLETING', '800007', '700001'));
+    await eventually(async () => rest.callsTo('POST', /^\/v2\/jobs\/900009\/completion$/)[0]);
+    rest.failOnce(/^POST \/v2\/user-tasks\/800007\/completion$/, 404);
+    await listening.completeUserTask('800007', { decision: 'pass' });
+    expect((await listening.listOpenUserTasks()).map((t) => t.key)).not.toContain('800007');
+    // 404 after the canceling listener ran (a timer, a withdrawal): the completion did not take effect
+    rest.offerJob(taskListenerJob('900010', 'CREATING', '800010', '700001'));
+    await eventually(async () => rest.callsTo('POST', /^\/v2\/jobs\/900010\/completion$/)[0]);
+    rest.offerJob(taskListenerJob('900011', 'CANCELING', '800010', '700001'));
+    await eventually(async () => rest.callsTo('POST', /^\/v2\/jobs\/900011\/completion$/)[0]);
+    rest.failOnce(/^POST \/v2\/user-tasks\/800010\/completion$/, 404);
+    await expect(listening.completeUserTask('800010', {})).rejects.toMatchObject({ code: 'TASK_NOT_OPEN', status: 409 });
     rest.failOnce(/^POST \/v2\/user-tasks\/800007\/assignment$/, 404);
     await expect(listening.assignUserTask('800007', 'sup1')).rejects.toMatchObject({ status: 404 });
   });
@@ -353,6 +367,21 @@ describe('user tasks over REST', () => {
     const failed = await eventually(async () => rest.callsTo('POST', /^\/v2\/jobs\/900008\/failure$/)[0], 10_000, 'listener job failure');
     expect(failed.body).toMatchObject({ retries: 10, retryBackOff: 10_000 });
     expect(rest.callsTo('POST', /^\/v2\/jobs\/900008\/completion$/)).toHaveLength(0);
+  });
+
+  test('when the inbox fails to store a task, its listener job is failed (offered again), not completed', async () => {
+    const failing = async () => {
+      throw new Error('inbox database away');
+    };
+    listening.on('userTask.created', failing);
+    try {
+      rest.offerJob(taskListenerJob('900012', 'CREATING', '800012', '700005'));
+      const failed = await eventually(async () => rest.callsTo('POST', /^\/v2\/jobs\/900012\/failure$/)[0], 10_000, 'listener job failure');
+      expect(failed.body).toMatchObject({ retries: 10, errorMessage: 'inbox database away' });
+      expect(rest.callsTo('POST', /^\/v2\/jobs\/900012\/completion$/)).toHaveLength(0);
+    } finally {
+      listening.off('userTask.created', failing);
+    }
   });
 
   test('a canceling listener job withdraws the task from the inbox', async () => {

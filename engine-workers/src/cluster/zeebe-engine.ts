@@ -66,6 +66,8 @@ export interface ZeebeEngineOptions {
   incidentSearchWaitMs?: number;
   /** Pauses between attempts of a user-task command that Zeebe answers 409 or cannot take. */
   commandRetryDelaysMs?: number[];
+  /** How long a completion answered 404 waits for the task's listener to say how it ended. */
+  settleWaitMs?: number;
 }
 
 /** The job record of the REST activation, as far as this adapter reads it. */
@@ -191,15 +193,12 @@ export class ZeebeEngine implements EnginePort {
     this.events.off(event, listener as Listener);
   }
 
-  /** Tell every listener and wait for the ones that return a promise (the inbox stores the task). */
+  /**
+   * Tell every listener and wait for the ones that return a promise (the inbox stores the task).
+   * A listener's failure is passed on, so that the listener job is failed and offered again.
+   */
   private async emit(event: keyof EngineEvents, payload: unknown): Promise<void> {
-    for (const l of this.events.listeners(event) as Listener[]) {
-      try {
-        await l(payload);
-      } catch (err) {
-        this.logger.error({ err, event }, 'engine event listener failed');
-      }
-    }
+    for (const l of this.events.listeners(event) as Listener[]) await l(payload);
   }
 
   // ---- deployment ---------------------------------------------------------------------------
@@ -482,11 +481,19 @@ export class ZeebeEngine implements EnginePort {
   }
 
   async completeUserTask(key: string, variables: Variables = {}): Promise<void> {
-    // 404: Zeebe has closed the task (a timer, a withdrawal); its canceling listener tells the inbox.
+    // 404: Zeebe no longer has the task open. Either it was closed without us (a timer, a
+    // withdrawal: its canceling listener says so) or our completion already landed (an earlier
+    // attempt whose answer was lost, or another replica's catch-up: its completing listener says
+    // so). Wait for the listener to tell which.
     await this.userTaskCommand(
       key,
       () => this.rest.completeUserTask({ userTaskKey: key, variables }),
-      () => conflict('TASK_NOT_OPEN', '任务已不在待办状态', 'The task is no longer open in the cluster'),
+      async () => {
+        const outcome = await this.settledStatus(key);
+        if (outcome === 'completed') return;
+        if (outcome === 'canceled') throw conflict('TASK_NOT_OPEN', '任务已不在待办状态', 'The task is no longer open in the cluster');
+        throw conflict('TASK_BUSY', '流程集群尚未确认此任务的结果，请稍后再看', 'The cluster has not yet confirmed how this task ended');
+      },
     );
     const doc = await this.models.UserTask.findOneAndUpdate(
       { _id: key },
@@ -500,21 +507,34 @@ export class ZeebeEngine implements EnginePort {
     }
   }
 
+  /** How a task Zeebe no longer has ended, as its listeners reported it (waits a little for them). */
+  private async settledStatus(key: string): Promise<'completed' | 'canceled' | 'unknown'> {
+    const deadline = Date.now() + (this.opts.settleWaitMs ?? 10_000);
+    for (;;) {
+      const doc = await this.models.UserTask.findById(key).select('status').lean();
+      if (doc?.status === 'completed' || doc?.status === 'canceled') return doc.status;
+      if (Date.now() > deadline) return 'unknown';
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   async assignUserTask(key: string, assignee: string | null): Promise<void> {
     await this.userTaskCommand(
       key,
       () => (assignee ? this.rest.assignUserTask({ userTaskKey: key, assignee, allowOverride: true }) : this.rest.unassignUserTask({ userTaskKey: key })),
-      () => notFound('Open user task', '待办任务', key),
+      async () => {
+        throw notFound('Open user task', '待办任务', key);
+      },
     );
   }
 
   /**
-   * A user-task command with Zeebe's answers mapped: 404 (the task is closed) becomes `closed()`;
+   * A user-task command with Zeebe's answers mapped: 404 (the task is closed) is left to `onGone`;
    * 409 (the task is between states, e.g. its creating listener is still being completed) and
    * failures to reach the cluster are tried again for a few seconds, then reported as busy.
    * Local records are never changed here: only Zeebe's listener jobs close a task.
    */
-  private async userTaskCommand(key: string, send: () => Promise<unknown>, closed: () => Error): Promise<void> {
+  private async userTaskCommand(key: string, send: () => Promise<unknown>, onGone: () => Promise<void>): Promise<void> {
     const delays = this.opts.commandRetryDelaysMs ?? [250, 500, 1000, 2000, 4000];
     for (let attempt = 0; ; attempt++) {
       try {
@@ -522,7 +542,7 @@ export class ZeebeEngine implements EnginePort {
         return;
       } catch (err) {
         const status = httpStatus(err);
-        if (status === 404) throw closed();
+        if (status === 404) return onGone();
         const transient = status === undefined || status === 409 || status === 429 || status >= 500;
         if (!transient) throw err;
         if (attempt >= delays.length) {
@@ -566,6 +586,7 @@ export class ZeebeEngine implements EnginePort {
       if (job.type === INBOX_PROCESS_END_LISTENER) await this.onProcessEnd(job);
       else if (job.listenerEventType === 'CREATING') await this.onUserTaskCreating(job);
       else if (job.listenerEventType === 'CANCELING') await this.onUserTaskCanceling(job);
+      else if (job.listenerEventType === 'COMPLETING') await this.onUserTaskCompleting(job);
       // A task listener job may not carry variables.
       await this.rest.completeJob({ jobKey: job.jobKey });
     } catch (err) {
@@ -631,6 +652,13 @@ export class ZeebeEngine implements EnginePort {
       { upsert: true },
     );
     await this.emit('userTask.created', record);
+  }
+
+  /** Zeebe is completing the task: our completion landed (whichever replica sent it). */
+  private async onUserTaskCompleting(job: RestJob): Promise<void> {
+    const key = job.userTask?.userTaskKey;
+    if (!key) throw new Error('listener job without userTask.userTaskKey');
+    await this.models.UserTask.updateOne({ _id: String(key), status: 'created' }, { $set: { status: 'completed', updatedAt: new Date() } });
   }
 
   private async onUserTaskCanceling(job: RestJob): Promise<void> {

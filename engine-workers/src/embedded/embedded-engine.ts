@@ -141,10 +141,15 @@ export class EmbeddedEngine implements EnginePort, RunnerHost {
   }
 
   private emit(event: string, payload: unknown): void {
-    try {
-      this.events.emit(event, payload);
-    } catch (err) {
-      this.logger.error({ err, event }, 'engine event listener failed');
+    // Listeners may return promises (the inbox does); their failures are logged here, since the
+    // embedded engine has already saved what happened and the inbox catches up at its next start.
+    for (const l of this.events.listeners(event) as Array<(p: unknown) => unknown>) {
+      try {
+        const r = l(payload);
+        if (r instanceof Promise) r.catch((err: unknown) => this.logger.error({ err, event }, 'engine event listener failed'));
+      } catch (err) {
+        this.logger.error({ err, event }, 'engine event listener failed');
+      }
     }
   }
 
