@@ -176,7 +176,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
         const next = () => {
           catchUpTimer = setTimeout(() => {
             catchUpRun = inbox
-              .catchUp()
+              .catchUp({ minAgeMs: inbox.catchUpAfterMs })
               .then((c) => void ((c.added || c.completed) && logger.info(c, 'inbox caught up with the cluster')))
               .catch((err: unknown) => logger.warn({ err }, 'inbox catch-up failed'))
               .finally(() => {

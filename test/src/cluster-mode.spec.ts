@@ -200,7 +200,6 @@ test('a completion Zeebe cannot take at the moment is accepted and delivered by 
     userTask: { userTaskKey: '2251799813700022', candidateGroups: ['engineering.head'] },
   });
   const ack = await taskAt(head, id, 'ack');
-  s.system.inbox.catchUpAfterMs = 0; // as if the next catch-up came minutes later
 
   // when Zeebe keeps answering 409 (busy) through the adapter's retries
   for (let i = 0; i < 3; i++) rest.failOnce(/^POST \/v2\/user-tasks\/2251799813700022\/completion$/, 409);
@@ -209,6 +208,9 @@ test('a completion Zeebe cannot take at the moment is accepted and delivered by 
   // then the head's completion is accepted, and the next catch-up delivers it
   expect(done.status).toBe('completed');
   expect(rest.callsTo('POST', /^\/v2\/user-tasks\/2251799813700022\/completion$/)).toHaveLength(3);
+  // the minute's catch-up leaves a completion this fresh to the request that made it …
+  expect(await s.system.inbox.catchUp({ minAgeMs: s.system.inbox.catchUpAfterMs })).toEqual({ added: 0, completed: 0 });
+  // … and delivers it once it is older (here: asked for without the age limit)
   expect(await s.system.inbox.catchUp()).toEqual({ added: 0, completed: 1 });
   const calls = rest.callsTo('POST', /^\/v2\/user-tasks\/2251799813700022\/completion$/);
   expect(calls).toHaveLength(4);

@@ -43,7 +43,7 @@ export class InboxService {
   readonly extra: ReturnType<typeof inboxExtraModels>;
   /** Hears of every task change (live updates to the web app). */
   readonly listeners = new Set<(t: TaskDoc, change: string) => void>();
-  /** A completion is sent again by the catch-up only when it is older than this. */
+  /** The minute's catch-up (cluster mode) sends a completion again only when it is older than this. */
   catchUpAfterMs = 120_000;
   /** Set by TaskActions: records a completion that the engine closed the step before receiving. */
   onCompletionVoid?: (t: TaskDoc) => Promise<void>;
@@ -118,7 +118,8 @@ export class InboxService {
    * engine did not take. Cluster replicas run it every minute (a command Zeebe could not take
    * while it was busy or away is delivered later).
    */
-  async catchUp(): Promise<{ added: number; completed: number }> {
+  async catchUp(opts: { minAgeMs?: number } = {}): Promise<{ added: number; completed: number }> {
+    const minAge = opts.minAgeMs ?? 0;
     let added = 0;
     let completed = 0;
     for (const r of await this.engine.listOpenUserTasks()) {
@@ -126,7 +127,7 @@ export class InboxService {
       if (!t) {
         await this.onTaskCreated(r);
         added++;
-      } else if (t.status === 'completed' && t.result && (!t.completedAt || Date.now() - t.completedAt.getTime() > this.catchUpAfterMs)) {
+      } else if (t.status === 'completed' && t.result && (!t.completedAt || Date.now() - t.completedAt.getTime() >= minAge)) {
         // (a completion younger than that may still be on its way from the request that made it)
         await this.engine.completeUserTask(r.key, JSON.parse(t.result) as Record<string, unknown>).catch(() => undefined);
         completed++;
