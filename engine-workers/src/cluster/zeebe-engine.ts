@@ -435,7 +435,12 @@ export class ZeebeEngine implements EnginePort {
           case 'fail': {
             const retries = Math.max(0, outcome.retries ?? job.retries - 1);
             const ack = await zjob.fail({ errorMessage: outcome.errorMessage, retries, retryBackOff: outcome.retryBackOff ?? 0 });
-            if (retries === 0) await this.recordIncident(job, outcome.errorMessage);
+            // Zeebe has the failure already; a record we could not write must not fail the job twice.
+            if (retries === 0) {
+              await this.recordIncident(job, outcome.errorMessage).catch((err: unknown) =>
+                this.logger.error({ err, job: job.key }, 'recording an incident failed'),
+              );
+            }
             return ack;
           }
         }
