@@ -1,4 +1,5 @@
 export * from './port/engine-port';
+export { modelOn } from './db/model-on';
 export { EmbeddedEngine, toUserTaskRecord, type EmbeddedEngineOptions } from './embedded/embedded-engine';
 export { compileDefinition } from './embedded/definition-compiler';
 export { engineModels, type EngineModels } from './embedded/models';

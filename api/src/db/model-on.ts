@@ -1,6 +1,2 @@
-/** A mongoose model on a connection, defined once: later calls (tests build several apps per connection) reuse it. */
-import type { Connection, Model, Schema } from 'mongoose';
-
-export function modelOn<T>(db: Connection, name: string, schema: Schema<T>): Model<T> {
-  return (db.models[name] as Model<T> | undefined) ?? db.model<T>(name, schema);
-}
+/** The one helper for defining mongoose models, shared with the engine's own collections. */
+export { modelOn } from '@ggzy/engine-workers';

@@ -6,6 +6,7 @@
  * listener reports, and every incident its workers cause. Variables are JSON strings (FerretDB).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/model-on';
 
 export interface ClusterDefinitionDoc {
   /** Zeebe's processDefinitionKey. */
@@ -59,13 +60,9 @@ export interface ClusterModels {
   Incident: Model<ClusterIncidentDoc>;
 }
 
-function on<T>(db: Connection, name: string, schema: Schema<T>): Model<T> {
-  return (db.models[name] as Model<T> | undefined) ?? db.model<T>(name, schema);
-}
-
 export function clusterModels(db: Connection): ClusterModels {
   const opts = { versionKey: false } as const;
-  const Definition = on(
+  const Definition = modelOn(
     db,
     'ClusterDefinition',
     new Schema<ClusterDefinitionDoc>(
@@ -81,7 +78,7 @@ export function clusterModels(db: Connection): ClusterModels {
       { ...opts, collection: 'cluster_definitions' },
     ),
   );
-  const Instance = on(
+  const Instance = modelOn(
     db,
     'ClusterInstance',
     new Schema<ClusterInstanceDoc>(
@@ -98,7 +95,7 @@ export function clusterModels(db: Connection): ClusterModels {
       { ...opts, collection: 'cluster_instances' },
     ),
   );
-  const UserTask = on(
+  const UserTask = modelOn(
     db,
     'ClusterUserTask',
     new Schema<ClusterUserTaskDoc>(
@@ -113,7 +110,7 @@ export function clusterModels(db: Connection): ClusterModels {
       { ...opts, collection: 'cluster_user_tasks' },
     ),
   );
-  const Incident = on(
+  const Incident = modelOn(
     db,
     'ClusterIncident',
     new Schema<ClusterIncidentDoc>(
