@@ -243,13 +243,8 @@ export class InboxService {
             : { priority: -1, dueDate: 1, createdAt: 1 };
     return this.store.page(filter, sort, (q.page - 1) * q.pageSize, q.pageSize);
   }
-  async list(u: UserDto, q: TaskQuery): Promise<Page<TaskDto>> {
-    const { items, total } = await this.query(u, q);
-    return { items: items.map((d) => this.toDto(d)), total, page: q.page, pageSize: q.pageSize };
-  }
-
   /**
-   * The same page as `list`, as JSON text. A task kept in memory is one object per version, so its
+   * A page of a view (`Page<TaskDto>`) as JSON text. A task kept in memory is one object per version, so its
    * JSON is made once and reused by every list that shows it; only "overdue" is decided per request.
    */
   async listJson(u: UserDto, q: TaskQuery): Promise<string> {

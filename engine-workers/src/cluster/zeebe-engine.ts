@@ -339,9 +339,7 @@ export class ZeebeEngine implements EnginePort {
 
   async setVariables(instanceKey: string, variables: Variables): Promise<void> {
     await this.grpc.setVariables({ elementInstanceKey: instanceKey, variables: variables as JSONDoc, local: false });
-    const doc = await this.models.Instance.findById(instanceKey).select('variables').lean();
-    if (doc)
-      await this.models.Instance.updateOne({ _id: instanceKey }, { $set: { variables: JSON.stringify({ ...JSON.parse(doc.variables), ...variables }) } });
+    await this.mergeVariables(instanceKey, variables);
   }
 
   async resolveIncident(incidentKey: string, opts: { retries?: number } = {}): Promise<void> {
