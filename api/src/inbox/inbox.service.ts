@@ -6,7 +6,7 @@ import type { Connection, Model } from 'mongoose';
 
 import type { Logger } from 'pino';
 import type { EnginePort, UserTaskRecord } from '@ggzy/engine-workers';
-import { notFound, type Page, type TaskDto, type TaskView, type UserDto } from '@ggzy/shared';
+import { notFound, type TaskDto, type TaskView, type UserDto } from '@ggzy/shared';
 import { inboxExtraModels, type TaskDoc } from './task.model';
 import { TaskStore, type TaskFilter, type TaskSort, type TaskStoreMode } from './task-store';
 import { instanceMetaModel, type InstanceMetaDoc } from '../instances/instance.model';
