@@ -6,8 +6,8 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { testing, ZeebeEngine, INBOX_TASK_LISTENER, INBOX_PROCESS_END_LISTENER } from '@ggzy/engine-workers';
-import { TestGrpcGateway, TestRestApi } from '@ggzy/engine-workers/dist/testing/zeebe-test-gateway';
+import { INBOX_TASK_LISTENER, INBOX_PROCESS_END_LISTENER } from '@ggzy/engine-workers';
+import { TestGrpcGateway, TestRestApi, testZeebeEngine } from '@ggzy/engine-workers/dist/testing/zeebe-test-gateway';
 import { startServer, taskAt, claimAndComplete, eventually, instanceState, PROCESSES_DIR, type TestServer } from './harness';
 
 let s: TestServer;
@@ -17,26 +17,8 @@ const rest = new TestRestApi();
 beforeAll(async () => {
   await gateway.start();
   await rest.start();
-  s = await startServer(
-    'cluster_mode',
-    { INBOX_STORE: 'database', runWorkers: false },
-    undefined,
-    (db) =>
-      new ZeebeEngine({
-        connection: db,
-        logger: testing.quietLogger,
-        inboxListeners: true,
-        workerName: 'api-replica-1',
-        listenerRequestTimeoutMs: 300,
-        commandRetryDelaysMs: [20, 20],
-        sdk: {
-          ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${gateway.port}`,
-          ZEEBE_REST_ADDRESS: `http://127.0.0.1:${rest.port}`,
-          CAMUNDA_AUTH_STRATEGY: 'NONE',
-          CAMUNDA_LOG_LEVEL: 'none',
-          ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
-        } as never,
-      }),
+  s = await startServer('cluster_mode', { INBOX_STORE: 'database', runWorkers: false }, undefined, (db) =>
+    testZeebeEngine(db, gateway, rest, { inboxListeners: true, workerName: 'api-replica-1' }),
   );
 });
 
@@ -45,6 +27,34 @@ afterAll(async () => {
   await gateway.stop();
   await rest.stop();
 });
+
+/** witness1 reports an anomaly without a pause; returns the instance id. */
+async function report(title: string, description: string): Promise<string> {
+  const witness = await s.login('witness1');
+  const started = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { projectId: 'XXGC-2026-001', category: 'trade', assignedBy: 'none', title, description, pauseNow: false },
+  });
+  expect(started.status).toBe(201);
+  return started.body.id as string;
+}
+
+/** The job Zeebe hands out when a report's acknowledgement task is being created, completed or canceled. */
+async function ackListenerJob(instanceId: string, jobKey: string, event: 'CREATING' | 'CANCELING', userTaskKey: string, variables = {}) {
+  const definitionKey = (await s.engine.listDefinitions()).find((d) => d.processId === 'anomaly-escalation')!.key;
+  return {
+    type: INBOX_TASK_LISTENER,
+    jobKey,
+    kind: 'TASK_LISTENER',
+    listenerEventType: event,
+    processInstanceKey: instanceId,
+    processDefinitionId: 'anomaly-escalation',
+    processDefinitionKey: definitionKey,
+    elementId: 'ack',
+    variables,
+    userTask: { userTaskKey, candidateGroups: ['engineering.head'], candidateUsers: [] },
+  };
+}
 
 test('at start every diagram and every form is deployed to Zeebe in one call; health asks the gateway', async () => {
   const [deploy] = gateway.callsOf('DeployResource') as Array<{ resources: Array<{ name: string }> }>;
@@ -65,7 +75,6 @@ test('a report started in the inbox runs on Zeebe: the task Zeebe creates reache
   // given
   const witness = await s.login('witness1');
   const head = await s.login('eng_head');
-  const definitionKey = (await s.engine.listDefinitions()).find((d) => d.processId === 'anomaly-escalation')!.key;
 
   // when the witness reports
   const started = await witness.post('/api/process-instances', {
@@ -89,24 +98,8 @@ test('a report started in the inbox runs on Zeebe: the task Zeebe creates reache
   expect(sentVars).toMatchObject({ title: '开标现场投标文件雷同', starter: 'witness1', starterSection: 'engineering' });
 
   // when Zeebe creates the acknowledgement task (its creating listener job)
-  rest.offerJob({
-    type: INBOX_TASK_LISTENER,
-    jobKey: '2251799813700001',
-    kind: 'TASK_LISTENER',
-    listenerEventType: 'CREATING',
-    processInstanceKey: id,
-    processDefinitionId: 'anomaly-escalation',
-    processDefinitionKey: definitionKey,
-    elementId: 'ack',
-    variables: sentVars,
-    userTask: {
-      userTaskKey: '2251799813700002',
-      candidateGroups: ['engineering.head'],
-      candidateUsers: [],
-      dueDate: new Date(Date.now() + 7_200_000).toISOString(),
-      priority: 90,
-    },
-  });
+  const creating = await ackListenerJob(id, '2251799813700001', 'CREATING', '2251799813700002', sentVars);
+  rest.offerJob({ ...creating, userTask: { ...creating.userTask, dueDate: new Date(Date.now() + 7_200_000).toISOString(), priority: 90 } });
 
   // then the head sees it in the section's unclaimed tasks, named and formed as drawn
   const ack = await taskAt(head, id, 'ack');
@@ -131,7 +124,7 @@ test('a report started in the inbox runs on Zeebe: the task Zeebe creates reache
     listenerEventType: 'END',
     processInstanceKey: id,
     processDefinitionId: 'anomaly-escalation',
-    processDefinitionKey: definitionKey,
+    processDefinitionKey: creating.processDefinitionKey,
     elementId: 'anomaly-escalation',
     variables: { ...sentVars, verifyResult: 'unsubstantiated' },
   });
@@ -141,35 +134,17 @@ test('a report started in the inbox runs on Zeebe: the task Zeebe creates reache
 });
 
 test('an admin’s cancel goes to Zeebe, and the task Zeebe cancels leaves the inbox', async () => {
-  const witness = await s.login('witness1');
   const head = await s.login('eng_head');
   const admin = await s.login('admin');
-  const definitionKey = (await s.engine.listDefinitions()).find((d) => d.processId === 'anomaly-escalation')!.key;
-  const started = await witness.post('/api/process-instances', {
-    processId: 'anomaly-escalation',
-    variables: { projectId: 'XXGC-2026-001', category: 'trade', assignedBy: 'none', title: '另一条报告', description: '用于撤销。', pauseNow: false },
-  });
-  const id = started.body.id as string;
-  const listenerJob = (jobKey: string, event: 'CREATING' | 'CANCELING') => ({
-    type: INBOX_TASK_LISTENER,
-    jobKey,
-    kind: 'TASK_LISTENER',
-    listenerEventType: event,
-    processInstanceKey: id,
-    processDefinitionId: 'anomaly-escalation',
-    processDefinitionKey: definitionKey,
-    elementId: 'ack',
-    variables: {},
-    userTask: { userTaskKey: '2251799813700012', candidateGroups: ['engineering.head'] },
-  });
-  rest.offerJob(listenerJob('2251799813700011', 'CREATING'));
+  const id = await report('另一条报告', '用于撤销。');
+  rest.offerJob(await ackListenerJob(id, '2251799813700011', 'CREATING', '2251799813700012'));
   const ack = await taskAt(head, id, 'ack');
 
   const canceled = await admin.post(`/api/process-instances/${id}/cancel`, { reason: '重复上报' });
   expect(canceled.status).toBe(200);
   expect(gateway.callsOf('CancelProcessInstance').slice(-1)[0]).toMatchObject({ processInstanceKey: id });
 
-  rest.offerJob(listenerJob('2251799813700013', 'CANCELING'));
+  rest.offerJob(await ackListenerJob(id, '2251799813700013', 'CANCELING', '2251799813700012'));
   await eventually(
     async () => (await head.get('/api/tasks?view=unclaimed')).body.items.every((t: { id: string }) => t.id !== ack.id),
     10_000,
@@ -179,26 +154,9 @@ test('an admin’s cancel goes to Zeebe, and the task Zeebe cancels leaves the i
 });
 
 test('a completion Zeebe cannot take at the moment is accepted and delivered by the catch-up', async () => {
-  const witness = await s.login('witness1');
   const head = await s.login('eng_head');
-  const definitionKey = (await s.engine.listDefinitions()).find((d) => d.processId === 'anomaly-escalation')!.key;
-  const started = await witness.post('/api/process-instances', {
-    processId: 'anomaly-escalation',
-    variables: { projectId: 'XXGC-2026-001', category: 'trade', assignedBy: 'none', title: '第三条报告', description: '集群繁忙时确认。', pauseNow: false },
-  });
-  const id = started.body.id as string;
-  rest.offerJob({
-    type: INBOX_TASK_LISTENER,
-    jobKey: '2251799813700021',
-    kind: 'TASK_LISTENER',
-    listenerEventType: 'CREATING',
-    processInstanceKey: id,
-    processDefinitionId: 'anomaly-escalation',
-    processDefinitionKey: definitionKey,
-    elementId: 'ack',
-    variables: {},
-    userTask: { userTaskKey: '2251799813700022', candidateGroups: ['engineering.head'] },
-  });
+  const id = await report('第三条报告', '集群繁忙时确认。');
+  rest.offerJob(await ackListenerJob(id, '2251799813700021', 'CREATING', '2251799813700022'));
   const ack = await taskAt(head, id, 'ack');
 
   // when Zeebe keeps answering 409 (busy) through the adapter's retries
@@ -219,41 +177,16 @@ test('a completion Zeebe cannot take at the moment is accepted and delivered by 
 });
 
 test('a completion accepted while the cluster was busy is voided when Zeebe closes the step instead', async () => {
-  const witness = await s.login('witness1');
   const head = await s.login('eng_head');
   const admin = await s.login('admin');
-  const definitionKey = (await s.engine.listDefinitions()).find((d) => d.processId === 'anomaly-escalation')!.key;
-  const started = await witness.post('/api/process-instances', {
-    processId: 'anomaly-escalation',
-    variables: {
-      projectId: 'XXGC-2026-001',
-      category: 'trade',
-      assignedBy: 'none',
-      title: '第四条报告',
-      description: '确认时集群繁忙，随后环节被关闭。',
-      pauseNow: false,
-    },
-  });
-  const id = started.body.id as string;
-  const job = (jobKey: string, event: 'CREATING' | 'CANCELING') => ({
-    type: INBOX_TASK_LISTENER,
-    jobKey,
-    kind: 'TASK_LISTENER',
-    listenerEventType: event,
-    processInstanceKey: id,
-    processDefinitionId: 'anomaly-escalation',
-    processDefinitionKey: definitionKey,
-    elementId: 'ack',
-    variables: {},
-    userTask: { userTaskKey: '2251799813700032', candidateGroups: ['engineering.head'] },
-  });
-  rest.offerJob(job('2251799813700031', 'CREATING'));
+  const id = await report('第四条报告', '确认时集群繁忙，随后环节被关闭。');
+  rest.offerJob(await ackListenerJob(id, '2251799813700031', 'CREATING', '2251799813700032'));
   const ack = await taskAt(head, id, 'ack');
   for (let i = 0; i < 3; i++) rest.failOnce(/^POST \/v2\/user-tasks\/2251799813700032\/completion$/, 409);
   expect((await claimAndComplete(head, ack.id, { ackOpinion: '已确认' })).status).toBe('completed');
 
   // when Zeebe closes the step before the completion reaches it
-  rest.offerJob(job('2251799813700033', 'CANCELING'));
+  rest.offerJob(await ackListenerJob(id, '2251799813700033', 'CANCELING', '2251799813700032'));
 
   // then the inbox shows it did not take effect, and the trail says so
   await eventually(async () => (await head.get(`/api/tasks/${ack.id}`)).body.task.status === 'canceled', 10_000, 'completion voided');

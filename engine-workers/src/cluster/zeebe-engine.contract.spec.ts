@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Connection } from 'mongoose';
 import { connectTestDb, eventually, quietLogger } from '../testing/test-db';
-import { TestGrpcGateway, TestRestApi } from '../testing/zeebe-test-gateway';
+import { TestGrpcGateway, TestRestApi, testZeebeEngine } from '../testing/zeebe-test-gateway';
 import { jobOutcome, type UserTaskRecord } from '../port/engine-port';
 import { ZeebeEngine } from './zeebe-engine';
 import { INBOX_PROCESS_END_LISTENER, INBOX_TASK_LISTENER } from './inbox-listeners';
@@ -25,28 +25,7 @@ let rest: TestRestApi;
 let engine: ZeebeEngine;
 
 function newEngine(inboxListeners = false): ZeebeEngine {
-  return new ZeebeEngine({
-    connection: db,
-    logger: quietLogger,
-    inboxListeners,
-    workerName: 'contract-test',
-    listenerRequestTimeoutMs: 300,
-    incidentSearchWaitMs: 300,
-    commandRetryDelaysMs: [20, 20],
-    settleWaitMs: 400,
-    sdk: {
-      ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${gateway.port}`,
-      ZEEBE_REST_ADDRESS: `http://127.0.0.1:${rest.port}`,
-      CAMUNDA_AUTH_STRATEGY: 'NONE',
-      CAMUNDA_LOG_LEVEL: 'none',
-      ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
-      // The SDK keeps a client-side timer per long poll after a worker closes; keep polls short here.
-      ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: 2,
-      // Reconnect quickly after a dropped ActivateJobs stream.
-      CAMUNDA_JOB_WORKER_MAX_BACKOFF_MS: 300,
-      ZEEBE_GRPC_WORKER_POLL_INTERVAL_MS: 100,
-    } as never,
-  });
+  return testZeebeEngine(db, gateway, rest, { inboxListeners });
 }
 
 beforeAll(async () => {

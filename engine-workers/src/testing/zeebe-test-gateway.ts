@@ -12,6 +12,9 @@ import http from 'node:http';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { Connection } from 'mongoose';
+import { ZeebeEngine, type ZeebeEngineOptions } from '../cluster/zeebe-engine';
+import { quietLogger } from './test-db';
 
 export interface RecordedCall {
   method: string;
@@ -306,4 +309,33 @@ export class TestRestApi {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
+}
+
+/**
+ * A cluster adapter pointed at these test servers, with short waits and polls so that tests run in
+ * seconds (the SDK also keeps a client-side timer per long poll after a worker closes).
+ */
+export function testZeebeEngine(db: Connection, gateway: TestGrpcGateway, rest: TestRestApi, opts: Partial<ZeebeEngineOptions> = {}): ZeebeEngine {
+  return new ZeebeEngine({
+    connection: db,
+    logger: quietLogger,
+    workerName: 'contract-test',
+    listenerRequestTimeoutMs: 300,
+    incidentSearchWaitMs: 300,
+    commandRetryDelaysMs: [20, 20],
+    settleWaitMs: 400,
+    ...opts,
+    sdk: {
+      ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${gateway.port}`,
+      ZEEBE_REST_ADDRESS: `http://127.0.0.1:${rest.port}`,
+      CAMUNDA_AUTH_STRATEGY: 'NONE',
+      CAMUNDA_LOG_LEVEL: 'none',
+      ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
+      ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: 2,
+      // Reconnect quickly after a dropped ActivateJobs stream.
+      CAMUNDA_JOB_WORKER_MAX_BACKOFF_MS: 300,
+      ZEEBE_GRPC_WORKER_POLL_INTERVAL_MS: 100,
+      ...opts.sdk,
+    } as never,
+  });
 }
