@@ -29,12 +29,61 @@ export interface InjectedError {
   details: string;
 }
 
+type QueuedJob = Record<string, unknown>;
+
+/**
+ * Jobs offered by a test, handed out by long polling as both APIs do: an activation takes what is
+ * queued for its type, or waits until a job is offered or its request timeout (capped at 2 s) passes.
+ */
+class JobQueue {
+  private readonly jobs = new Map<string, QueuedJob[]>();
+  private readonly waiting = new Set<() => void>();
+
+  offer(type: string, job: QueuedJob): void {
+    this.jobs.set(type, [...(this.jobs.get(type) ?? []), job]);
+    this.wakeAll();
+  }
+
+  wakeAll(): void {
+    for (const wake of this.waiting) wake();
+  }
+
+  /**
+   * Call `answer` once: with the jobs as soon as there are any, or with none at the timeout.
+   * Returns a function that gives up (the client went away).
+   */
+  activate(type: string, max: number, requestTimeout: unknown, answer: (jobs: QueuedJob[]) => void): () => void {
+    const take = (): boolean => {
+      const queue = this.jobs.get(type) ?? [];
+      if (!queue.length) return false;
+      answer(queue.splice(0, max));
+      return true;
+    };
+    if (take()) return () => undefined;
+    const wake = () => {
+      if (take()) done();
+    };
+    const done = () => {
+      clearTimeout(timer);
+      this.waiting.delete(wake);
+    };
+    const timer = setTimeout(
+      () => {
+        done();
+        answer([]);
+      },
+      Math.min(Number(requestTimeout) || 1000, 2000),
+    );
+    this.waiting.add(wake);
+    return done;
+  }
+}
+
 export class TestGrpcGateway {
   readonly calls: RecordedCall[] = [];
   private server = new grpc.Server();
-  private jobs = new Map<string, Record<string, unknown>[]>();
+  private readonly queue = new JobQueue();
   private failNext = new Map<string, InjectedError[]>();
-  private waiting = new Set<() => void>();
   private nextKey = 2251799813685249n;
   port = 0;
 
@@ -70,8 +119,7 @@ export class TestGrpcGateway {
       variables: JSON.stringify(job.variables ?? {}),
       customHeaders: JSON.stringify(job.customHeaders ?? {}),
     };
-    this.jobs.set(job.type, [...(this.jobs.get(job.type) ?? []), full]);
-    for (const wake of this.waiting) wake();
+    this.queue.offer(job.type, full);
     return key;
   }
 
@@ -143,32 +191,11 @@ export class TestGrpcGateway {
           call.emit('error', { code: err.code, details: err.details, metadata: new grpc.Metadata() });
           return;
         }
-        const type = String(call.request.type);
-        const max = Number(call.request.maxJobsToActivate) || 32;
-        const deliver = (): boolean => {
-          const queue = this.jobs.get(type) ?? [];
-          if (!queue.length) return false;
-          const batch = queue.splice(0, max).map((j) => ({ ...j, worker: call.request.worker }));
-          call.write({ jobs: batch });
+        const giveUp = this.queue.activate(String(call.request.type), Number(call.request.maxJobsToActivate) || 32, call.request.requestTimeout, (jobs) => {
+          if (jobs.length) call.write({ jobs: jobs.map((j) => ({ ...j, worker: call.request.worker })) });
           call.end();
-          return true;
-        };
-        if (deliver()) return;
-        // Long polling: hold the call until a job arrives or the request timeout passes.
-        const timeout = Math.min(Number(call.request.requestTimeout) || 1000, 2000);
-        const wake = () => {
-          if (deliver()) done();
-        };
-        const done = () => {
-          clearTimeout(timer);
-          this.waiting.delete(wake);
-        };
-        const timer = setTimeout(() => {
-          done();
-          call.end();
-        }, timeout);
-        this.waiting.add(wake);
-        call.on('cancelled', done);
+        });
+        call.on('cancelled', giveUp);
       },
     };
     this.server.addService(proto.gateway_protocol.Gateway.service, impl);
@@ -178,7 +205,7 @@ export class TestGrpcGateway {
   }
 
   async stop(): Promise<void> {
-    for (const wake of this.waiting) wake();
+    this.queue.wakeAll();
     await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
     this.server.forceShutdown();
   }
@@ -193,8 +220,7 @@ export interface RestCall {
 export class TestRestApi {
   readonly calls: RestCall[] = [];
   private server?: http.Server;
-  private jobs = new Map<string, Record<string, unknown>[]>();
-  private waiting = new Set<() => void>();
+  private readonly queue = new JobQueue();
   private failNext: Array<{ match: RegExp; status: number }> = [];
   /** Answers for POST /v2/incidents/search. */
   incidents: Array<{ incidentKey: string; jobKey: string; state: string }> = [];
@@ -224,8 +250,7 @@ export class TestRestApi {
       listenerEventType: 'UNSPECIFIED',
       ...job,
     };
-    this.jobs.set(job.type, [...(this.jobs.get(job.type) ?? []), full]);
-    for (const wake of this.waiting) wake();
+    this.queue.offer(job.type, full);
   }
 
   callsTo(method: string, pathPattern: RegExp): RestCall[] {
@@ -277,35 +302,14 @@ export class TestRestApi {
   }
 
   private activate(body: Record<string, unknown>, send: (s: number, j?: unknown) => void, res: http.ServerResponse): void {
-    const type = String(body.type);
-    const max = Number(body.maxJobsToActivate) || 32;
-    const deliver = (): boolean => {
-      const queue = this.jobs.get(type) ?? [];
-      if (!queue.length) return false;
-      send(200, { jobs: queue.splice(0, max).map((j) => ({ ...j, worker: body.worker })) });
-      return true;
-    };
-    if (deliver()) return;
-    const wake = () => {
-      if (deliver()) done();
-    };
-    const done = () => {
-      clearTimeout(timer);
-      this.waiting.delete(wake);
-    };
-    const timer = setTimeout(
-      () => {
-        done();
-        send(200, { jobs: [] });
-      },
-      Math.min(Number(body.requestTimeout) || 1000, 2000),
+    const giveUp = this.queue.activate(String(body.type), Number(body.maxJobsToActivate) || 32, body.requestTimeout, (jobs) =>
+      send(200, { jobs: jobs.map((j) => ({ ...j, worker: body.worker })) }),
     );
-    this.waiting.add(wake);
-    res.on('close', done);
+    res.on('close', giveUp);
   }
 
   async stop(): Promise<void> {
-    for (const wake of this.waiting) wake();
+    this.queue.wakeAll();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
