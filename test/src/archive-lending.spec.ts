@@ -120,4 +120,8 @@ test('a step left open is urged when due (催办) and reported to supervision wh
   expect(again).toHaveLength(1);
   const overdueList = await head.get('/api/tasks?view=unclaimed&overdue=true');
   expect(overdueList.body.items.map((t: Body) => t.id)).toContain(ack.id);
+  // a list shows the task as its detail does (lists reuse each version's JSON; "overdue" is decided now)
+  const listed = overdueList.body.items.find((t: Body) => t.id === ack.id);
+  expect(listed).toEqual((await head.get(`/api/tasks/${ack.id}`)).body.task);
+  expect(listed.overdue).toBe(true);
 });
