@@ -23,7 +23,7 @@ const parked = readFileSync(path.join(SRC, 'parked.bpmn'), 'utf8');
 const N = Number(process.env.BENCH_INSTANCES ?? 2000);
 const PARKED = Number(process.env.BENCH_PARKED ?? 10_000);
 const CONCURRENCY = 32;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
