@@ -29,4 +29,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "api/dist/main.js"]
+# --max-semi-space-size: see scripts/start.mjs.
+CMD ["node", "--max-semi-space-size=64", "api/dist/main.js"]

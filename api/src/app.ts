@@ -64,6 +64,9 @@ export function createApp(d: AppDeps): Express {
   // API answers change with every request; hashing each body for an ETag only costs time (static files keep theirs).
   app.set('etag', false);
   app.use(express.json({ limit: '1mb' }));
+  // The inbox first, behind its own token check: its routes are by far the busiest, and Express
+  // tries the layers in order.
+  app.use('/api/tasks', requireAuth(d.auth), inboxRouter(d.inbox, d.actions));
   app.use('/api', healthRouter({ db: d.db, engine: d.engine, versions: v, startedAt: new Date() }));
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument(v.app));
@@ -76,8 +79,6 @@ export function createApp(d: AppDeps): Express {
   app.use('/api', publicRouter(d.db));
   app.use('/api', requireAuth(d.auth));
   app.use('/api', auth.routes);
-  // The inbox first: its routes are the busiest, and Express tries routers in order.
-  app.use('/api', inboxRouter(d.inbox, d.actions));
   app.use('/api', usersRouter(d.db));
   app.use('/api', calendarRouter(d.calendar, d.audit));
   app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));

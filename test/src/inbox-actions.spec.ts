@@ -167,6 +167,34 @@ test('50 people claim one task at the same moment: exactly one wins, the others 
   expect(claims.filter((e: Body) => e.taskId === taskId)).toHaveLength(1);
 });
 
+// The memory layout's change log (the database layout decides with one guarded update instead).
+const memoryLayout = process.env.INBOX_STORE === 'database' ? test.skip : test;
+memoryLayout('a change stored first by another process: the claim gets a conflict, and the audit trail voids the event written with it', async () => {
+  // given a task whose next version another API process has just written
+  const { id, taskId } = await atVerify(`外部变更 ${randomUUID().slice(0, 4)}`);
+  await s.db.collection('inbox_task_changes').insertOne({
+    _id: `${taskId}#2` as never,
+    taskId,
+    version: 2,
+    at: new Date(),
+    change: JSON.stringify({ set: { assignee: 'sup2', touched: true } }),
+  });
+
+  // when sup1 claims it
+  const sup1 = await s.login('sup1');
+  const r = await sup1.post(`/api/tasks/${taskId}/claim`);
+
+  // then the claim is refused, and the claim event written alongside is voided, chain intact
+  expect(r.status).toBe(409);
+  expect(r.body.code).toBe('TASK_CHANGED');
+  const director = await s.login('director');
+  const trail = (await director.get(`/api/audit?instanceId=${id}`)).body.items as Body[];
+  const claimed = trail.find((e) => e.action === 'task.claimed' && e.taskId === taskId);
+  expect(claimed).toBeDefined();
+  expect(trail.find((e) => e.action === 'audit.void')).toMatchObject({ taskId, data: { voids: claimed.seq } });
+  expect((await director.get('/api/audit/verify')).body.ok).toBe(true);
+});
+
 test('new work reaches the people it is offered to as server-sent events', async () => {
   const sup = await s.login('sup1');
   const ac = new AbortController();

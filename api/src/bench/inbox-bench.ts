@@ -2,9 +2,12 @@
  * Inbox latency under load: 100,000 open tasks spread over the sections, 50 concurrent clients
  * (staff of those sections) listing their sections' unclaimed tasks and claiming one, over HTTP,
  * against the real server started as its own process. Prints p50/p99 of list and claim.
- * BENCH_TASKS, BENCH_CLIENTS, BENCH_SECONDS change the sizes.
+ * BENCH_TASKS, BENCH_CLIENTS, BENCH_SECONDS change the sizes; BENCH_PROF=1 writes the server's CPU profile
+ * to .dbg/prof, BENCH_TRACE_GC=1 prints its garbage collections.
  */
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -22,6 +25,48 @@ function pct(xs: number[], p: number): number {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+/**
+ * The load generator's HTTP client: plain keep-alive `node:http`, one connection per client, as
+ * autocannon does. (`fetch` costs the client several times more CPU per request, CPU that the
+ * server on the same two cores would then not get.)
+ */
+function call(
+  agent: Agent,
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, method, path, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) }, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** CPU seconds used so far by a process (Linux), or by the whole machine (busy time of all cores). */
+function cpuSeconds(pid?: number): number {
+  try {
+    if (pid === undefined) {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) / 100;
+    }
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -103,10 +148,16 @@ async function main(): Promise<void> {
   const port = await freePort();
   const server = spawn(
     process.execPath,
-    [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=.dbg/prof'] : []), path.resolve(__dirname, '../main.js')],
+    [
+      // As `npm start` runs it (scripts/start.mjs).
+      '--max-semi-space-size=64',
+      ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=.dbg/prof'] : []),
+      path.resolve(__dirname, '../main.js'),
+    ],
     {
       env: { ...process.env, MONGODB_URI: uri.toString(), PORT: String(port), LOG_LEVEL: 'warn', DEMO_DATA: 'false', SLA_CHECK_MS: '3600000' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', process.env.BENCH_TRACE_GC ? 'inherit' : 'ignore', 'inherit'],
     },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -144,26 +195,27 @@ async function main(): Promise<void> {
     let conflicts = 0;
     let errors = 0;
     const end = Date.now() + SECONDS * 1000;
+    const cpu0 = [cpuSeconds(server.pid), cpuSeconds(process.pid), cpuSeconds()];
     await Promise.all(
       users.map(async (u, i) => {
         const headers = { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' };
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
         // Spread the paced clients' start over one period.
         if (phase.paceMs) await new Promise((r) => setTimeout(r, (i / users.length) * phase.paceMs));
         while (Date.now() < end) {
           const started = performance.now();
           let t = performance.now();
-          const r = await fetch(`${url}/api/tasks?view=unclaimed&pageSize=20`, { headers });
-          const page = (await r.json()) as { items?: { id: string; candidateGroups: string[] }[] };
+          const r = await call(agent, port, 'GET', '/api/tasks?view=unclaimed&pageSize=20', headers);
           list.push(performance.now() - t);
-          if (!r.ok || !page.items?.length) {
+          const page = (r.status === 200 ? JSON.parse(r.body) : {}) as { items?: { id: string; candidateGroups: string[] }[] };
+          if (!page.items?.length) {
             errors++;
             continue;
           }
           if (!page.items.every((x) => x.candidateGroups.some((g) => groupsOf(u).includes(g)))) errors++;
           const pick = page.items[Math.floor(Math.random() * page.items.length)]!;
           t = performance.now();
-          const c = await fetch(`${url}/api/tasks/${encodeURIComponent(pick.id)}/claim`, { method: 'POST', headers, body: '{}' });
-          await c.arrayBuffer();
+          const c = await call(agent, port, 'POST', `/api/tasks/${encodeURIComponent(pick.id)}/claim`, headers, '{}');
           claim.push(performance.now() - t);
           if (c.status === 200) claimed++;
           else if (c.status === 409) conflicts++;
@@ -171,15 +223,18 @@ async function main(): Promise<void> {
           const rest = phase.paceMs - (performance.now() - started);
           if (rest > 0) await new Promise((r2) => setTimeout(r2, rest));
         }
+        agent.destroy();
       }),
     );
     const f = (x: number) => x.toFixed(1).padStart(7);
+    const [srv, gen, all] = [cpuSeconds(server.pid), cpuSeconds(process.pid), cpuSeconds()].map((x, k) => (100 * (x - cpu0[k]!)) / SECONDS);
     const met = pct(list, 99) < 50 && pct(claim, 99) < 50;
     results.push(
       [
         `  ${phase.name}`,
         `    list unclaimed (page of 20): ${String(list.length).padStart(6)} requests (${(list.length / SECONDS).toFixed(0)}/s)  p50 ${f(pct(list, 50))} ms  p99 ${f(pct(list, 99))} ms`,
         `    claim:                       ${String(claim.length).padStart(6)} requests (${(claim.length / SECONDS).toFixed(0)}/s)  p50 ${f(pct(claim, 50))} ms  p99 ${f(pct(claim, 99))} ms  (${claimed} won, ${conflicts} conflicts)`,
+        `    CPU (100% = one core): server ${srv!.toFixed(0)}%, load generator ${gen!.toFixed(0)}%, database and the rest ${(all! - srv! - gen!).toFixed(0)}%`,
         `    errors: ${errors}; goal p99 < 50 ms: ${met ? 'met' : 'NOT met'}`,
       ].join('\n'),
     );

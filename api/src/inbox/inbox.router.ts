@@ -1,4 +1,7 @@
-/** GET /tasks, GET /tasks/:id, POST /tasks/:id/{claim,unclaim,complete,transfer,delegate,return,withdraw,add-signer,cc,urge,comments}. */
+/**
+ * GET /tasks, GET /tasks/:id, POST /tasks/:id/{claim,unclaim,complete,transfer,delegate,return,withdraw,add-signer,cc,urge,comments}.
+ * The router is mounted at `/api/tasks`.
+ */
 import { Router } from 'express';
 import { z } from 'zod';
 import { TASK_VIEWS } from '@ggzy/shared';
@@ -37,7 +40,7 @@ export function inboxRouter(inbox: InboxService, actions: TaskActions): Router {
   const r = Router();
   const taskId = (p: unknown) => parseParams(idParams, p).id;
 
-  r.get('/tasks', async (req, res) => {
+  r.get('/', async (req, res) => {
     const q = parseQuery(taskListQuery, req.query);
     const page = await inbox.listJson(currentUser(req), {
       ...q,
@@ -46,56 +49,56 @@ export function inboxRouter(inbox: InboxService, actions: TaskActions): Router {
     });
     res.type('application/json').send(page);
   });
-  r.get('/tasks/counts', async (req, res) => {
+  r.get('/counts', async (req, res) => {
     res.json(await inbox.counts(currentUser(req)));
   });
-  r.get('/tasks/:id', async (req, res) => {
+  r.get('/:id', async (req, res) => {
     res.json(await inbox.detail(currentUser(req), taskId(req.params)));
   });
 
   const dto = (t: Parameters<InboxService['toDto']>[0]) => inbox.toDto(t);
-  r.post('/tasks/:id/claim', async (req, res) => {
+  r.post('/:id/claim', async (req, res) => {
     parseBody(emptyBody, req.body);
     res.json(dto(await actions.claim(currentUser(req), taskId(req.params))));
   });
-  r.post('/tasks/:id/unclaim', async (req, res) => {
+  r.post('/:id/unclaim', async (req, res) => {
     parseBody(emptyBody, req.body);
     res.json(dto(await actions.unclaim(currentUser(req), taskId(req.params))));
   });
-  r.post('/tasks/:id/complete', async (req, res) => {
+  r.post('/:id/complete', async (req, res) => {
     const b = parseBody(completeBody, req.body);
     res.json(dto(await actions.complete(currentUser(req), taskId(req.params), b.variables)));
   });
-  r.post('/tasks/:id/return', async (req, res) => {
+  r.post('/:id/return', async (req, res) => {
     const b = parseBody(returnBody, req.body);
     res.json(dto(await actions.returnTask(currentUser(req), taskId(req.params), b.opinion, b.variables)));
   });
-  r.post('/tasks/:id/transfer', async (req, res) => {
+  r.post('/:id/transfer', async (req, res) => {
     const b = parseBody(toUserBody, req.body);
     res.json(dto(await actions.transfer(currentUser(req), taskId(req.params), b.userId, b.comment)));
   });
-  r.post('/tasks/:id/delegate', async (req, res) => {
+  r.post('/:id/delegate', async (req, res) => {
     const b = parseBody(toUserBody, req.body);
     res.json(dto(await actions.delegate(currentUser(req), taskId(req.params), b.userId, b.comment)));
   });
-  r.post('/tasks/:id/add-signer', async (req, res) => {
+  r.post('/:id/add-signer', async (req, res) => {
     const b = parseBody(toUserBody, req.body);
     res.json(dto(await actions.addSigner(currentUser(req), taskId(req.params), b.userId, b.comment)));
   });
-  r.post('/tasks/:id/cc', async (req, res) => {
+  r.post('/:id/cc', async (req, res) => {
     const b = parseBody(ccBody, req.body);
     res.json(await actions.cc(currentUser(req), taskId(req.params), b.userIds, b.note));
   });
-  r.post('/tasks/:id/urge', async (req, res) => {
+  r.post('/:id/urge', async (req, res) => {
     const b = parseBody(noteBody, req.body);
     res.json(dto(await actions.urge(currentUser(req), taskId(req.params), b.note)));
   });
-  r.post('/tasks/:id/withdraw', async (req, res) => {
+  r.post('/:id/withdraw', async (req, res) => {
     const b = parseBody(reasonBody, req.body);
     await actions.withdraw(currentUser(req), taskId(req.params), b.reason);
     res.json({ withdrawn: true });
   });
-  r.post('/tasks/:id/comments', async (req, res) => {
+  r.post('/:id/comments', async (req, res) => {
     const b = parseBody(commentBody, req.body);
     res.status(201).json(await actions.comment(currentUser(req), taskId(req.params), b.text));
   });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { conflict, userError, type UserDto } from '@ggzy/shared';
-import type { AuditService } from '../audit/audit.service';
+import type { AuditEvent, AuditService } from '../audit/audit.service';
 import type { Notifier } from '../notifications/notifier';
 import { peopleModels } from '../people/user.model';
 import { toUserDto } from '../people/auth.service';
@@ -16,6 +16,13 @@ import type { InboxService } from './inbox.service';
 import type { TaskDoc } from './task.model';
 import type { TaskChange } from './task-store';
 import { isCandidate, type TaskAction } from './task-access';
+
+/** The audit event that goes with a change. */
+interface AuditOf {
+  u: UserDto;
+  action: string;
+  data?: Record<string, unknown>;
+}
 
 export class TaskActions {
   private readonly people;
@@ -79,9 +86,22 @@ export class TaskActions {
     });
   }
 
-  /** The guarded write: applies only if nobody changed the task since it was read. */
-  private async update(t: TaskDoc, set: TaskChange['set'], more: Omit<TaskChange, 'set'> = {}): Promise<TaskDoc> {
-    const after = await this.inbox.store.change(t._id, t.version, { set, ...more });
+  /**
+   * The guarded write: applies only if nobody changed the task since it was read. With `audit`,
+   * the audit event is written together with the change once the change is decided; should the
+   * change then still not be stored, a second event records that the first did not take effect.
+   */
+  private async update(t: TaskDoc, set: TaskChange['set'], more: Omit<TaskChange, 'set'> = {}, audit?: AuditOf): Promise<TaskDoc> {
+    let logged: Promise<AuditEvent> | undefined;
+    const alongside = audit && (() => (logged = this.log(audit.u, audit.action, t, audit.data)));
+    let after: TaskDoc | null;
+    try {
+      after = await this.inbox.store.change(t._id, t.version, { set, ...more }, {}, alongside);
+    } catch (err) {
+      if (logged) await this.voidLogged(logged, t);
+      throw err;
+    }
+    if (logged) await (after ? logged : this.voidLogged(logged, t));
     if (!after) {
       const now = await this.inbox.store.get(t._id);
       if (now?.status === 'open' && now.assignee && now.assignee !== t.assignee) {
@@ -117,19 +137,39 @@ export class TaskActions {
     return this.audit.append({ actor: u.id, action, instanceId: t.instanceId, taskId: t._id, data: { taskName: t.name, ...data } });
   }
 
+  private async voidLogged(logged: Promise<AuditEvent>, t: TaskDoc): Promise<void> {
+    const ev = await logged.catch(() => null);
+    if (!ev) return;
+    await this.audit.append({
+      actor: 'system',
+      action: 'audit.void',
+      instanceId: t.instanceId,
+      taskId: t._id,
+      data: { taskName: t.name, voids: ev.seq, reason: 'the change this event records was not stored' },
+    });
+  }
+
   async claim(u: UserDto, id: string): Promise<TaskDoc> {
     const t = await this.require(u, id, 'claim');
-    const after = await this.update(t, { assignee: u.id, claimedAt: new Date(), touched: true });
+    const after = await this.update(
+      t,
+      { assignee: u.id, claimedAt: new Date(), touched: true },
+      {},
+      { u, action: 'task.claimed', data: { before: { assignee: null }, after: { assignee: u.id } } },
+    );
     await this.syncAssignee(id, u.id);
-    await this.log(u, 'task.claimed', t, { before: { assignee: null }, after: { assignee: u.id } });
     return after;
   }
 
   async unclaim(u: UserDto, id: string): Promise<TaskDoc> {
     const t = await this.require(u, id, 'unclaim');
-    const after = await this.update(t, { assignee: null, claimedAt: null });
+    const after = await this.update(
+      t,
+      { assignee: null, claimedAt: null },
+      {},
+      { u, action: 'task.unclaimed', data: { before: { assignee: u.id }, after: { assignee: null } } },
+    );
     await this.syncAssignee(id, null);
-    await this.log(u, 'task.unclaimed', t, { before: { assignee: u.id }, after: { assignee: null } });
     return after;
   }
 
@@ -225,9 +265,13 @@ export class TaskActions {
         { status: 422 },
       );
     }
-    const after = await this.update(t, { assignee: target.id, claimedAt: new Date(), touched: true, owner: null, delegationState: null });
+    const after = await this.update(
+      t,
+      { assignee: target.id, claimedAt: new Date(), touched: true, owner: null, delegationState: null },
+      {},
+      { u, action: 'task.transferred', data: { before: { assignee: t.assignee ?? null }, after: { assignee: target.id }, opinion: comment ?? null } },
+    );
     await this.syncAssignee(id, target.id);
-    await this.log(u, 'task.transferred', t, { before: { assignee: t.assignee ?? null }, after: { assignee: target.id }, opinion: comment ?? null });
     await this.notifier.send({
       key: `transfer:${t._id}:${after.version}`,
       users: [target.id],
@@ -243,8 +287,12 @@ export class TaskActions {
   async delegate(u: UserDto, id: string, to: string, comment?: string): Promise<TaskDoc> {
     const t = await this.require(u, id, 'delegate');
     const target = await this.colleague(to, u);
-    const after = await this.update(t, { assignee: target.id, owner: u.id, delegationState: 'pending' });
-    await this.log(u, 'task.delegated', t, { before: { assignee: u.id }, after: { assignee: target.id, owner: u.id }, opinion: comment ?? null });
+    const after = await this.update(
+      t,
+      { assignee: target.id, owner: u.id, delegationState: 'pending' },
+      {},
+      { u, action: 'task.delegated', data: { before: { assignee: u.id }, after: { assignee: target.id, owner: u.id }, opinion: comment ?? null } },
+    );
     await this.notifier.send({
       key: `delegate:${t._id}:${after.version}`,
       users: [target.id],

@@ -210,6 +210,8 @@ export class TaskStore {
   private readonly entries = new Map<string, SortEntry>();
 
   private readonly writer: ChangeWriter;
+  /** Memory layout: the change being written to each task; a second change to it waits for the first. */
+  private readonly writing = new Map<string, Promise<unknown>>();
 
   constructor(
     db: Connection,
@@ -290,26 +292,47 @@ export class TaskStore {
   /**
    * Apply a change if the task is still at `expectVersion` (and open, unless `anyStatus`);
    * returns the task after it, or null when someone else changed it first.
+   *
+   * `alongside` is started once the change is decided (it will land unless the database fails),
+   * so that a write that goes with it (the audit event) shares the round trip instead of waiting
+   * for it. It is not started when the change is refused.
    */
-  async change(id: string, expectVersion: number, ch: TaskChange, opts: { anyStatus?: boolean } = {}): Promise<TaskDoc | null> {
+  async change(id: string, expectVersion: number, ch: TaskChange, opts: { anyStatus?: boolean } = {}, alongside?: () => unknown): Promise<TaskDoc | null> {
     if (this.mode === 'database') {
-      const update: Record<string, unknown> = { $inc: { version: 1, ...(ch.inc ?? {}) } };
-      if (ch.set && Object.keys(ch.set).length) update.$set = ch.set;
-      if (ch.push) update.$push = ch.push;
-      if (ch.pull) update.$pull = ch.pull;
-      // No projection here: FerretDB 1.x does not implement one on findAndModify.
-      return this.Task.findOneAndUpdate({ _id: id, version: expectVersion, ...(!opts.anyStatus && { status: 'open' }) }, update, {
-        returnDocument: 'after',
-      }).lean();
+      const after = await this.changeInDatabase(id, expectVersion, ch, opts);
+      if (after) alongside?.();
+      return after;
     }
+    for (let w = this.writing.get(id); w; w = this.writing.get(id)) await w.catch(() => undefined);
     const cur = this.tasks.get(id);
     if (!cur || cur.version !== expectVersion || (!opts.anyStatus && cur.status !== 'open')) return null;
     const version = expectVersion + 1;
-    if (!(await this.writer.insert({ _id: `${id}#${version}`, taskId: id, version, at: new Date(), change: JSON.stringify(ch) }))) return null;
-    const now = this.tasks.get(id)!;
+    const write = this.writer.insert({ _id: `${id}#${version}`, taskId: id, version, at: new Date(), change: JSON.stringify(ch) });
+    this.writing.set(id, write);
+    alongside?.();
+    let stored: boolean;
+    try {
+      // False only when another process wrote this version first.
+      stored = await write;
+    } finally {
+      this.writing.delete(id);
+    }
+    if (!stored) return null;
+    const now = this.tasks.get(id) ?? cur;
     const next = applyChange(now, ch, version);
     this.replace(now, next);
     return next;
+  }
+
+  private async changeInDatabase(id: string, expectVersion: number, ch: TaskChange, opts: { anyStatus?: boolean }): Promise<TaskDoc | null> {
+    const update: Record<string, unknown> = { $inc: { version: 1, ...(ch.inc ?? {}) } };
+    if (ch.set && Object.keys(ch.set).length) update.$set = ch.set;
+    if (ch.push) update.$push = ch.push;
+    if (ch.pull) update.$pull = ch.pull;
+    // No projection here: FerretDB 1.x does not implement one on findAndModify.
+    return this.Task.findOneAndUpdate({ _id: id, version: expectVersion, ...(!opts.anyStatus && { status: 'open' }) }, update, {
+      returnDocument: 'after',
+    }).lean();
   }
 
   /** Change every task matching a filter (retrying each on a concurrent change); returns those changed. */

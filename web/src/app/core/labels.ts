@@ -38,6 +38,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'archive.viewed': '调阅',
   'archive.access-revoked': '收回调阅',
   'attachment.added': '上传附件',
+  'task.completion-void': '办理未生效',
+  'audit.void': '记录作废',
 };
 
 /** Attachment categories the API accepts. */
