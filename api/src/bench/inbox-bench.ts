@@ -2,12 +2,12 @@
  * Inbox latency under load: 100,000 open tasks spread over the sections, 50 concurrent clients
  * (staff of those sections) listing their sections' unclaimed tasks and claiming one, over HTTP,
  * against the real server started as its own process. Prints p50/p99 of list and claim.
- * BENCH_TASKS, BENCH_CLIENTS, BENCH_SECONDS change the sizes; BENCH_PROF=1 writes the server's CPU profile
+ * BENCH_TASKS, BENCH_CLIENTS, BENCH_SECONDS, BENCH_LOAD_THREADS change the sizes; BENCH_PROF=1 writes the server's CPU profile
  * to .dbg/prof, BENCH_TRACE_GC=1 prints its garbage collections.
  */
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -15,44 +15,18 @@ import { SECTIONS, groupsOf } from '@ggzy/shared';
 import { AuthService } from '../people/auth.service';
 import { peopleModels } from '../people/user.model';
 import { taskModel, type TaskDoc } from '../inbox/task.model';
+import type { ClientsJob, ClientsResult } from './inbox-load';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 1000);
+const LOAD_THREADS = Number(process.env.BENCH_LOAD_THREADS ?? 2);
 
 function pct(xs: number[], p: number): number {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-
-/**
- * The load generator's HTTP client: plain keep-alive `node:http`, one connection per client, as
- * autocannon does. (`fetch` costs the client several times more CPU per request, CPU that the
- * server on the same two cores would then not get.)
- */
-function call(
-  agent: Agent,
-  port: number,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, method, path, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) }, agent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 /** CPU seconds used so far by a process (Linux), or by the whole machine (busy time of all cores). */
@@ -189,43 +163,23 @@ async function main(): Promise<void> {
   ];
   const results: string[] = [];
   for (const phase of phases) {
-    const list: number[] = [];
-    const claim: number[] = [];
-    let claimed = 0;
-    let conflicts = 0;
-    let errors = 0;
-    const end = Date.now() + SECONDS * 1000;
     const cpu0 = [cpuSeconds(server.pid), cpuSeconds(process.pid), cpuSeconds()];
-    await Promise.all(
-      users.map(async (u, i) => {
-        const headers = { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' };
-        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-        // Spread the paced clients' start over one period.
-        if (phase.paceMs) await new Promise((r) => setTimeout(r, (i / users.length) * phase.paceMs));
-        while (Date.now() < end) {
-          const started = performance.now();
-          let t = performance.now();
-          const r = await call(agent, port, 'GET', '/api/tasks?view=unclaimed&pageSize=20', headers);
-          list.push(performance.now() - t);
-          const page = (r.status === 200 ? JSON.parse(r.body) : {}) as { items?: { id: string; candidateGroups: string[] }[] };
-          if (!page.items?.length) {
-            errors++;
-            continue;
-          }
-          if (!page.items.every((x) => x.candidateGroups.some((g) => groupsOf(u).includes(g)))) errors++;
-          const pick = page.items[Math.floor(Math.random() * page.items.length)]!;
-          t = performance.now();
-          const c = await call(agent, port, 'POST', `/api/tasks/${encodeURIComponent(pick.id)}/claim`, headers, '{}');
-          claim.push(performance.now() - t);
-          if (c.status === 200) claimed++;
-          else if (c.status === 409) conflicts++;
-          else errors++;
-          const rest = phase.paceMs - (performance.now() - started);
-          if (rest > 0) await new Promise((r2) => setTimeout(r2, rest));
-        }
-        agent.destroy();
+    // The clients run on LOAD_THREADS threads (as `autocannon --workers` does), so that no client
+    // waits for another's response to be read before its own is.
+    const shares = await Promise.all(
+      Array.from({ length: LOAD_THREADS }, (_, w) => {
+        const mine = users.map((u, i) => ({ token: tokens[i]!, groups: groupsOf(u), index: i })).filter((_, i) => i % LOAD_THREADS === w);
+        const job: ClientsJob = { port, clients: mine, total: users.length, paceMs: phase.paceMs, seconds: SECONDS };
+        return new Promise<ClientsResult>((resolve, reject) => {
+          const worker = new Worker(path.join(__dirname, 'inbox-load.js'), { workerData: job });
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        });
       }),
     );
+    const list = shares.flatMap((x) => x.list);
+    const claim = shares.flatMap((x) => x.claim);
+    const [claimed, conflicts, errors] = (['claimed', 'conflicts', 'errors'] as const).map((k) => shares.reduce((n, x) => n + x[k], 0));
     const f = (x: number) => x.toFixed(1).padStart(7);
     const [srv, gen, all] = [cpuSeconds(server.pid), cpuSeconds(process.pid), cpuSeconds()].map((x, k) => (100 * (x - cpu0[k]!)) / SECONDS);
     const met = pct(list, 99) < 50 && pct(claim, 99) < 50;

@@ -47,8 +47,8 @@ export class InboxService {
   catchUpAfterMs = 120_000;
   /** Set by TaskActions: records a completion that the engine closed the step before receiving. */
   onCompletionVoid?: (t: TaskDoc) => Promise<void>;
-  /** JSON of a task version as lists show it (without "overdue"); see `listJson`. */
-  private readonly jsonCache = new WeakMap<TaskDoc, string>();
+  /** JSON of a task version as lists show it, not overdue and overdue; see `listJson`. */
+  private readonly jsonCache = new WeakMap<TaskDoc, [string, string]>();
 
   constructor(
     readonly db: Connection,
@@ -254,11 +254,11 @@ export class InboxService {
       let json = this.jsonCache.get(t);
       if (json === undefined) {
         const { overdue: _overdue, ...rest } = this.toDto(t);
-        json = JSON.stringify(rest);
+        const tail = JSON.stringify(rest).slice(1);
+        json = [`{"overdue":false,${tail}`, `{"overdue":true,${tail}`];
         this.jsonCache.set(t, json);
       }
-      const overdue = t.status === 'open' && !!t.dueDate && t.dueDate.getTime() < now;
-      return `{"overdue":${overdue},${json.slice(1)}`;
+      return json[t.status === 'open' && !!t.dueDate && t.dueDate.getTime() < now ? 1 : 0];
     });
     return `{"items":[${parts.join(',')}],"total":${total},"page":${q.page},"pageSize":${q.pageSize}}`;
   }

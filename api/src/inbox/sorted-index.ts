@@ -22,19 +22,35 @@ export function compareEntries(a: SortEntry, b: SortEntry): number {
 }
 
 export class SortedIds {
-  readonly entries: SortEntry[] = [];
+  /**
+   * Kept in reverse order, the first task last: people take work from the top of a list, and
+   * taking an element out near the end of an array moves only the few after it.
+   */
+  private readonly reversed: SortEntry[] = [];
   readonly ids = new Set<string>();
 
   get size(): number {
-    return this.entries.length;
+    return this.reversed.length;
+  }
+
+  /** The i-th entry in list order. */
+  at(i: number): SortEntry | undefined {
+    return this.reversed[this.reversed.length - 1 - i];
+  }
+
+  /** The first `count` ids in list order. */
+  head(count: number): string[] {
+    const out: string[] = [];
+    for (let i = this.reversed.length - 1; i >= 0 && out.length < count; i--) out.push(this.reversed[i]!.id);
+    return out;
   }
 
   private position(e: SortEntry): number {
     let lo = 0;
-    let hi = this.entries.length;
+    let hi = this.reversed.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (compareEntries(this.entries[mid]!, e) < 0) lo = mid + 1;
+      if (compareEntries(this.reversed[mid]!, e) > 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -42,17 +58,17 @@ export class SortedIds {
 
   add(e: SortEntry): void {
     if (this.ids.has(e.id)) return;
-    this.entries.splice(this.position(e), 0, e);
+    this.reversed.splice(this.position(e), 0, e);
     this.ids.add(e.id);
   }
 
   delete(e: SortEntry): void {
     if (!this.ids.delete(e.id)) return;
     const i = this.position(e);
-    if (this.entries[i]?.id === e.id) this.entries.splice(i, 1);
+    if (this.reversed[i]?.id === e.id) this.reversed.splice(i, 1);
     else
-      this.entries.splice(
-        this.entries.findIndex((x) => x.id === e.id),
+      this.reversed.splice(
+        this.reversed.findIndex((x) => x.id === e.id),
         1,
       );
   }
@@ -96,18 +112,18 @@ export function unionSize(lists: SortedIds[]): number {
 
 /** The first `count` distinct ids of the lists merged in order. */
 export function mergedPage(lists: SortedIds[], count: number): string[] {
-  if (lists.length === 1) return lists[0]!.entries.slice(0, count).map((e) => e.id);
+  if (lists.length === 1) return lists[0]!.head(count);
   const pos = lists.map(() => 0);
   const out: string[] = [];
   const seen = new Set<string>();
   while (out.length < count) {
     let best = -1;
     for (let i = 0; i < lists.length; i++) {
-      const e = lists[i]!.entries[pos[i]!];
-      if (e && (best < 0 || compareEntries(e, lists[best]!.entries[pos[best]!]!) < 0)) best = i;
+      const e = lists[i]!.at(pos[i]!);
+      if (e && (best < 0 || compareEntries(e, lists[best]!.at(pos[best]!)!) < 0)) best = i;
     }
     if (best < 0) break;
-    const e = lists[best]!.entries[pos[best]!++]!;
+    const e = lists[best]!.at(pos[best]!++)!;
     if (!seen.has(e.id)) {
       seen.add(e.id);
       out.push(e.id);

@@ -55,16 +55,16 @@ export class AuthService {
   }
 
   async authenticate(token: string): Promise<UserDto | null> {
-    const id = tokenId(token);
-    const hit = this.cache.get(id);
+    // Keyed by the token itself (held in memory only): no hash to compute on a hit.
+    const hit = this.cache.get(token);
     const now = Date.now();
     if (hit && now - hit.at < CACHE_MS && hit.expiresAt > now) return hit.user;
-    const s = await this.m.Session.findById(id).lean();
+    const s = await this.m.Session.findById(tokenId(token)).lean();
     if (!s || s.expiresAt.getTime() <= now) return null;
     const u = await this.m.User.findById(s.userId).lean();
     if (!u || !u.active) return null;
     const user = toUserDto(u);
-    this.cache.set(id, { user, at: now, expiresAt: s.expiresAt.getTime() });
+    this.cache.set(token, { user, at: now, expiresAt: s.expiresAt.getTime() });
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
     return user;
   }
@@ -75,9 +75,8 @@ export class AuthService {
   }
 
   async logout(token: string): Promise<void> {
-    const id = tokenId(token);
-    this.cache.delete(id);
-    await this.m.Session.deleteOne({ _id: id });
+    this.cache.delete(token);
+    await this.m.Session.deleteOne({ _id: tokenId(token) });
   }
 }
 
