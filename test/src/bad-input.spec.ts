@@ -62,6 +62,8 @@ test('acting on tasks with bad input', async () => {
   const sup = await s.login('sup1');
   const task = await taskAt(sup, started.body.id, 'verify');
   await sup.post(`/api/tasks/${task.id}/claim`);
+  // The claim's audit event is chained just after its answer; reading the trail over the API waits for it.
+  expect((await sup.get(`/api/audit?instanceId=${started.body.id}&action=task.claimed`)).body.items.length).toBeGreaterThan(0);
   const before = await counts();
   const version = (await sup.get(`/api/tasks/${task.id}`)).body.task.version;
 

@@ -62,3 +62,53 @@ test('after a restart the inbox and the engine agree again', async () => {
   expect(after.claimedAt).toMatch(/^\d{4}-/);
   expect((await (await s.login('sup2')).post(`/api/tasks/${after.id}/claim`)).status).toBe(409);
 });
+
+// The memory layout stores an act's audit event in its change record (the database layout appends it after the update).
+const memoryLayout = process.env.INBOX_STORE === 'database' ? test.skip : test;
+memoryLayout('an audit event stored with its change but not yet chained when the process stopped is chained at the next start', async () => {
+  // given a report waiting at supervision's verification
+  let r = await startServer('restart_audit');
+  try {
+    const witness = await r.login('witness1');
+    const head = await r.login('eng_head');
+    const started = await witness.post('/api/process-instances', {
+      processId: 'anomaly-escalation',
+      variables: { projectId: 'XXGC-2026-002', category: 'trade', assignedBy: 'none', title: '审计补链', description: '说明', pauseNow: false },
+    });
+    const id = started.body.id as string;
+    const ack = await taskAt(head, id, 'ack');
+    expect((await head.post(`/api/tasks/${ack.id}/claim`)).status).toBe(200);
+    expect((await head.post(`/api/tasks/${ack.id}/complete`, { variables: {} })).status).toBe(200);
+    const verify = await taskAt(await r.login('sup1'), id, 'verify');
+
+    // when the process stops right after sup1's claim was stored, before its event reached the trail
+    const db = r.db;
+    await r.halt();
+    const at = new Date();
+    await db.collection('inbox_task_changes').insertOne({
+      _id: `${verify.id}#${verify.version + 1}` as never,
+      taskId: verify.id,
+      version: verify.version + 1,
+      at,
+      change: JSON.stringify({ set: { assignee: 'sup1', claimedAt: at, touched: true } }),
+      audit: JSON.stringify({ actor: 'sup1', action: 'task.claimed', instanceId: id, taskId: verify.id, data: { taskName: verify.name }, at }),
+    });
+
+    // then the next start has the claim and its event, at the time of the act, and the chain holds
+    r = await startServer('restart_audit', {}, db);
+    const mine = await taskAt(await r.login('sup1'), id, 'verify', 'mine');
+    expect(mine.assignee).toBe('sup1');
+    const director = await r.login('director');
+    const trail = (await director.get(`/api/audit?instanceId=${id}&action=task.claimed`)).body.items as { actor: string; taskId: string; at: string }[];
+    expect(trail.filter((e) => e.taskId === verify.id)).toEqual([expect.objectContaining({ actor: 'sup1', at: at.toISOString() })]);
+    expect((await director.get('/api/audit/verify')).body.ok).toBe(true);
+
+    // and a further start does not chain it twice
+    await r.halt();
+    r = await startServer('restart_audit', {}, db);
+    const again = (await (await r.login('director')).get(`/api/audit?instanceId=${id}&action=task.claimed`)).body.items as { taskId: string }[];
+    expect(again.filter((e) => e.taskId === verify.id)).toHaveLength(1);
+  } finally {
+    await r.close();
+  }
+});

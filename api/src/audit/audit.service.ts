@@ -19,6 +19,8 @@ export interface AuditDoc {
   data: string;
   prevHash: string;
   hash: string;
+  /** The inbox change record this event was stored with first (see TaskStore.change). */
+  ref?: string;
 }
 
 export interface AuditInput {
@@ -29,6 +31,8 @@ export interface AuditInput {
   data?: Record<string, unknown>;
   /** When it happened, if before it could be recorded (e.g. a start whose id the engine gives). */
   at?: Date;
+  /** The inbox change record that carried this event until it was chained here. */
+  ref?: string;
 }
 
 export interface AuditEvent {
@@ -49,14 +53,26 @@ export function auditModel(db: Connection): Model<AuditDoc> {
     db,
     'AuditEvent',
     new Schema<AuditDoc>(
-      { _id: Number, at: Date, actor: String, action: String, instanceId: String, taskId: String, data: String, prevHash: String, hash: String },
+      { _id: Number, at: Date, actor: String, action: String, instanceId: String, taskId: String, data: String, prevHash: String, hash: String, ref: String },
       { versionKey: false, _id: false, collection: 'audit_events' },
-    ).index({ instanceId: 1, _id: 1 }),
+    )
+      .index({ instanceId: 1, _id: 1 })
+      .index({ ref: 1 }),
   );
 }
 
 function hashOf(d: Omit<AuditDoc, 'hash'>): string {
-  const canonical = JSON.stringify([d._id, d.at.toISOString(), d.actor, d.action, d.instanceId ?? null, d.taskId ?? null, d.data, d.prevHash]);
+  const canonical = JSON.stringify([
+    d._id,
+    d.at.toISOString(),
+    d.actor,
+    d.action,
+    d.instanceId ?? null,
+    d.taskId ?? null,
+    d.data,
+    d.prevHash,
+    ...(d.ref ? [d.ref] : []),
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -65,6 +81,7 @@ export class AuditService {
   private head: { seq: number; hash: string } | null = null;
   private pending: { e: AuditInput; resolve: (ev: AuditEvent) => void; reject: (err: unknown) => void }[] = [];
   private writing = false;
+  private drained: Promise<void> = Promise.resolve();
 
   constructor(db: Connection) {
     this.model = auditModel(db);
@@ -77,8 +94,26 @@ export class AuditService {
   append(e: AuditInput): Promise<AuditEvent> {
     return new Promise((resolve, reject) => {
       this.pending.push({ e, resolve, reject });
-      if (!this.writing) void this.drain();
+      if (!this.writing) this.drained = this.drain();
     });
+  }
+
+  /** Resolves when every event appended so far is stored (or failed): reads then see them all. */
+  async idle(): Promise<void> {
+    while (this.writing) await this.drained;
+  }
+
+  /** Of these change records, those whose event is not in the trail yet (one pass over the trail). */
+  async unchained(refs: string[]): Promise<Set<string>> {
+    const missing = new Set(refs);
+    if (!missing.size) return missing;
+    for await (const d of this.model
+      .find({ ref: { $exists: true } })
+      .select('ref')
+      .lean()
+      .cursor())
+      missing.delete((d as { ref: string }).ref);
+    return missing;
   }
 
   private async loadHead(): Promise<{ seq: number; hash: string }> {
@@ -118,6 +153,7 @@ export class AuditService {
           ...(e.taskId && { taskId: e.taskId }),
           data: JSON.stringify(e.data ?? {}),
           prevHash: hash,
+          ...(e.ref && { ref: e.ref }),
         };
         hash = hashOf(doc);
         docs.push({ ...doc, hash });
@@ -144,6 +180,7 @@ export class AuditService {
   }
 
   async forInstance(instanceId: string): Promise<AuditEvent[]> {
+    await this.idle();
     const docs = await this.model.find({ instanceId }).sort({ _id: 1 }).lean();
     // By time of the act; nothing happens in an instance before its start, even within one millisecond.
     const first = (e: AuditEvent) => (e.action === 'instance.started' ? 0 : 1);
@@ -155,6 +192,7 @@ export class AuditService {
     page: number,
     pageSize: number,
   ): Promise<{ items: AuditEvent[]; total: number }> {
+    await this.idle();
     const q: Record<string, string> = {};
     if (filter.instanceId) q.instanceId = filter.instanceId;
     if (filter.actor) q.actor = filter.actor;
@@ -173,6 +211,7 @@ export class AuditService {
 
   /** Walk the whole chain in order; report the first event whose link or hash does not hold. */
   async verify(): Promise<{ ok: boolean; count: number; headHash: string; brokenAt?: number; reason?: string }> {
+    await this.idle();
     let prev = GENESIS;
     let expected = 1;
     let count = 0;

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { conflict, userError, type UserDto } from '@ggzy/shared';
-import type { AuditEvent, AuditService } from '../audit/audit.service';
+import type { AuditService } from '../audit/audit.service';
 import type { Notifier } from '../notifications/notifier';
 import { peopleModels } from '../people/user.model';
 import { toUserDto } from '../people/auth.service';
@@ -34,6 +34,7 @@ export class TaskActions {
     private readonly opts: { urgeIntervalMs: number },
   ) {
     this.people = peopleModels(inbox.db);
+    inbox.store.useAudit(audit, (err) => inbox.logger.error({ err }, 'an audit event waits to be chained; trying again'));
     inbox.onCompletionVoid = (t) =>
       this.audit
         .append({
@@ -88,20 +89,11 @@ export class TaskActions {
 
   /**
    * The guarded write: applies only if nobody changed the task since it was read. With `audit`,
-   * the audit event is written together with the change once the change is decided; should the
-   * change then still not be stored, a second event records that the first did not take effect.
+   * the act's audit event is stored with the change (see TaskStore.change).
    */
   private async update(t: TaskDoc, set: TaskChange['set'], more: Omit<TaskChange, 'set'> = {}, audit?: AuditOf): Promise<TaskDoc> {
-    let logged: Promise<AuditEvent> | undefined;
-    const alongside = audit && (() => (logged = this.log(audit.u, audit.action, t, audit.data)));
-    let after: TaskDoc | null;
-    try {
-      after = await this.inbox.store.change(t._id, t.version, { set, ...more }, {}, alongside);
-    } catch (err) {
-      if (logged) await this.voidLogged(logged, t);
-      throw err;
-    }
-    if (logged) await (after ? logged : this.voidLogged(logged, t));
+    const event = audit && { actor: audit.u.id, action: audit.action, instanceId: t.instanceId, taskId: t._id, data: { taskName: t.name, ...audit.data } };
+    const after = await this.inbox.store.change(t._id, t.version, { set, ...more }, {}, event);
     if (!after) {
       const now = await this.inbox.store.get(t._id);
       if (now?.status === 'open' && now.assignee && now.assignee !== t.assignee) {
@@ -135,18 +127,6 @@ export class TaskActions {
 
   private log(u: UserDto, action: string, t: TaskDoc, data: Record<string, unknown> = {}) {
     return this.audit.append({ actor: u.id, action, instanceId: t.instanceId, taskId: t._id, data: { taskName: t.name, ...data } });
-  }
-
-  private async voidLogged(logged: Promise<AuditEvent>, t: TaskDoc): Promise<void> {
-    const ev = await logged.catch(() => null);
-    if (!ev) return;
-    await this.audit.append({
-      actor: 'system',
-      action: 'audit.void',
-      instanceId: t.instanceId,
-      taskId: t._id,
-      data: { taskName: t.name, voids: ev.seq, reason: 'the change this event records was not stored' },
-    });
   }
 
   async claim(u: UserDto, id: string): Promise<TaskDoc> {

@@ -12,6 +12,7 @@
 import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { InboxTaskKind, InboxTaskStatus } from '@ggzy/shared';
+import type { AuditInput, AuditService } from '../audit/audit.service';
 import { taskModel, type TaskDoc } from './task.model';
 import { SortedIds, SortedIndex, entryOf, mergedPage, unionSize, type SortEntry } from './sorted-index';
 
@@ -54,6 +55,8 @@ interface ChangeDoc {
   version: number;
   at: Date;
   change: string;
+  /** The audit event of the act (JSON of an AuditInput), stored with the change and chained after it. */
+  audit?: string;
 }
 
 function changeModel(db: Connection): Model<ChangeDoc> {
@@ -61,7 +64,7 @@ function changeModel(db: Connection): Model<ChangeDoc> {
     db,
     'InboxTaskChange',
     new Schema<ChangeDoc>(
-      { _id: String, taskId: String, version: Number, at: Date, change: String },
+      { _id: String, taskId: String, version: Number, at: Date, change: String, audit: String },
       { versionKey: false, _id: false, collection: 'inbox_task_changes' },
     ),
   );
@@ -73,6 +76,11 @@ function applyChange(t: TaskDoc, ch: TaskChange, version: number): TaskDoc {
   if (ch.push?.pendingSigners) next.pendingSigners = [...t.pendingSigners, ch.push.pendingSigners];
   if (ch.pull?.pendingSigners) next.pendingSigners = t.pendingSigners.filter((x) => x !== ch.pull!.pendingSigners);
   return next;
+}
+
+function eventOf(c: ChangeDoc): AuditInput {
+  const e = JSON.parse(c.audit!) as AuditInput & { at: string };
+  return { ...e, at: new Date(e.at), ref: c._id };
 }
 
 /** Dates come back from JSON as strings. */
@@ -212,6 +220,8 @@ export class TaskStore {
   private readonly writer: ChangeWriter;
   /** Memory layout: the change being written to each task; a second change to it waits for the first. */
   private readonly writing = new Map<string, Promise<unknown>>();
+  private audit: AuditService | null = null;
+  private onAuditError: (err: unknown) => void = () => undefined;
 
   constructor(
     db: Connection,
@@ -222,6 +232,12 @@ export class TaskStore {
     this.writer = new ChangeWriter(this.Change);
   }
 
+  /** The audit trail that the events given to `change` go to. */
+  useAudit(audit: AuditService, onError: (err: unknown) => void): void {
+    this.audit = audit;
+    this.onAuditError = onError;
+  }
+
   /** Memory layout: read every task and replay its changes. */
   async load(): Promise<number> {
     if (this.mode !== 'memory') return 0;
@@ -229,14 +245,33 @@ export class TaskStore {
     for await (const d of this.Task.find({}).select('-variables').lean().cursor()) this.remember(d as TaskDoc);
     const changes = await this.Change.find({}).lean();
     changes.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.version - b.version));
+    const withEvent: ChangeDoc[] = [];
     for (const c of changes) {
       const t = this.tasks.get(c.taskId);
       if (!t || c.version !== t.version + 1) continue;
       const ch = JSON.parse(c.change) as TaskChange;
       if (ch.set) revive(ch.set as Record<string, unknown>);
       this.replace(t, applyChange(t, ch, c.version));
+      if (c.audit) withEvent.push(c);
     }
+    await this.chainMissing(withEvent);
     return this.tasks.size;
+  }
+
+  /** Events stored with their change whose chaining a stop interrupted: chained now, in the order of the acts. */
+  private async chainMissing(changes: ChangeDoc[]): Promise<void> {
+    if (!this.audit || !changes.length) return;
+    const missing = await this.audit.unchained(changes.map((c) => c._id));
+    const todo = changes.filter((c) => missing.has(c._id)).sort((a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : 1));
+    for (const c of todo) await this.audit.append(eventOf(c));
+  }
+
+  /** Chain an event whose change is stored; tried again until the trail takes it. */
+  private chain(e: AuditInput): void {
+    this.audit!.append(e).catch((err: unknown) => {
+      this.onAuditError(err);
+      setTimeout(() => this.chain(e), 5000).unref();
+    });
   }
 
   private remember(t: TaskDoc): void {
@@ -293,23 +328,27 @@ export class TaskStore {
    * Apply a change if the task is still at `expectVersion` (and open, unless `anyStatus`);
    * returns the task after it, or null when someone else changed it first.
    *
-   * `alongside` is started once the change is decided (it will land unless the database fails),
-   * so that a write that goes with it (the audit event) shares the round trip instead of waiting
-   * for it. It is not started when the change is refused.
+   * `audit`: the act's event, appended to the audit trail when the change lands (not when it is
+   * refused). In the memory layout it is stored in the change record itself, so the change and its
+   * event are one write: the caller is answered when that write is done, the event is chained
+   * right after, and a stop in between is made good by `load`. In the database layout the event
+   * is appended after the update, before returning.
    */
-  async change(id: string, expectVersion: number, ch: TaskChange, opts: { anyStatus?: boolean } = {}, alongside?: () => unknown): Promise<TaskDoc | null> {
+  async change(id: string, expectVersion: number, ch: TaskChange, opts: { anyStatus?: boolean } = {}, audit?: AuditInput): Promise<TaskDoc | null> {
+    if (audit && !this.audit) throw new Error('TaskStore: no audit trail attached');
     if (this.mode === 'database') {
       const after = await this.changeInDatabase(id, expectVersion, ch, opts);
-      if (after) alongside?.();
+      if (after && audit) await this.audit!.append(audit);
       return after;
     }
     for (let w = this.writing.get(id); w; w = this.writing.get(id)) await w.catch(() => undefined);
     const cur = this.tasks.get(id);
     if (!cur || cur.version !== expectVersion || (!opts.anyStatus && cur.status !== 'open')) return null;
     const version = expectVersion + 1;
-    const write = this.writer.insert({ _id: `${id}#${version}`, taskId: id, version, at: new Date(), change: JSON.stringify(ch) });
+    const record: ChangeDoc = { _id: `${id}#${version}`, taskId: id, version, at: new Date(), change: JSON.stringify(ch) };
+    if (audit) record.audit = JSON.stringify({ ...audit, at: record.at });
+    const write = this.writer.insert(record);
     this.writing.set(id, write);
-    alongside?.();
     let stored: boolean;
     try {
       // False only when another process wrote this version first.
@@ -318,6 +357,7 @@ export class TaskStore {
       this.writing.delete(id);
     }
     if (!stored) return null;
+    if (record.audit) this.chain(eventOf(record));
     const now = this.tasks.get(id) ?? cur;
     const next = applyChange(now, ch, version);
     this.replace(now, next);

@@ -39,7 +39,6 @@ export const ACTION_LABELS: Record<string, string> = {
   'archive.access-revoked': '收回调阅',
   'attachment.added': '上传附件',
   'task.completion-void': '办理未生效',
-  'audit.void': '记录作废',
 };
 
 /** Attachment categories the API accepts. */
