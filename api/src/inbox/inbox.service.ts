@@ -37,6 +37,9 @@ export interface InstanceFacts {
   currentSteps: string[];
 }
 
+const LIST_START = Buffer.from('{"items":[');
+const COMMA = Buffer.from(',');
+
 export class InboxService {
   readonly store: TaskStore;
   readonly Meta: Model<InstanceMetaDoc>;
@@ -47,8 +50,8 @@ export class InboxService {
   catchUpAfterMs = 120_000;
   /** Set by TaskActions: records a completion that the engine closed the step before receiving. */
   onCompletionVoid?: (t: TaskDoc) => Promise<void>;
-  /** JSON of a task version as lists show it, not overdue and overdue; see `listJson`. */
-  private readonly jsonCache = new WeakMap<TaskDoc, [string, string]>();
+  /** A task version as lists show it (UTF-8 JSON, not overdue and overdue) and when it falls due; see `listJson`. */
+  private readonly jsonCache = new WeakMap<TaskDoc, { due: number; json: [Buffer, Buffer] }>();
 
   constructor(
     readonly db: Connection,
@@ -244,23 +247,27 @@ export class InboxService {
     return this.store.page(filter, sort, (q.page - 1) * q.pageSize, q.pageSize);
   }
   /**
-   * A page of a view (`Page<TaskDto>`) as JSON text. A task kept in memory is one object per version, so its
+   * A page of a view (`Page<TaskDto>`) as UTF-8 JSON. A task kept in memory is one object per version, so its
    * JSON is made once and reused by every list that shows it; only "overdue" is decided per request.
    */
-  async listJson(u: UserDto, q: TaskQuery): Promise<string> {
+  async listJson(u: UserDto, q: TaskQuery): Promise<Buffer> {
     const { items, total } = await this.query(u, q);
     const now = Date.now();
-    const parts = items.map((t) => {
-      let json = this.jsonCache.get(t);
-      if (json === undefined) {
+    const parts: Buffer[] = [LIST_START];
+    for (const t of items) {
+      let cached = this.jsonCache.get(t);
+      if (cached === undefined) {
         const { overdue: _overdue, ...rest } = this.toDto(t);
         const tail = JSON.stringify(rest).slice(1);
-        json = [`{"overdue":false,${tail}`, `{"overdue":true,${tail}`];
-        this.jsonCache.set(t, json);
+        const due = t.status === 'open' && t.dueDate ? t.dueDate.getTime() : Infinity;
+        cached = { due, json: [Buffer.from(`{"overdue":false,${tail}`), Buffer.from(`{"overdue":true,${tail}`)] };
+        this.jsonCache.set(t, cached);
       }
-      return json[t.status === 'open' && !!t.dueDate && t.dueDate.getTime() < now ? 1 : 0];
-    });
-    return `{"items":[${parts.join(',')}],"total":${total},"page":${q.page},"pageSize":${q.pageSize}}`;
+      if (parts.length > 1) parts.push(COMMA);
+      parts.push(cached.json[cached.due < now ? 1 : 0]);
+    }
+    parts.push(Buffer.from(`],"total":${total},"page":${q.page},"pageSize":${q.pageSize}}`));
+    return Buffer.concat(parts);
   }
 
   async counts(u: UserDto): Promise<Record<TaskView, number>> {
