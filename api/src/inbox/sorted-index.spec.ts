@@ -4,7 +4,7 @@ const DAY = 86_400_000;
 
 function entries(n: number, seed = 7): SortEntry[] {
   let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   return Array.from({ length: n }, (_, i) => ({
     id: `t${i}`,
     priority: Math.floor(rnd() * 5) * 20,
