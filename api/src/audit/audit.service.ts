@@ -81,7 +81,8 @@ export class AuditService {
   private head: { seq: number; hash: string } | null = null;
   private pending: { e: AuditInput; resolve: (ev: AuditEvent) => void; reject: (err: unknown) => void }[] = [];
   private writing = false;
-  private drained: Promise<void> = Promise.resolve();
+  /** The last event appended, settled or not (see `idle`). */
+  private last: Promise<unknown> = Promise.resolve();
 
   constructor(db: Connection) {
     this.model = auditModel(db);
@@ -92,15 +93,26 @@ export class AuditService {
    * are chained and stored together in one round trip (group commit).
    */
   append(e: AuditInput): Promise<AuditEvent> {
-    return new Promise((resolve, reject) => {
+    const p = new Promise<AuditEvent>((resolve, reject) => {
       this.pending.push({ e, resolve, reject });
-      if (!this.writing) this.drained = this.drain();
+      if (!this.writing) void this.drain();
     });
+    this.last = p.catch(() => undefined);
+    return p;
   }
 
-  /** Resolves when every event appended so far is stored (or failed): reads then see them all. */
+  /**
+   * Resolves when every event appended before the call is stored (or has failed), so that a read
+   * sees them; events are stored in the order they were appended. An event whose write failed and
+   * is being tried again (TaskStore's chaining) is not waited for.
+   */
   async idle(): Promise<void> {
-    while (this.writing) await this.drained;
+    await this.last;
+  }
+
+  /** Whether the event carried by this change record is in the trail. */
+  async chained(ref: string): Promise<boolean> {
+    return !!(await this.model.exists({ ref }));
   }
 
   /** Of these change records, those whose event is not in the trail yet (one pass over the trail). */

@@ -78,7 +78,7 @@ function applyChange(t: TaskDoc, ch: TaskChange, version: number): TaskDoc {
   return next;
 }
 
-function eventOf(c: ChangeDoc): AuditInput {
+function eventOf(c: ChangeDoc): AuditInput & { ref: string } {
   const e = JSON.parse(c.audit!) as AuditInput & { at: string };
   return { ...e, at: new Date(e.at), ref: c._id };
 }
@@ -262,16 +262,27 @@ export class TaskStore {
   private async chainMissing(changes: ChangeDoc[]): Promise<void> {
     if (!this.audit || !changes.length) return;
     const missing = await this.audit.unchained(changes.map((c) => c._id));
-    const todo = changes.filter((c) => missing.has(c._id)).sort((a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : 1));
+    const todo = changes
+      .filter((c) => missing.has(c._id))
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.taskId === b.taskId ? a.version - b.version : a._id < b._id ? -1 : 1));
     for (const c of todo) await this.audit.append(eventOf(c));
   }
 
-  /** Chain an event whose change is stored; tried again until the trail takes it. */
-  private chain(e: AuditInput): void {
-    this.audit!.append(e).catch((err: unknown) => {
-      this.onAuditError(err);
-      setTimeout(() => this.chain(e), 5000).unref();
-    });
+  /**
+   * Chain an event whose change is stored; tried again until the trail takes it. A write that
+   * failed may still have landed (an answer lost on the way), so a retry first looks for it.
+   */
+  private chain(e: AuditInput & { ref: string }, retry = false): void {
+    const audit = this.audit!;
+    void (async () => {
+      try {
+        if (retry && (await audit.chained(e.ref))) return;
+        await audit.append(e);
+      } catch (err) {
+        this.onAuditError(err);
+        setTimeout(() => this.chain(e, true), 5000).unref();
+      }
+    })();
   }
 
   private remember(t: TaskDoc): void {
@@ -338,7 +349,8 @@ export class TaskStore {
     if (audit && !this.audit) throw new Error('TaskStore: no audit trail attached');
     if (this.mode === 'database') {
       const after = await this.changeInDatabase(id, expectVersion, ch, opts);
-      if (after && audit) await this.audit!.append(audit);
+      // The change has landed: its event is chained now, or retried later, but the act stands either way.
+      if (after && audit) this.chain({ ...audit, ref: `${id}#${after.version}` });
       return after;
     }
     for (let w = this.writing.get(id); w; w = this.writing.get(id)) await w.catch(() => undefined);
