@@ -23,6 +23,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 1000);
 const LOAD_THREADS = Number(process.env.BENCH_LOAD_THREADS ?? 2);
 
+const f = (x: number) => x.toFixed(1).padStart(7);
+
 function pct(xs: number[], p: number): number {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -50,6 +52,23 @@ async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** Run the clients on LOAD_THREADS threads against a port; all their latencies and counts. */
+async function load(port: number, clients: ClientsJob['clients'], total: number, paceMs: number, check: boolean): Promise<ClientsResult> {
+  // As `autocannon --workers` does, so that no client waits for another's response to be read before its own is.
+  const shares = await Promise.all(
+    Array.from({ length: LOAD_THREADS }, (_, w) => {
+      const job: ClientsJob = { port, clients: clients.filter((_, i) => i % LOAD_THREADS === w), total, paceMs, seconds: SECONDS, check };
+      return new Promise<ClientsResult>((resolve, reject) => {
+        const worker = new Worker(path.join(__dirname, 'inbox-load.js'), { workerData: job });
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+    }),
+  );
+  const [claimed, conflicts, errors] = (['claimed', 'conflicts', 'errors'] as const).map((k) => shares.reduce((n, x) => n + x[k], 0));
+  return { list: shares.flatMap((x) => x.list), claim: shares.flatMap((x) => x.claim), claimed: claimed!, conflicts: conflicts!, errors: errors! };
 }
 
 async function main(): Promise<void> {
@@ -161,26 +180,13 @@ async function main(): Promise<void> {
     { name: 'saturation: every client sends its next request as soon as the last is answered (like autocannon)', paceMs: 0 },
     { name: `paced: every client lists and claims once every ${PACE_MS} ms (a busy office)`, paceMs: PACE_MS },
   ];
+  const clients = users.map((u, i) => ({ token: tokens[i]!, groups: groupsOf(u), index: i }));
   const results: string[] = [];
+  let saturatedRate = 0;
   for (const phase of phases) {
     const cpu0 = [cpuSeconds(server.pid), cpuSeconds(process.pid), cpuSeconds()];
-    // The clients run on LOAD_THREADS threads (as `autocannon --workers` does), so that no client
-    // waits for another's response to be read before its own is.
-    const shares = await Promise.all(
-      Array.from({ length: LOAD_THREADS }, (_, w) => {
-        const mine = users.map((u, i) => ({ token: tokens[i]!, groups: groupsOf(u), index: i })).filter((_, i) => i % LOAD_THREADS === w);
-        const job: ClientsJob = { port, clients: mine, total: users.length, paceMs: phase.paceMs, seconds: SECONDS };
-        return new Promise<ClientsResult>((resolve, reject) => {
-          const worker = new Worker(path.join(__dirname, 'inbox-load.js'), { workerData: job });
-          worker.once('message', resolve);
-          worker.once('error', reject);
-        });
-      }),
-    );
-    const list = shares.flatMap((x) => x.list);
-    const claim = shares.flatMap((x) => x.claim);
-    const [claimed, conflicts, errors] = (['claimed', 'conflicts', 'errors'] as const).map((k) => shares.reduce((n, x) => n + x[k], 0));
-    const f = (x: number) => x.toFixed(1).padStart(7);
+    const { list, claim, claimed, conflicts, errors } = await load(port, clients, users.length, phase.paceMs, true);
+    if (phase.paceMs === 0) saturatedRate = list.length / SECONDS;
     const [srv, gen, all] = [cpuSeconds(server.pid), cpuSeconds(process.pid), cpuSeconds()].map((x, k) => (100 * (x - cpu0[k]!)) / SECONDS);
     const met = pct(list, 99) < 50 && pct(claim, 99) < 50;
     results.push(
@@ -193,7 +199,31 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   }
+
+  // The yardstick: the same requests answered with the same bytes by a bare server (see inbox-reference.ts).
+  const sample = { headers: { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' } };
+  const listed = await (await fetch(`${url}/api/tasks?view=unclaimed&pageSize=20`, sample)).text();
+  const firstId = (JSON.parse(listed) as { items: { id: string }[] }).items[0]!.id;
+  const claimAnswer = await (await fetch(`${url}/api/tasks/${encodeURIComponent(firstId)}/claim`, { ...sample, method: 'POST', body: '{}' })).text();
   server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  const reference = spawn(process.execPath, ['--max-semi-space-size=64', path.join(__dirname, 'inbox-reference.js')], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const refPort = await new Promise<number>((resolve) => {
+    reference.once('message', (m: { port: number }) => resolve(m.port));
+    reference.send({ page: listed, claim: claimAnswer });
+  });
+  const ref = await load(refPort, clients, users.length, 0, false);
+  reference.kill('SIGTERM');
+  const refRate = ref.list.length / SECONDS;
+  results.push(
+    [
+      '  yardstick: a bare node:http server answering the same requests with the same bytes from memory (no framework, no database), saturated',
+      `    ${refRate.toFixed(0)} lists + as many claims a second; list p50 ${f(pct(ref.list, 50))} ms  p99 ${f(pct(ref.list, 99))} ms; claim p50 ${f(pct(ref.claim, 50))} ms  p99 ${f(pct(ref.claim, 99))} ms`,
+      `    the inbox under saturation reached ${((100 * saturatedRate) / refRate).toFixed(0)}% of the yardstick's rate (compare runs by this ratio: the machine's speed varies)`,
+    ].join('\n'),
+  );
   if (process.env.BENCH_KEEP) console.log(`  kept database ${uri.toString()}`);
   else await db.dropDatabase().catch(() => undefined);
   await db.close();
