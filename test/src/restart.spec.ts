@@ -8,16 +8,23 @@ import { startServer, taskAt, type TestServer } from './harness';
 let s: TestServer;
 afterAll(() => s?.close());
 
+/** witness1 reports an anomaly (no pause); its instance id. */
+async function report(server: TestServer, title: string): Promise<string> {
+  const started = await (
+    await server.login('witness1')
+  ).post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { projectId: 'XXGC-2026-002', category: 'trade', assignedBy: 'none', title, description: '说明', pauseNow: false },
+  });
+  expect(started.status).toBe(201);
+  return started.body.id as string;
+}
+
 test('after a restart the inbox and the engine agree again', async () => {
   // given an anomaly report at its acknowledgement, claimed by the head
   s = await startServer('restart');
-  const witness = await s.login('witness1');
   const head = await s.login('eng_head');
-  const started = await witness.post('/api/process-instances', {
-    processId: 'anomaly-escalation',
-    variables: { projectId: 'XXGC-2026-002', category: 'trade', assignedBy: 'none', title: '重启测试', description: '说明', pauseNow: false },
-  });
-  const id = started.body.id as string;
+  const id = await report(s, '重启测试');
   const ack = await taskAt(head, id, 'ack');
   const claimed = (await head.post(`/api/tasks/${ack.id}/claim`)).body;
 
@@ -69,13 +76,8 @@ memoryLayout('an audit event stored with its change but not yet chained when the
   // given a report waiting at supervision's verification
   let r = await startServer('restart_audit');
   try {
-    const witness = await r.login('witness1');
     const head = await r.login('eng_head');
-    const started = await witness.post('/api/process-instances', {
-      processId: 'anomaly-escalation',
-      variables: { projectId: 'XXGC-2026-002', category: 'trade', assignedBy: 'none', title: '审计补链', description: '说明', pauseNow: false },
-    });
-    const id = started.body.id as string;
+    const id = await report(r, '审计补链');
     const ack = await taskAt(head, id, 'ack');
     expect((await head.post(`/api/tasks/${ack.id}/claim`)).status).toBe(200);
     expect((await head.post(`/api/tasks/${ack.id}/complete`, { variables: {} })).status).toBe(200);
