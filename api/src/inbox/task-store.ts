@@ -343,7 +343,8 @@ export class TaskStore {
    * refused). In the memory layout it is stored in the change record itself, so the change and its
    * event are one write: the caller is answered when that write is done, the event is chained
    * right after, and a stop in between is made good by `load`. In the database layout the event
-   * is appended after the update, before returning.
+   * is chained right after the update, and tried again while the process runs should the trail
+   * not take it at once.
    */
   async change(id: string, expectVersion: number, ch: TaskChange, opts: { anyStatus?: boolean } = {}, audit?: AuditInput): Promise<TaskDoc | null> {
     if (audit && !this.audit) throw new Error('TaskStore: no audit trail attached');
@@ -369,7 +370,7 @@ export class TaskStore {
       this.writing.delete(id);
     }
     if (!stored) return null;
-    if (record.audit) this.chain(eventOf(record));
+    if (audit) this.chain({ ...audit, at: record.at, ref: record._id });
     const now = this.tasks.get(id) ?? cur;
     const next = applyChange(now, ch, version);
     this.replace(now, next);
