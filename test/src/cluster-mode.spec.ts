@@ -56,6 +56,13 @@ async function ackListenerJob(instanceId: string, jobKey: string, event: 'CREATI
   };
 }
 
+/** A report whose acknowledgement task Zeebe has just created (its creating listener job taken): the id and the head's task. */
+async function reportAtAck(title: string, description: string, jobKey: string, userTaskKey: string) {
+  const id = await report(title, description);
+  rest.offerJob(await ackListenerJob(id, jobKey, 'CREATING', userTaskKey));
+  return { id, ack: await taskAt(await s.login('eng_head'), id, 'ack') };
+}
+
 test('at start every diagram and every form is deployed to Zeebe in one call; health asks the gateway', async () => {
   const [deploy] = gateway.callsOf('DeployResource') as Array<{ resources: Array<{ name: string }> }>;
   const names = deploy.resources.map((r) => r.name).sort();
@@ -136,9 +143,7 @@ test('a report started in the inbox runs on Zeebe: the task Zeebe creates reache
 test('an admin’s cancel goes to Zeebe, and the task Zeebe cancels leaves the inbox', async () => {
   const head = await s.login('eng_head');
   const admin = await s.login('admin');
-  const id = await report('另一条报告', '用于撤销。');
-  rest.offerJob(await ackListenerJob(id, '2251799813700011', 'CREATING', '2251799813700012'));
-  const ack = await taskAt(head, id, 'ack');
+  const { id, ack } = await reportAtAck('另一条报告', '用于撤销。', '2251799813700011', '2251799813700012');
 
   const canceled = await admin.post(`/api/process-instances/${id}/cancel`, { reason: '重复上报' });
   expect(canceled.status).toBe(200);
@@ -155,9 +160,7 @@ test('an admin’s cancel goes to Zeebe, and the task Zeebe cancels leaves the i
 
 test('a completion Zeebe cannot take at the moment is accepted and delivered by the catch-up', async () => {
   const head = await s.login('eng_head');
-  const id = await report('第三条报告', '集群繁忙时确认。');
-  rest.offerJob(await ackListenerJob(id, '2251799813700021', 'CREATING', '2251799813700022'));
-  const ack = await taskAt(head, id, 'ack');
+  const { ack } = await reportAtAck('第三条报告', '集群繁忙时确认。', '2251799813700021', '2251799813700022');
 
   // when Zeebe keeps answering 409 (busy) through the adapter's retries
   for (let i = 0; i < 3; i++) rest.failOnce(/^POST \/v2\/user-tasks\/2251799813700022\/completion$/, 409);
@@ -179,9 +182,7 @@ test('a completion Zeebe cannot take at the moment is accepted and delivered by 
 test('a completion accepted while the cluster was busy is voided when Zeebe closes the step instead', async () => {
   const head = await s.login('eng_head');
   const admin = await s.login('admin');
-  const id = await report('第四条报告', '确认时集群繁忙，随后环节被关闭。');
-  rest.offerJob(await ackListenerJob(id, '2251799813700031', 'CREATING', '2251799813700032'));
-  const ack = await taskAt(head, id, 'ack');
+  const { id, ack } = await reportAtAck('第四条报告', '确认时集群繁忙，随后环节被关闭。', '2251799813700031', '2251799813700032');
   for (let i = 0; i < 3; i++) rest.failOnce(/^POST \/v2\/user-tasks\/2251799813700032\/completion$/, 409);
   expect((await claimAndComplete(head, ack.id, { ackOpinion: '已确认' })).status).toBe('completed');
 
