@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { conflict, userError, type UserDto } from '@ggzy/shared';
-import type { AuditService } from '../audit/audit.service';
+import type { AuditInput, AuditService } from '../audit/audit.service';
 import type { Notifier } from '../notifications/notifier';
 import { peopleModels } from '../people/user.model';
 import { toUserDto } from '../people/auth.service';
@@ -16,13 +16,6 @@ import type { InboxService } from './inbox.service';
 import type { TaskDoc } from './task.model';
 import type { TaskChange } from './task-store';
 import { isCandidate, type TaskAction } from './task-access';
-
-/** The audit event that goes with a change. */
-interface AuditOf {
-  u: UserDto;
-  action: string;
-  data?: Record<string, unknown>;
-}
 
 export class TaskActions {
   private readonly people;
@@ -91,9 +84,8 @@ export class TaskActions {
    * The guarded write: applies only if nobody changed the task since it was read. With `audit`,
    * the act's audit event is stored with the change (see TaskStore.change).
    */
-  private async update(t: TaskDoc, set: TaskChange['set'], more: Omit<TaskChange, 'set'> = {}, audit?: AuditOf): Promise<TaskDoc> {
-    const event = audit && { actor: audit.u.id, action: audit.action, instanceId: t.instanceId, taskId: t._id, data: { taskName: t.name, ...audit.data } };
-    const after = await this.inbox.store.change(t._id, t.version, { set, ...more }, {}, event);
+  private async update(t: TaskDoc, set: TaskChange['set'], more: Omit<TaskChange, 'set'> = {}, audit?: AuditInput): Promise<TaskDoc> {
+    const after = await this.inbox.store.change(t._id, t.version, { set, ...more }, {}, audit);
     if (!after) {
       const now = await this.inbox.store.get(t._id);
       if (now?.status === 'open' && now.assignee && now.assignee !== t.assignee) {
@@ -125,8 +117,13 @@ export class TaskActions {
     return toUserDto(doc);
   }
 
+  /** The audit event of an act on a task. */
+  private event(u: UserDto, action: string, t: TaskDoc, data: Record<string, unknown> = {}): AuditInput {
+    return { actor: u.id, action, instanceId: t.instanceId, taskId: t._id, data: { taskName: t.name, ...data } };
+  }
+
   private log(u: UserDto, action: string, t: TaskDoc, data: Record<string, unknown> = {}) {
-    return this.audit.append({ actor: u.id, action, instanceId: t.instanceId, taskId: t._id, data: { taskName: t.name, ...data } });
+    return this.audit.append(this.event(u, action, t, data));
   }
 
   async claim(u: UserDto, id: string): Promise<TaskDoc> {
@@ -135,7 +132,7 @@ export class TaskActions {
       t,
       { assignee: u.id, claimedAt: new Date(), touched: true },
       {},
-      { u, action: 'task.claimed', data: { before: { assignee: null }, after: { assignee: u.id } } },
+      this.event(u, 'task.claimed', t, { before: { assignee: null }, after: { assignee: u.id } }),
     );
     await this.syncAssignee(id, u.id);
     return after;
@@ -147,7 +144,7 @@ export class TaskActions {
       t,
       { assignee: null, claimedAt: null },
       {},
-      { u, action: 'task.unclaimed', data: { before: { assignee: u.id }, after: { assignee: null } } },
+      this.event(u, 'task.unclaimed', t, { before: { assignee: u.id }, after: { assignee: null } }),
     );
     await this.syncAssignee(id, null);
     return after;
@@ -249,7 +246,7 @@ export class TaskActions {
       t,
       { assignee: target.id, claimedAt: new Date(), touched: true, owner: null, delegationState: null },
       {},
-      { u, action: 'task.transferred', data: { before: { assignee: t.assignee ?? null }, after: { assignee: target.id }, opinion: comment ?? null } },
+      this.event(u, 'task.transferred', t, { before: { assignee: t.assignee ?? null }, after: { assignee: target.id }, opinion: comment ?? null }),
     );
     await this.syncAssignee(id, target.id);
     await this.notifier.send({
@@ -271,7 +268,7 @@ export class TaskActions {
       t,
       { assignee: target.id, owner: u.id, delegationState: 'pending' },
       {},
-      { u, action: 'task.delegated', data: { before: { assignee: u.id }, after: { assignee: target.id, owner: u.id }, opinion: comment ?? null } },
+      this.event(u, 'task.delegated', t, { before: { assignee: u.id }, after: { assignee: target.id, owner: u.id }, opinion: comment ?? null }),
     );
     await this.notifier.send({
       key: `delegate:${t._id}:${after.version}`,
