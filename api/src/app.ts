@@ -3,6 +3,7 @@
  * behind the bearer-token check. Services are passed in (see system.ts).
  */
 import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
@@ -19,7 +20,7 @@ import type { AuditService } from './audit/audit.service';
 import { auditRouter } from './audit/audit.router';
 import type { InboxService } from './inbox/inbox.service';
 import type { TaskActions } from './inbox/task-actions';
-import { inboxRouter } from './inbox/inbox.router';
+import { inboxRoutes } from './inbox/inbox.router';
 import type { InstancesService } from './instances/instances.service';
 import type { FlowCatalog } from './instances/flow-catalog';
 import { definitionsRouter, instancesRouter } from './instances/instances.router';
@@ -54,7 +55,17 @@ export interface AppDeps {
   webDir?: string;
 }
 
-export function createApp(d: AppDeps): Express {
+/** The largest JSON request body taken. */
+const JSON_LIMIT_BYTES = 1024 * 1024;
+
+/** The API and web app on one port: the inbox's direct routes first, then Express. */
+export interface HttpApp {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  express: Express;
+  listen(port: number, host: string, onListening?: () => void): Server;
+}
+
+export function createApp(d: AppDeps): HttpApp {
   const app = express();
   const v = versions();
   app.disable('x-powered-by');
@@ -63,10 +74,7 @@ export function createApp(d: AppDeps): Express {
   app.set('query parser', 'simple');
   // API answers change with every request; hashing each body for an ETag only costs time (static files keep theirs).
   app.set('etag', false);
-  app.use(express.json({ limit: '1mb' }));
-  // The inbox first, behind its own token check: its routes are by far the busiest, and Express
-  // tries the layers in order.
-  app.use('/api/tasks', requireAuth(d.auth), inboxRouter(d.inbox, d.actions));
+  app.use(express.json({ limit: JSON_LIMIT_BYTES }));
   app.use('/api', healthRouter({ db: d.db, engine: d.engine, versions: v, startedAt: new Date() }));
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument(v.app));
@@ -108,6 +116,16 @@ export function createApp(d: AppDeps): Express {
         );
     });
   }
-  app.use(errorHandler(d.logger.child({ scope: 'http' })));
-  return app;
+  const httpLogger = d.logger.child({ scope: 'http' });
+  app.use(errorHandler(httpLogger));
+  // The inbox's routes are by far the busiest: served without Express's layers (see DirectRouter).
+  const inbox = inboxRoutes(d.inbox, d.actions, { auth: d.auth, logger: httpLogger, limitBytes: JSON_LIMIT_BYTES });
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (!inbox.handle(req, res)) app(req, res);
+  };
+  return {
+    handle,
+    express: app,
+    listen: (port, host, onListening) => createServer(handle).listen(port, host, onListening),
+  };
 }

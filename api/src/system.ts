@@ -3,11 +3,10 @@
  * the inbox's link to the engine, the SLA monitor, and the HTTP app. `main.ts` and the scenario
  * tests both use it, so tests run exactly what users run.
  */
-import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { registerWorkers, type EnginePort, type UserTaskRecord } from '@ggzy/engine-workers';
-import { createApp } from './app';
+import { createApp, type HttpApp } from './app';
 import { AuditService } from './audit/audit.service';
 import { AuthService } from './people/auth.service';
 import { FormRegistry } from './forms/form-registry';
@@ -58,7 +57,7 @@ export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
 };
 
 export interface System {
-  app: Express;
+  app: HttpApp;
   inbox: InboxService;
   actions: TaskActions;
   sla: SlaMonitor;

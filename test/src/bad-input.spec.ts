@@ -86,6 +86,19 @@ test('acting on tasks with bad input', async () => {
   expectError(await sup.post(`/api/tasks/${task.id}/transfer`, { userId: 'external1' }), 422, 'USER_NOT_FOUND');
   expectError(await sup.post(`/api/tasks/${task.id}/comments`, { text: '' }), 400, 'INVALID_BODY');
   expectError(await sup.post(`/api/tasks/${task.id}/return`, { opinion: '退回' }), 409, 'RETURN_NOT_ALLOWED');
+  // The inbox's routes read requests themselves (not through Express): the same answers.
+  expectError(await sup.post(`/api/tasks/${task.id}/comments`, '{"text": '), 400, 'INVALID_JSON');
+  expectError(await sup.post(`/api/tasks/${task.id}/comments`, '"just text"'), 400, 'INVALID_JSON');
+  expectError(await sup.post(`/api/tasks/${task.id}/comments`, { text: 'x'.repeat(1_100_000) }), 413, 'PAYLOAD_TOO_LARGE');
+  const latin1 = await fetch(`${s.base}/api/tasks/${task.id}/comments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sup.token}`, 'content-type': 'application/json; charset=latin1' },
+    body: JSON.stringify({ text: 'abc' }),
+  });
+  expectError({ status: latin1.status, body: await latin1.json() }, 415, 'UNSUPPORTED_CHARSET');
+  expectError(await s.anonymous().get('/api/tasks?view=mine'), 401, 'UNAUTHENTICATED');
+  expectError(await s.anonymous().post(`/api/tasks/${task.id}/claim`), 401, 'UNAUTHENTICATED');
+  expectError(await sup.post(`/api/tasks/${task.id}/fly`), 404, 'ROUTE_NOT_FOUND');
 
   expect(await counts()).toEqual(before);
   expect((await sup.get(`/api/tasks/${task.id}`)).body.task.version).toBe(version);

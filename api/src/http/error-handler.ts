@@ -16,23 +16,26 @@ export function notFoundHandler(): RequestHandler {
   };
 }
 
+/** The status and body of the answer to an error; unexpected ones (and server faults) are logged. */
+export function errorReply(err: unknown, logger: Logger, path: string): { status: number; body: object } {
+  if (isAppError(err)) {
+    if (err.kind !== 'user') logger.error({ err, path }, err.message);
+    return { status: err.status, body: err.toBody() };
+  }
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e.type === 'entity.parse.failed') {
+    return { status: 400, body: { code: 'INVALID_JSON', message: '请求体不是有效的 JSON', messageEn: 'The request body is not valid JSON' } };
+  }
+  if (e.type === 'entity.too.large') {
+    return { status: 413, body: { code: 'PAYLOAD_TOO_LARGE', message: '请求体过大', messageEn: 'The request body is too large' } };
+  }
+  logger.error({ err, path }, 'unexpected error');
+  return { status: 500, body: { code: 'INTERNAL_ERROR', message: '服务器内部错误，已记录', messageEn: 'Internal server error; it has been logged' } };
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    if (isAppError(err)) {
-      if (err.kind !== 'user') logger.error({ err, path: req.path }, err.message);
-      res.status(err.status).json(err.toBody());
-      return;
-    }
-    const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.parse.failed') {
-      res.status(400).json({ code: 'INVALID_JSON', message: '请求体不是有效的 JSON', messageEn: 'The request body is not valid JSON' });
-      return;
-    }
-    if (e.type === 'entity.too.large') {
-      res.status(413).json({ code: 'PAYLOAD_TOO_LARGE', message: '请求体过大', messageEn: 'The request body is too large' });
-      return;
-    }
-    logger.error({ err, path: req.path }, 'unexpected error');
-    res.status(500).json({ code: 'INTERNAL_ERROR', message: '服务器内部错误，已记录', messageEn: 'Internal server error; it has been logged' });
+    const { status, body } = errorReply(err, logger, req.path);
+    res.status(status).json(body);
   };
 }

@@ -2,7 +2,7 @@
 import { Router, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { AppError } from '@ggzy/shared';
+import { AppError, type UserDto } from '@ggzy/shared';
 import { currentUser, setUser } from '../http/auth-context';
 import { parseBody } from '../http/validate';
 import type { AuditService } from '../audit/audit.service';
@@ -18,13 +18,21 @@ function bearer(header: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
+/**
+ * The signed-in user of a request: the bearer token in `Authorization`, or on a GET the
+ * `access_token` query parameter (EventSource and download links cannot send headers); else 401.
+ */
+export async function requestUser(auth: AuthService, method: string, authorization: string | undefined, accessToken: unknown): Promise<UserDto> {
+  const token = bearer(authorization) ?? (typeof accessToken === 'string' && method === 'GET' ? accessToken : null);
+  const user = token ? await auth.authenticate(token) : null;
+  if (!user) throw new AppError({ code: 'UNAUTHENTICATED', status: 401, zh: '未登录或登录已过期', en: 'Not signed in, or the session has expired' });
+  return user;
+}
+
 /** Every route after this needs a valid token; public routes are mounted before it. */
 export function requireAuth(auth: AuthService): RequestHandler {
   return async (req, _res, next) => {
-    const token = bearer(req.headers.authorization) ?? (typeof req.query.access_token === 'string' && req.method === 'GET' ? req.query.access_token : null);
-    const user = token ? await auth.authenticate(token) : null;
-    if (!user) throw new AppError({ code: 'UNAUTHENTICATED', status: 401, zh: '未登录或登录已过期', en: 'Not signed in, or the session has expired' });
-    setUser(req, user);
+    setUser(req, await requestUser(auth, req.method, req.headers.authorization, req.query.access_token));
     next();
   };
 }
