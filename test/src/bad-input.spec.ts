@@ -2,6 +2,7 @@
  * Bad input gets a 4xx with a code and a message in Chinese and English, and changes nothing:
  * unknown fields, wrong types, oversize or disguised files, forged ids, NoSQL operators.
  */
+import { gzipSync } from 'node:zlib';
 import { startServer, taskAt, claimAndComplete, PDF, type Reply, type TestServer } from './harness';
 
 let s: TestServer;
@@ -102,6 +103,26 @@ test('acting on tasks with bad input', async () => {
 
   expect(await counts()).toEqual(before);
   expect((await sup.get(`/api/tasks/${task.id}`)).body.task.version).toBe(version);
+});
+
+test('the inbox reads request bodies as the rest of the API does: compressed, with a BOM, or empty', async () => {
+  const head = await s.login('eng_head');
+  const started = await (await s.login('witness1')).post('/api/process-instances', { processId: 'anomaly-escalation', variables: report });
+  const task = await taskAt(head, started.body.id, 'ack');
+  const post = (body: Buffer | string, headers: Record<string, string>) =>
+    fetch(`${s.base}/api/tasks/${task.id}/comments`, { method: 'POST', headers: { authorization: `Bearer ${head.token}`, ...headers }, body });
+  const gzipped = await post(gzipSync(JSON.stringify({ text: '压缩的意见' })), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+  expect({ status: gzipped.status, text: ((await gzipped.json()) as { text: string }).text }).toEqual({ status: 201, text: '压缩的意见' });
+  const bom = await post(`\ufeff${JSON.stringify({ text: '带 BOM 的意见' })}`, { 'content-type': 'application/json; charset=UTF-8' });
+  expect({ status: bom.status, text: ((await bom.json()) as { text: string }).text }).toEqual({ status: 201, text: '带 BOM 的意见' });
+  // No body at all is an empty one; a body of blanks is not JSON.
+  expect((await head.post(`/api/tasks/${task.id}/claim`, '')).status).toBe(200);
+  expectError(await head.post(`/api/tasks/${task.id}/comments`, '   '), 400, 'INVALID_JSON');
+  // Paths are matched as Express matches them: one trailing slash, not empty segments.
+  expect((await head.get(`/api/tasks/${task.id}/`)).status).toBe(200);
+  expectError(await head.get(`/api/tasks//${task.id}`), 404, 'ROUTE_NOT_FOUND');
+  const trail = await head.get(`/api/audit?instanceId=${started.body.id}&action=task.commented`);
+  expect(trail.body.items.map((e: { data: { opinion: string } }) => e.data.opinion).sort()).toEqual(['压缩的意见', '带 BOM 的意见'].sort());
 });
 
 test('form rules beyond types: whole days, a declassification date ahead', async () => {

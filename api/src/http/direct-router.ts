@@ -12,6 +12,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString, type ParsedUrlQuery } from 'node:querystring';
+import type { Readable, Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Logger } from 'pino';
 import { AppError, type UserDto } from '@ggzy/shared';
 import type { AuthService } from '../people/auth.service';
@@ -81,46 +83,63 @@ export class DirectRouter {
 
   /** Serve the request if one of the routes matches it (true); otherwise leave it alone (false). */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = req.url ?? '';
+    let url = req.url ?? '';
+    const hash = url.indexOf('#');
+    if (hash >= 0) url = url.slice(0, hash);
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
-    // Matched as Express matches a mount path: case-insensitive, a trailing slash allowed.
+    // Matched as Express matches a mount path: case-insensitive, one trailing slash allowed.
     if (pathname.length < this.prefix.length || pathname.slice(0, this.prefix.length).toLowerCase() !== this.prefix) return false;
-    const rest = pathname.slice(this.prefix.length);
+    let rest = pathname.slice(this.prefix.length);
+    if (rest.endsWith('/')) rest = rest.slice(0, -1);
     if (rest && rest[0] !== '/') return false;
+    const segments = rest ? rest.slice(1).split('/') : [];
     const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const segments = rest.split('/').filter(Boolean);
     for (const route of this.routes) {
       if (route.method !== method) continue;
       const params = match(route.segments, segments);
       if (params) {
-        void this.serve(route, params, q < 0 ? '' : url.slice(q + 1), req, res);
+        this.serve(route, params, pathname, q < 0 ? '' : url.slice(q + 1), req, res).catch((err: unknown) => {
+          this.logger.error({ err, path: pathname }, 'answering a request failed');
+          res.destroy();
+        });
         return true;
       }
     }
     return false;
   }
 
-  private async serve(route: Route, rawParams: Record<string, string>, search: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async serve(
+    route: Route,
+    rawParams: Record<string, string>,
+    pathname: string,
+    search: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     try {
+      // In the order of the Express middlewares: the body, then the token.
+      const body = route.method === 'POST' ? await this.readJson(req) : undefined;
       const query = parseQueryString(search);
       const user = await requestUser(this.auth, req.method ?? 'GET', req.headers.authorization, query.access_token);
       const params: Record<string, string> = {};
       for (const [k, v] of Object.entries(rawParams)) params[k] = decodeParam(v);
-      const body = route.method === 'POST' ? await this.readJson(req) : undefined;
       send(req, res, await route.handler({ user, params, query, body }));
     } catch (err) {
-      const { status, body } = errorReply(err, this.logger, req.url ?? '');
-      send(req, res, { status, json: body });
+      // The path without its query: a GET may carry its token there.
+      const { status, body } = errorReply(err, this.logger, pathname);
+      if (!res.headersSent) send(req, res, { status, json: body });
     }
   }
 
-  /** The body as `express.json` reads it: only for a JSON content type, up to the limit, an object or array. */
+  /**
+   * The body as `express.json` reads it: only for `application/json`, UTF-8 (a BOM is dropped),
+   * gzip/deflate/br inflated, up to the limit, an object or array; empty is `{}`.
+   */
   private readJson(req: IncomingMessage): Promise<unknown> {
     const type = (req.headers['content-type'] ?? '').toLowerCase();
-    const mime = type.split(';')[0]!.trim();
     const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
-    if (!hasBody || !(mime === 'application/json' || mime.endsWith('+json'))) {
+    if (!hasBody || type.split(';')[0]!.trim() !== 'application/json') {
       req.resume();
       return Promise.resolve(undefined);
     }
@@ -130,43 +149,63 @@ export class DirectRouter {
       return Promise.reject(userFault(415, 'UNSUPPORTED_CHARSET', `不支持的字符集：${charset}，请用 UTF-8`, `Unsupported charset ${charset}; use UTF-8`));
     }
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-    if (encoding !== 'identity') {
+    const inflate = INFLATE[encoding];
+    if (encoding !== 'identity' && !inflate) {
       req.resume();
-      return Promise.reject(userFault(415, 'UNSUPPORTED_ENCODING', `不支持压缩的请求体：${encoding}`, `Unsupported content encoding ${encoding}`));
+      return Promise.reject(userFault(415, 'UNSUPPORTED_ENCODING', `不支持的请求体编码：${encoding}`, `Unsupported content encoding ${encoding}`));
     }
     const tooLarge = { type: 'entity.too.large' };
-    if (Number(req.headers['content-length'] ?? 0) > this.limitBytes) {
+    if (!inflate && Number(req.headers['content-length'] ?? 0) > this.limitBytes) {
       req.resume();
       return Promise.reject(tooLarge);
     }
     return new Promise((resolve, reject) => {
+      const source: Readable = inflate ? req.pipe(inflate()) : req;
       const chunks: Buffer[] = [];
       let size = 0;
-      req.on('data', (c: Buffer) => {
+      let settled = false;
+      const settle = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        f();
+      };
+      source.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > this.limitBytes) {
-          // The rest is read and dropped, so the connection can carry the answer.
-          chunks.length = 0;
-          return;
-        }
-        chunks.push(c);
+        // Past the limit the rest is read and dropped, so the connection can carry the answer.
+        if (size <= this.limitBytes) chunks.push(c);
       });
-      req.on('error', reject);
-      req.on('end', () => {
-        if (size > this.limitBytes) return reject(tooLarge);
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (!text.trim()) return resolve({});
-        const first = text.trimStart()[0];
-        try {
-          if (first !== '{' && first !== '[') throw new Error('not an object or array');
-          resolve(JSON.parse(text));
-        } catch {
-          reject({ type: 'entity.parse.failed' });
-        }
+      source.on('error', () => settle(() => reject(inflate ? { type: 'entity.parse.failed' } : ABORTED)));
+      // A client gone before the end: nothing more will come.
+      req.on('close', () => {
+        if (!req.complete) settle(() => reject(ABORTED));
       });
+      source.on('end', () =>
+        settle(() => {
+          if (size > this.limitBytes) return reject(tooLarge);
+          let text = Buffer.concat(chunks).toString('utf8');
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+          if (!text) return resolve({});
+          const first = text.trimStart()[0];
+          try {
+            if (first !== '{' && first !== '[') throw new Error('not an object or array');
+            resolve(JSON.parse(text));
+          } catch {
+            reject({ type: 'entity.parse.failed' });
+          }
+        }),
+      );
     });
   }
 }
+
+const INFLATE: Record<string, (() => Transform) | undefined> = {
+  gzip: () => createGunzip(),
+  'x-gzip': () => createGunzip(),
+  deflate: () => createInflate(),
+  br: () => createBrotliDecompress(),
+};
+
+const ABORTED = { type: 'request.aborted' };
 
 function match(pattern: string[], segments: string[]): Record<string, string> | null {
   if (pattern.length !== segments.length) return null;

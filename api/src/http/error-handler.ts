@@ -22,7 +22,11 @@ export function errorReply(err: unknown, logger: Logger, path: string): { status
     if (err.kind !== 'user') logger.error({ err, path }, err.message);
     return { status: err.status, body: err.toBody() };
   }
-  const e = err as { type?: string; status?: number; message?: string };
+  const e = (err ?? {}) as { type?: string; status?: number; message?: string };
+  if (e.type === 'request.aborted') {
+    // The client went away mid-request; nobody reads this answer.
+    return { status: 400, body: { code: 'REQUEST_ABORTED', message: '请求未发送完整', messageEn: 'The request was aborted before it was complete' } };
+  }
   if (e.type === 'entity.parse.failed') {
     return { status: 400, body: { code: 'INVALID_JSON', message: '请求体不是有效的 JSON', messageEn: 'The request body is not valid JSON' } };
   }
