@@ -109,9 +109,12 @@ test('the inbox reads request bodies as the rest of the API does: compressed, wi
   const head = await s.login('eng_head');
   const started = await (await s.login('witness1')).post('/api/process-instances', { processId: 'anomaly-escalation', variables: report });
   const task = await taskAt(head, started.body.id, 'ack');
-  const post = (body: Buffer | string, headers: Record<string, string>) =>
+  const post = (body: Blob | string, headers: Record<string, string>) =>
     fetch(`${s.base}/api/tasks/${task.id}/comments`, { method: 'POST', headers: { authorization: `Bearer ${head.token}`, ...headers }, body });
-  const gzipped = await post(gzipSync(JSON.stringify({ text: '压缩的意见' })), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+  const gzipped = await post(new Blob([new Uint8Array(gzipSync(JSON.stringify({ text: '压缩的意见' })))]), {
+    'content-type': 'application/json',
+    'content-encoding': 'gzip',
+  });
   expect({ status: gzipped.status, text: ((await gzipped.json()) as { text: string }).text }).toEqual({ status: 201, text: '压缩的意见' });
   const bom = await post(`\ufeff${JSON.stringify({ text: '带 BOM 的意见' })}`, { 'content-type': 'application/json; charset=UTF-8' });
   expect({ status: bom.status, text: ((await bom.json()) as { text: string }).text }).toEqual({ status: 201, text: '带 BOM 的意见' });

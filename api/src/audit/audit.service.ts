@@ -79,7 +79,7 @@ function hashOf(d: Omit<AuditDoc, 'hash'>): string {
 export class AuditService {
   readonly model: Model<AuditDoc>;
   private head: { seq: number; hash: string } | null = null;
-  private pending: { e: AuditInput; resolve: (ev: AuditEvent) => void; reject: (err: unknown) => void }[] = [];
+  private pending: { e: AuditInput; resolve: (doc: AuditDoc) => void; reject: (err: unknown) => void }[] = [];
   private writing = false;
   /** The last event appended, settled or not (see `idle`). */
   private last: Promise<unknown> = Promise.resolve();
@@ -92,8 +92,17 @@ export class AuditService {
    * Append one event; resolves once it is stored. Events that arrive while a write is under way
    * are chained and stored together in one round trip (group commit).
    */
-  append(e: AuditInput): Promise<AuditEvent> {
-    const p = new Promise<AuditEvent>((resolve, reject) => {
+  async append(e: AuditInput): Promise<AuditEvent> {
+    return toEvent(await this.store(e));
+  }
+
+  /** As `append`, for callers that only need to know the event is stored (no event built for them). */
+  async appendStored(e: AuditInput): Promise<void> {
+    await this.store(e);
+  }
+
+  private store(e: AuditInput): Promise<AuditDoc> {
+    const p = new Promise<AuditDoc>((resolve, reject) => {
       this.pending.push({ e, resolve, reject });
       if (!this.writing) void this.drain();
     });
@@ -140,7 +149,7 @@ export class AuditService {
         const batch = this.pending.splice(0, 500);
         try {
           const docs = await this.write(batch.map((b) => b.e));
-          batch.forEach((b, i) => b.resolve(toEvent(docs[i]!)));
+          batch.forEach((b, i) => b.resolve(docs[i]!));
         } catch (err) {
           batch.forEach((b) => b.reject(err));
         }

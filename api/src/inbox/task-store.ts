@@ -265,7 +265,7 @@ export class TaskStore {
     const todo = changes
       .filter((c) => missing.has(c._id))
       .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.taskId === b.taskId ? a.version - b.version : a._id < b._id ? -1 : 1));
-    for (const c of todo) await this.audit.append(eventOf(c));
+    for (const c of todo) await this.audit.appendStored(eventOf(c));
   }
 
   /**
@@ -277,7 +277,7 @@ export class TaskStore {
     void (async () => {
       try {
         if (retry && (await audit.chained(e.ref))) return;
-        await audit.append(e);
+        await audit.appendStored(e);
       } catch (err) {
         this.onAuditError(err);
         setTimeout(() => this.chain(e, true), 5000).unref();
