@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { EnginePort } from '@ggzy/engine-workers';
@@ -61,7 +61,6 @@ const JSON_LIMIT_BYTES = 1024 * 1024;
 /** The API and web app on one port: the inbox's direct routes first, then Express. */
 export interface HttpApp {
   handle(req: IncomingMessage, res: ServerResponse): void;
-  express: Express;
   listen(port: number, host: string, onListening?: () => void): Server;
 }
 
@@ -125,7 +124,6 @@ export function createApp(d: AppDeps): HttpApp {
   };
   return {
     handle,
-    express: app,
     listen: (port, host, onListening) => createServer(handle).listen(port, host, onListening),
   };
 }

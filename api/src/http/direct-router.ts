@@ -15,7 +15,7 @@ import { parse as parseQueryString, type ParsedUrlQuery } from 'node:querystring
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Logger } from 'pino';
-import { AppError, type UserDto } from '@ggzy/shared';
+import { userError, type UserDto } from '@ggzy/shared';
 import type { AuthService } from '../people/auth.service';
 import { requestUser } from '../people/auth.router';
 import { errorReply } from './error-handler';
@@ -41,10 +41,6 @@ interface Route {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-
-function userFault(status: number, code: string, zh: string, en: string): AppError {
-  return new AppError({ code, status, zh, en });
-}
 
 export class DirectRouter {
   private readonly routes: Route[] = [];
@@ -146,13 +142,15 @@ export class DirectRouter {
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/.exec(type)?.[1];
     if (charset && charset !== 'utf-8' && charset !== 'utf8') {
       req.resume();
-      return Promise.reject(userFault(415, 'UNSUPPORTED_CHARSET', `不支持的字符集：${charset}，请用 UTF-8`, `Unsupported charset ${charset}; use UTF-8`));
+      return Promise.reject(
+        userError('UNSUPPORTED_CHARSET', `不支持的字符集：${charset}，请用 UTF-8`, `Unsupported charset ${charset}; use UTF-8`, { status: 415 }),
+      );
     }
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
     const inflate = INFLATE[encoding];
     if (encoding !== 'identity' && !inflate) {
       req.resume();
-      return Promise.reject(userFault(415, 'UNSUPPORTED_ENCODING', `不支持的请求体编码：${encoding}`, `Unsupported content encoding ${encoding}`));
+      return Promise.reject(userError('UNSUPPORTED_ENCODING', `不支持的请求体编码：${encoding}`, `Unsupported content encoding ${encoding}`, { status: 415 }));
     }
     const tooLarge = { type: 'entity.too.large' };
     if (!inflate && Number(req.headers['content-length'] ?? 0) > this.limitBytes) {
@@ -222,7 +220,7 @@ function decodeParam(v: string): string {
   try {
     return decodeURIComponent(v);
   } catch {
-    throw userFault(400, 'INVALID_PATH', '请求地址中的编号不合法', 'Invalid path parameter');
+    throw userError('INVALID_PATH', '请求地址中的编号不合法', 'Invalid path parameter', { status: 400 });
   }
 }
 

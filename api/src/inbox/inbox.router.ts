@@ -71,18 +71,14 @@ export function inboxRoutes(inbox: InboxService, actions: TaskActions, http: { a
     const b = parseBody(returnBody, body);
     return dto(actions.returnTask(user, taskId(params), b.opinion, b.variables));
   });
-  r.post('/:id/transfer', ({ user, params, body }) => {
-    const b = parseBody(toUserBody, body);
-    return dto(actions.transfer(user, taskId(params), b.userId, b.comment));
-  });
-  r.post('/:id/delegate', ({ user, params, body }) => {
-    const b = parseBody(toUserBody, body);
-    return dto(actions.delegate(user, taskId(params), b.userId, b.comment));
-  });
-  r.post('/:id/add-signer', ({ user, params, body }) => {
-    const b = parseBody(toUserBody, body);
-    return dto(actions.addSigner(user, taskId(params), b.userId, b.comment));
-  });
+  // 转办, 委派, 加签: the task handed to, or shared with, one colleague.
+  const toColleague = { transfer: 'transfer', delegate: 'delegate', 'add-signer': 'addSigner' } as const;
+  for (const [path, act] of Object.entries(toColleague)) {
+    r.post(`/:id/${path}`, ({ user, params, body }) => {
+      const b = parseBody(toUserBody, body);
+      return dto(actions[act](user, taskId(params), b.userId, b.comment));
+    });
+  }
   r.post('/:id/cc', async ({ user, params, body }) => {
     const b = parseBody(ccBody, body);
     return { json: await actions.cc(user, taskId(params), b.userIds, b.note) };
