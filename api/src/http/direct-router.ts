@@ -133,30 +133,31 @@ export class DirectRouter {
    * gzip/deflate/br inflated, up to the limit, an object or array; empty is `{}`.
    */
   private readJson(req: IncomingMessage): Promise<unknown> {
+    // A body not read here is drained, so the connection can carry the answer.
+    const skip = (outcome: Promise<unknown>) => {
+      req.resume();
+      return outcome;
+    };
     const type = (req.headers['content-type'] ?? '').toLowerCase();
     const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
-    if (!hasBody || type.split(';')[0]!.trim() !== 'application/json') {
-      req.resume();
-      return Promise.resolve(undefined);
-    }
+    if (!hasBody || type.split(';')[0]!.trim() !== 'application/json') return skip(Promise.resolve(undefined));
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/.exec(type)?.[1];
     if (charset && charset !== 'utf-8' && charset !== 'utf8') {
-      req.resume();
-      return Promise.reject(
-        userError('UNSUPPORTED_CHARSET', `不支持的字符集：${charset}，请用 UTF-8`, `Unsupported charset ${charset}; use UTF-8`, { status: 415 }),
+      return skip(
+        Promise.reject(
+          userError('UNSUPPORTED_CHARSET', `不支持的字符集：${charset}，请用 UTF-8`, `Unsupported charset ${charset}; use UTF-8`, { status: 415 }),
+        ),
       );
     }
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
     const inflate = INFLATE[encoding];
     if (encoding !== 'identity' && !inflate) {
-      req.resume();
-      return Promise.reject(userError('UNSUPPORTED_ENCODING', `不支持的请求体编码：${encoding}`, `Unsupported content encoding ${encoding}`, { status: 415 }));
+      return skip(
+        Promise.reject(userError('UNSUPPORTED_ENCODING', `不支持的请求体编码：${encoding}`, `Unsupported content encoding ${encoding}`, { status: 415 })),
+      );
     }
     const tooLarge = { type: 'entity.too.large' };
-    if (!inflate && Number(req.headers['content-length'] ?? 0) > this.limitBytes) {
-      req.resume();
-      return Promise.reject(tooLarge);
-    }
+    if (!inflate && Number(req.headers['content-length'] ?? 0) > this.limitBytes) return skip(Promise.reject(tooLarge));
     return new Promise((resolve, reject) => {
       const source: Readable = inflate ? req.pipe(inflate()) : req;
       const chunks: Buffer[] = [];
