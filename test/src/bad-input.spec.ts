@@ -121,6 +121,28 @@ test('the inbox reads request bodies as the rest of the API does: compressed, wi
   // No body at all is an empty one; a body of blanks is not JSON.
   expect((await head.post(`/api/tasks/${task.id}/claim`, '')).status).toBe(200);
   expectError(await head.post(`/api/tasks/${task.id}/comments`, '   '), 400, 'INVALID_JSON');
+  // A body with no declared length is cut off at the limit as it streams in.
+  const chunk = new TextEncoder().encode(`{"text":"${'x'.repeat(300_000)}`);
+  const streamed = await fetch(`${s.base}/api/tasks/${task.id}/comments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${head.token}`, 'content-type': 'application/json' },
+    body: new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 4; i++) c.enqueue(chunk);
+        c.enqueue(new TextEncoder().encode('"}'));
+        c.close();
+      },
+    }),
+    duplex: 'half',
+  } as RequestInit);
+  expectError({ status: streamed.status, body: await streamed.json() }, 413, 'PAYLOAD_TOO_LARGE');
+  // HEAD answers as GET does, without the body.
+  const headOnly = await fetch(`${s.base}/api/tasks/${task.id}`, { method: 'HEAD', headers: { authorization: `Bearer ${head.token}` } });
+  expect({ status: headOnly.status, body: await headOnly.text(), length: Number(headOnly.headers.get('content-length')) > 0 }).toEqual({
+    status: 200,
+    body: '',
+    length: true,
+  });
   // Paths are matched as Express matches them: one trailing slash, not empty segments.
   expect((await head.get(`/api/tasks/${task.id}/`)).status).toBe(200);
   expectError(await head.get(`/api/tasks//${task.id}`), 404, 'ROUTE_NOT_FOUND');
