@@ -3,13 +3,13 @@
  * behind the bearer-token check. Services are passed in (see system.ts).
  */
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { EnginePort } from '@ggzy/engine-workers';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { requestLog } from './http/request-log';
 import { healthRouter } from './health/health.router';
 import { versions } from './versions';
 import type { AuthService } from './people/auth.service';
@@ -20,16 +20,17 @@ import type { AuditService } from './audit/audit.service';
 import { auditRouter } from './audit/audit.router';
 import type { InboxService } from './inbox/inbox.service';
 import type { TaskActions } from './inbox/task-actions';
-import { inboxRoutes } from './inbox/inbox.router';
+import { inboxRouter } from './inbox/inbox.router';
 import type { InstancesService } from './instances/instances.service';
 import type { FlowCatalog } from './instances/flow-catalog';
 import { definitionsRouter, instancesRouter } from './instances/instances.router';
 import type { FormRegistry } from './forms/form-registry';
-import { notificationsRouter, type Notifier } from './notifications/notifier';
+import type { Notifier } from './notifications/notifier';
+import { notificationsRouter } from './notifications/notifications.router';
 import type { AttachmentStore } from './attachments/attachments';
 import { attachmentsRouter } from './attachments/attachments.router';
 import { archivesRouter, publicRouter } from './archives/archives.router';
-import { docsPage, openApiDocument } from './openapi/openapi';
+import { openApiRouter } from './openapi/openapi';
 import { projectsRouter } from './projects/projects.router';
 import { calendarRouter } from './calendar/calendar.router';
 import type { WorkCalendar } from './calendar/work-calendar';
@@ -58,34 +59,27 @@ export interface AppDeps {
 /** The largest JSON request body taken. */
 const JSON_LIMIT_BYTES = 1024 * 1024;
 
-/** The API and web app on one port: the inbox's direct routes first, then Express. */
-export interface HttpApp {
-  handle(req: IncomingMessage, res: ServerResponse): void;
-  listen(port: number, host: string, onListening?: () => void): Server;
-}
-
-export function createApp(d: AppDeps): HttpApp {
+export function createApp(d: AppDeps): express.Express {
   const app = express();
   const v = versions();
+  const httpLogger = d.logger.child({ scope: 'http' });
   app.disable('x-powered-by');
   // Behind a reverse proxy, say which (TRUST_PROXY); otherwise client addresses are taken as they come.
   app.set('trust proxy', d.trustProxy ?? false);
   app.set('query parser', 'simple');
   // API answers change with every request; hashing each body for an ETag only costs time (static files keep theirs).
   app.set('etag', false);
-  app.use(express.json({ limit: JSON_LIMIT_BYTES }));
+  app.use(requestLog(httpLogger));
   app.use('/api', healthRouter({ db: d.db, engine: d.engine, versions: v, startedAt: new Date() }));
-  app.get('/api/openapi.json', (_req, res) => {
-    res.json(openApiDocument(v.app));
-  });
-  app.get('/api/docs', (_req, res) => {
-    res.type('html').send(docsPage());
-  });
+  app.use('/api', openApiRouter(v.app));
   const auth = authRouter(d.auth, d.audit, { loginLimit: d.loginLimit });
   app.use('/api', auth.publicRoutes);
   app.use('/api', publicRouter(d.db));
+  // The token is checked before any body is read: nobody unknown makes the server read or inflate one.
   app.use('/api', requireAuth(d.auth));
+  app.use('/api', express.json({ limit: JSON_LIMIT_BYTES }));
   app.use('/api', auth.routes);
+  app.use('/api', inboxRouter(d.inbox, d.actions));
   app.use('/api', usersRouter(d.db));
   app.use('/api', calendarRouter(d.calendar, d.audit));
   app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));
@@ -115,15 +109,6 @@ export function createApp(d: AppDeps): HttpApp {
         );
     });
   }
-  const httpLogger = d.logger.child({ scope: 'http' });
   app.use(errorHandler(httpLogger));
-  // The inbox's routes are by far the busiest: served without Express's layers (see DirectRouter).
-  const inbox = inboxRoutes(d.inbox, d.actions, { auth: d.auth, logger: httpLogger, limitBytes: JSON_LIMIT_BYTES });
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
-    if (!inbox.handle(req, res)) app(req, res);
-  };
-  return {
-    handle,
-    listen: (port, host, onListening) => createServer(handle).listen(port, host, onListening),
-  };
+  return app;
 }

@@ -6,7 +6,8 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { registerWorkers, type EnginePort, type UserTaskRecord } from '@ggzy/engine-workers';
-import { createApp, type HttpApp } from './app';
+import type { Express } from 'express';
+import { createApp } from './app';
 import { AuditService } from './audit/audit.service';
 import { AuthService } from './people/auth.service';
 import { FormRegistry } from './forms/form-registry';
@@ -57,7 +58,7 @@ export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
 };
 
 export interface System {
-  app: HttpApp;
+  app: Express;
   inbox: InboxService;
   actions: TaskActions;
   sla: SlaMonitor;

@@ -87,7 +87,7 @@ test('acting on tasks with bad input', async () => {
   expectError(await sup.post(`/api/tasks/${task.id}/transfer`, { userId: 'external1' }), 422, 'USER_NOT_FOUND');
   expectError(await sup.post(`/api/tasks/${task.id}/comments`, { text: '' }), 400, 'INVALID_BODY');
   expectError(await sup.post(`/api/tasks/${task.id}/return`, { opinion: '退回' }), 409, 'RETURN_NOT_ALLOWED');
-  // The inbox's routes read requests themselves (not through Express): the same answers.
+  // Bodies that are not JSON objects, too large, or in another charset.
   expectError(await sup.post(`/api/tasks/${task.id}/comments`, '{"text": '), 400, 'INVALID_JSON');
   expectError(await sup.post(`/api/tasks/${task.id}/comments`, '"just text"'), 400, 'INVALID_JSON');
   expectError(await sup.post(`/api/tasks/${task.id}/comments`, { text: 'x'.repeat(1_100_000) }), 413, 'PAYLOAD_TOO_LARGE');
@@ -148,6 +148,44 @@ test('the inbox reads request bodies as the rest of the API does: compressed, wi
   expectError(await head.get(`/api/tasks//${task.id}`), 404, 'ROUTE_NOT_FOUND');
   const trail = await head.get(`/api/audit?instanceId=${started.body.id}&action=task.commented`);
   expect(trail.body.items.map((e: { data: { opinion: string } }) => e.data.opinion).sort()).toEqual(['压缩的意见', '带 BOM 的意见'].sort());
+});
+
+test('every answer carries a request id; the token is checked before a body is read; malformed requests get a 4xx', async () => {
+  const head = await s.login('eng_head');
+  const given = await fetch(`${s.base}/api/me`, { headers: { authorization: `Bearer ${head.token}`, 'x-request-id': 'proxy-abc.123' } });
+  expect(given.headers.get('x-request-id')).toBe('proxy-abc.123');
+  const made = await fetch(`${s.base}/api/tasks?view=mine`, { headers: { authorization: `Bearer ${head.token}`, 'x-request-id': 'no spaces allowed' } });
+  expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  const anonymous = await fetch(`${s.base}/api/nope`);
+  expect(anonymous.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  // A body that inflates to 64 MiB: refused unread without a token, cut off at the limit with one.
+  const bomb = new Uint8Array(gzipSync(Buffer.concat([Buffer.from('{"text":"'), Buffer.alloc(64 * 1048576, 0x78), Buffer.from('"}')])));
+  expect(bomb.length).toBeLessThan(200_000);
+  const send = (token?: string) =>
+    fetch(`${s.base}/api/tasks/any/comments`, {
+      method: 'POST',
+      headers: { ...(token && { authorization: `Bearer ${token}` }), 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: new Blob([bomb]),
+    });
+  const unread = await send();
+  expectError({ status: unread.status, body: await unread.json() }, 401, 'UNAUTHENTICATED');
+  const cut = await send(head.token!);
+  expectError({ status: cut.status, body: await cut.json() }, 413, 'PAYLOAD_TOO_LARGE');
+  const compress = await fetch(`${s.base}/api/tasks/any/comments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${head.token}`, 'content-type': 'application/json', 'content-encoding': 'compress' },
+    body: '{}',
+  });
+  expectError({ status: compress.status, body: await compress.json() }, 415, 'UNSUPPORTED_ENCODING');
+  const broken = await fetch(`${s.base}/api/tasks/any/comments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${head.token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    body: 'not gzip at all',
+  });
+  expect(broken.status).toBe(400);
+  // A broken escape in a path is the client's fault, not a server error.
+  const escape = await fetch(`${s.base}/%E0%A4%A`);
+  expectError({ status: escape.status, body: await escape.json() }, 400, 'BAD_REQUEST');
 });
 
 test('form rules beyond types: whole days, a declassification date ahead', async () => {

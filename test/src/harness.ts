@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { buildSystem, DEFAULT_SETTINGS, type System, type SystemSettings } from '@ggzy/api';
 import { testing, type EnginePort } from '@ggzy/engine-workers';
+import { checkAnswer } from './contract';
 
 /** The repository root, from the sources (jest) or the compiled files (benchmarks). */
 const ROOT = (() => {
@@ -41,7 +42,9 @@ export class Client {
 
   async get<T = Body>(p: string): Promise<Reply<T>> {
     const r = await fetch(this.base + p, { headers: this.headers() });
-    return { status: r.status, body: (r.headers.get('content-type')?.includes('json') ? await r.json() : await r.text()) as T };
+    const body = (r.headers.get('content-type')?.includes('json') ? await r.json() : await r.text()) as T;
+    checkAnswer('GET', p, r.status, body);
+    return { status: r.status, body };
   }
 
   async post<T = Body>(p: string, body: unknown = {}): Promise<Reply<T>> {
@@ -51,7 +54,9 @@ export class Client {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await r.text();
-    return { status: r.status, body: (text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T };
+    const parsed = (text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T;
+    checkAnswer('POST', p, r.status, parsed);
+    return { status: r.status, body: parsed };
   }
 
   async upload<T = Body>(filename: string, content: Buffer, fields: Record<string, string> = {}): Promise<Reply<T>> {
@@ -59,7 +64,9 @@ export class Client {
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     form.append('file', new Blob([new Uint8Array(content)]), filename);
     const r = await fetch(this.base + '/api/attachments', { method: 'POST', headers: this.headers(), body: form });
-    return { status: r.status, body: (await r.json()) as T };
+    const body = (await r.json()) as T;
+    checkAnswer('POST', '/api/attachments', r.status, body);
+    return { status: r.status, body };
   }
 }
 

@@ -6,15 +6,13 @@
 import { Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { z } from 'zod';
 import { chinaDateTime, notFound, type UserDto } from '@ggzy/shared';
-import { currentUser, forbidden } from '../http/auth-context';
-import { parseParams } from '../http/validate';
+import { API } from '@ggzy/shared/api';
+import { forbidden } from '../http/auth-context';
+import { bind } from '../http/bind-route';
 import type { AuditService } from '../audit/audit.service';
 import { archiveModels } from './archive.model';
 import { recordModels } from '../records/records.model';
-
-const idParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not an archive id') });
 
 /** China time (UTC+8), as people at the center read clocks. */
 function beijing(at: Date): string {
@@ -32,20 +30,17 @@ function escapeHtml(s: string): string {
 export function archivesRouter(db: Connection, audit: AuditService): Router {
   const { Archive, Grant, View } = archiveModels(db);
   const r = Router();
-  r.get('/archives', async (req, res) => {
-    currentUser(req);
+  bind(r, API.archives, async () => {
     const docs = await Archive.find({}).select('projectId title sha256 archivedAt').sort({ _id: 1 }).lean();
-    res.json({ items: docs.map(({ _id, ...a }) => ({ id: _id, ...a })) });
+    return { items: docs.map(({ _id, ...a }) => ({ id: _id, ...a })) };
   });
-  r.get('/archive-grants', async (req, res) => {
-    const u = currentUser(req);
+  bind(r, API.archiveGrants, async ({ user: u }) => {
     const now = Date.now();
     const docs = await Grant.find({ borrower: u.id }).sort({ grantedAt: -1 }).lean();
-    res.json({ items: docs.map(({ _id, ...g }) => ({ id: _id, ...g, active: !g.revokedAt && g.expiresAt.getTime() > now })) });
+    return { items: docs.map(({ _id, ...g }) => ({ id: _id, ...g, active: !g.revokedAt && g.expiresAt.getTime() > now })) };
   });
-  r.get('/archives/:id/view', async (req, res) => {
-    const u = currentUser(req);
-    const { id } = parseParams(idParam, req.params);
+  bind(r, API.archiveView, async ({ user: u, params, query, req, res }) => {
+    const { id } = params;
     const a = await Archive.findById(id).lean();
     if (!a) throw notFound('Archive', '档案', id);
     const now = new Date();
@@ -63,7 +58,7 @@ export function archivesRouter(db: Connection, audit: AuditService): Router {
     await audit.append({ actor: u.id, action: 'archive.viewed', instanceId: live.instanceId, data: { archiveId: id, grantId: live._id } });
     const watermark = watermarkText(u, now);
     res.setHeader('Cache-Control', 'no-store');
-    if (req.query.format === 'html') {
+    if (query.format === 'html') {
       const svg = `<svg xmlns='http://www.w3.org/2000/svg' width='420' height='220'><text x='10' y='120' transform='rotate(-20 210 110)' fill='rgba(200,0,0,0.16)' font-size='18'>${escapeHtml(watermark)}</text></svg>`;
       res
         .type('html')
@@ -72,16 +67,14 @@ export function archivesRouter(db: Connection, audit: AuditService): Router {
         );
       return;
     }
-    res.json({ id, title: a.title, content: a.content, sha256: a.sha256, readOnly: true, watermark, expiresAt: live.expiresAt.toISOString() });
+    return { id, title: a.title, content: a.content, sha256: a.sha256, readOnly: true, watermark, expiresAt: live.expiresAt.toISOString() };
   });
-  r.get('/archives/:id/views', async (req, res) => {
-    const u = currentUser(req);
+  bind(r, API.archiveViews, async ({ user: u, params }) => {
     if (!u.groups.includes('supervision') && !u.roles.includes('admin') && !u.roles.includes('principal') && !u.roles.includes('deputy')) {
       throw forbidden('只有监督科、领导和管理员可以查看调阅记录', 'Only supervision, leaders and admins see the view trail');
     }
-    const { id } = parseParams(idParam, req.params);
-    const docs = await View.find({ archiveId: id }).sort({ at: -1 }).lean();
-    res.json({ items: docs.map(({ _id, ...v }) => ({ id: _id, ...v })) });
+    const docs = await View.find({ archiveId: params.id }).sort({ at: -1 }).lean();
+    return { items: docs.map(({ _id, ...v }) => ({ id: _id, ...v })) };
   });
   return r;
 }
@@ -89,9 +82,9 @@ export function archivesRouter(db: Connection, audit: AuditService): Router {
 export function publicRouter(db: Connection): Router {
   const { Publication } = recordModels(db);
   const r = Router();
-  r.get('/public/special-reports', async (_req, res) => {
+  bind(r, API.publicReports, async () => {
     const docs = await Publication.find({}).sort({ publishedAt: -1 }).limit(100).lean();
-    res.json({ items: docs.map((p) => ({ id: p._id, title: p.title, content: JSON.parse(p.content) as unknown, publishedAt: p.publishedAt })) });
+    return { items: docs.map((p) => ({ id: p._id, title: p.title, content: JSON.parse(p.content) as unknown, publishedAt: p.publishedAt })) };
   });
   return r;
 }

@@ -2,6 +2,8 @@
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { EnginePort } from '@ggzy/engine-workers';
+import { API } from '@ggzy/shared/api';
+import { bind } from '../http/bind-route';
 
 export interface HealthDeps {
   db: Connection;
@@ -12,7 +14,7 @@ export interface HealthDeps {
 
 export function healthRouter({ db, engine, versions, startedAt }: HealthDeps): Router {
   const router = Router();
-  router.get('/health', async (_req, res) => {
+  bind(router, API.health, async ({ res }) => {
     const t0 = process.hrtime.bigint();
     let dbOk = false;
     let dbError: string | undefined;

@@ -5,7 +5,8 @@
  * may come as `?access_token=` on this GET.
  */
 import { Router } from 'express';
-import { currentUser } from '../http/auth-context';
+import { API } from '@ggzy/shared/api';
+import { bind } from '../http/bind-route';
 import type { Notifier, NotificationDoc } from '../notifications/notifier';
 import type { InboxService } from './inbox.service';
 import type { TaskDoc } from './task.model';
@@ -13,8 +14,7 @@ import { isCandidate } from './task-access';
 
 export function eventsRouter(inbox: InboxService, notifier: Notifier, opts: { heartbeatMs?: number } = {}): Router {
   const r = Router();
-  r.get('/events', (req, res) => {
-    const u = currentUser(req);
+  bind(r, API.events, ({ user: u, req, res }) => {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',

@@ -2,14 +2,10 @@
  * In-app notifications. Groups are expanded to their members when sent; a notification has a
  * dedupe key, so a job that runs twice notifies each person once.
  */
-import { Router } from 'express';
 import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { z } from 'zod';
 import { groupsOf } from '@ggzy/shared';
 import { peopleModels } from '../people/user.model';
-import { currentUser } from '../http/auth-context';
-import { parseQuery } from '../http/validate';
 
 export interface NotificationDoc {
   _id: string;
@@ -87,24 +83,4 @@ export class Notifier {
     }
     return to.size;
   }
-}
-
-export function notificationsRouter(notifier: Notifier): Router {
-  const r = Router();
-  const q = z.strictObject({ unread: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
-  r.get('/notifications', async (req, res) => {
-    const me = currentUser(req);
-    const { unread, limit } = parseQuery(q, req.query);
-    const filter: Record<string, unknown> = { userId: me.id };
-    if (unread === 'true') filter.readAt = null;
-    const items = await notifier.model.find(filter).sort({ createdAt: -1 }).limit(limit).lean();
-    const unreadCount = await notifier.model.countDocuments({ userId: me.id, readAt: null });
-    res.json({ items: items.map(({ _id, ...n }) => ({ id: _id, ...n })), unreadCount });
-  });
-  r.post('/notifications/read-all', async (req, res) => {
-    const me = currentUser(req);
-    const r2 = await notifier.model.updateMany({ userId: me.id, readAt: null }, { $set: { readAt: new Date() } });
-    res.json({ marked: r2.modifiedCount });
-  });
-  return r;
 }

@@ -1,17 +1,12 @@
 /** POST /auth/login, POST /auth/logout, GET /me, and the middleware that reads the bearer token. */
-import { Router, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { z } from 'zod';
 import { AppError, type UserDto } from '@ggzy/shared';
-import { currentUser, setUser } from '../http/auth-context';
-import { parseBody } from '../http/validate';
+import { API } from '@ggzy/shared/api';
+import { setUser } from '../http/auth-context';
+import { bind } from '../http/bind-route';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthService } from './auth.service';
-
-const loginBody = z.strictObject({
-  username: z.string().trim().min(1).max(64),
-  password: z.string().min(1).max(200),
-});
 
 function bearer(header: string | undefined): string | null {
   const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header ?? '');
@@ -70,27 +65,31 @@ export function authRouter(auth: AuthService, audit: AuditService, opts: { login
       });
     },
   });
-  publicRoutes.post('/auth/login', limiter, accountLimiter, async (req, res) => {
-    const body = parseBody(loginBody, req.body);
-    try {
-      const r = await auth.login(body.username, body.password);
-      await audit.append({ actor: r.user.id, action: 'auth.login' });
-      res.json(r);
-    } catch (err) {
-      await audit.append({ actor: body.username, action: 'auth.login-failed', data: { code: (err as AppError).code } });
-      throw err;
-    }
-  });
+  // The only body read before sign-in: small, and parsed here (the rest of the API parses after the token check).
+  bind(
+    publicRoutes,
+    API.login,
+    async ({ body }) => {
+      try {
+        const r = await auth.login(body.username, body.password);
+        await audit.append({ actor: r.user.id, action: 'auth.login' });
+        return r;
+      } catch (err) {
+        await audit.append({ actor: body.username, action: 'auth.login-failed', data: { code: (err as AppError).code } });
+        throw err;
+      }
+    },
+    express.json({ limit: '16kb' }),
+    limiter,
+    accountLimiter,
+  );
 
   const routes = Router();
-  routes.post('/auth/logout', async (req, res) => {
+  bind(routes, API.logout, async ({ user, req }) => {
     const token = bearer(req.headers.authorization);
     if (token) await auth.logout(token);
-    await audit.append({ actor: currentUser(req).id, action: 'auth.logout' });
-    res.status(204).end();
+    await audit.append({ actor: user.id, action: 'auth.logout' });
   });
-  routes.get('/me', (req, res) => {
-    res.json(currentUser(req));
-  });
+  bind(routes, API.me, ({ user }) => user);
   return { publicRoutes, routes };
 }

@@ -5,10 +5,10 @@
  */
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
-import { z } from 'zod';
 import { notFound, userError } from '@ggzy/shared';
-import { currentUser, forbidden } from '../http/auth-context';
-import { parseBody, parseParams } from '../http/validate';
+import { API } from '@ggzy/shared/api';
+import { bind } from '../http/bind-route';
+import { forbidden } from '../http/auth-context';
 import type { AuditService } from '../audit/audit.service';
 import type { Notifier } from '../notifications/notifier';
 import { projectModel } from './project.model';
@@ -16,21 +16,19 @@ import { projectModel } from './project.model';
 export function projectsRouter(db: Connection, audit: AuditService, notifier: Notifier): Router {
   const Project = projectModel(db);
   const r = Router();
-  r.get('/projects', async (req, res) => {
-    const u = currentUser(req);
+  bind(r, API.projects, async ({ user }) => {
     const docs = await Project.find({}).sort({ _id: 1 }).lean();
-    const external = u.roles.includes('external');
-    res.json({
+    const external = user.roles.includes('external');
+    return {
       items: docs.map(({ _id, ...p }) => (external ? { id: _id, name: p.name, section: p.section, kind: p.kind, status: p.status } : { id: _id, ...p })),
-    });
+    };
   });
-  r.post('/projects/:id/resume', async (req, res) => {
-    const u = currentUser(req);
+  bind(r, API.resumeProject, async ({ user: u, params, body }) => {
     if (!u.groups.includes('supervision.head') && !u.roles.includes('deputy') && !u.roles.includes('principal')) {
       throw forbidden('只有监督科负责人和中心领导可以恢复暂停的项目', 'Only the supervision head and leaders resume a paused project');
     }
-    const { id } = parseParams(z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'not a project id') }), req.params);
-    const { reason } = parseBody(z.strictObject({ reason: z.string().trim().min(1).max(500) }), req.body);
+    const { id } = params;
+    const { reason } = body;
     const p = await Project.findById(id).lean();
     if (!p) throw notFound('Project', '项目', id);
     if (p.status !== 'paused') throw userError('PROJECT_NOT_PAUSED', '项目未暂停', 'The project is not paused', { status: 409 });
@@ -51,7 +49,7 @@ export function projectsRouter(db: Connection, audit: AuditService, notifier: No
       title: `【恢复交易】${p.name}`,
       body: `项目 ${id} 已恢复交易。${reason}`,
     });
-    res.json({ id, status: 'active' });
+    return { id, status: 'active' };
   });
   return r;
 }

@@ -40,18 +40,7 @@ export function sectionName(code: string): string {
 }
 
 /** A signed-in person as every package sees them. */
-export interface UserDto {
-  id: string;
-  name: string;
-  sections: SectionCode[];
-  roles: Role[];
-  /** Sections a deputy leader oversees. */
-  oversees: SectionCode[];
-  /** Unit of an external applicant (行政监督部门 etc.). */
-  unit?: string;
-  /** Candidate groups this user belongs to, derived from sections and roles. */
-  groups: string[];
-}
+export type { UserDto } from '../api/people';
 
 /**
  * Candidate groups of a user: every section code they belong to, `<section>.head` for heads,

@@ -1,0 +1,7 @@
+/** The HTTP API's contract (`@ggzy/shared/api`): schemas, types and the route table. */
+export * from './common';
+export * from './people';
+export * from './inbox';
+export * from './instances';
+export * from './records';
+export * from './routes';

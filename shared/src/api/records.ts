@@ -1,0 +1,120 @@
+/** Projects, archives and their grants, attachments, notifications, the audit trail, the calendar, health. */
+import { z } from 'zod';
+import { isoDateTime, itemsOf, jsonObject } from './common';
+
+export const projectDto = z
+  .looseObject({ id: z.string(), name: z.string(), section: z.string(), kind: z.string().optional(), status: z.string() })
+  .meta({ id: 'Project', description: 'Staff also see why and by whose report a project was paused; external applicants see only the fields listed.' });
+export const projectsReply = itemsOf(projectDto);
+export const projectParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'not a project id') });
+export const resumeBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const resumeReply = z.strictObject({ id: z.string(), status: z.literal('active') });
+
+export const archiveDto = z
+  .strictObject({ id: z.string(), projectId: z.string().optional(), title: z.string(), sha256: z.string(), archivedAt: isoDateTime.optional() })
+  .meta({ id: 'Archive' });
+export const archivesReply = itemsOf(archiveDto);
+export const grantDto = z
+  .looseObject({ id: z.string(), archiveId: z.string(), borrower: z.string(), expiresAt: isoDateTime, active: z.boolean() })
+  .meta({ id: 'ArchiveGrant' });
+export const grantsReply = itemsOf(grantDto);
+export const archiveParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not an archive id') });
+export const archiveViewQuery = z.strictObject({ format: z.enum(['json', 'html']).optional() });
+export const archiveView = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  content: z.string(),
+  sha256: z.string(),
+  readOnly: z.literal(true),
+  watermark: z.string(),
+  expiresAt: isoDateTime,
+});
+export const archiveViewsReply = itemsOf(
+  z.looseObject({ id: z.string(), grantId: z.string(), archiveId: z.string(), borrower: z.string(), at: isoDateTime, ip: z.string().optional() }),
+);
+export const publicReportsReply = itemsOf(z.strictObject({ id: z.string(), title: z.string(), content: z.unknown(), publishedAt: isoDateTime }));
+
+export const ATTACHMENT_CATEGORIES = ['evidence', 'work-id', 'letter', 'complaint', 'unit-proof', 'officer-id', 'other'] as const;
+export const uploadFields = z.strictObject({
+  category: z.enum(ATTACHMENT_CATEGORIES).default('other'),
+  instanceId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/)
+    .optional(),
+  taskId: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,100}$/)
+    .optional(),
+});
+export const uploadReply = z.strictObject({
+  id: z.string(),
+  filename: z.string(),
+  size: z.number().int(),
+  contentType: z.string(),
+  sha256: z.string(),
+  category: z.string(),
+  /** Null until the upload is named when a flow starts. */
+  instanceId: z.string().nullable().optional(),
+});
+export const attachmentParams = z.object({ id: z.uuid() });
+export const downloadQuery = z.strictObject({ inline: z.enum(['true', 'false']).optional(), access_token: z.string().optional() });
+
+export const notificationDto = z
+  .looseObject({ id: z.string(), userId: z.string(), kind: z.string(), title: z.string(), body: z.string(), createdAt: isoDateTime })
+  .meta({ id: 'Notification' });
+export const notificationsQuery = z.strictObject({ unread: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const notificationsReply = z.strictObject({ items: z.array(notificationDto), unreadCount: z.number().int() });
+export const readAllReply = z.strictObject({ marked: z.number().int() });
+
+export const auditQuery = z.strictObject({
+  instanceId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/)
+    .optional(),
+  actor: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const auditEventDto = z
+  .strictObject({
+    seq: z.number().int(),
+    at: isoDateTime,
+    actor: z.string(),
+    action: z.string(),
+    instanceId: z.string().optional(),
+    taskId: z.string().optional(),
+    data: jsonObject,
+    hash: z.string(),
+  })
+  .meta({ id: 'AuditEvent' });
+export const auditPage = z.strictObject({ items: z.array(auditEventDto), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export const auditVerifyReply = z.strictObject({
+  ok: z.boolean(),
+  count: z.number().int(),
+  headHash: z.string(),
+  brokenAt: z.number().int().optional(),
+  reason: z.string().optional(),
+});
+
+export const calendarQuery = z.strictObject({ year: z.coerce.number().int().min(2020).max(2100).optional() });
+export const calendarReply = z.strictObject({
+  year: z.number().int(),
+  days: z.array(z.strictObject({ date: z.string(), workday: z.boolean(), name: z.string(), source: z.enum(['official', 'override']) })),
+});
+export const calendarParams = z.object({ date: z.iso.date() });
+export const calendarBody = z.strictObject({ type: z.enum(['holiday', 'workday', 'official']), name: z.string().trim().max(40).default('') });
+export const calendarSetReply = z.strictObject({ date: z.string(), workday: z.boolean() });
+
+export const healthReply = z.looseObject({
+  status: z.enum(['ok', 'degraded']),
+  database: z.looseObject({ ok: z.boolean(), latencyMs: z.number() }),
+  engine: z.looseObject({ mode: z.enum(['embedded', 'cluster']), ok: z.boolean() }),
+  versions: z.record(z.string(), z.string()),
+  uptimeSeconds: z.number(),
+});
+
+export type ProjectDto = z.infer<typeof projectDto>;
+export type ArchiveDto = z.infer<typeof archiveDto>;
+export type NotificationDto = z.infer<typeof notificationDto>;
+export type AuditEventDto = z.infer<typeof auditEventDto>;
