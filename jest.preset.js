@@ -29,6 +29,7 @@ module.exports = {
   moduleNameMapper: {
     '^@ggzy/(shared|engine-workers|api)$': path.join(__dirname, '$1/src/index.ts'),
     '^@ggzy/shared/api$': path.join(__dirname, 'shared/src/api/index.ts'),
+    '^@ggzy/engine-workers/testing$': path.join(__dirname, 'engine-workers/src/testing/index.ts'),
   },
   testTimeout: 30_000,
 };

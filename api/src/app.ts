@@ -19,7 +19,7 @@ import { usersAdminRouter } from './people/users-admin.router';
 import type { AuditService } from './audit/audit.service';
 import { auditRouter } from './audit/audit.router';
 import type { InboxService } from './inbox/inbox.service';
-import type { TaskActions } from './inbox/task-actions';
+import type { TaskActions } from './inbox/actions/task-actions';
 import { inboxRouter } from './inbox/inbox.router';
 import type { InstancesService } from './instances/instances.service';
 import type { FlowCatalog } from './instances/flow-catalog';

@@ -13,7 +13,8 @@ import { AuthService } from './people/auth.service';
 import { FormRegistry } from './forms/form-registry';
 import { Notifier } from './notifications/notifier';
 import { InboxService } from './inbox/inbox.service';
-import { TaskActions } from './inbox/task-actions';
+import { TaskActions } from './inbox/actions/task-actions';
+import { EngineLink } from './inbox/engine-link';
 import { SlaMonitor } from './inbox/sla-monitor';
 import { FlowCatalog } from './instances/flow-catalog';
 import { InstancesService } from './instances/instances.service';
@@ -60,6 +61,8 @@ export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
 export interface System {
   app: Express;
   inbox: InboxService;
+  /** The inbox's link to the engine (catch-up). */
+  link: EngineLink;
   actions: TaskActions;
   sla: SlaMonitor;
   audit: AuditService;
@@ -90,8 +93,19 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     const days = dayLimits.get(r.customHeaders.timeLimit ?? '');
     return days ? calendar.addWorkingDays(new Date(r.createdAt), days) : undefined;
   };
-  const inbox = new InboxService(db, engine, forms, logger.child({ scope: 'inbox' }), settings.INBOX_STORE, dueFor);
+  const inbox = new InboxService(db, engine, forms, logger.child({ scope: 'inbox' }), settings.INBOX_STORE);
+  const link = new EngineLink(inbox, engine, forms, logger.child({ scope: 'inbox' }), dueFor);
   const actions = new TaskActions(inbox, audit, notifier, { urgeIntervalMs: settings.URGE_INTERVAL_MS });
+  link.onCompletionVoid = (t) =>
+    audit
+      .append({
+        actor: t.completedBy ?? 'system',
+        action: 'task.completion-void',
+        instanceId: t.instanceId,
+        taskId: t._id,
+        data: { taskName: t.name, reason: 'the flow had already left this step before the completion reached it' },
+      })
+      .then(() => undefined);
   const scale = settings.TIME_SCALE;
   const sla = new SlaMonitor(inbox, actions, notifier, audit, logger.child({ scope: 'sla' }), {
     tickMs: settings.SLA_CHECK_MS,
@@ -105,7 +119,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   });
   const workers =
     settings.runWorkers === false ? { close() {} } : registerWorkers(engine, createWorkerServices({ db, notifier, audit, dayMs: 86_400_000 * scale }));
-  inbox.attach();
+  link.attach();
   // A step the diagram assigns to one person (returned to its drafter, 一次性告知 to the applicant) is announced to them.
   inbox.listeners.add((t, change) => {
     if (change !== 'created' || t.kind !== 'engine' || !t.assignee) return;
@@ -145,6 +159,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   return {
     app,
     inbox,
+    link,
     actions,
     sla,
     audit,
@@ -168,15 +183,15 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
           for (const p of processes) logger.info({ processId: p.processId, version: p.version }, 'process deployed');
         }
       }
-      const caught = await inbox.reconcile();
+      const caught = await link.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
       sla.start();
       if (engine.mode === 'cluster') {
         // One run at a time: the next is scheduled when the last has finished.
         const next = () => {
           catchUpTimer = setTimeout(() => {
-            catchUpRun = inbox
-              .catchUp({ minAgeMs: inbox.catchUpAfterMs })
+            catchUpRun = link
+              .catchUp({ minAgeMs: link.catchUpAfterMs })
               .then((c) => void ((c.added || c.completed) && logger.info(c, 'inbox caught up with the cluster')))
               .catch((err: unknown) => logger.warn({ err }, 'inbox catch-up failed'))
               .finally(() => {

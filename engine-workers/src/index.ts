@@ -5,7 +5,6 @@ export { compileDefinition } from './embedded/definition-compiler';
 export { engineModels, type EngineModels } from './embedded/models';
 export * from './workers';
 export { evaluateFeel } from './embedded/feel';
-export * as testing from './testing/test-db';
 export { ZeebeEngine, type ZeebeEngineOptions } from './cluster/zeebe-engine';
 export { withInboxListeners, INBOX_TASK_LISTENER, INBOX_PROCESS_END_LISTENER } from './cluster/inbox-listeners';
 export { lintDiagram, assertDeployable, LINT_CONFIG, type LintProblem } from './embedded/compat-lint';

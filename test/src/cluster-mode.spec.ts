@@ -7,7 +7,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { INBOX_TASK_LISTENER, INBOX_PROCESS_END_LISTENER } from '@ggzy/engine-workers';
-import { TestGrpcGateway, TestRestApi, testZeebeEngine } from '@ggzy/engine-workers/dist/testing/zeebe-test-gateway';
+import { TestGrpcGateway, TestRestApi, testZeebeEngine } from '@ggzy/engine-workers/testing';
 import { startServer, taskAt, claimAndComplete, eventually, instanceState, PROCESSES_DIR, type TestServer } from './harness';
 
 let s: TestServer;
@@ -170,13 +170,13 @@ test('a completion Zeebe cannot take at the moment is accepted and delivered by 
   expect(done.status).toBe('completed');
   expect(rest.callsTo('POST', /^\/v2\/user-tasks\/2251799813700022\/completion$/)).toHaveLength(3);
   // the minute's catch-up leaves a completion this fresh to the request that made it …
-  expect(await s.system.inbox.catchUp({ minAgeMs: s.system.inbox.catchUpAfterMs })).toEqual({ added: 0, completed: 0 });
+  expect(await s.system.link.catchUp({ minAgeMs: s.system.link.catchUpAfterMs })).toEqual({ added: 0, completed: 0 });
   // … and delivers it once it is older (here: asked for without the age limit)
-  expect(await s.system.inbox.catchUp()).toEqual({ added: 0, completed: 1 });
+  expect(await s.system.link.catchUp()).toEqual({ added: 0, completed: 1 });
   const calls = rest.callsTo('POST', /^\/v2\/user-tasks\/2251799813700022\/completion$/);
   expect(calls).toHaveLength(4);
   expect((calls[3].body as { variables: Record<string, unknown> }).variables).toMatchObject({ ackOpinion: '已确认', ackBy: 'eng_head' });
-  expect(await s.system.inbox.catchUp()).toEqual({ added: 0, completed: 0 });
+  expect(await s.system.link.catchUp()).toEqual({ added: 0, completed: 0 });
 });
 
 test('a completion accepted while the cluster was busy is voided when Zeebe closes the step instead', async () => {

@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { buildSystem, DEFAULT_SETTINGS, type System, type SystemSettings } from '@ggzy/api';
-import { testing, type EnginePort } from '@ggzy/engine-workers';
+import type { EnginePort } from '@ggzy/engine-workers';
+import * as testing from '@ggzy/engine-workers/testing';
 import { checkAnswer } from './contract';
 
 /** The repository root, from the sources (jest) or the compiled files (benchmarks). */

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { API } from '@ggzy/shared/api';
 import { bind } from '../http/bind-route';
 import type { InboxService } from './inbox.service';
-import type { TaskActions } from './task-actions';
+import type { TaskActions } from './actions/task-actions';
 
 export function inboxRouter(inbox: InboxService, actions: TaskActions): Router {
   const r = Router();

@@ -1,17 +1,16 @@
 /**
- * The inbox: learns of user tasks from the engine (and catches up at start), answers the views
- * (mine / unclaimed / done / started / cc) with filters, sorting and paging, and shapes task DTOs.
+ * The inbox: answers the views (mine / unclaimed / done / started / cc) with filters, sorting and
+ * paging, says who may see a task and do what with it, and shapes task DTOs. Tasks come in through
+ * the engine link (engine-link.ts); acts on them are in actions/.
  */
 import type { Connection, Model } from 'mongoose';
-
 import type { Logger } from 'pino';
-import type { EnginePort, UserTaskRecord } from '@ggzy/engine-workers';
+import type { EnginePort } from '@ggzy/engine-workers';
 import { notFound, type TaskDto, type TaskView, type UserDto } from '@ggzy/shared';
-import { inboxExtraModels, type TaskDoc } from './task.model';
-import { TaskStore, type TaskFilter, type TaskSort, type TaskStoreMode } from './task-store';
-import { instanceMetaModel, type InstanceMetaDoc } from '../instances/instance.model';
+import type { TaskDoc } from './task.model';
+import { createTaskStore, type TaskFilter, type TaskSort, type TaskStore, type TaskStoreMode } from './store/task-store';
+import { ccModel, type CcDoc } from '../cc/cc.model';
 import type { FormRegistry } from '../forms/form-registry';
-import { fieldWithRole } from '../forms/form-validator';
 import { allowedActions, reachOf, type TaskAction } from './task-access';
 import { forbidden } from '../http/auth-context';
 
@@ -42,14 +41,9 @@ const COMMA = Buffer.from(',');
 
 export class InboxService {
   readonly store: TaskStore;
-  readonly Meta: Model<InstanceMetaDoc>;
-  readonly extra: ReturnType<typeof inboxExtraModels>;
+  private readonly Cc: Model<CcDoc>;
   /** Hears of every task change (live updates to the web app). */
   readonly listeners = new Set<(t: TaskDoc, change: string) => void>();
-  /** The minute's catch-up (cluster mode) sends a completion again only when it is older than this. */
-  catchUpAfterMs = 120_000;
-  /** Set by TaskActions: records a completion that the engine closed the step before receiving. */
-  onCompletionVoid?: (t: TaskDoc) => Promise<void>;
   /** A task version as lists show it (UTF-8 JSON, not overdue and overdue) and when it falls due; see `listJson`. */
   private readonly jsonCache = new WeakMap<TaskDoc, { due: number; json: [Buffer, Buffer] }>();
 
@@ -59,152 +53,14 @@ export class InboxService {
     readonly forms: FormRegistry,
     readonly logger: Logger,
     storeMode: TaskStoreMode = 'memory',
-    /** Due date of a new task when the inbox knows better than the diagram (limits in working days). */
-    private readonly dueFor: (r: UserTaskRecord) => Date | undefined = () => undefined,
   ) {
-    this.store = new TaskStore(db, storeMode);
-    this.Meta = instanceMetaModel(db);
-    this.extra = inboxExtraModels(db);
+    this.store = createTaskStore(db, storeMode);
+    this.Cc = ccModel(db);
   }
 
   emit(t: TaskDoc | null, change: string): void {
     if (!t) return;
     for (const l of this.listeners) l(t, change);
-  }
-
-  // ---- engine → inbox -------------------------------------------------------------------------
-
-  attach(): void {
-    const safe =
-      <A extends unknown[]>(what: string, fn: (...a: A) => Promise<unknown>) =>
-      (...a: A): Promise<unknown> =>
-        // Returned so that an adapter that waits (the cluster's listener jobs) completes its job
-        // only after the inbox has stored the change, and fails it (to be offered again) when not.
-        fn(...a).catch((err: unknown) => {
-          this.logger.error({ err }, `inbox: ${what} failed`);
-          throw err;
-        });
-    this.engine.on(
-      'userTask.created',
-      safe('task created', (r: UserTaskRecord) => this.onTaskCreated(r)),
-    );
-    this.engine.on(
-      'userTask.canceled',
-      safe('task canceled', (r: UserTaskRecord) => this.onTaskEnded(r.key, 'canceled')),
-    );
-    this.engine.on(
-      'userTask.completed',
-      safe('task completed', (r: UserTaskRecord) => this.onTaskEnded(r.key, 'completed')),
-    );
-    this.engine.on(
-      'instance.completed',
-      safe('instance completed', (i: { key: string }) => this.onInstanceEnded(i.key, 'completed')),
-    );
-    this.engine.on(
-      'instance.canceled',
-      safe('instance canceled', (i: { key: string }) => this.onInstanceEnded(i.key, 'canceled')),
-    );
-    this.engine.on(
-      'incident.created',
-      safe('incident', (i: { instanceKey: string }) => this.Meta.updateOne({ _id: i.instanceKey, state: 'active' }, { $set: { state: 'incident' } })),
-    );
-  }
-
-  /** After a restart: add tasks the inbox missed, and finish completions the engine did not get. */
-  async reconcile(): Promise<{ added: number; completed: number }> {
-    await this.store.load();
-    return this.catchUp();
-  }
-
-  /**
-   * Compare with the engine's open tasks: add any the inbox lacks, and send again completions the
-   * engine did not take. Cluster replicas run it every minute (a command Zeebe could not take
-   * while it was busy or away is delivered later).
-   */
-  async catchUp(opts: { minAgeMs?: number } = {}): Promise<{ added: number; completed: number }> {
-    const minAge = opts.minAgeMs ?? 0;
-    let added = 0;
-    let completed = 0;
-    for (const r of await this.engine.listOpenUserTasks()) {
-      const t = await this.store.get(r.key);
-      if (!t) {
-        await this.onTaskCreated(r);
-        added++;
-      } else if (t.status === 'completed' && t.result && (!t.completedAt || Date.now() - t.completedAt.getTime() >= minAge)) {
-        // (a completion younger than that may still be on its way from the request that made it)
-        await this.engine.completeUserTask(r.key, JSON.parse(t.result) as Record<string, unknown>).catch(() => undefined);
-        completed++;
-      }
-    }
-    return { added, completed };
-  }
-
-  async onTaskCreated(r: UserTaskRecord): Promise<void> {
-    const v = r.variables;
-    const str = (x: unknown) => (typeof x === 'string' ? x : null);
-    let returnable = false;
-    if (r.formId) {
-      const form = await this.forms.get(r.formId).catch(() => null);
-      returnable = !!form && (fieldWithRole(form.form, 'decision')?.values ?? []).some((o) => o.value === 'return');
-    }
-    const meta = await this.Meta.findById(r.processInstanceKey).select('processName classification').lean();
-    const doc: TaskDoc = {
-      _id: r.key,
-      kind: 'engine',
-      instanceId: r.processInstanceKey,
-      processId: r.processId,
-      processName: meta?.processName ?? str(v.processName) ?? r.processId,
-      processVersion: r.processVersion,
-      elementId: r.elementId,
-      name: r.name ?? r.elementId,
-      formId: r.formId ?? null,
-      status: 'open',
-      assignee: r.assignee ?? null,
-      owner: null,
-      delegationState: null,
-      candidateGroups: r.candidateGroups,
-      candidateUsers: r.candidateUsers,
-      priority: r.priority ?? 50,
-      dueDate: this.dueFor(r) ?? (r.dueDate ? new Date(r.dueDate) : null),
-      createdAt: new Date(r.createdAt),
-      title: str(v.title) ?? r.name ?? r.processId,
-      projectId: str(v.projectId),
-      projectName: str(v.projectName),
-      starter: str(v.starter) ?? '',
-      starterName: str(v.starterName) ?? undefined,
-      classification: meta?.classification ?? str(v.classification),
-      pendingSigners: [],
-      variables: JSON.stringify(v),
-      timeLimit: r.customHeaders.timeLimit ?? null,
-      returnable,
-      urgeCount: 0,
-      touched: false,
-      version: 1,
-    };
-    if (!(await this.store.insert(doc))) return;
-    this.emit(doc, 'created');
-  }
-
-  private async onTaskEnded(key: string, status: 'completed' | 'canceled'): Promise<void> {
-    for (let i = 0; i < 5; i++) {
-      const t = await this.store.get(key);
-      if (t && status === 'canceled' && t.status === 'completed' && t.kind === 'engine') {
-        // Completed here, but the engine closed the step before the completion reached it (a
-        // cluster that was away, then a timer): the completion did not take effect.
-        const after = await this.store.change(key, t.version, { set: { status: 'canceled', result: null } }, { anyStatus: true });
-        if (!after) continue;
-        await this.onCompletionVoid?.(t);
-        return this.emit(after, 'canceled');
-      }
-      if (!t || t.status !== 'open') return;
-      const after = await this.store.change(key, t.version, { set: { status, completedAt: new Date() } });
-      if (after) return this.emit(after, status);
-    }
-  }
-
-  private async onInstanceEnded(key: string, state: 'completed' | 'canceled'): Promise<void> {
-    await this.Meta.updateOne({ _id: key, state: { $in: ['active', 'incident'] } }, { $set: { state, endedAt: new Date() } });
-    await this.store.changeAll({ instanceId: key, kind: 'add-sign', status: 'open' }, { set: { status: 'canceled', completedAt: new Date() } });
   }
 
   /**
@@ -221,7 +77,7 @@ export class InboxService {
       for (const g of t.candidateGroups) groups.add(g);
       if (t.status === 'open' && t.kind === 'engine') steps.add(t.name);
     }
-    for (const c of ccUsers ?? (await this.extra.Cc.find({ instanceId }).select('userId').lean()).map((x) => x.userId)) participants.add(c);
+    for (const c of ccUsers ?? (await this.Cc.find({ instanceId }).select('userId').lean()).map((x) => x.userId)) participants.add(c);
     return { participants, groups, currentSteps: [...steps] };
   }
 
@@ -287,7 +143,7 @@ export class InboxService {
       case 'started':
         return { starter: u.id, kind: 'engine' };
       case 'cc': {
-        const ids = (await this.extra.Cc.find({ userId: u.id }).select('taskId').lean()).map((c) => c.taskId);
+        const ids = (await this.Cc.find({ userId: u.id }).select('taskId').lean()).map((c) => c.taskId);
         return { ids };
       }
     }
@@ -340,7 +196,7 @@ export class InboxService {
     let reach = reachOf(task, u, { ccd: false, participant: false });
     let ccd = false;
     if (reach !== 'direct') {
-      ccd = !!(await this.extra.Cc.exists({ _id: `${id}:${u.id}` }));
+      ccd = !!(await this.Cc.exists({ _id: `${id}:${u.id}` }));
       if (ccd) reach = 'direct';
     }
     if (!reach || reach === 'readonly') {

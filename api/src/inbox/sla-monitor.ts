@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { InboxService } from './inbox.service';
-import type { TaskActions } from './task-actions';
+import type { TaskActions } from './actions/task-actions';
 import type { AuditService } from '../audit/audit.service';
 import type { Notifier } from '../notifications/notifier';
 

@@ -15,7 +15,9 @@ import type { AttachmentStore } from '../attachments/attachments';
 import { forbidden } from '../http/auth-context';
 import type { FlowCatalog } from './flow-catalog';
 import { canSeeInstance } from './instance-access';
-import type { InstanceMetaDoc } from './instance.model';
+import { instanceMetaModel, type InstanceMetaDoc } from './instance.model';
+import { commentModel } from '../comments/comment.model';
+import { ccModel } from '../cc/cc.model';
 
 export interface StartOptions {
   /** ISO durations per time-limit name, already scaled by configuration. */
@@ -26,6 +28,9 @@ export interface StartOptions {
 export class InstancesService {
   private readonly Project;
   private readonly Archive;
+  private readonly Meta;
+  private readonly Comment;
+  private readonly Cc;
 
   constructor(
     private readonly db: Connection,
@@ -39,6 +44,9 @@ export class InstancesService {
   ) {
     this.Project = projectModel(db);
     this.Archive = archiveModels(db).Archive;
+    this.Meta = instanceMetaModel(db);
+    this.Comment = commentModel(db);
+    this.Cc = ccModel(db);
   }
 
   /** Choices the start forms offer (valuesKey): projects and archives. */
@@ -101,11 +109,11 @@ export class InstancesService {
       endedAt: null,
       classification: null,
     };
-    await this.inbox.Meta.create(meta);
+    await this.Meta.create(meta);
     // A flow that ended while it started (no human step) finished before its row existed.
     const now = await this.engine.getInstance(created.key).catch(() => null);
     if (now && now.status !== 'active')
-      await this.inbox.Meta.updateOne({ _id: created.key }, { $set: { state: now.status === 'completed' ? 'completed' : 'canceled', endedAt: new Date() } });
+      await this.Meta.updateOne({ _id: created.key }, { $set: { state: now.status === 'completed' ? 'completed' : 'canceled', endedAt: new Date() } });
     if (attachmentIds.length) await this.files.link(attachmentIds, u.id, created.key);
     await this.audit.append({
       at,
@@ -123,7 +131,7 @@ export class InstancesService {
 
   /** The instance and what its tasks tell of it, if the user may see it. */
   private async visible(u: UserDto, id: string): Promise<{ m: InstanceMetaDoc; facts: InstanceFacts }> {
-    const m = await this.inbox.Meta.findById(id).lean();
+    const m = await this.Meta.findById(id).lean();
     if (!m) throw notFound('Process instance', '流程实例', id);
     const facts = await this.inbox.facts(id, m.starter);
     if (!canSeeInstance(m, facts, u)) throw forbidden('无权查看此流程', 'You may not see this flow instance', 'INSTANCE_FORBIDDEN');
@@ -136,7 +144,7 @@ export class InstancesService {
       this.engine.getInstance(id).catch(() => null),
       this.inbox.store.find({ instanceId: id }, { createdAt: 1 }),
       this.audit.forInstance(id),
-      this.inbox.extra.Comment.find({ instanceId: id }).sort({ at: 1 }).lean(),
+      this.Comment.find({ instanceId: id }).sort({ at: 1 }).lean(),
       this.files.forInstance(id),
     ]);
     const def = await this.engine.getDefinition(m.definitionKey).catch(() => null);
@@ -182,10 +190,10 @@ export class InstancesService {
     const filter: Record<string, unknown> = q.mine ? { starter: u.id } : u.roles.includes('external') ? { starter: u.id } : {};
     if (q.processId) filter.processId = q.processId;
     if (q.state) filter.state = q.state;
-    const docs = await this.inbox.Meta.find(filter).sort({ startedAt: -1 }).lean();
+    const docs = await this.Meta.find(filter).sort({ startedAt: -1 }).lean();
     const visible: (InstanceMetaDoc & { currentSteps: string[] })[] = [];
     // One look at the user's own CCs instead of one per instance.
-    const ccd = new Set((await this.inbox.extra.Cc.find({ userId: u.id }).select('instanceId').lean()).map((c) => c.instanceId));
+    const ccd = new Set((await this.Cc.find({ userId: u.id }).select('instanceId').lean()).map((c) => c.instanceId));
     for (const m of docs) {
       const facts = await this.inbox.facts(m._id, m.starter, ccd.has(m._id) ? [u.id] : []);
       if (canSeeInstance(m, facts, u)) visible.push({ ...m, currentSteps: facts.currentSteps });
@@ -200,7 +208,7 @@ export class InstancesService {
     if (m.state !== 'active' && m.state !== 'incident')
       throw userError('INSTANCE_NOT_ACTIVE', '流程已结束', 'The flow instance has already ended', { status: 409 });
     await this.engine.cancelInstance(id);
-    await this.inbox.Meta.updateOne({ _id: id }, { $set: { state: 'canceled', endedAt: new Date() } });
+    await this.Meta.updateOne({ _id: id }, { $set: { state: 'canceled', endedAt: new Date() } });
     await this.audit.append({ actor: u.id, action: 'instance.canceled', instanceId: id, data: { reason, before: m.state, after: 'canceled' } });
   }
 
@@ -210,7 +218,7 @@ export class InstancesService {
     const view = await this.engine.getInstance(id);
     if (!view.incidents.some((i) => i.key === incidentKey && i.status === 'open')) throw notFound('Open incident', '未处理的故障', incidentKey);
     await this.engine.resolveIncident(incidentKey, { retries });
-    await this.inbox.Meta.updateOne({ _id: id, state: 'incident' }, { $set: { state: 'active' } });
+    await this.Meta.updateOne({ _id: id, state: 'incident' }, { $set: { state: 'active' } });
     await this.audit.append({ actor: u.id, action: 'incident.resolved', instanceId: id, data: { incidentKey, retries } });
   }
 }

@@ -1,0 +1,61 @@
+/** 加签: a colleague is asked to sign an opinion before the step can be completed. */
+import { randomUUID } from 'node:crypto';
+import { conflict, userError, type UserDto } from '@ggzy/shared';
+import type { TaskDoc } from '../task.model';
+import type { ActContext } from './act-context';
+
+export async function addSigner(ctx: ActContext, u: UserDto, id: string, to: string, comment?: string): Promise<TaskDoc> {
+  const t = await ctx.require(u, id, 'add-signer');
+  const target = await ctx.colleague(to, u);
+  if (t.pendingSigners.includes(target.id)) throw conflict('ALREADY_SIGNER', `${target.name}已是加签人`, `${target.name} is already an added signer`);
+  const after = await ctx.update(t, { touched: true }, { push: { pendingSigners: target.id } });
+  const child: TaskDoc = {
+    ...t,
+    _id: randomUUID(),
+    kind: 'add-sign',
+    name: `加签：${t.name}`,
+    formId: null,
+    assignee: target.id,
+    owner: null,
+    delegationState: null,
+    candidateGroups: [],
+    candidateUsers: [],
+    createdAt: new Date(),
+    claimedAt: new Date(),
+    pendingSigners: [],
+    parentTaskId: t._id,
+    returnable: false,
+    urgeCount: 0,
+    touched: true,
+    version: 1,
+    urgedAt: null,
+    supervisedAt: null,
+  };
+  await ctx.inbox.store.insert(child);
+  await ctx.log(u, 'task.signer-added', t, { signer: target.id, childTaskId: child._id, opinion: comment ?? null });
+  await ctx.notifier.send({
+    key: `sign:${child._id}`,
+    users: [target.id],
+    kind: 'task.add-signer',
+    title: `【加签】${t.name}`,
+    body: `${u.name}请您对“${t.title}”签署意见。${comment ?? ''}`,
+    instanceId: t.instanceId,
+    taskId: child._id,
+  });
+  ctx.inbox.emit(child, 'created');
+  return after;
+}
+
+export async function sign(ctx: ActContext, u: UserDto, t: TaskDoc, data: Record<string, unknown>): Promise<TaskDoc> {
+  const opinion = typeof data.opinion === 'string' ? data.opinion.trim() : '';
+  const agree = data.agree;
+  if (Object.keys(data).some((k) => k !== 'opinion' && k !== 'agree') || !opinion || opinion.length > 2000 || typeof agree !== 'boolean') {
+    throw userError('FORM_INVALID', '加签需填写意见（opinion）并表明是否同意（agree）', 'An added signature needs an opinion and agree: true/false', {
+      status: 422,
+    });
+  }
+  const after = await ctx.update(t, { status: 'completed', completedAt: new Date(), completedBy: u.id, outcome: agree ? 'agree' : 'disagree', opinion });
+  if (t.parentTaskId) await ctx.settle(t.parentTaskId, { pull: { pendingSigners: u.id } }, (p) => p.status === 'open');
+  await ctx.log(u, 'task.signed', t, { opinion, agree, parentTaskId: t.parentTaskId });
+  return after;
+}

@@ -1,0 +1,170 @@
+/**
+ * The inbox's link to the engine: a user task the engine opens becomes an inbox task, one it
+ * closes is closed here, an instance's end and incidents are marked on its row. At start, and
+ * (on a cluster) every minute, `catchUp` compares with the engine's open tasks: it adds tasks
+ * the inbox missed and sends again completions the engine did not take.
+ */
+import type { Logger } from 'pino';
+import type { EnginePort, UserTaskRecord } from '@ggzy/engine-workers';
+import type { Model } from 'mongoose';
+import type { FormRegistry } from '../forms/form-registry';
+import { fieldWithRole } from '../forms/form-validator';
+import { instanceMetaModel, type InstanceMetaDoc } from '../instances/instance.model';
+import type { InboxService } from './inbox.service';
+import type { TaskDoc } from './task.model';
+
+export class EngineLink {
+  private readonly Meta: Model<InstanceMetaDoc>;
+  /** The minute's catch-up (cluster mode) sends a completion again only when it is older than this. */
+  catchUpAfterMs = 120_000;
+  /** Records a completion that the engine closed the step before receiving (set by TaskActions). */
+  onCompletionVoid?: (t: TaskDoc) => Promise<void>;
+
+  constructor(
+    private readonly inbox: InboxService,
+    private readonly engine: EnginePort,
+    private readonly forms: FormRegistry,
+    private readonly logger: Logger,
+    /** Due date of a new task when the inbox knows better than the diagram (limits in working days). */
+    private readonly dueFor: (r: UserTaskRecord) => Date | undefined = () => undefined,
+  ) {
+    this.Meta = instanceMetaModel(inbox.db);
+  }
+
+  private get store() {
+    return this.inbox.store;
+  }
+
+  attach(): void {
+    const safe =
+      <A extends unknown[]>(what: string, fn: (...a: A) => Promise<unknown>) =>
+      (...a: A): Promise<unknown> =>
+        // Returned so that an adapter that waits (the cluster's listener jobs) completes its job
+        // only after the inbox has stored the change, and fails it (to be offered again) when not.
+        fn(...a).catch((err: unknown) => {
+          this.logger.error({ err }, `inbox: ${what} failed`);
+          throw err;
+        });
+    this.engine.on(
+      'userTask.created',
+      safe('task created', (r: UserTaskRecord) => this.onTaskCreated(r)),
+    );
+    this.engine.on(
+      'userTask.canceled',
+      safe('task canceled', (r: UserTaskRecord) => this.onTaskEnded(r.key, 'canceled')),
+    );
+    this.engine.on(
+      'userTask.completed',
+      safe('task completed', (r: UserTaskRecord) => this.onTaskEnded(r.key, 'completed')),
+    );
+    this.engine.on(
+      'instance.completed',
+      safe('instance completed', (i: { key: string }) => this.onInstanceEnded(i.key, 'completed')),
+    );
+    this.engine.on(
+      'instance.canceled',
+      safe('instance canceled', (i: { key: string }) => this.onInstanceEnded(i.key, 'canceled')),
+    );
+    this.engine.on(
+      'incident.created',
+      safe('incident', (i: { instanceKey: string }) => this.Meta.updateOne({ _id: i.instanceKey, state: 'active' }, { $set: { state: 'incident' } })),
+    );
+  }
+
+  /** After a restart: add tasks the inbox missed, and finish completions the engine did not get. */
+  async reconcile(): Promise<{ added: number; completed: number }> {
+    await this.store.load();
+    return this.catchUp();
+  }
+
+  /**
+   * Compare with the engine's open tasks: add any the inbox lacks, and send again completions the
+   * engine did not take. Cluster replicas run it every minute (a command Zeebe could not take
+   * while it was busy or away is delivered later).
+   */
+  async catchUp(opts: { minAgeMs?: number } = {}): Promise<{ added: number; completed: number }> {
+    const minAge = opts.minAgeMs ?? 0;
+    let added = 0;
+    let completed = 0;
+    for (const r of await this.engine.listOpenUserTasks()) {
+      const t = await this.store.get(r.key);
+      if (!t) {
+        await this.onTaskCreated(r);
+        added++;
+      } else if (t.status === 'completed' && t.result && (!t.completedAt || Date.now() - t.completedAt.getTime() >= minAge)) {
+        // (a completion younger than that may still be on its way from the request that made it)
+        await this.engine.completeUserTask(r.key, JSON.parse(t.result) as Record<string, unknown>).catch(() => undefined);
+        completed++;
+      }
+    }
+    return { added, completed };
+  }
+
+  async onTaskCreated(r: UserTaskRecord): Promise<void> {
+    const v = r.variables;
+    const str = (x: unknown) => (typeof x === 'string' ? x : null);
+    let returnable = false;
+    if (r.formId) {
+      const form = await this.forms.get(r.formId).catch(() => null);
+      returnable = !!form && (fieldWithRole(form.form, 'decision')?.values ?? []).some((o) => o.value === 'return');
+    }
+    const meta = await this.Meta.findById(r.processInstanceKey).select('processName classification').lean();
+    const doc: TaskDoc = {
+      _id: r.key,
+      kind: 'engine',
+      instanceId: r.processInstanceKey,
+      processId: r.processId,
+      processName: meta?.processName ?? str(v.processName) ?? r.processId,
+      processVersion: r.processVersion,
+      elementId: r.elementId,
+      name: r.name ?? r.elementId,
+      formId: r.formId ?? null,
+      status: 'open',
+      assignee: r.assignee ?? null,
+      owner: null,
+      delegationState: null,
+      candidateGroups: r.candidateGroups,
+      candidateUsers: r.candidateUsers,
+      priority: r.priority ?? 50,
+      dueDate: this.dueFor(r) ?? (r.dueDate ? new Date(r.dueDate) : null),
+      createdAt: new Date(r.createdAt),
+      title: str(v.title) ?? r.name ?? r.processId,
+      projectId: str(v.projectId),
+      projectName: str(v.projectName),
+      starter: str(v.starter) ?? '',
+      starterName: str(v.starterName) ?? undefined,
+      classification: meta?.classification ?? str(v.classification),
+      pendingSigners: [],
+      variables: JSON.stringify(v),
+      timeLimit: r.customHeaders.timeLimit ?? null,
+      returnable,
+      urgeCount: 0,
+      touched: false,
+      version: 1,
+    };
+    if (!(await this.store.insert(doc))) return;
+    this.inbox.emit(doc, 'created');
+  }
+
+  private async onTaskEnded(key: string, status: 'completed' | 'canceled'): Promise<void> {
+    for (let i = 0; i < 5; i++) {
+      const t = await this.store.get(key);
+      if (t && status === 'canceled' && t.status === 'completed' && t.kind === 'engine') {
+        // Completed here, but the engine closed the step before the completion reached it (a
+        // cluster that was away, then a timer): the completion did not take effect.
+        const after = await this.store.change(key, t.version, { set: { status: 'canceled', result: null } }, { anyStatus: true });
+        if (!after) continue;
+        await this.onCompletionVoid?.(t);
+        return this.inbox.emit(after, 'canceled');
+      }
+      if (!t || t.status !== 'open') return;
+      const after = await this.store.change(key, t.version, { set: { status, completedAt: new Date() } });
+      if (after) return this.inbox.emit(after, status);
+    }
+  }
+
+  private async onInstanceEnded(key: string, state: 'completed' | 'canceled'): Promise<void> {
+    await this.Meta.updateOne({ _id: key, state: { $in: ['active', 'incident'] } }, { $set: { state, endedAt: new Date() } });
+    await this.store.changeAll({ instanceId: key, kind: 'add-sign', status: 'open' }, { set: { status: 'canceled', completedAt: new Date() } });
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Chains the audit events of acts whose change has landed. The act stands either way; its event
+ * is chained now, or tried again until the trail takes it. A write that failed may still have
+ * landed (an answer lost on the way), so a retry first looks for it.
+ */
+import type { AuditInput, AuditService } from '../../audit/audit.service';
+
+export class EventChainer {
+  private audit: AuditService | null = null;
+  private onError: (err: unknown) => void = () => undefined;
+
+  use(audit: AuditService, onError: (err: unknown) => void): void {
+    this.audit = audit;
+    this.onError = onError;
+  }
+
+  get trail(): AuditService | null {
+    return this.audit;
+  }
+
+  /** Throws when an act brings an event and no trail is attached: such an act must not happen. */
+  expect(audit: AuditInput | undefined): void {
+    if (audit && !this.audit) throw new Error('TaskStore: no audit trail attached');
+  }
+
+  chain(e: AuditInput & { ref: string }, retry = false): void {
+    const audit = this.audit!;
+    void (async () => {
+      try {
+        if (retry && (await audit.chained(e.ref))) return;
+        await audit.appendStored(e);
+      } catch (err) {
+        this.onError(err);
+        setTimeout(() => this.chain(e, true), 5000).unref();
+      }
+    })();
+  }
+}

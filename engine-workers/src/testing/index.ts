@@ -1,0 +1,3 @@
+/** Test helpers (`@ggzy/engine-workers/testing`): test databases, a quiet logger, the Zeebe test servers. Not part of the production entry point. */
+export * from './test-db';
+export * from './zeebe-test-gateway';
