@@ -1,10 +1,9 @@
 export * from './port/engine-port';
 export { modelOn } from './db/model-on';
-export { EmbeddedEngine, toUserTaskRecord, type EmbeddedEngineOptions } from './embedded/embedded-engine';
-export { compileDefinition } from './embedded/definition-compiler';
-export { engineModels, type EngineModels } from './embedded/models';
+export { EmbeddedEngine, type EmbeddedEngineOptions } from './embedded/embedded-engine';
+export { readDiagram, type DiagramInfo, type ProcessInfo } from './diagram/diagram-reader';
 export * from './workers';
-export { evaluateFeel } from './embedded/feel';
+export { evaluateFeel } from './diagram/feel';
 export { ZeebeEngine, type ZeebeEngineOptions } from './cluster/zeebe-engine';
 export { withInboxListeners, INBOX_TASK_LISTENER, INBOX_PROCESS_END_LISTENER } from './cluster/inbox-listeners';
-export { lintDiagram, assertDeployable, LINT_CONFIG, type LintProblem } from './embedded/compat-lint';
+export { lintDiagram, assertDeployable, LINT_CONFIG, type LintProblem } from './diagram/compat-lint';

@@ -3,7 +3,7 @@
  * (`zeebe:formDefinition` on the none start event) and who may start (`zeebe:property
  * starterGroups` on the process). An admin who redraws a diagram changes both without code.
  */
-import { compileDefinition, type EnginePort } from '@ggzy/engine-workers';
+import { readDiagram, type EnginePort } from '@ggzy/engine-workers';
 import { notFound, type FlowEntry, type ProcessDefinitionSummary, type UserDto } from '@ggzy/shared';
 
 export type { FlowEntry };
@@ -17,7 +17,7 @@ export class FlowCatalog {
     let p = this.compiled.get(key);
     if (!p) {
       p = this.engine.getDefinition(key).then(async (d) => {
-        const c = await compileDefinition(d.xml);
+        const c = (await readDiagram(d.xml)).info;
         const proc = c.processes.find((x) => x.id === processId)!;
         return { startFormId: proc.startFormId, properties: proc.properties, hasNoneStart: proc.hasNoneStart };
       });

@@ -1,6 +1,6 @@
 /** Process definitions (list, diagram, deploy), forms, and process instances (start, list, detail, cancel, retry). */
 import express, { Router } from 'express';
-import { assertDeployable, compileDefinition, lintDiagram, type EnginePort } from '@ggzy/engine-workers';
+import { assertDeployable, lintDiagram, readDiagram, type EnginePort } from '@ggzy/engine-workers';
 import { userError } from '@ggzy/shared';
 import { API } from '@ggzy/shared/api';
 import { bind } from '../http/bind-route';
@@ -43,7 +43,7 @@ export function definitionsRouter(engine: EnginePort, catalog: FlowCatalog, form
     requireRole(user, 'admin');
     const problems = await lintDiagram(body.xml);
     // The embedded engine's own refusals come on top of the lint rules.
-    const refusal = await compileDefinition(body.xml).then(
+    const refusal = await readDiagram(body.xml).then(
       () => null,
       (err: { code?: string; message?: string; messageZh?: string }) => ({
         rule: err.code ?? 'engine',

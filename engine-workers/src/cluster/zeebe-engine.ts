@@ -36,7 +36,7 @@ import type {
   WorkerOptions,
 } from '../port/engine-port';
 import { runJobHandler } from '../port/run-handler';
-import { compileDefinition, type CompiledDefinition } from '../embedded/definition-compiler';
+import { readDiagram, type DiagramInfo } from '../diagram/diagram-reader';
 import { clusterModels, type ClusterDefinitionDoc, type ClusterModels } from './cluster-models';
 import { INBOX_PROCESS_END_LISTENER, INBOX_TASK_LISTENER, withInboxListeners } from './inbox-listeners';
 
@@ -112,7 +112,7 @@ export class ZeebeEngine implements EnginePort {
   private readonly camunda: Camunda8;
   private grpcClient?: GrpcClient;
   private restClient?: RestClient;
-  private readonly compiled = new Map<string, Promise<CompiledDefinition | null>>();
+  private readonly compiled = new Map<string, Promise<DiagramInfo | null>>();
   private readonly workers = new Set<{ close(): Promise<unknown> }>();
   private readonly polls: Array<{ cancel(): void }> = [];
   private running = false;
@@ -208,9 +208,9 @@ export class ZeebeEngine implements EnginePort {
     const diagrams = resources.filter((r) => !r.name.endsWith('.form')).map((r) => (/\.(bpmn|xml)$/i.test(r.name) ? r : { ...r, name: `${r.name}.bpmn` }));
     const forms = resources.filter((r) => r.name.endsWith('.form'));
     // The same checks as the embedded engine (one bad resource deploys nothing), then the listeners.
-    const prepared: Array<{ r: { name: string; content: string }; c: CompiledDefinition; deployed: string }> = [];
+    const prepared: Array<{ r: { name: string; content: string }; c: DiagramInfo; deployed: string }> = [];
     for (const r of diagrams) {
-      const c = await compileDefinition(r.content);
+      const c = (await readDiagram(r.content)).info;
       prepared.push({ r, c, deployed: (await withInboxListeners(r.content)).xml });
     }
     const response = await this.grpc.deployResources([
@@ -253,12 +253,12 @@ export class ZeebeEngine implements EnginePort {
     return { ...toSummary(d), xml: d.xml };
   }
 
-  private compiledFor(definitionKey: string): Promise<CompiledDefinition | null> {
+  private compiledFor(definitionKey: string): Promise<DiagramInfo | null> {
     let entry = this.compiled.get(definitionKey);
     if (!entry) {
       entry = this.models.Definition.findById(definitionKey)
         .lean()
-        .then((d) => (d ? compileDefinition(d.xml) : null));
+        .then(async (d) => (d ? (await readDiagram(d.xml)).info : null));
       this.compiled.set(definitionKey, entry);
       entry.catch(() => this.compiled.delete(definitionKey));
     }

@@ -4,7 +4,7 @@
  * the instance they belong to.
  */
 import type { ActivityLike, ExecuteMessage, MessageContent } from './bpmn-elements-types';
-import type { FeelContext } from './feel';
+import type { FeelContext } from '../diagram/feel';
 
 export interface IncidentInput {
   type: 'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT' | 'CONDITION_ERROR' | 'EXTRACT_VALUE_ERROR' | 'CALLED_ELEMENT_ERROR';

@@ -5,7 +5,7 @@
  */
 import { ISOInterval, getDate } from '@0dep/piso';
 import type { Logger } from 'pino';
-import type { TimerStartInfo } from './definition-compiler';
+import type { TimerStartInfo } from '../diagram/diagram-reader';
 import type { EngineModels } from './models';
 
 export class TimerStarts {

@@ -5,8 +5,8 @@
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { compileDefinition } from '../embedded/definition-compiler';
-import { lintDiagram } from '../embedded/compat-lint';
+import { readDiagram } from '../diagram/diagram-reader';
+import { lintDiagram } from '../diagram/compat-lint';
 import { WORKERS } from './index';
 
 const DIR = path.resolve(__dirname, '../../../processes');
@@ -20,7 +20,7 @@ test('there are diagrams for the three first-class flows', () => {
 
 test('every task type has a worker and every worker has a task', async () => {
   const types = new Set<string>();
-  for (const d of diagrams) for (const t of (await compileDefinition(d.xml)).taskTypes) types.add(t);
+  for (const d of diagrams) for (const t of (await readDiagram(d.xml)).info.taskTypes) types.add(t);
   const workerTypes = new Set(WORKERS.map((w) => w.taskType));
   expect([...types].filter((t) => !workerTypes.has(t))).toEqual([]);
   expect([...workerTypes].filter((t) => !types.has(t))).toEqual([]);
@@ -28,7 +28,7 @@ test('every task type has a worker and every worker has a task', async () => {
 
 test('every process id matches its file name and every form it names exists', async () => {
   for (const d of diagrams) {
-    const c = await compileDefinition(d.xml);
+    const c = (await readDiagram(d.xml)).info;
     expect(c.processes.map((p) => `${p.id}.bpmn`)).toEqual([d.file]);
     const forms = [...d.xml.matchAll(/formId="([^"]+)"/g)].map((m) => m[1]!);
     for (const f of forms) expect({ form: f, exists: existsSync(path.join(DIR, 'forms', `${f}.form`)) }).toEqual({ form: f, exists: true });

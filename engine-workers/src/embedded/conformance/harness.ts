@@ -1,7 +1,8 @@
 /** One engine on its own database per spec file, with the fixtures it deploys. */
 import type { Connection } from 'mongoose';
 import type { InstanceView, JobHandler, UserTaskRecord } from '../../port/engine-port';
-import { toUserTaskRecord, type EmbeddedEngine, type EmbeddedEngineOptions } from '../embedded-engine';
+import type { EmbeddedEngine, EmbeddedEngineOptions } from '../embedded-engine';
+import { toUserTaskRecord } from '../engine-events';
 import { connectTestDb, eventually, testEngine } from '../../testing/test-db';
 import { fixture } from './fixtures';
 
