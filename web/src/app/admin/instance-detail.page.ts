@@ -86,7 +86,7 @@ import { type MonitoredInstance, stateOf } from './instances.model';
         }
       </nz-card>
       <nz-card [nzTitle]="'变量' | t" nzSize="small" class="gap">
-        <pre>{{ d.variables | json }}</pre>
+        <pre tabindex="0" [attr.aria-label]="'变量' | t">{{ d.variables | json }}</pre>
       </nz-card>
     }
   `,

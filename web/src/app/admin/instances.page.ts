@@ -17,7 +17,9 @@ import { type InstanceRow, STATE_NAMES, stateOf } from './instances.model';
   template: `
     <h2>{{ '流程监控' | t }}</h2>
     <div class="filters">
+      <label class="sr-only" for="instances-state">{{ '状态' | t }}</label>
       <nz-select
+        nzId="instances-state"
         nzAllowClear
         nzPlaceHolder="全部状态"
         [(ngModel)]="state"

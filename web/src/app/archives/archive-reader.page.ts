@@ -47,7 +47,7 @@ interface ArchiveView {
       margin-top: 12px;
     }
     .meta {
-      color: #8c8c8c;
+      color: #595959;
     }
     .sheet {
       position: relative;

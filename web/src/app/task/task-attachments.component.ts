@@ -26,12 +26,18 @@ import { TaskPageStore } from './task-page.store';
       }
       @if (store.canUpload()) {
         <div class="upload">
-          <nz-select [(ngModel)]="category" class="category">
+          <label class="sr-only" for="task-file-category">{{ '附件类别' | t }}</label>
+          <nz-select nzId="task-file-category" [(ngModel)]="category" class="category">
             @for (c of categories; track c.value) {
               <nz-option [nzValue]="c.value" [nzLabel]="c.label"></nz-option>
             }
           </nz-select>
-          <input type="file" (change)="upload($event)" data-testid="task-file" />
+          <input
+            type="file"
+            (change)="upload($event)"
+            [attr.aria-label]="'上传附件' | t"
+            data-testid="task-file"
+          />
         </div>
       }
     </nz-card>
@@ -43,7 +49,7 @@ import { TaskPageStore } from './task-page.store';
       align-items: baseline;
     }
     .muted {
-      color: #8c8c8c;
+      color: #595959;
     }
     .upload {
       display: flex;

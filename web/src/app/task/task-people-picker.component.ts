@@ -33,7 +33,9 @@ import { type PendingAction, TaskPageStore } from './task-page.store';
             data-testid="return-opinion"
           ></textarea>
         } @else {
+          <label class="sr-only" for="task-people">{{ '选择同事' | t }}</label>
           <nz-select
+            nzId="task-people"
             nzShowSearch
             nzPlaceHolder="选择同事"
             [nzMode]="p === 'cc' ? 'multiple' : 'default'"
