@@ -19,7 +19,7 @@ import { PEOPLE_LABELS, TaskPageStore } from './task-page.store';
       }
       @if (store.can('complete')) {
         <button nz-button nzType="primary" (click)="complete.emit()" data-testid="complete">
-          {{ store.completeLabel() }}
+          {{ store.completeLabel() | t }}
         </button>
       }
       @if (store.can('return')) {
@@ -28,7 +28,7 @@ import { PEOPLE_LABELS, TaskPageStore } from './task-page.store';
         </button>
       }
       @for (a of store.peopleActions(); track a) {
-        <button nz-button (click)="store.pending.set(a)">{{ peopleLabels[a] }}</button>
+        <button nz-button (click)="store.pending.set(a)">{{ peopleLabels[a] | t }}</button>
       }
       @if (store.can('urge')) {
         <button nz-button (click)="store.act('urge')">{{ '催办' | t }}</button>
