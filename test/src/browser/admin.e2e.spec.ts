@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { taskAt, claimAndComplete, type TestServer } from '../harness';
-import { describeInBrowser, shot, signIn } from './browser';
+import { describeInBrowser, expectAccessible, shot, signIn } from './browser';
 
 describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
   let s: TestServer;
@@ -17,6 +17,8 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
   test('rename a step in the modeler, deploy, and a new instance takes it', async () => {
     const admin = await signIn(browser, s.base, 'admin');
     await admin.click('text=流程设计');
+    await admin.getByTestId('design-archive-lending').waitFor();
+    await expectAccessible(admin, 'admin processes');
     await admin.getByTestId('design-archive-lending').click();
     const step = admin.locator('[data-element-id="approve"]');
     await step.waitFor();
@@ -24,6 +26,7 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
       .getByTestId('problems')
       .getByText(/检查结果/)
       .waitFor();
+    await expectAccessible(admin, 'admin designer');
 
     // rename the approval step by editing its label on the canvas
     await step.dblclick();
@@ -54,16 +57,22 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
 
     // the monitor shows the instance where it is, on version 2
     await admin.click('text=流程监控');
+    await admin.getByTestId(`instance-${started.body.id}`).waitFor();
+    await expectAccessible(admin, 'admin instances');
     await admin.getByTestId(`instance-${started.body.id}`).click();
     await admin.getByTestId('diagram').locator('[data-element-id="approve"].current').waitFor();
     await admin.getByTestId('token-approve').getByText('1').waitFor();
     await shot(admin, '12-admin-instance');
+    await expectAccessible(admin, 'admin instance');
 
     // the form editor: change a label of the verification form and save a new version
     await admin.click('text=表单设计');
+    await admin.getByTestId('edit-form-anomaly-verify').waitFor();
+    await expectAccessible(admin, 'admin forms');
     await admin.getByTestId('edit-form-anomaly-verify').click();
     await admin.getByTestId('form-editor').locator('.fjs-form-field').first().waitFor();
     await shot(admin, '13-admin-form-editor');
+    await expectAccessible(admin, 'admin form designer');
     await admin.getByTestId('save-form').click();
     await admin.getByTestId('form-saved').waitFor();
     const saved = (await (await s.login('admin')).get('/api/forms')).body.items.find((f: { id: string }) => f.id === 'anomaly-verify');
@@ -77,6 +86,7 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
     await admin.getByTestId('create-user').click();
     await admin.getByTestId('user-gen2').waitFor();
     await shot(admin, '18-admin-users');
+    await expectAccessible(admin, 'admin users');
     expect((await s.anonymous().post('/api/auth/login', { username: 'gen2', password: 'gen2-password' })).status).toBe(200);
 
     // the calendar: next year's New Year's Day, which the official data may not hold yet
@@ -86,5 +96,6 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
     await admin.getByTestId('cal-save').click();
     await admin.getByTestId('day-2027-01-01').getByText('元旦').waitFor();
     await shot(admin, '19-admin-calendar');
+    await expectAccessible(admin, 'admin calendar');
   });
 });

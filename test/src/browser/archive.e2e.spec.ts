@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { PDF, type TestServer } from '../harness';
-import { describeInBrowser, shot, signIn, claimFromInbox } from './browser';
+import { describeInBrowser, expectAccessible, shot, signIn, claimFromInbox } from './browser';
 
 describeInBrowser('archive lending in a browser', 'browser_archive', (ctx) => {
   let s: TestServer;
@@ -31,6 +31,7 @@ describeInBrowser('archive lending in a browser', 'browser_archive', (ctx) => {
     await ext.getByTestId('file').setInputFiles({ name: '单位证明.pdf', mimeType: 'application/pdf', buffer: PDF });
     await ext.getByText('单位证明：单位证明.pdf').waitFor();
     await shot(ext, '09-start-archive-external1');
+    await expectAccessible(ext, 'start form with attachments');
     await ext.getByTestId('submit-start').click();
     await ext.waitForURL('**/inbox**');
 
@@ -48,11 +49,14 @@ describeInBrowser('archive lending in a browser', 'browser_archive', (ctx) => {
     await deputy.getByLabel('调阅期限（天）').fill('2');
     await deputy.getByLabel(/审批意见/).fill('同意调阅两天');
     await shot(deputy, '10-task-approve-deputy');
+    await expectAccessible(deputy, 'task page, approval');
     await deputy.getByTestId('complete').click();
     await deputy.waitForURL('**/inbox');
 
     // the applicant reads it, watermarked with their name
     await ext.click('text=档案调阅');
+    await ext.getByTestId('read-DA-XXGC-2025-031').waitFor();
+    await expectAccessible(ext, 'archives');
     await ext.getByTestId('read-DA-XXGC-2025-031').click();
     const reader = ext.getByTestId('archive-reader');
     await reader.getByText('开标').first().waitFor();
@@ -61,6 +65,8 @@ describeInBrowser('archive lending in a browser', 'browser_archive', (ctx) => {
       .first()
       .waitFor();
     await shot(ext, '11-archive-reader-external1');
+    // the watermark is faint on purpose, so as not to hide the text; WCAG 1.4.3 exempts decoration
+    await expectAccessible(ext, 'archive reader', { exclude: ['.marks'] });
     const views = (await (await s.login('sup1')).get('/api/archives/DA-XXGC-2025-031/views')).body.items;
     expect(views.filter((v: { borrower: string }) => v.borrower === 'external1').length).toBeGreaterThanOrEqual(1);
   });

@@ -1,10 +1,12 @@
 /**
  * Browser tests drive Debian's chromium (never a downloaded browser) through playwright-core,
- * headless, and save a screenshot of each main screen under test/screenshots/.
+ * headless, save a screenshot of each main screen under test/screenshots/, and check each main
+ * screen with axe-core (GB/T 37668, WCAG 2.x).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { PROCESSES_DIR, WEB_DIR, startServer, type TestServer } from '../harness';
 
@@ -34,6 +36,33 @@ export async function launch(): Promise<Browser> {
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Impacts that fail a screen; `moderate` and `minor` findings are left to review. */
+const BLOCKING = new Set(['serious', 'critical']);
+
+/**
+ * Run axe-core on the page as it is now and fail on any serious or critical violation, naming the
+ * screen, each rule with its impact, and the elements that break it. `exclude` leaves out elements
+ * that are decoration by design (say why where it is used).
+ */
+export async function expectAccessible(page: Page, screen: string, opts: { exclude?: string[] } = {}): Promise<void> {
+  // colours caught mid-transition (a hover fading, a tab turning blue) are not the ones users read
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
+  const axe = new AxeBuilder({ page });
+  for (const selector of opts.exclude ?? []) axe.exclude(selector);
+  const { violations } = await axe.analyze();
+  const blocking = violations
+    .filter((v) => BLOCKING.has(v.impact ?? ''))
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  if (blocking.length) throw new Error(`${screen}: ${blocking.length} accessibility violation(s)\n  ${blocking.join('\n  ')}`);
 }
 
 /** Sign in through the login page and land on the inbox. */

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { PDF, eventually, type TestServer } from '../harness';
-import { describeInBrowser, shot, signIn, claimFromInbox } from './browser';
+import { describeInBrowser, expectAccessible, shot, signIn, claimFromInbox } from './browser';
 
 async function pickCategory(page: Page, scope: string, label: string): Promise<void> {
   await page.locator(`${scope} nz-select.category`).click();
@@ -49,6 +49,7 @@ describeInBrowser('case assistance in a browser', 'browser_case', (ctx) => {
     await ext.getByTestId('task-file').setInputFiles({ name: '投诉质疑书.pdf', mimeType: 'application/pdf', buffer: PDF });
     await ext.getByTestId('attachments').getByText('投诉质疑书.pdf').waitFor();
     await shot(ext, '14-task-supplement-external1');
+    await expectAccessible(ext, 'task page, supplement with attachments');
     await ext.getByTestId('complete').click();
     await ext.waitForURL('**/inbox');
 
@@ -76,6 +77,7 @@ describeInBrowser('case assistance in a browser', 'browser_case', (ctx) => {
     await claimFromInbox(witness, 'review_work');
     await witness.getByLabel('办理结果').fill('经复评，维持原评标结果');
     await shot(witness, '15-task-review-work-witness1');
+    await expectAccessible(witness, 'task page, re-review');
     await witness.getByTestId('complete').click();
     await witness.waitForURL('**/inbox');
 

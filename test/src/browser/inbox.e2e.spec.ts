@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { type TestServer } from '../harness';
-import { describeInBrowser, shot, signIn } from './browser';
+import { describeInBrowser, expectAccessible, shot, signIn } from './browser';
 
 describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
   let s: TestServer;
@@ -21,8 +21,13 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     // the witness starts a report from 发起
     const witness = await signIn(browser, s.base, 'witness1');
     await witness.getByTestId('current-user').getByText('张见证').waitFor();
+    await witness.getByTestId('product-name').getByText('湘西州公共资源交易中心 · 流程系统').waitFor();
+    expect(await witness.getAttribute('html', 'lang')).toBe('zh-CN');
     await shot(witness, '01-inbox-witness1');
+    await expectAccessible(witness, 'inbox');
     await witness.click('text=发起');
+    await witness.getByTestId('start-anomaly-escalation').waitFor();
+    await expectAccessible(witness, 'start');
     await witness.getByTestId('start-anomaly-escalation').click();
     await witness.locator('.fjs-form').waitFor();
     await witness.locator('.fjs-form-field-select input').first().click();
@@ -31,6 +36,7 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     await witness.getByLabel('标题').fill('浏览器测试：开标现场投标文件雷同');
     await witness.getByLabel(/异常情况/).fill('两家投标文件技术部分雷同，已封存。');
     await shot(witness, '02-start-form');
+    await expectAccessible(witness, 'start form');
     await witness.getByTestId('submit-start').click();
     await witness.waitForURL('**/inbox**');
 
@@ -38,7 +44,13 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     const head = await signIn(browser, s.base, 'eng_head');
     await head.getByTestId('tab-unclaimed').click();
     await head.getByTestId('task-ack').first().waitFor();
+    // the queue with work shows its count; the empty ones show none, rather than a red 0
+    const badge = head.getByTestId('tab-unclaimed').locator('nz-badge');
+    await badge.waitFor();
+    expect(await badge.locator('.ant-scroll-number').getAttribute('title')).toBe('1');
+    expect(await head.locator('[data-testid^="tab-"] nz-badge').count()).toBe(1);
     await shot(head, '03-inbox-unclaimed-eng_head');
+    await expectAccessible(head, 'inbox, section queue');
     await head.getByTestId('task-ack').first().click();
     await head.getByTestId('claim').click();
     await head.getByTestId('complete').waitFor();
@@ -46,6 +58,7 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     // the diagram marks where the flow is now
     await head.getByTestId('diagram').locator('[data-element-id="ack"].current').waitFor();
     await shot(head, '04-task-ack');
+    await expectAccessible(head, 'task page');
     await head.getByTestId('complete').click();
     await head.waitForURL('**/inbox');
 
@@ -58,6 +71,7 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     await sup.getByTestId('task-title').waitFor();
     await sup.locator('.ant-timeline-item', { hasText: '已确认，立即上报' }).waitFor();
     await shot(sup, '06-task-verify-timeline');
+    await expectAccessible(sup, 'task page, not yet claimed');
 
     // supervision verifies and drafts; the office returns it once; supervision revises
     await sup.getByTestId('claim').click();
@@ -78,9 +92,13 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     await office.getByTestId('tab-unclaimed').click();
     await office.getByTestId('task-review').first().click();
     await office.getByTestId('claim').click();
+    await office.getByTestId('actions').getByText('转办').click();
+    await office.locator('nz-select.people').waitFor();
+    await expectAccessible(office, 'task page, people picker');
     await office.getByTestId('return').click();
     await office.getByTestId('return-opinion').fill('处理过程请写明时间节点');
     await shot(office, '13-task-review-return');
+    await expectAccessible(office, 'task page, return');
     await office.getByTestId('confirm').click();
     await office.waitForURL('**/inbox');
 
@@ -133,12 +151,21 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     await page.getByTestId('lang').click();
     await page.getByTestId('tab-mine').getByText('My tasks').waitFor();
     await page.getByText('Sign out').waitFor();
+    await page.getByTestId('product-name').getByText('Xiangxi Public Resource Trading Center · Workflows').waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
     await shot(page, '16-inbox-english');
+    await expectAccessible(page, 'inbox in English');
+    // the language holds across a reload, and so does the page's lang
+    await page.reload();
+    await page.getByTestId('tab-mine').getByText('My tasks').waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
     await page.getByTestId('lang').click();
     await page.getByTestId('tab-mine').getByText('我的待办').waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await page.setViewportSize({ width: 768, height: 1024 });
     await page.getByTestId('task-table').waitFor();
     await shot(page, '17-inbox-tablet');
+    await expectAccessible(page, 'inbox at tablet width');
   });
 
   test('keyboard only: sign in, reach a task in the queue and open it', async () => {
@@ -174,11 +201,14 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     ctx.setDefaultTimeout(10_000);
     const page = await ctx.newPage();
     await page.goto(`${s.base}/login`);
+    await page.locator('#username').waitFor();
+    await expectAccessible(page, 'login');
     await page.fill('#username', 'sup1');
     await page.fill('#password', 'wrong');
     await page.click('button[type=submit]');
     await page.locator('nz-alert', { hasText: '用户名或密码错误' }).waitFor();
     await shot(page, '00-login-refused');
+    await expectAccessible(page, 'login, refused');
     await ctx.close();
   });
 });

@@ -30,12 +30,14 @@ export const routes: Routes = [
       },
       {
         path: 'archives',
-        loadComponent: () => import('./archives/archives.page').then((m) => m.ArchiveGrantsPage),
+        loadComponent: () =>
+          import('./archives/archive-grants.page').then((m) => m.ArchiveGrantsPage),
         title: '我的档案调阅',
       },
       {
         path: 'archives/:id',
-        loadComponent: () => import('./archives/archives.page').then((m) => m.ArchiveReaderPage),
+        loadComponent: () =>
+          import('./archives/archive-reader.page').then((m) => m.ArchiveReaderPage),
         title: '档案调阅',
       },
       {
@@ -47,7 +49,7 @@ export const routes: Routes = [
       {
         path: 'admin/instances/:id',
         canActivate: [adminGuard],
-        loadComponent: () => import('./admin/instances.page').then((m) => m.InstancePage),
+        loadComponent: () => import('./admin/instance-detail.page').then((m) => m.InstancePage),
         title: '流程监控',
       },
       {
@@ -59,7 +61,7 @@ export const routes: Routes = [
       {
         path: 'admin/forms/:id',
         canActivate: [adminGuard],
-        loadComponent: () => import('./admin/forms.page').then((m) => m.FormDesignerPage),
+        loadComponent: () => import('./admin/form-designer.page').then((m) => m.FormDesignerPage),
         title: '表单设计',
       },
       {

@@ -39,14 +39,21 @@ interface Day {
       办理时限按工作日计算：法定节假日与调休来自国务院办公厅安排，管理员可在此补充或调整。
     </p>
     <div class="row">
-      <button nz-button (click)="go(-1)">‹</button>
+      <button nz-button (click)="go(-1)" [attr.aria-label]="'上一年' | t">‹</button>
       <strong data-testid="year">{{ year() }} 年</strong>
-      <button nz-button (click)="go(1)">›</button>
+      <button nz-button (click)="go(1)" [attr.aria-label]="'下一年' | t">›</button>
     </div>
     <nz-card nzSize="small" [nzTitle]="'调整某日' | t" class="gap">
       <div class="row">
-        <input nz-input type="date" [(ngModel)]="date" data-testid="cal-date" />
-        <nz-select [(ngModel)]="type" class="type">
+        <input
+          nz-input
+          type="date"
+          [(ngModel)]="date"
+          [attr.aria-label]="'日期' | t"
+          data-testid="cal-date"
+        />
+        <label class="sr-only" for="calendar-type">{{ '安排' | t }}</label>
+        <nz-select nzId="calendar-type" [(ngModel)]="type" class="type">
           <nz-option nzValue="holiday" nzLabel="放假"></nz-option>
           <nz-option nzValue="workday" nzLabel="上班"></nz-option>
           <nz-option nzValue="official" nzLabel="恢复法定安排"></nz-option>
@@ -93,7 +100,7 @@ interface Day {
   `,
   styles: `
     .muted {
-      color: #8c8c8c;
+      color: #595959;
     }
     .row {
       display: flex;

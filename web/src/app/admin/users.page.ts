@@ -50,7 +50,9 @@ interface Person {
           data-testid="new-id"
         />
         <input nz-input [(ngModel)]="draft.name" placeholder="姓名" data-testid="new-name" />
+        <label class="sr-only" for="new-sections">{{ '科室' | t }}</label>
         <nz-select
+          nzId="new-sections"
           nzMode="multiple"
           [(ngModel)]="draft.sections"
           [nzPlaceHolder]="'科室' | t"
@@ -60,7 +62,9 @@ interface Person {
             <nz-option [nzValue]="s[0]" [nzLabel]="s[1]"></nz-option>
           }
         </nz-select>
+        <label class="sr-only" for="new-roles">{{ '角色' | t }}</label>
         <nz-select
+          nzId="new-roles"
           nzMode="multiple"
           [(ngModel)]="draft.roles"
           [nzPlaceHolder]="'角色' | t"
@@ -101,7 +105,11 @@ interface Person {
             <td>{{ p.id }}</td>
             <td>{{ p.name }}{{ p.unit ? '（' + p.unit + '）' : '' }}</td>
             <td>
+              <label class="sr-only" [for]="'sections-' + p.id"
+                >{{ p.name }} · {{ '科室' | t }}</label
+              >
               <nz-select
+                [nzId]="'sections-' + p.id"
                 nzMode="multiple"
                 [ngModel]="p.sections"
                 (ngModelChange)="update(p, { sections: $event })"
@@ -113,7 +121,9 @@ interface Person {
               </nz-select>
             </td>
             <td>
+              <label class="sr-only" [for]="'roles-' + p.id">{{ p.name }} · {{ '角色' | t }}</label>
               <nz-select
+                [nzId]="'roles-' + p.id"
                 nzMode="multiple"
                 [ngModel]="p.roles"
                 (ngModelChange)="update(p, { roles: $event })"
@@ -125,7 +135,11 @@ interface Person {
               </nz-select>
             </td>
             <td>
+              <label class="sr-only" [for]="'active-switch-' + p.id"
+                >{{ p.name }} · {{ '启用' | t }}</label
+              >
               <nz-switch
+                [nzId]="'active-switch-' + p.id"
                 [ngModel]="p.active"
                 (ngModelChange)="update(p, { active: $event })"
                 [attr.data-testid]="'active-' + p.id"

@@ -3,7 +3,8 @@ import { NzI18nService, en_US, zh_CN } from 'ng-zorro-antd/i18n';
 
 /** English for the interface's Chinese text; Chinese is the source and the default. */
 const EN: Record<string, string> = {
-  '湘西州公共资源交易中心 · 12345': 'Xiangxi Public Resource Trading Center · 12345',
+  '湘西州公共资源交易中心 · 流程系统': 'Xiangxi Public Resource Trading Center · Workflows',
+  主菜单: 'Main menu',
   '湘西州公共资源交易中心 · “12345” 流程系统':
     'Xiangxi Public Resource Trading Center · "12345" workflows',
   工作台: 'Inbox',
@@ -100,6 +101,11 @@ const EN: Record<string, string> = {
   开通时间: 'Granted',
   有效期至: 'Valid until',
   档案: 'Archive',
+  附件类别: 'Attachment category',
+  上传附件: 'Upload an attachment',
+  选择同事: 'Choose colleagues',
+  上一年: 'Previous year',
+  下一年: 'Next year',
 };
 
 @Injectable({ providedIn: 'root' })
@@ -108,15 +114,20 @@ export class I18nService {
   readonly lang = signal<'zh' | 'en'>(localStorage.getItem('ggzy.lang') === 'en' ? 'en' : 'zh');
 
   constructor() {
-    this.nz.setLocale(this.lang() === 'en' ? en_US : zh_CN);
+    this.apply(this.lang());
   }
 
   toggle(): void {
     const next = this.lang() === 'zh' ? 'en' : 'zh';
     this.lang.set(next);
     localStorage.setItem('ggzy.lang', next);
-    this.nz.setLocale(next === 'en' ? en_US : zh_CN);
-    document.documentElement.lang = next === 'en' ? 'en' : 'zh-CN';
+    this.apply(next);
+  }
+
+  /** ng-zorro's texts and the page's `lang`, which screen readers pronounce by. */
+  private apply(lang: 'zh' | 'en'): void {
+    this.nz.setLocale(lang === 'en' ? en_US : zh_CN);
+    document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
   }
 
   t(zh: string): string {

@@ -42,18 +42,20 @@ const VIEWS: { view: TaskView; label: string }[] = [
           <ng-template #title
             ><span [attr.data-testid]="'tab-' + v.view"
               >{{ v.label | t }}
-              <nz-badge
-                nzStandalone
-                [nzCount]="counts()[v.view] ?? 0"
-                [nzShowZero]="true"
-                nzSize="small"
-              ></nz-badge></span
-          ></ng-template>
+              <!-- the badge animates through every digit: read the count from the text beside it -->
+              @if (counts()[v.view]; as n) {
+                <nz-badge nzStandalone [nzCount]="n" nzSize="small" aria-hidden="true"></nz-badge>
+                <span class="sr-only">（{{ n }}）</span>
+              }
+            </span></ng-template
+          >
         </nz-tab>
       }
     </nz-tabs>
     <div class="filters">
+      <label class="sr-only" for="inbox-process">{{ '流程' | t }}</label>
       <nz-select
+        nzId="inbox-process"
         nzAllowClear
         [nzPlaceHolder]="'全部流程' | t"
         [(ngModel)]="processId"

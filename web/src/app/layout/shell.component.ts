@@ -22,21 +22,23 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
   ],
   template: `
     <nz-layout class="shell">
-      <nz-header class="header">
-        <span class="brand">{{ '湘西州公共资源交易中心 · 12345' | t }}</span>
-        <ul nz-menu nzMode="horizontal" nzTheme="dark" class="nav">
-          @for (item of menu(); track item.path) {
-            <li
-              nz-menu-item
-              [routerLink]="item.path"
-              routerLinkActive
-              #active="routerLinkActive"
-              [nzSelected]="active.isActive"
-            >
-              {{ item.label | t }}
-            </li>
-          }
-        </ul>
+      <nz-header class="header" role="banner">
+        <span class="brand" [title]="product()" data-testid="product-name">{{ product() }}</span>
+        <nav class="nav" [attr.aria-label]="'主菜单' | t">
+          <ul nz-menu nzMode="horizontal" nzTheme="dark">
+            @for (item of menu(); track item.path) {
+              <li
+                nz-menu-item
+                [routerLink]="item.path"
+                routerLinkActive
+                #active="routerLinkActive"
+                [nzSelected]="active.isActive"
+              >
+                {{ item.label | t }}
+              </li>
+            }
+          </ul>
+        </nav>
         <span class="who" data-testid="current-user">
           <strong>{{ auth.user()?.name }}</strong>
           @for (s of sections(); track s) {
@@ -45,7 +47,14 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
           @for (r of roles(); track r) {
             <nz-tag>{{ r }}</nz-tag>
           }
-          <button nz-button nzType="link" class="logout" (click)="i18n.toggle()" data-testid="lang">
+          <button
+            nz-button
+            nzType="link"
+            class="logout"
+            (click)="i18n.toggle()"
+            [attr.lang]="i18n.lang() === 'zh' ? 'en' : 'zh-CN'"
+            data-testid="lang"
+          >
             {{ i18n.lang() === 'zh' ? 'English' : '中文' }}
           </button>
           <button nz-button nzType="link" class="logout" (click)="auth.logout()">
@@ -53,7 +62,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
           </button>
         </span>
       </nz-header>
-      <nz-content class="content"><router-outlet /></nz-content>
+      <nz-content class="content" role="main"><router-outlet /></nz-content>
     </nz-layout>
   `,
   styles: `
@@ -68,19 +77,24 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
     }
     .brand {
       color: #fff;
+      font-size: 16px;
       font-weight: 600;
       white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      flex: 0 1 auto;
+      min-width: 0;
     }
     .nav {
-      flex: 1;
-      min-width: 840px;
+      flex: 1 0 auto;
     }
     @media (max-width: 1500px) {
-      .nav {
-        min-width: 0;
-      }
-      .brand,
       .who nz-tag {
+        display: none;
+      }
+    }
+    @media (max-width: 900px) {
+      .brand {
         display: none;
       }
     }
@@ -100,16 +114,13 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
     .content {
       padding: 16px;
     }
-    @media (max-width: 900px) {
-      .who nz-tag {
-        display: none;
-      }
-    }
   `,
 })
 export class ShellComponent {
   readonly auth = inject(AuthService);
   readonly i18n = inject(I18nService);
+  /** Shown whole where there is room, cut short with its full text on hover where there is not. */
+  readonly product = computed(() => this.i18n.t('湘西州公共资源交易中心 · 流程系统'));
   readonly sections = computed(() =>
     (this.auth.user()?.sections ?? []).map((s) => SECTION_NAMES[s] ?? s),
   );

@@ -48,12 +48,18 @@ import { CATEGORIES } from '../core/labels';
         }
         <h4>{{ '附件' | t }}</h4>
         <div class="upload">
-          <nz-select [(ngModel)]="category" class="category">
+          <label class="sr-only" for="start-file-category">{{ '附件类别' | t }}</label>
+          <nz-select nzId="start-file-category" [(ngModel)]="category" class="category">
             @for (c of categories; track c.value) {
               <nz-option [nzValue]="c.value" [nzLabel]="c.label"></nz-option>
             }
           </nz-select>
-          <input type="file" (change)="upload($event)" data-testid="file" />
+          <input
+            type="file"
+            (change)="upload($event)"
+            [attr.aria-label]="'上传附件' | t"
+            data-testid="file"
+          />
         </div>
         <nz-list nzSize="small">
           @for (a of uploaded(); track a.id) {

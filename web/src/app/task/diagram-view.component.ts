@@ -26,7 +26,7 @@ interface Viewer {
       min-width: 20px;
       padding: 0 6px;
       border-radius: 10px;
-      background: #1677ff;
+      background: #0958d9;
       color: #fff;
       font-size: 12px;
       text-align: center;
