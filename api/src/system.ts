@@ -174,10 +174,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
         const resources = readdirSync(settings.processesDir)
           .filter((f) => f.endsWith('.bpmn'))
           .map((f) => ({ name: f, content: readFileSync(`${settings.processesDir}/${f}`, 'utf8') }));
-        // Zeebe links user tasks to deployed forms, so a cluster gets the forms (as admins last saved them) too.
-        if (engine.mode === 'cluster') {
-          for (const f of await forms.list()) resources.push({ name: `${f.id}.form`, content: JSON.stringify((await forms.get(f.id)).form) });
-        }
+        // The forms as admins last saved them go with the diagrams (a cluster links them to user tasks).
+        for (const f of await forms.list()) resources.push({ name: `${f.id}.form`, content: JSON.stringify((await forms.get(f.id)).form) });
         if (resources.length) {
           const { processes } = await engine.deploy(resources);
           for (const p of processes) logger.info({ processId: p.processId, version: p.version }, 'process deployed');
@@ -186,23 +184,22 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       const caught = await link.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
       sla.start();
-      if (engine.mode === 'cluster') {
-        // One run at a time: the next is scheduled when the last has finished.
-        const next = () => {
-          catchUpTimer = setTimeout(() => {
-            catchUpRun = link
-              .catchUp({ minAgeMs: link.catchUpAfterMs })
-              .then((c) => void ((c.added || c.completed) && logger.info(c, 'inbox caught up with the cluster')))
-              .catch((err: unknown) => logger.warn({ err }, 'inbox catch-up failed'))
-              .finally(() => {
-                catchUpRun = undefined;
-                if (catchUpTimer) next();
-              });
-          }, 60_000);
-          catchUpTimer.unref();
-        };
-        next();
-      }
+      // Every minute, one run at a time: tasks an engine event could not bring, and completions
+      // the engine did not take, are made good.
+      const next = () => {
+        catchUpTimer = setTimeout(() => {
+          catchUpRun = link
+            .catchUp({ minAgeMs: link.catchUpAfterMs })
+            .then((c) => void ((c.added || c.completed) && logger.info(c, 'inbox caught up with the engine')))
+            .catch((err: unknown) => logger.warn({ err }, 'inbox catch-up failed'))
+            .finally(() => {
+              catchUpRun = undefined;
+              if (catchUpTimer) next();
+            });
+        }, 60_000);
+        catchUpTimer.unref();
+      };
+      next();
     },
     async stop() {
       if (catchUpTimer) clearTimeout(catchUpTimer);

@@ -64,8 +64,8 @@ export function definitionsRouter(engine: EnginePort, catalog: FlowCatalog, form
       throw userError('FORM_ID_MISMATCH', '表单 id 必须与地址中的一致', 'The form id must match the one in the path');
     }
     const version = await forms.save(JSON.stringify(form), user.id);
-    // On a cluster the form is also a Zeebe resource: tasks created from now on link the new version.
-    if (version !== null && engine.mode === 'cluster') await engine.deploy([{ name: `${params.id}.form`, content: JSON.stringify(form) }]);
+    // The engine gets the form too (Zeebe links it to user tasks created from now on).
+    if (version !== null) await engine.deploy([{ name: `${params.id}.form`, content: JSON.stringify(form) }]);
     await audit.append({ actor: user.id, action: 'form.saved', data: { formId: params.id, version } });
     return { id: params.id, version: version ?? (await forms.get(params.id)).version, changed: version !== null };
   });

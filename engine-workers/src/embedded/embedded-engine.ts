@@ -48,6 +48,8 @@ export interface EmbeddedEngineOptions {
   pollMs?: number;
   /** How long a job run by the poller may take before another process may take it (ms). */
   jobTimeoutMs?: number;
+  /** The first back-off before an event a listener failed to take is told again (ms). */
+  listenerRetryMs?: number;
 }
 
 export class EmbeddedEngine implements EnginePort {
@@ -68,7 +70,7 @@ export class EmbeddedEngine implements EnginePort {
     const leaseMs = opts.leaseMs ?? 15_000;
     const leases = new Leases(this.models, this.owner, leaseMs);
     const timerStarts = new TimerStarts(this.models, this.logger);
-    this.events = new EngineEventBus(this.logger);
+    this.events = new EngineEventBus(this.logger, opts.listenerRetryMs);
     this.actors = new Actors(this.logger);
     this.definitions = new Definitions(this.models, timerStarts);
     const wakes = new WakeSchedule(
@@ -121,6 +123,7 @@ export class EmbeddedEngine implements EnginePort {
 
   async stop(): Promise<void> {
     this.recovery.stop();
+    this.events.stop();
     // Let running operations finish, then write and release every loaded instance.
     await this.actors.quiesce(10_000);
     await this.actors.drainAll((inst) => this.driver.evict(inst));
@@ -142,7 +145,8 @@ export class EmbeddedEngine implements EnginePort {
   // ---- deployment --------------------------------------------------------------------------
 
   deploy(resources: { name: string; content: string }[]): Promise<DeployResult> {
-    return this.definitions.deploy(resources);
+    // Forms are the inbox's: the embedded engine links none.
+    return this.definitions.deploy(resources.filter((r) => !r.name.endsWith('.form')));
   }
 
   listDefinitions(): Promise<ProcessDefinitionSummary[]> {
@@ -259,9 +263,10 @@ export class EmbeddedEngine implements EnginePort {
     await this.driver.touch(doc.instanceKey);
   }
 
-  async assignUserTask(key: string, assignee: string | null): Promise<void> {
-    const r = await this.models.UserTask.updateOne({ _id: key, status: 'created' }, { $set: { assignee } });
-    if (!r.matchedCount) throw notFound('Open user task', '待办任务', key);
+  /** The inbox is this engine's tasklist: who holds a task is the inbox's to know. */
+  async assignUserTask(key: string): Promise<void> {
+    const open = await this.models.UserTask.findById(key).select('status').lean();
+    if (open?.status !== 'created') throw notFound('Open user task', '待办任务', key);
   }
 
   // ---- workers -----------------------------------------------------------------------------

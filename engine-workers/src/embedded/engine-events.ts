@@ -1,7 +1,7 @@
 /**
- * The engine's events to its listeners (the inbox, the API): what the engine has saved, told
- * after it is saved. The promise of the port (engine-port.ts) holds here: a listener's promise is
- * awaited in order, and a listener that fails is logged and tried again by the inbox's catch-up.
+ * The engine's events to its listeners (the inbox): what the engine has saved, told after it is
+ * saved, as the port promises (see EngineEvents in engine-port.ts): each listener's promise is
+ * awaited, and a listener that fails is told the same event again after a back-off.
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
@@ -10,8 +10,14 @@ import type { UserTaskDoc } from './models';
 
 export class EngineEventBus {
   private readonly emitter = new EventEmitter();
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private stopped = false;
 
-  constructor(private readonly logger: Logger) {
+  constructor(
+    private readonly logger: Logger,
+    /** The first back-off before a failed event is told again (doubling, at most 30 s). */
+    private readonly retryMs = 1000,
+  ) {
     this.emitter.setMaxListeners(50);
   }
 
@@ -23,17 +29,32 @@ export class EngineEventBus {
     this.emitter.off(event, listener as (...a: unknown[]) => void);
   }
 
+  /** Tell every listener; one that fails is told again after a back-off (see EngineEvents in engine-port.ts). */
   emit(event: string, payload: unknown): void {
-    // Listeners may return promises (the inbox does); their failures are logged here, since the
-    // embedded engine has already saved what happened and the inbox catches up with it.
-    for (const l of this.emitter.listeners(event) as Array<(p: unknown) => unknown>) {
-      try {
-        const r = l(payload);
-        if (r instanceof Promise) r.catch((err: unknown) => this.logger.error({ err, event }, 'engine event listener failed'));
-      } catch (err) {
-        this.logger.error({ err, event }, 'engine event listener failed');
-      }
+    for (const l of this.emitter.listeners(event) as Array<(p: unknown) => unknown>) void this.deliver(l, event, payload, 0);
+  }
+
+  private async deliver(listener: (p: unknown) => unknown, event: string, payload: unknown, attempt: number): Promise<void> {
+    try {
+      await listener(payload);
+    } catch (err) {
+      if (this.stopped) return;
+      const delay = Math.min(this.retryMs * 2 ** attempt, 30_000);
+      this.logger.error({ err, event, attempt, retryInMs: delay }, 'engine event listener failed; telling it again');
+      const timer = setTimeout(() => {
+        this.retries.delete(timer);
+        void this.deliver(listener, event, payload, attempt + 1);
+      }, delay);
+      timer.unref();
+      this.retries.add(timer);
     }
+  }
+
+  /** Stop telling failed events again (the engine stops). */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.retries) clearTimeout(t);
+    this.retries.clear();
   }
 
   /** Events an instance collected while it ran, told once the state that caused them is written. */

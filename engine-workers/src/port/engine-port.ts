@@ -123,6 +123,23 @@ export interface InstanceView {
   incidents: IncidentSummary[];
 }
 
+/**
+ * What the engine tells its listeners (the inbox), and what both adapters promise about it:
+ *
+ * - **After the fact.** An event is told once what it reports is stored: a task announced by
+ *   `userTask.created` is already in `listOpenUserTasks`, a completed one no longer is.
+ * - **Awaited.** A listener may return a promise; the engine waits for it to know whether the
+ *   listener took the event. Listeners are not held up by one another.
+ * - **At least once.** A listener that throws or rejects is told the same event again after a
+ *   back-off, until it takes it. Listeners must therefore be idempotent (key them by the task or
+ *   instance key). The cluster adapter gets this from Zeebe: the listener job is failed with its
+ *   retries kept and offered again, also to another replica or after a restart. The embedded
+ *   adapter tells the event again while the process runs; after a restart, a listener catches up
+ *   from the engine's state (`listOpenUserTasks`, `getInstance`), as the inbox does at start and
+ *   every minute.
+ *
+ * `engine-port.contract.spec.ts` holds both adapters to this.
+ */
 export interface EngineEvents {
   'userTask.created': (task: UserTaskRecord) => void;
   'userTask.canceled': (task: UserTaskRecord) => void;
@@ -141,6 +158,11 @@ export interface EnginePort {
   readonly mode: 'embedded' | 'cluster';
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Deploy diagrams (`.bpmn`) and the forms their user tasks link (`.form`, form-js JSON). One bad
+   * diagram deploys nothing. An engine that links no forms (the embedded one: the inbox serves
+   * them) takes only the diagrams.
+   */
   deploy(resources: { name: string; content: string }[]): Promise<DeployResult>;
   /** Every deployed version, newest first within a process. */
   listDefinitions(): Promise<ProcessDefinitionSummary[]>;
@@ -155,6 +177,11 @@ export interface EnginePort {
   resolveIncident(incidentKey: string, opts?: { retries?: number }): Promise<void>;
   createWorker<V extends Variables = Variables>(opts: WorkerOptions<V>): { close(): void };
   completeUserTask(key: string, variables?: Variables): Promise<void>;
+  /**
+   * Tell the engine who holds a task (null: nobody). The inbox decides who may act on a task; an
+   * engine that keeps an assignee of its own (Zeebe) is kept in step, one that does not (the
+   * embedded engine, whose tasklist is the inbox) only checks that the task is open.
+   */
   assignUserTask(key: string, assignee: string | null): Promise<void>;
   /** Can the engine take work now? (The cluster adapter asks the gateway for its topology.) */
   health?(): Promise<{ ok: boolean; [detail: string]: unknown }>;

@@ -222,6 +222,8 @@ export class TestRestApi {
   private server?: http.Server;
   private readonly queue = new JobQueue();
   private failNext: Array<{ match: RegExp; status: number }> = [];
+  /** Jobs handed out by activation, by key, to offer again when failed. */
+  private readonly handedOut = new Map<string, Record<string, unknown>>();
   /** Answers for POST /v2/incidents/search. */
   incidents: Array<{ incidentKey: string; jobKey: string; state: string }> = [];
   port = 0;
@@ -291,6 +293,8 @@ export class TestRestApi {
         }
         if (call.method === 'GET' && p === '/v2/topology')
           return send(200, { brokers: [], clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.8.0' });
+        const failed = /^\/v2\/jobs\/([^/]+)\/failure$/.exec(p);
+        if (failed) this.offerAgain(failed[1], body ?? {});
         if (/^\/v2\/(jobs|user-tasks|incidents)\/[^/]+\/(completion|assignment|resolution|failure)$/.test(p) || /^\/v2\/user-tasks\/[^/]+\/assignee$/.test(p)) {
           return send(204);
         }
@@ -301,10 +305,19 @@ export class TestRestApi {
     this.port = (this.server.address() as { port: number }).port;
   }
 
+  /** As Zeebe does: a job failed with retries left is offered again after its back-off (capped at 2 s here). */
+  private offerAgain(jobKey: string, body: Record<string, unknown>): void {
+    const job = this.handedOut.get(jobKey);
+    const retries = Number(body.retries ?? 0);
+    if (!job || retries <= 0) return;
+    setTimeout(() => this.queue.offer(String(job.type), { ...job, retries }), Math.min(Number(body.retryBackOff) || 0, 2000)).unref();
+  }
+
   private activate(body: Record<string, unknown>, send: (s: number, j?: unknown) => void, res: http.ServerResponse): void {
-    const giveUp = this.queue.activate(String(body.type), Number(body.maxJobsToActivate) || 32, body.requestTimeout, (jobs) =>
-      send(200, { jobs: jobs.map((j) => ({ ...j, worker: body.worker })) }),
-    );
+    const giveUp = this.queue.activate(String(body.type), Number(body.maxJobsToActivate) || 32, body.requestTimeout, (jobs) => {
+      for (const j of jobs) this.handedOut.set(String(j.jobKey), j);
+      send(200, { jobs: jobs.map((j) => ({ ...j, worker: body.worker })) });
+    });
     res.on('close', giveUp);
   }
 

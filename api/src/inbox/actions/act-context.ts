@@ -68,13 +68,12 @@ export class ActContext {
   }
 
   /**
-   * On a cluster, Zeebe is told who holds the task. The inbox decides who may act on it, so a
-   * cluster that cannot take the assignment now does not undo the claim; it is logged.
+   * The engine is told who holds the task. The inbox decides who may act on it, so an engine that
+   * cannot take the assignment now does not undo the claim; it is logged.
    */
   async syncAssignee(id: string, assignee: string | null): Promise<void> {
-    if (this.inbox.engine.mode !== 'cluster') return;
     await this.inbox.engine.assignUserTask(id, assignee).catch((err: unknown) => {
-      this.inbox.logger.warn({ err, task: id, assignee }, 'the cluster did not take the assignment');
+      this.inbox.logger.warn({ err, task: id, assignee }, 'the engine did not take the assignment');
     });
   }
 
