@@ -9,7 +9,7 @@ import pino from 'pino';
 import { EmbeddedEngine, ZeebeEngine, type EnginePort } from '@ggzy/engine-workers';
 import { buildSystem } from './system';
 import { loadConfig, type Config } from './config/config';
-import { startWorkerProcess } from './workers/worker-process';
+import { startWorkerProcess } from './worker-role/worker-role';
 
 function createEngine(config: Config, db: mongoose.Connection, logger: pino.Logger): EnginePort {
   if (config.ENGINE_MODE === 'cluster') {

@@ -19,7 +19,7 @@ import { SlaMonitor } from './inbox/sla-monitor';
 import { FlowCatalog } from './instances/flow-catalog';
 import { InstancesService } from './instances/instances.service';
 import { AttachmentStore } from './attachments/attachments';
-import { createWorkerServices } from './workers/worker-services';
+import { createWorkerServices } from './worker-role/handler-services';
 import { loadDemoData } from './demo/demo-data';
 import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
 import { WorkCalendar } from './calendar/work-calendar';

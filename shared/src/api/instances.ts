@@ -37,7 +37,9 @@ export const deployJsonBody = z.strictObject({
   xml: z.string().min(20).max(2_000_000),
 });
 export const lintBody = deployJsonBody.pick({ xml: true });
-export const lintProblem = z.looseObject({ rule: z.string(), message: z.string(), severity: z.string() });
+export const lintProblem = z
+  .strictObject({ rule: z.string(), elementId: z.string().optional(), message: z.string(), severity: z.enum(['error', 'warning']) })
+  .meta({ id: 'LintProblem' });
 export const deployReply = z.strictObject({ processes: z.array(definitionSummary), warnings: z.array(lintProblem) });
 export const lintReply = z.strictObject({ problems: z.array(lintProblem) });
 

@@ -3,8 +3,20 @@ import { z } from 'zod';
 import { isoDateTime, itemsOf, jsonObject } from './common';
 
 export const projectDto = z
-  .looseObject({ id: z.string(), name: z.string(), section: z.string(), kind: z.string().optional(), status: z.string() })
-  .meta({ id: 'Project', description: 'Staff also see why and by whose report a project was paused; external applicants see only the fields listed.' });
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    section: z.string(),
+    kind: z.string(),
+    status: z.enum(['active', 'paused']),
+    // Staff only: why, since when and by whose report a project is paused.
+    pausedAt: isoDateTime.nullable().optional(),
+    pausedBy: z.string().nullable().optional(),
+    pauseReason: z.string().nullable().optional(),
+    pauseInstanceId: z.string().nullable().optional(),
+    createdAt: isoDateTime.optional(),
+  })
+  .meta({ id: 'Project' });
 export const projectsReply = itemsOf(projectDto);
 export const projectParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'not a project id') });
 export const resumeBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
@@ -15,7 +27,16 @@ export const archiveDto = z
   .meta({ id: 'Archive' });
 export const archivesReply = itemsOf(archiveDto);
 export const grantDto = z
-  .looseObject({ id: z.string(), archiveId: z.string(), borrower: z.string(), expiresAt: isoDateTime, active: z.boolean() })
+  .strictObject({
+    id: z.string(),
+    archiveId: z.string(),
+    borrower: z.string(),
+    instanceId: z.string(),
+    grantedAt: isoDateTime,
+    expiresAt: isoDateTime,
+    revokedAt: isoDateTime.nullable().optional(),
+    active: z.boolean(),
+  })
   .meta({ id: 'ArchiveGrant' });
 export const grantsReply = itemsOf(grantDto);
 export const archiveParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not an archive id') });
@@ -30,7 +51,7 @@ export const archiveView = z.strictObject({
   expiresAt: isoDateTime,
 });
 export const archiveViewsReply = itemsOf(
-  z.looseObject({ id: z.string(), grantId: z.string(), archiveId: z.string(), borrower: z.string(), at: isoDateTime, ip: z.string().optional() }),
+  z.strictObject({ id: z.string(), grantId: z.string(), archiveId: z.string(), borrower: z.string(), at: isoDateTime, ip: z.string().optional() }),
 );
 export const publicReportsReply = itemsOf(z.strictObject({ id: z.string(), title: z.string(), content: z.unknown(), publishedAt: isoDateTime }));
 
@@ -60,7 +81,17 @@ export const attachmentParams = z.object({ id: z.uuid() });
 export const downloadQuery = z.strictObject({ inline: z.enum(['true', 'false']).optional(), access_token: z.string().optional() });
 
 export const notificationDto = z
-  .looseObject({ id: z.string(), userId: z.string(), kind: z.string(), title: z.string(), body: z.string(), createdAt: isoDateTime })
+  .strictObject({
+    id: z.string(),
+    userId: z.string(),
+    kind: z.string(),
+    title: z.string(),
+    body: z.string(),
+    instanceId: z.string().optional(),
+    taskId: z.string().optional(),
+    createdAt: isoDateTime,
+    readAt: isoDateTime.nullable().optional(),
+  })
   .meta({ id: 'Notification' });
 export const notificationsQuery = z.strictObject({ unread: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 export const notificationsReply = z.strictObject({ items: z.array(notificationDto), unreadCount: z.number().int() });

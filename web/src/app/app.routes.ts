@@ -1,5 +1,5 @@
 import type { Routes } from '@angular/router';
-import { adminGuard, authGuard } from './core/auth.interceptor';
+import { adminGuard, authGuard } from './core/route-guards';
 
 export const routes: Routes = [
   {

@@ -11,13 +11,9 @@ import { NzSelectModule } from 'ng-zorro-antd/select';
 import { NzCardModule } from 'ng-zorro-antd/card';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { apiError } from '../core/api.service';
+import type { Reply } from '../core/api.types';
 
-interface Day {
-  date: string;
-  workday: boolean;
-  name?: string;
-  source: 'official' | 'override';
-}
+type Day = Reply<'calendar'>['days'][number];
 
 /** 工作日历: the year's holidays and make-up workdays; admins add the next year's or a local closure. */
 @Component({

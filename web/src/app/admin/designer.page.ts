@@ -16,13 +16,9 @@ import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { NzListModule } from 'ng-zorro-antd/list';
 import { apiError } from '../core/api.service';
+import type { Reply } from '../core/api.types';
 
-interface Problem {
-  rule: string;
-  elementId?: string;
-  message: string;
-  severity: 'error' | 'warning';
-}
+type Problem = Reply<'lint'>['problems'][number];
 
 interface ModelerLike {
   importXML(xml: string): Promise<unknown>;

@@ -6,13 +6,9 @@ import { HttpClient } from '@angular/common/http';
 import { firstValueFrom } from 'rxjs';
 import { NzTableModule } from 'ng-zorro-antd/table';
 import { NzButtonModule } from 'ng-zorro-antd/button';
+import type { Reply } from '../core/api.types';
 
-interface FormRow {
-  id: string;
-  name?: string;
-  version: number;
-  updatedAt: string;
-}
+type FormRow = Reply<'forms'>['items'][number];
 
 /** 表单设计: every form the diagrams use, with its version. */
 @Component({

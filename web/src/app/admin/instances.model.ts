@@ -1,15 +1,9 @@
 /** What the instance monitor reads: a row of the list, one instance in full, and state names. */
+import type { InstanceDetail, InstanceSummary } from '../core/api.types';
 
-export interface InstanceRow {
-  id: string;
-  title: string;
-  processName: string;
-  version: number;
-  state: string;
-  starterName: string;
-  startedAt: string;
-  currentSteps: string[];
-}
+/** A row of the monitor's list, and one instance in full: the contract's shapes. */
+export type InstanceRow = InstanceSummary;
+export type MonitoredInstance = InstanceDetail;
 
 export const STATE_NAMES: Record<string, { label: string; color: string }> = {
   active: { label: '进行中', color: 'processing' },
@@ -22,24 +16,4 @@ export const STATE_NAMES: Record<string, { label: string; color: string }> = {
 /** The label and tag colour of an instance state; an unknown state shows as it is. */
 export function stateOf(s: string): { label: string; color: string } {
   return STATE_NAMES[s] ?? { label: s, color: 'default' };
-}
-
-export interface MonitoredInstance {
-  instance: InstanceRow & { starter: string };
-  engine: {
-    status: string;
-    activeElements: string[];
-    incidents: { key: string; elementId: string; type: string; message: string; status: string }[];
-  } | null;
-  diagram: { xml: string } | null;
-  completedElements: string[];
-  tasks: { elementId: string; status: string; kind: string }[];
-  timeline: {
-    seq: number;
-    at: string;
-    actor: string;
-    action: string;
-    data: Record<string, unknown>;
-  }[];
-  variables: Record<string, unknown>;
 }

@@ -4,18 +4,12 @@ import { RouterLink } from '@angular/router';
 import { DatePipe } from '@angular/common';
 import { HttpClient } from '@angular/common/http';
 import { firstValueFrom } from 'rxjs';
+import type { ProcessDefinitionDto } from '../core/api.types';
 import { NzTableModule } from 'ng-zorro-antd/table';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 
-interface Version {
-  key: string;
-  processId: string;
-  name?: string;
-  version: number;
-  resourceName: string;
-  deployedAt: string;
-}
+type Version = ProcessDefinitionDto;
 
 /** 流程设计: every process with its versions; open the latest in the modeler. */
 @Component({

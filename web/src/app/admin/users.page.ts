@@ -13,16 +13,9 @@ import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { NzSwitchModule } from 'ng-zorro-antd/switch';
 import { apiError } from '../core/api.service';
 import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
+import type { AdminUserDto } from '../core/api.types';
 
-interface Person {
-  id: string;
-  name: string;
-  sections: string[];
-  roles: string[];
-  oversees: string[];
-  unit?: string;
-  active: boolean;
-}
+type Person = AdminUserDto;
 
 /** 人员管理: people, their sections and roles; add, change, disable. */
 @Component({

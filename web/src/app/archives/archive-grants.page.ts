@@ -6,14 +6,9 @@ import { HttpClient } from '@angular/common/http';
 import { firstValueFrom } from 'rxjs';
 import { NzTableModule } from 'ng-zorro-antd/table';
 import { NzTagModule } from 'ng-zorro-antd/tag';
+import type { Reply } from '../core/api.types';
 
-interface Grant {
-  id: string;
-  archiveId: string;
-  grantedAt: string;
-  expiresAt: string;
-  active: boolean;
-}
+type Grant = Reply<'archiveGrants'>['items'][number];
 
 /** 我的调阅: the archives granted to this user, with how long each stays readable. */
 @Component({

@@ -7,15 +7,9 @@ import { firstValueFrom } from 'rxjs';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { NzCardModule } from 'ng-zorro-antd/card';
 import { apiError } from '../core/api.service';
+import type { Reply } from '../core/api.types';
 
-interface ArchiveView {
-  id: string;
-  title: string;
-  content: string;
-  sha256: string;
-  watermark: string;
-  expiresAt: string;
-}
+type ArchiveView = Reply<'archiveView'>;
 
 /** The read-only archive, watermarked with the reader's name and the time; every opening is logged. */
 @Component({

@@ -3,10 +3,9 @@ import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http'
 import { firstValueFrom } from 'rxjs';
 import type {
   ApiError,
-  FlowEntry,
-  FormSchema,
   InstanceDetail,
   Page,
+  Reply,
   TaskDetail,
   TaskDto,
   TaskView,
@@ -39,8 +38,8 @@ export class ApiService {
     return firstValueFrom(this.http.get<Page<TaskDto>>('/api/tasks', { params }));
   }
 
-  counts(): Promise<Record<TaskView, number>> {
-    return firstValueFrom(this.http.get<Record<TaskView, number>>('/api/tasks/counts'));
+  counts(): Promise<Reply<'taskCounts'>> {
+    return firstValueFrom(this.http.get<Reply<'taskCounts'>>('/api/tasks/counts'));
   }
 
   task(id: string): Promise<TaskDetail> {
@@ -59,28 +58,21 @@ export class ApiService {
     );
   }
 
-  flows(): Promise<{ items: FlowEntry[] }> {
-    return firstValueFrom(this.http.get<{ items: FlowEntry[] }>('/api/process-definitions'));
+  flows(): Promise<Reply<'flows'>> {
+    return firstValueFrom(this.http.get<Reply<'flows'>>('/api/process-definitions'));
   }
 
-  form(
-    id: string,
-  ): Promise<{ form: FormSchema; options: Record<string, { label: string; value: string }[]> }> {
-    return firstValueFrom(
-      this.http.get<{
-        form: FormSchema;
-        options: Record<string, { label: string; value: string }[]>;
-      }>(`/api/forms/${encodeURIComponent(id)}`),
-    );
+  form(id: string): Promise<Reply<'form'>> {
+    return firstValueFrom(this.http.get<Reply<'form'>>(`/api/forms/${encodeURIComponent(id)}`));
   }
 
   start(
     processId: string,
     variables: Record<string, unknown>,
     attachmentIds: string[] = [],
-  ): Promise<{ id: string; title: string }> {
+  ): Promise<Reply<'start'>> {
     return firstValueFrom(
-      this.http.post<{ id: string; title: string }>('/api/process-instances', {
+      this.http.post<Reply<'start'>>('/api/process-instances', {
         processId,
         variables,
         attachmentIds,
@@ -89,20 +81,16 @@ export class ApiService {
   }
 
   /** Upload one attachment; with `taskId` it joins that task's flow, without it it waits to be named when a flow starts. */
-  upload(file: File, category: string, taskId?: string): Promise<{ id: string; filename: string }> {
+  upload(file: File, category: string, taskId?: string): Promise<Reply<'upload'>> {
     const body = new FormData();
     body.append('category', category);
     if (taskId) body.append('taskId', taskId);
     body.append('file', file, file.name);
-    return firstValueFrom(
-      this.http.post<{ id: string; filename: string }>('/api/attachments', body),
-    );
+    return firstValueFrom(this.http.post<Reply<'upload'>>('/api/attachments', body));
   }
 
-  users(): Promise<{ items: { id: string; name: string; sections: string[] }[] }> {
-    return firstValueFrom(
-      this.http.get<{ items: { id: string; name: string; sections: string[] }[] }>('/api/users'),
-    );
+  users(): Promise<Reply<'users'>> {
+    return firstValueFrom(this.http.get<Reply<'users'>>('/api/users'));
   }
 }
 

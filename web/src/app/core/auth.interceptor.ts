@@ -24,13 +24,3 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
     }),
   );
 };
-
-export const authGuard = () => {
-  const auth = inject(AuthService);
-  return auth.signedIn() ? true : inject(Router).parseUrl('/login');
-};
-
-export const adminGuard = () => {
-  const auth = inject(AuthService);
-  return auth.user()?.roles.includes('admin') ? true : inject(Router).parseUrl('/inbox');
-};

@@ -1,29 +1,26 @@
 import { TranslatePipe } from '../core/i18n';
 import { Component, computed, inject, signal, viewChild } from '@angular/core';
-import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
 import { NzCardModule } from 'ng-zorro-antd/card';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
-import { NzSelectModule } from 'ng-zorro-antd/select';
 import { NzListModule } from 'ng-zorro-antd/list';
 import { ApiService, apiError } from '../core/api.service';
 import type { ApiError, FlowEntry, FormSchema } from '../core/api.types';
 import { FormViewComponent } from '../task/form-view.component';
-import { CATEGORIES } from '../core/labels';
+import { FilePickerComponent, type PickedFile } from '../core/file-picker.component';
 
 /** 发起: the flows this user may start, each with its start form and attachments. */
 @Component({
   selector: 'app-start',
   imports: [
     TranslatePipe,
-    FormsModule,
     NzCardModule,
     NzButtonModule,
     NzAlertModule,
-    NzSelectModule,
     NzListModule,
     FormViewComponent,
+    FilePickerComponent,
   ],
   template: `
     @if (!flow()) {
@@ -47,20 +44,7 @@ import { CATEGORIES } from '../core/labels';
           <app-form-view [schema]="s" [data]="options()" />
         }
         <h4>{{ '附件' | t }}</h4>
-        <div class="upload">
-          <label class="sr-only" for="start-file-category">{{ '附件类别' | t }}</label>
-          <nz-select nzId="start-file-category" [(ngModel)]="category" class="category">
-            @for (c of categories; track c.value) {
-              <nz-option [nzValue]="c.value" [nzLabel]="c.label"></nz-option>
-            }
-          </nz-select>
-          <input
-            type="file"
-            (change)="upload($event)"
-            [attr.aria-label]="'上传附件' | t"
-            data-testid="file"
-          />
-        </div>
+        <app-file-picker name="start" (picked)="upload($event)" />
         <nz-list nzSize="small">
           @for (a of uploaded(); track a.id) {
             <nz-list-item>{{ a.label }}：{{ a.filename }}</nz-list-item>
@@ -104,8 +88,6 @@ export class StartPage {
   readonly options = signal<Record<string, unknown>>({});
   readonly uploaded = signal<{ id: string; filename: string; label: string }[]>([]);
   readonly error = signal<ApiError | null>(null);
-  readonly categories = CATEGORIES;
-  category = 'other';
   private readonly formView = viewChild(FormViewComponent);
 
   constructor() {
@@ -123,20 +105,13 @@ export class StartPage {
     }
   }
 
-  async upload(ev: Event): Promise<void> {
-    const input = ev.target as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file) return;
+  async upload(p: PickedFile): Promise<void> {
     try {
-      const r = await this.api.upload(file, this.category);
-      this.uploaded.update((u) => [
-        ...u,
-        { ...r, label: CATEGORIES.find((c) => c.value === this.category)?.label ?? '' },
-      ]);
+      const r = await this.api.upload(p.file, p.category);
+      this.uploaded.update((u) => [...u, { ...r, label: p.categoryLabel }]);
     } catch (err) {
       this.error.set(apiError(err));
     }
-    input.value = '';
   }
 
   async submit(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * A job-worker replica (cluster mode, PROCESS_ROLE=workers): the same workers and services as the
+ * The job-worker role of the server process (cluster mode, PROCESS_ROLE=workers): the same workers and services as the
  * embedded mode, taking jobs from Zeebe, plus `GET /api/health` for the orchestrator's checks.
  * It serves no user requests and holds no inbox; any number can run side by side.
  */
@@ -13,7 +13,7 @@ import { Notifier } from '../notifications/notifier';
 import { healthRouter } from '../health/health.router';
 import { versions } from '../versions';
 import type { Config } from '../config/config';
-import { createWorkerServices } from './worker-services';
+import { createWorkerServices } from './handler-services';
 import { instanceMetaModel } from '../instances/instance.model';
 
 export async function startWorkerProcess(deps: {
