@@ -2,7 +2,7 @@
 // the Go module proxy into a cache folder. Plain Node (no dependencies): it runs before npm install.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -24,7 +24,10 @@ function which(cmd) {
  */
 export async function ensureFerretdb({ cacheDir, log = console.log }) {
   const hash = createHash('sha256');
-  for (const f of ['go.mod', 'go.sum', 'main.go']) hash.update(readFileSync(path.join(TOOL_DIR, f)));
+  const sources = readdirSync(TOOL_DIR)
+    .filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go'))
+    .sort();
+  for (const f of sources) hash.update(f).update(readFileSync(path.join(TOOL_DIR, f)));
   const binDir = path.join(cacheDir, 'bin');
   const bin = path.join(binDir, `ferretdb-${hash.digest('hex').slice(0, 12)}`);
   if (existsSync(bin)) return bin;

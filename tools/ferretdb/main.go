@@ -9,6 +9,8 @@
 // lets reads through freely and runs write commands (insert, update, delete, findAndModify) one at
 // a time, which restores single-document atomicity for every client of this server.
 //
+// Why the id indexer: see id_index.go.
+//
 // Why this module: `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` yields a binary
 // that panics on its release-only version check (the module zip lacks build/version/version.txt).
 package main
@@ -79,7 +81,11 @@ func main() {
 		close(done)
 	}()
 
-	g := &gate{backend: sock, logger: logger}
+	indexer := newIDIndexer(*sqliteURL, logger)
+	kick := make(chan struct{}, 1)
+	go indexer.run(ctx, kick)
+
+	g := &gate{backend: sock, logger: logger, kick: kick}
 	go func() {
 		<-ctx.Done()
 		front.Close()
@@ -103,6 +109,8 @@ type gate struct {
 	backend string
 	logger  *slog.Logger
 	writes  sync.Mutex
+	// kick asks the id indexer for a pass (a write may have created a collection)
+	kick chan<- struct{}
 }
 
 // serve relays one client connection message by message: requests in order, each followed by
@@ -130,6 +138,10 @@ func (g *gate) serve(client net.Conn) {
 		err = g.roundTrip(client, server, req)
 		if write {
 			g.writes.Unlock()
+			select {
+			case g.kick <- struct{}{}:
+			default:
+			}
 		}
 		if err != nil {
 			return
