@@ -4,3 +4,4 @@ export { loadConfig, type Config } from './config/config';
 export { DEMO_USERS, DEMO_PASSWORD } from './demo/demo-data';
 export { peopleModels } from './people/user.model';
 export { AuthService } from './people/auth.service';
+export { epochCollectionName } from './inbox/store/change-log';

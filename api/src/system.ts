@@ -207,6 +207,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       await catchUpRun;
       sla.stop();
       workers.close();
+      await inbox.store.close();
     },
   };
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
-import { buildSystem, DEFAULT_SETTINGS, type System, type SystemSettings } from '@ggzy/api';
+import { buildSystem, DEFAULT_SETTINGS, epochCollectionName, type System, type SystemSettings } from '@ggzy/api';
 import type { EnginePort } from '@ggzy/engine-workers';
 import * as testing from '@ggzy/engine-workers/testing';
 import { checkAnswer } from './contract';
@@ -180,3 +180,12 @@ export async function instanceState(c: Client, id: string): Promise<Body> {
 }
 
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+/**
+ * The collection of the memory layout's log that the next start replays from (the snapshot's
+ * epoch): where a record a stopped process had just written would be.
+ */
+export async function liveLogCollection(db: Connection): Promise<string> {
+  const head = (await db.collection('inbox_snapshots').findOne({ _id: 'head' as never })) as { replayFrom?: number } | null;
+  return epochCollectionName(head?.replayFrom ?? 0);
+}

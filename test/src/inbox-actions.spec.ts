@@ -3,7 +3,7 @@
  * withdraw, comments; views and filters; 50 people claiming at once.
  */
 import { randomUUID } from 'node:crypto';
-import { AuthService, peopleModels } from '@ggzy/api';
+import { AuthService, epochCollectionName, peopleModels } from '@ggzy/api';
 import { startServer, taskAt, claimAndComplete, eventually, type Body, type Client, type TestServer } from './harness';
 
 let s: TestServer;
@@ -172,7 +172,9 @@ const memoryLayout = process.env.INBOX_STORE === 'database' ? test.skip : test;
 memoryLayout('a change stored first by another process: the claim gets a conflict and leaves no audit event', async () => {
   // given a task whose next version another API process has just written
   const { id, taskId } = await atVerify(`外部变更 ${randomUUID().slice(0, 4)}`);
-  await s.db.collection('inbox_task_changes').insertOne({
+  // (written where this process writes its log now)
+  const log = (s.system.inbox.store as unknown as { log: { epoch: number } }).log;
+  await s.db.collection(epochCollectionName(log.epoch)).insertOne({
     _id: `${taskId}#2` as never,
     taskId,
     version: 2,

@@ -3,7 +3,7 @@
  * the engine never heard of is delivered at the next start, and a task the engine created but
  * the inbox never stored is added.
  */
-import { startServer, taskAt, type TestServer } from './harness';
+import { liveLogCollection, startServer, taskAt, type TestServer } from './harness';
 
 let s: TestServer;
 afterAll(() => s?.close());
@@ -87,7 +87,7 @@ memoryLayout('an audit event stored with its change but not yet chained when the
     const db = r.db;
     await r.halt();
     const at = new Date();
-    await db.collection('inbox_task_changes').insertOne({
+    await db.collection(await liveLogCollection(db)).insertOne({
       _id: `${verify.id}#${verify.version + 1}` as never,
       taskId: verify.id,
       version: verify.version + 1,

@@ -166,5 +166,6 @@ export class EngineLink {
   private async onInstanceEnded(key: string, state: 'completed' | 'canceled'): Promise<void> {
     await this.Meta.updateOne({ _id: key, state: { $in: ['active', 'incident'] } }, { $set: { state, endedAt: new Date() } });
     await this.store.changeAll({ instanceId: key, kind: 'add-sign', status: 'open' }, { set: { status: 'canceled', completedAt: new Date() } });
+    await this.store.endInstance(key);
   }
 }

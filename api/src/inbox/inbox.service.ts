@@ -36,6 +36,12 @@ export interface InstanceFacts {
   currentSteps: string[];
 }
 
+/** The views of open work, answered by the live inbox. */
+const LIVE_VIEWS: Record<'mine' | 'unclaimed', (u: UserDto) => TaskFilter> = {
+  mine: (u) => ({ status: 'open', assignee: u.id }),
+  unclaimed: (u) => ({ status: 'open', candidate: { groups: u.groups, user: u.id } }),
+};
+
 const LIST_START = Buffer.from('{"items":[');
 const COMMA = Buffer.from(',');
 
@@ -54,7 +60,7 @@ export class InboxService {
     readonly logger: Logger,
     storeMode: TaskStoreMode = 'memory',
   ) {
-    this.store = createTaskStore(db, storeMode);
+    this.store = createTaskStore(db, storeMode, { logger });
     this.Cc = ccModel(db);
   }
 
@@ -63,28 +69,17 @@ export class InboxService {
     for (const l of this.listeners) l(t, change);
   }
 
-  /**
-   * Participants, candidate groups and current steps of an instance, from its tasks and CCs.
-   * `ccUsers`: who was CC'd, when the caller already knows (the CCs are not looked up then).
-   */
-  async facts(instanceId: string, starter?: string, ccUsers?: string[]): Promise<InstanceFacts> {
-    const tasks = await this.store.find({ instanceId });
-    const participants = new Set<string>(starter ? [starter] : []);
-    const groups = new Set<string>();
-    const steps = new Set<string>();
-    for (const t of tasks) {
-      for (const u of [t.assignee, t.owner, t.completedBy, ...t.candidateUsers, ...t.pendingSigners]) if (u) participants.add(u);
-      for (const g of t.candidateGroups) groups.add(g);
-      if (t.status === 'open' && t.kind === 'engine') steps.add(t.name);
-    }
-    for (const c of ccUsers ?? (await this.Cc.find({ instanceId }).select('userId').lean()).map((x) => x.userId)) participants.add(c);
-    return { participants, groups, currentSteps: [...steps] };
+  /** Participants, candidate groups and current steps of an instance (its starter takes part too). */
+  async facts(instanceId: string, starter?: string): Promise<InstanceFacts> {
+    const people = await this.store.instancePeople(instanceId);
+    if (starter) people.participants.add(starter);
+    return people;
   }
 
   // ---- queries --------------------------------------------------------------------------------
 
   private async query(u: UserDto, q: TaskQuery): Promise<{ items: TaskDoc[]; total: number }> {
-    const filter: TaskFilter = { ...(await this.viewFilter(u, q.view)) };
+    const filter: TaskFilter = {};
     if (q.processId) filter.processId = q.processId;
     if (q.projectId) filter.projectId = q.projectId;
     if (q.priorityMin !== undefined) filter.priorityMin = q.priorityMin;
@@ -92,16 +87,20 @@ export class InboxService {
       filter.status = 'open';
       filter.dueBefore = q.dueBefore && q.dueBefore.getTime() < Date.now() ? q.dueBefore : new Date();
     } else if (q.dueBefore) filter.dueBefore = q.dueBefore;
+    const skip = (q.page - 1) * q.pageSize;
+    // 已办, 我发起的, 抄送我的: a person's history, newest first.
+    if (q.view === 'done' || q.view === 'started' || q.view === 'cc') return this.store.historyPage(q.view, u.id, filter, skip, q.pageSize);
     const sort: TaskSort =
       q.sort === 'due'
         ? { dueDate: 1, priority: -1 }
         : q.sort === 'created'
           ? { createdAt: 1 }
-          : q.sort === '-created' || q.view === 'done' || q.view === 'started' || q.view === 'cc'
+          : q.sort === '-created'
             ? { createdAt: -1 }
             : { priority: -1, dueDate: 1, createdAt: 1 };
-    return this.store.page(filter, sort, (q.page - 1) * q.pageSize, q.pageSize);
+    return this.store.page({ ...LIVE_VIEWS[q.view](u), ...filter }, sort, skip, q.pageSize);
   }
+
   /**
    * A page of a view (`Page<TaskDto>`) as UTF-8 JSON. A task kept in memory is one object per version, so its
    * JSON is made once and reused by every list that shows it; only "overdue" is decided per request.
@@ -127,26 +126,14 @@ export class InboxService {
   }
 
   async counts(u: UserDto): Promise<Record<TaskView, number>> {
-    const views: TaskView[] = ['mine', 'unclaimed', 'done', 'started', 'cc'];
-    const n = await Promise.all(views.map(async (v) => this.store.count(await this.viewFilter(u, v))));
-    return Object.fromEntries(views.map((v, i) => [v, n[i]])) as Record<TaskView, number>;
-  }
-
-  private async viewFilter(u: UserDto, view: TaskView): Promise<TaskFilter> {
-    switch (view) {
-      case 'mine':
-        return { status: 'open', assignee: u.id };
-      case 'unclaimed':
-        return { status: 'open', candidate: { groups: u.groups, user: u.id } };
-      case 'done':
-        return { completedBy: u.id };
-      case 'started':
-        return { starter: u.id, kind: 'engine' };
-      case 'cc': {
-        const ids = (await this.Cc.find({ userId: u.id }).select('taskId').lean()).map((c) => c.taskId);
-        return { ids };
-      }
-    }
+    const [mine, unclaimed, done, started, cc] = await Promise.all([
+      this.store.count(LIVE_VIEWS.mine(u)),
+      this.store.count(LIVE_VIEWS.unclaimed(u)),
+      this.store.historyCount('done', u.id),
+      this.store.historyCount('started', u.id),
+      this.store.historyCount('cc', u.id),
+    ]);
+    return { mine, unclaimed, done, started, cc };
   }
 
   toDto(t: TaskDoc): TaskDto {

@@ -17,7 +17,6 @@ import type { FlowCatalog } from './flow-catalog';
 import { canSeeInstance } from './instance-access';
 import { instanceMetaModel, type InstanceMetaDoc } from './instance.model';
 import { commentModel } from '../comments/comment.model';
-import { ccModel } from '../cc/cc.model';
 
 export interface StartOptions {
   /** ISO durations per time-limit name, already scaled by configuration. */
@@ -30,7 +29,6 @@ export class InstancesService {
   private readonly Archive;
   private readonly Meta;
   private readonly Comment;
-  private readonly Cc;
 
   constructor(
     private readonly db: Connection,
@@ -46,7 +44,6 @@ export class InstancesService {
     this.Archive = archiveModels(db).Archive;
     this.Meta = instanceMetaModel(db);
     this.Comment = commentModel(db);
-    this.Cc = ccModel(db);
   }
 
   /** Choices the start forms offer (valuesKey): projects and archives. */
@@ -192,10 +189,8 @@ export class InstancesService {
     if (q.state) filter.state = q.state;
     const docs = await this.Meta.find(filter).sort({ startedAt: -1 }).lean();
     const visible: (InstanceMetaDoc & { currentSteps: string[] })[] = [];
-    // One look at the user's own CCs instead of one per instance.
-    const ccd = new Set((await this.Cc.find({ userId: u.id }).select('instanceId').lean()).map((c) => c.instanceId));
     for (const m of docs) {
-      const facts = await this.inbox.facts(m._id, m.starter, ccd.has(m._id) ? [u.id] : []);
+      const facts = await this.inbox.facts(m._id, m.starter);
       if (canSeeInstance(m, facts, u)) visible.push({ ...m, currentSteps: facts.currentSteps });
     }
     const items = visible.slice((q.page - 1) * q.pageSize, q.page * q.pageSize).map((m) => ({ id: m._id, ...omitId(m) }));

@@ -10,16 +10,9 @@ export async function cc(ctx: ActContext, u: UserDto, id: string, users: string[
   for (const uid of users) {
     const target = await ctx.colleague(uid, u);
     try {
-      await ctx.Cc.create({
-        _id: `${t._id}:${target.id}`,
-        taskId: t._id,
-        instanceId: t.instanceId,
-        userId: target.id,
-        from: u.id,
-        note,
-        at: new Date(),
-        readAt: null,
-      });
+      const at = new Date();
+      await ctx.Cc.create({ _id: `${t._id}:${target.id}`, taskId: t._id, instanceId: t.instanceId, userId: target.id, from: u.id, note, at, readAt: null });
+      await ctx.inbox.store.addCc(t, target.id, at);
       added.push(target.id);
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;

@@ -4,21 +4,24 @@
  * views are indexed queries.
  */
 import type { Connection, Model } from 'mongoose';
+import { ccModel, type CcDoc } from '../../cc/cc.model';
 import type { AuditInput, AuditService } from '../../audit/audit.service';
 import { taskModel, type TaskDoc } from '../task.model';
 import { EventChainer } from './event-chainer';
 import { matches, toMongo, type TaskFilter } from './task-filter';
 import type { TaskSort } from './task-sort';
 import { changeEach, type TaskChange } from './task-change';
-import type { TaskStore } from './task-store';
+import type { HistoryView, InstancePeople, TaskStore } from './task-store';
 
 export class DatabaseTaskStore implements TaskStore {
   readonly mode = 'database' as const;
   private readonly Task: Model<TaskDoc>;
+  private readonly Cc: Model<CcDoc>;
   private readonly events = new EventChainer();
 
   constructor(db: Connection) {
     this.Task = taskModel(db);
+    this.Cc = ccModel(db);
   }
 
   useAudit(audit: AuditService, onError: (err: unknown) => void): void {
@@ -88,4 +91,41 @@ export class DatabaseTaskStore implements TaskStore {
   async exists(filter: TaskFilter): Promise<boolean> {
     return !!(await this.Task.exists(toMongo(filter)));
   }
+
+  async historyPage(view: HistoryView, user: string, filter: TaskFilter, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }> {
+    if (view === 'done') return this.page({ ...filter, completedBy: user }, { completedAt: -1 }, skip, limit);
+    if (view === 'started') return this.page({ ...filter, starter: user, kind: 'engine' }, { createdAt: -1 }, skip, limit);
+    // Newest CC first.
+    const order = (await this.Cc.find({ userId: user }).sort({ at: -1 }).select('taskId').lean()).map((c) => c.taskId);
+    const found = new Map((await this.find({ ...filter, ids: order })).map((t) => [t._id, t]));
+    const items = order.map((id) => found.get(id)).filter((t): t is TaskDoc => !!t);
+    return { items: limit ? items.slice(skip, skip + limit) : items.slice(skip), total: items.length };
+  }
+
+  async historyCount(view: HistoryView, user: string): Promise<number> {
+    if (view === 'done') return this.count({ completedBy: user });
+    if (view === 'started') return this.count({ starter: user, kind: 'engine' });
+    return this.Cc.countDocuments({ userId: user });
+  }
+
+  /** The CC entry the act writes is what the cc view and the instance's people read here. */
+  async addCc(): Promise<void> {}
+
+  async instancePeople(instanceId: string): Promise<InstancePeople> {
+    const tasks = await this.find({ instanceId });
+    const participants = new Set<string>();
+    const groups = new Set<string>();
+    const steps = new Set<string>();
+    for (const t of tasks) {
+      for (const u of [t.starter, t.assignee, t.owner, t.completedBy, ...t.candidateUsers, ...t.pendingSigners]) if (u) participants.add(u);
+      for (const g of t.candidateGroups) groups.add(g);
+      if (t.status === 'open' && t.kind === 'engine') steps.add(t.name);
+    }
+    for (const c of await this.Cc.find({ instanceId }).select('userId').lean()) participants.add(c.userId);
+    return { participants, groups, currentSteps: [...steps] };
+  }
+
+  async endInstance(): Promise<void> {}
+
+  async close(): Promise<void> {}
 }

@@ -1,122 +1,238 @@
 /**
- * The memory layout (the embedded default, one API process): every task is held in memory and
- * answers the views at once. The database gets each task once (insert) and each change as a new
- * document `<task>#<version>` in `inbox_task_changes` (see change-log.ts), and a unique id per
- * version means two people changing one task at once — in this process or another — cannot both
- * succeed. An act's audit event is stored in its change record, so the change and its event are
- * one write: the caller is answered when that write is done, the event is chained right after,
- * and a stop in between is made good by `load`.
+ * The memory layout (the embedded default, one API process).
+ *
+ * - The live inbox — open tasks, and who takes part in running instances — is in memory
+ *   (live-inbox.ts) and answers the busy views at once.
+ * - Every act is one inserted log record (change-log.ts) carrying its audit event: the caller is
+ *   answered when that write is done, the event is chained right after, and a stop in between is
+ *   made good at the next start. A record's unique id (`<task>#<version>`) lets one writer win.
+ * - What happened is kept apart from what is live: a closed task's last version and an ended
+ *   instance's people (task-history.ts), each person's history views (view-lists.ts), all read
+ *   by id, so nothing the inbox does costs more as history grows.
+ * - Start-up reads the last snapshot of the live inbox (snapshots.ts) and replays the log since;
+ *   a snapshot is taken every so often, and the log before it is dropped.
  */
 import type { Connection, Model } from 'mongoose';
+import type { Logger } from 'pino';
 import type { AuditInput, AuditService } from '../../audit/audit.service';
+import { TaskHistory } from '../history/task-history';
+import { ViewLists, type ViewEntry } from '../history/view-lists';
 import { taskModel, type TaskDoc } from '../task.model';
-import { ChangeWriter, changeModel, eventOf, revive, type ChangeDoc } from './change-log';
+import { ChangeLog, eventOf, revive, type ChangeDoc } from './change-log';
 import { EventChainer } from './event-chainer';
-import { SortedIds, SortedIndex, entryOf, mergedPage, unionSize, type SortEntry } from './sorted-index';
-import { matches, onlyIndexed, type TaskFilter } from './task-filter';
-import { isDefaultSort, sortedPage, type TaskSort } from './task-sort';
+import { LiveInbox } from './live-inbox';
+import { Snapshots } from './snapshots';
 import { applyChange, changeEach, type TaskChange } from './task-change';
-import type { TaskStore } from './task-store';
+import { matches, type TaskFilter } from './task-filter';
+import { sortedPage, type TaskSort } from './task-sort';
+import type { HistoryView, InstancePeople, TaskStore } from './task-store';
+import { replayLog } from './replay';
+import { migrateLegacy } from './legacy-migration';
+
+export interface MemoryStoreOptions {
+  /** Take a snapshot once this many records are in the log since the last one. */
+  snapshotEveryRecords?: number;
+  /** And at least this often while anything was written (ms). */
+  snapshotIntervalMs?: number;
+}
 
 export class MemoryTaskStore implements TaskStore {
   readonly mode = 'memory' as const;
+  readonly live = new LiveInbox();
+  readonly log: ChangeLog;
+  readonly history: TaskHistory;
+  readonly views: ViewLists;
+  private readonly snapshots: Snapshots;
   private readonly Task: Model<TaskDoc>;
-  private readonly Change: Model<ChangeDoc>;
-  private readonly tasks = new Map<string, TaskDoc>();
-  private readonly byInstance = new Map<string, Set<string>>();
-  /** Open, unassigned tasks by candidate group and by candidate user; open tasks by assignee. */
-  private readonly offeredToGroup = new SortedIndex();
-  private readonly offeredToUser = new SortedIndex();
-  private readonly assignedTo = new SortedIndex();
-  /** The sort entry each indexed task was filed under, to take it out again. */
-  private readonly entries = new Map<string, SortEntry>();
-  private readonly writer: ChangeWriter;
+  private readonly events = new EventChainer();
   /** The change being written to each task; a second change to it waits for the first. */
   private readonly writing = new Map<string, Promise<unknown>>();
-  private readonly events = new EventChainer();
+  /** History writes and view appends under way (waited for before a snapshot). */
+  private readonly derived = new Set<Promise<unknown>>();
+  private recordsSinceSnapshot = 0;
+  private snapshotting: Promise<void> | null = null;
+  private timer?: NodeJS.Timeout;
+  private readonly everyRecords: number;
+  private readonly intervalMs: number;
+  onError: (err: unknown, what: string) => void = () => undefined;
 
-  constructor(db: Connection) {
+  constructor(
+    private readonly db: Connection,
+    opts: MemoryStoreOptions = {},
+    private readonly logger: Pick<Logger, 'info'> = { info: () => undefined },
+  ) {
     this.Task = taskModel(db);
-    this.Change = changeModel(db);
-    this.writer = new ChangeWriter(this.Change);
+    this.log = new ChangeLog(db);
+    this.history = new TaskHistory(db);
+    this.views = new ViewLists(db);
+    this.snapshots = new Snapshots(db);
+    this.everyRecords = opts.snapshotEveryRecords ?? 50_000;
+    this.intervalMs = opts.snapshotIntervalMs ?? 10 * 60_000;
   }
 
   useAudit(audit: AuditService, onError: (err: unknown) => void): void {
     this.events.use(audit, onError);
+    this.onError = (err) => onError(err);
   }
 
-  /** Read every task and replay its changes; events a stop kept from the trail are chained now. */
+  // ---- start and snapshots -------------------------------------------------------------------
+
+  /** The last snapshot and the log since; events a stop kept from the trail are chained now. */
   async load(): Promise<number> {
-    for (const m of [this.tasks, this.byInstance, this.offeredToGroup, this.offeredToUser, this.assignedTo, this.entries]) m.clear();
-    for await (const d of this.Task.find({}).select('-variables').lean().cursor()) this.remember(d as TaskDoc);
-    const changes = await this.Change.find({}).lean();
-    changes.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.version - b.version));
-    const withEvent: ChangeDoc[] = [];
-    for (const c of changes) {
-      const t = this.tasks.get(c.taskId);
-      if (!t || c.version !== t.version + 1) continue;
-      const ch = JSON.parse(c.change) as TaskChange;
-      if (ch.set) revive(ch.set as Record<string, unknown>);
-      this.replace(t, applyChange(t, ch, c.version));
-      if (c.audit) withEvent.push(c);
+    this.live.clear();
+    const head = await this.snapshots.head();
+    const epochs = await this.log.epochs();
+    const legacy: TaskDoc[] = [];
+    if (head) {
+      const content = await this.snapshots.read(head);
+      for (const t of content.tasks) this.live.remember(revive(t));
+      for (const [id, inst] of content.instances) this.live.instances.set(id, inst);
+    } else {
+      // No snapshot yet (a new system, or one from before snapshots): the tasks as first stored.
+      for await (const d of this.Task.find({}).select('-variables').lean().cursor()) legacy.push(this.live.remember(d as TaskDoc));
     }
-    await this.chainMissing(withEvent);
-    return this.tasks.size;
+    const from = head?.replayFrom ?? 0;
+    const records: ChangeDoc[] = [];
+    for (const e of epochs) if (e >= from) records.push(...(await this.log.read(e)));
+    this.log.use(Math.max(from, ...epochs));
+    const replayed = await replayLog(this, records);
+    await this.chainMissing(records);
+    if (legacy.length) {
+      // Built in the background; the first snapshot follows it.
+      const tasks = legacy.map((t) => this.live.tasks.get(t._id) ?? t);
+      this.track(
+        migrateLegacy(this, this.db, tasks, this.logger).then(() => this.snapshot()),
+        'inbox history',
+      );
+    } else {
+      // Tasks closed before their history was written, instances ended with all their tasks closed.
+      for (const t of [...this.live.tasks.values()]) if (t.status !== 'open') await this.retire(t);
+      for (const [id, inst] of [...this.live.instances]) if (inst.ending) await this.finishInstance(id);
+      this.recordsSinceSnapshot = replayed;
+      if (!head || replayed > this.everyRecords / 10) await this.snapshot();
+    }
+    this.timer = setInterval(() => {
+      if (this.recordsSinceSnapshot > 0) void this.snapshot().catch((err: unknown) => this.onError(err, 'snapshot'));
+    }, this.intervalMs);
+    this.timer.unref();
+    return this.live.tasks.size;
   }
 
-  /** Events stored with their change whose chaining a stop interrupted: chained now, in the order of the acts. */
-  private async chainMissing(changes: ChangeDoc[]): Promise<void> {
+  /** A clean stop leaves a snapshot, so the next start replays nothing. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.snapshotting;
+    if (this.recordsSinceSnapshot > 0) await this.snapshot();
+  }
+
+  /**
+   * A snapshot of the live inbox: the log moves to a new epoch, the snapshot is written, then the
+   * epochs before are dropped (once their audit events are on the trail).
+   */
+  snapshot(): Promise<void> {
+    this.snapshotting ??= (async () => {
+      try {
+        const replayFrom = await this.log.next();
+        this.recordsSinceSnapshot = 0;
+        await Promise.allSettled([...this.writing.values(), ...this.derived]);
+        await this.views.settled();
+        await this.snapshots.write(() => this.live.tasks.values(), [...this.live.instances.entries()], replayFrom);
+        for (const e of await this.log.epochs()) {
+          if (e >= replayFrom) continue;
+          await this.chainMissing(await this.log.read(e));
+          await this.log.drop(e);
+        }
+      } finally {
+        this.snapshotting = null;
+      }
+    })();
+    return this.snapshotting;
+  }
+
+  private counted(): void {
+    if (++this.recordsSinceSnapshot >= this.everyRecords) void this.snapshot().catch((err: unknown) => this.onError(err, 'snapshot'));
+  }
+
+  /** Events stored with their record whose chaining a stop interrupted: chained now, in the order of the acts. */
+  private async chainMissing(records: ChangeDoc[]): Promise<void> {
     const audit = this.events.trail;
-    if (!audit || !changes.length) return;
-    const missing = await audit.unchained(changes.map((c) => c._id));
-    const todo = changes
+    const withEvent = records.filter((c) => c.audit);
+    if (!audit || !withEvent.length) return;
+    const missing = await audit.unchained(withEvent.map((c) => c._id));
+    const todo = withEvent
       .filter((c) => missing.has(c._id))
       .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.taskId === b.taskId ? a.version - b.version : a._id < b._id ? -1 : 1));
     for (const c of todo) await audit.appendStored(eventOf(c));
   }
 
-  private remember(t: TaskDoc): void {
-    const { variables, ...rest } = t;
-    void variables;
-    const doc = { ...rest, variables: '' } as TaskDoc;
-    this.tasks.set(t._id, doc);
-    let set = this.byInstance.get(t.instanceId);
-    if (!set) this.byInstance.set(t.instanceId, (set = new Set()));
-    set.add(t._id);
-    this.index(doc, true);
+  // ---- what follows from a record (also on replay) -------------------------------------------
+
+  /** Keep a background write in view: a snapshot waits for it, a failure is reported. */
+  track(p: Promise<unknown>, what: string): void {
+    const tracked = p.catch((err: unknown) => this.onError(err, what));
+    this.derived.add(tracked);
+    void tracked.finally(() => this.derived.delete(tracked));
   }
 
-  private replace(before: TaskDoc, after: TaskDoc): void {
-    this.index(before, false);
-    this.tasks.set(after._id, after);
-    this.index(after, true);
+  /** The history views a task's creation or change adds it to. */
+  viewEntries(before: TaskDoc | null, after: TaskDoc): Array<[HistoryView, string, ViewEntry]> {
+    const out: Array<[HistoryView, string, ViewEntry]> = [];
+    const entry = (at: Date | null | undefined): ViewEntry => ({
+      id: after._id,
+      at: (at ?? new Date()).getTime(),
+      processId: after.processId,
+      projectId: after.projectId ?? null,
+    });
+    if (!before && after.kind === 'engine' && after.starter) out.push(['started', after.starter, entry(after.createdAt)]);
+    if (after.completedBy && after.completedBy !== before?.completedBy) out.push(['done', after.completedBy, entry(after.completedAt)]);
+    return out;
   }
 
-  private index(t: TaskDoc, adding: boolean): void {
-    if (t.status !== 'open') return;
-    let e = this.entries.get(t._id);
-    if (adding) this.entries.set(t._id, (e = entryOf(t)));
-    else this.entries.delete(t._id);
-    if (!e) return;
-    const op = (idx: SortedIndex, key: string) => (adding ? idx.add(key, e) : idx.delete(key, e));
-    if (t.assignee) return op(this.assignedTo, t.assignee);
-    for (const g of t.candidateGroups) op(this.offeredToGroup, g);
-    for (const u of t.candidateUsers) op(this.offeredToUser, u);
+  appendViews(entries: Array<[HistoryView, string, ViewEntry]>): void {
+    for (const [view, user, e] of entries) this.track(this.views.append(view, user, e), 'history view');
   }
+
+  /** A closed task goes to history; the live inbox lets go of it once it is written. */
+  async retire(t: TaskDoc): Promise<void> {
+    await this.history.putTask(t);
+    const now = this.live.tasks.get(t._id);
+    if (now && now.version === t.version) this.live.drop(t._id);
+    const inst = this.live.instances.get(t.instanceId);
+    if (inst?.ending) await this.finishInstance(t.instanceId);
+  }
+
+  async finishInstance(instanceId: string): Promise<void> {
+    const inst = this.live.instances.get(instanceId);
+    if (!inst?.ending || this.live.heldOf(instanceId) > 0) return;
+    await this.history.putInstance(instanceId, inst);
+    this.live.instances.delete(instanceId);
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------------
 
   async insert(doc: TaskDoc): Promise<boolean> {
+    if (this.live.tasks.has(doc._id)) return false;
+    let stored: TaskDoc = doc;
     try {
       await this.Task.create(doc);
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
-      throw err;
+      if ((err as { code?: number }).code !== 11000) throw err;
+      // Stored before, but its creation record is not (a stop in between): made whole now.
+      if (await this.history.getTask(doc._id)) return false;
+      stored = ((await this.Task.findById(doc._id).lean()) as TaskDoc | null) ?? doc;
     }
-    this.remember(doc);
+    const { variables: _v, ...rest } = stored;
+    const created = await this.log.insert({ _id: `${doc._id}#1`, taskId: doc._id, version: 1, at: new Date(), kind: 'create', change: JSON.stringify(rest) });
+    if (!created && stored === doc) return false;
+    const t = this.live.remember(stored);
+    this.appendViews(this.viewEntries(null, t));
+    this.counted();
     return true;
   }
 
   async get(id: string): Promise<TaskDoc | null> {
-    return this.tasks.get(id) ?? null;
+    return this.live.tasks.get(id) ?? (await this.history.getTask(id));
   }
 
   async variables(id: string): Promise<Record<string, unknown>> {
@@ -127,26 +243,35 @@ export class MemoryTaskStore implements TaskStore {
   async change(id: string, expectVersion: number, ch: TaskChange, opts: { anyStatus?: boolean } = {}, audit?: AuditInput): Promise<TaskDoc | null> {
     this.events.expect(audit);
     for (let w = this.writing.get(id); w; w = this.writing.get(id)) await w.catch(() => undefined);
-    const cur = this.tasks.get(id);
+    const done = this.apply(id, expectVersion, ch, opts, audit);
+    this.writing.set(id, done);
+    try {
+      return await done;
+    } finally {
+      if (this.writing.get(id) === done) this.writing.delete(id);
+    }
+  }
+
+  private async apply(id: string, expectVersion: number, ch: TaskChange, opts: { anyStatus?: boolean }, audit?: AuditInput): Promise<TaskDoc | null> {
+    const cur = this.live.tasks.get(id) ?? (await this.history.getTask(id));
     if (!cur || cur.version !== expectVersion || (!opts.anyStatus && cur.status !== 'open')) return null;
     const version = expectVersion + 1;
     const record: ChangeDoc = { _id: `${id}#${version}`, taskId: id, version, at: new Date(), change: JSON.stringify(ch) };
     if (audit) record.audit = JSON.stringify({ ...audit, at: record.at });
-    const write = this.writer.insert(record);
-    this.writing.set(id, write);
-    let stored: boolean;
-    try {
-      // False only when another process wrote this version first.
-      stored = await write;
-    } finally {
-      this.writing.delete(id);
-    }
-    if (!stored) return null;
+    // False only when another writer had this version first.
+    if (!(await this.log.insert(record))) return null;
     if (audit) this.events.chain({ ...audit, at: record.at, ref: record._id });
-    const now = this.tasks.get(id) ?? cur;
-    const next = applyChange(now, ch, version);
-    this.replace(now, next);
-    return next;
+    this.counted();
+    return this.follow(cur, applyChange(cur, ch, version));
+  }
+
+  /** Bring the live inbox, history and views in line with a task's new version. */
+  follow(before: TaskDoc, after: TaskDoc): TaskDoc {
+    if (this.live.tasks.get(after._id) === before) this.live.replace(before, after);
+    this.appendViews(this.viewEntries(before, after));
+    // Closed: its history is written (in the background; the live inbox holds it until then).
+    if (after.status !== 'open') this.track(this.retire(after), 'task history');
+    return after;
   }
 
   changeAll(filter: TaskFilter, ch: TaskChange): Promise<TaskDoc[]> {
@@ -158,69 +283,87 @@ export class MemoryTaskStore implements TaskStore {
   }
 
   async page(filter: TaskFilter, sort: TaskSort, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }> {
-    const lists = this.indexed(filter);
-    if (lists) {
-      // The common views: a page is a slice of lists already in the default order.
-      const total = lists.length === 1 ? lists[0]!.size : unionSize(lists);
-      if (isDefaultSort(sort) && limit) {
-        const ids = mergedPage(lists, skip + limit).slice(skip);
-        return { items: ids.map((id) => this.tasks.get(id)!), total };
-      }
-      const all = [...new Set(lists.flatMap((l) => [...l.ids]))].map((id) => this.tasks.get(id)!);
-      return { items: sortedPage(all, sort, skip, limit), total };
-    }
-    const all = this.scan(filter);
+    if (!filter.instanceId) return this.live.page(filter, sort, skip, limit);
+    // An instance's tasks: the live ones, and its closed ones from history.
+    const all = (await this.tasksOf(filter.instanceId)).filter((t) => matches(t, filter));
     return { items: sortedPage(all, sort, skip, limit), total: all.length };
   }
 
-  /** The index lists that answer a filter alone (offered to the user's groups or to them, or assigned to them), or null. */
-  private indexed(filter: TaskFilter): SortedIds[] | null {
-    if (!onlyIndexed(filter) || filter.status !== 'open') return null;
-    if (typeof filter.assignee === 'string' && !filter.candidate) return [this.assignedTo.get(filter.assignee) ?? new SortedIds()];
-    if (!filter.candidate) return null;
-    const lists = [...filter.candidate.groups.map((g) => this.offeredToGroup.get(g)), this.offeredToUser.get(filter.candidate.user)].filter(
-      (x): x is SortedIds => !!x && x.size > 0,
-    );
-    return lists.length ? lists : [new SortedIds()];
+  private async tasksOf(instanceId: string): Promise<TaskDoc[]> {
+    const ids = this.live.instances.get(instanceId)?.taskIds ?? (await this.history.getInstance(instanceId))?.taskIds ?? [];
+    const docs = await Promise.all(ids.map((id) => this.get(id)));
+    return docs.filter((t): t is TaskDoc => !!t);
   }
 
   async count(filter: TaskFilter): Promise<number> {
-    const lists = this.indexed(filter);
-    return lists ? unionSize(lists) : this.scan(filter).length;
+    return filter.instanceId ? (await this.page(filter, {}, 0, 0)).total : this.live.count(filter);
   }
 
   async exists(filter: TaskFilter): Promise<boolean> {
-    return this.scan(filter, 1).length > 0;
+    return (await this.count(filter)) > 0;
   }
 
-  /** The smallest set of candidates an index gives for a filter, then the filter itself. */
-  private scan(filter: TaskFilter, max = Infinity): TaskDoc[] {
-    const ids = filter.ids ? new Set(filter.ids) : undefined;
-    let source: Iterable<string> | null = null;
-    if (filter.instanceId) source = this.byInstance.get(filter.instanceId) ?? [];
-    else if (ids) source = ids;
-    else if (filter.candidate && filter.status === 'open') {
-      const union = new Set<string>();
-      for (const g of filter.candidate.groups) for (const id of this.offeredToGroup.get(g)?.ids ?? []) union.add(id);
-      for (const id of this.offeredToUser.get(filter.candidate.user)?.ids ?? []) union.add(id);
-      source = union;
-    } else if (filter.status === 'open' && typeof filter.assignee === 'string') source = this.assignedTo.get(filter.assignee)?.ids ?? [];
-    const out: TaskDoc[] = [];
-    const docs: Iterable<TaskDoc> = source ? [...source].map((id) => this.tasks.get(id)).filter((t): t is TaskDoc => !!t) : this.tasks.values();
-    if (source && onlyIndexed(filter)) {
-      // The index already holds exactly these (open; offered to the user, or assigned to them).
-      for (const t of docs) {
-        out.push(t);
-        if (out.length >= max) break;
-      }
-      return out;
+  // ---- history views and instances -----------------------------------------------------------
+
+  async historyPage(view: HistoryView, user: string, filter: TaskFilter, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }> {
+    const byEntry = (e: ViewEntry) => (!filter.processId || e.processId === filter.processId) && (!filter.projectId || e.projectId === filter.projectId);
+    const rest: TaskFilter = { ...filter, processId: undefined, projectId: undefined };
+    const plain = Object.values(rest).every((v) => v === undefined);
+    if (plain) {
+      const { entries, total } = await this.views.page(view, user, skip, limit, filter.processId || filter.projectId ? byEntry : undefined);
+      const items = (await Promise.all(entries.map((e) => this.get(e.id)))).filter((t): t is TaskDoc => !!t);
+      return { items, total };
     }
-    for (const t of docs) {
-      if (matches(t, filter, ids)) {
-        out.push(t);
-        if (out.length >= max) break;
-      }
+    // Filters the entries cannot answer (priority, due date…): each task is read.
+    const { entries } = await this.views.page(view, user, 0, Number.MAX_SAFE_INTEGER, byEntry);
+    const docs = (await Promise.all(entries.map((e) => this.get(e.id)))).filter((t): t is TaskDoc => !!t && matches(t, rest));
+    return { items: limit ? docs.slice(skip, skip + limit) : docs.slice(skip), total: docs.length };
+  }
+
+  historyCount(view: HistoryView, user: string): Promise<number> {
+    return this.views.count(view, user);
+  }
+
+  async addCc(task: TaskDoc, userId: string, at: Date): Promise<void> {
+    await this.log.insert({
+      _id: `cc:${task._id}:${userId}`,
+      taskId: task._id,
+      version: 0,
+      at,
+      kind: 'cc',
+      change: JSON.stringify({ userId, instanceId: task.instanceId }),
+    });
+    this.counted();
+    await this.ccFollows(task, userId, at);
+  }
+
+  /** A CC'd person takes part in the instance and sees the task in their cc view. */
+  async ccFollows(task: Pick<TaskDoc, '_id' | 'instanceId' | 'processId' | 'projectId'>, userId: string, at: Date): Promise<void> {
+    const live = this.live.instances.get(task.instanceId);
+    if (live) {
+      if (!live.participants.includes(userId)) live.participants.push(userId);
+    } else {
+      const past = await this.history.getInstance(task.instanceId);
+      if (past && !past.participants.includes(userId))
+        await this.history.putInstance(task.instanceId, { ...past, participants: [...past.participants, userId] });
     }
-    return out;
+    this.track(this.views.append('cc', userId, { id: task._id, at: at.getTime(), processId: task.processId, projectId: task.projectId ?? null }), 'cc view');
+  }
+
+  async instancePeople(instanceId: string): Promise<InstancePeople> {
+    const live = this.live.instances.get(instanceId);
+    const people = live ?? (await this.history.getInstance(instanceId));
+    const steps = new Set<string>();
+    for (const t of this.live.scan({ instanceId, status: 'open', kind: 'engine' })) steps.add(t.name);
+    return { participants: new Set(people?.participants ?? []), groups: new Set(people?.groups ?? []), currentSteps: [...steps] };
+  }
+
+  async endInstance(instanceId: string): Promise<void> {
+    const first = await this.log.insert({ _id: `end:${instanceId}`, taskId: instanceId, version: 0, at: new Date(), kind: 'end', change: '' });
+    // Told twice (events come at least once): the first time did it.
+    if (!first && !this.live.instances.has(instanceId)) return;
+    this.counted();
+    this.live.instance(instanceId).ending = true;
+    await this.finishInstance(instanceId);
   }
 }

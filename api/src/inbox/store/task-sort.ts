@@ -1,12 +1,13 @@
 /** Orders of the inbox's lists, the same in memory as MongoDB sorts them. */
 import type { TaskDoc } from '../task.model';
 
-export type TaskSort = Partial<Record<'priority' | 'dueDate' | 'createdAt', 1 | -1>>;
+export type TaskSort = Partial<Record<'priority' | 'dueDate' | 'createdAt' | 'completedAt', 1 | -1>>;
 
 const SORT_VALUE: Record<keyof TaskSort, (t: TaskDoc) => number | null> = {
   priority: (t) => t.priority,
   dueDate: (t) => (t.dueDate ? t.dueDate.getTime() : null),
   createdAt: (t) => t.createdAt.getTime(),
+  completedAt: (t) => (t.completedAt ? t.completedAt.getTime() : null),
 };
 
 export function compare(sort: TaskSort): (a: TaskDoc, b: TaskDoc) => number {

@@ -1,9 +1,9 @@
 /**
  * Where inbox tasks live: one interface, two layouts (see `createTaskStore`).
  *
- * - `memory` (the embedded default, one API process): every task is held in memory and answers
- *   the views at once; the database gets each task once (insert) and each change as a new
- *   document `<task>#<version>` (see MemoryTaskStore).
+ * - `memory` (the embedded default, one API process): the live inbox (open tasks) is held in
+ *   memory and answers the busy views at once; each act is one inserted log record; closed tasks
+ *   and each person's history views live apart, read by id (see MemoryTaskStore).
  * - `database` (a real MongoDB, several API replicas): guarded `findOneAndUpdate` on
  *   `inbox_tasks` and indexed queries (see DatabaseTaskStore).
  *
@@ -12,12 +12,13 @@
  * landed, and is never lost once it has.
  */
 import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
 import type { AuditInput, AuditService } from '../../audit/audit.service';
 import type { TaskDoc } from '../task.model';
 import type { TaskFilter } from './task-filter';
 import type { TaskSort } from './task-sort';
 import type { TaskChange } from './task-change';
-import { MemoryTaskStore } from './memory-task-store';
+import { MemoryTaskStore, type MemoryStoreOptions } from './memory-task-store';
 import { DatabaseTaskStore } from './database-task-store';
 
 export type { TaskFilter } from './task-filter';
@@ -25,6 +26,17 @@ export type { TaskSort } from './task-sort';
 export type { TaskChange } from './task-change';
 
 export type TaskStoreMode = 'memory' | 'database';
+
+/** A person's history views: 已办, 我发起的, 抄送我的. */
+export type HistoryView = 'done' | 'started' | 'cc';
+
+/** Who takes part in an instance (its tasks' people, its starter, those CC'd), its groups, and where it stands. */
+export interface InstancePeople {
+  participants: Set<string>;
+  groups: Set<string>;
+  /** Names of its open steps. */
+  currentSteps: string[];
+}
 
 export interface TaskStore {
   readonly mode: TaskStoreMode;
@@ -50,8 +62,21 @@ export interface TaskStore {
   page(filter: TaskFilter, sort: TaskSort, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }>;
   count(filter: TaskFilter): Promise<number>;
   exists(filter: TaskFilter): Promise<boolean>;
+  /**
+   * A page of a person's history view, newest first: done (by completion), started (by
+   * creation), cc (by when it was copied to them); `filter` narrows it further.
+   */
+  historyPage(view: HistoryView, user: string, filter: TaskFilter, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }>;
+  historyCount(view: HistoryView, user: string): Promise<number>;
+  /** A task was copied (抄送) to a person: it is in their cc view, and they take part in its instance. */
+  addCc(task: TaskDoc, userId: string, at: Date): Promise<void>;
+  instancePeople(instanceId: string): Promise<InstancePeople>;
+  /** The instance has ended: what it was goes to history once its tasks are closed. */
+  endInstance(instanceId: string): Promise<void>;
+  /** Let go (timers); a snapshot is taken where the layout keeps one. */
+  close(): Promise<void>;
 }
 
-export function createTaskStore(db: Connection, mode: TaskStoreMode): TaskStore {
-  return mode === 'memory' ? new MemoryTaskStore(db) : new DatabaseTaskStore(db);
+export function createTaskStore(db: Connection, mode: TaskStoreMode, opts: { logger?: Pick<Logger, 'info'>; memory?: MemoryStoreOptions } = {}): TaskStore {
+  return mode === 'memory' ? new MemoryTaskStore(db, opts.memory, opts.logger) : new DatabaseTaskStore(db);
 }

@@ -1,0 +1,146 @@
+/**
+ * The live inbox in memory: open tasks (and closed ones until their history is written), the
+ * indexes the busy views are read from (offered to a group or a person, assigned to a person, by
+ * instance), and who takes part in each running instance. Nothing here touches the database.
+ */
+import type { TaskDoc } from '../task.model';
+import type { LiveInstance } from './snapshots';
+import { SortedIds, SortedIndex, entryOf, mergedPage, unionSize, type SortEntry } from './sorted-index';
+import { matches, onlyIndexed, type TaskFilter } from './task-filter';
+import { isDefaultSort, sortedPage, type TaskSort } from './task-sort';
+
+export class LiveInbox {
+  readonly tasks = new Map<string, TaskDoc>();
+  readonly instances = new Map<string, LiveInstance>();
+  private readonly byInstance = new Map<string, Set<string>>();
+  /** Open, unassigned tasks by candidate group and by candidate user; open tasks by assignee. */
+  private readonly offeredToGroup = new SortedIndex();
+  private readonly offeredToUser = new SortedIndex();
+  private readonly assignedTo = new SortedIndex();
+  /** The sort entry each indexed task was filed under, to take it out again. */
+  private readonly entries = new Map<string, SortEntry>();
+
+  clear(): void {
+    for (const m of [this.tasks, this.instances, this.byInstance, this.offeredToGroup, this.offeredToUser, this.assignedTo, this.entries]) m.clear();
+  }
+
+  /** Hold a task (without its variables); its people count for its instance. */
+  remember(t: TaskDoc): TaskDoc {
+    const { variables: _v, ...rest } = t;
+    const doc = { ...rest, variables: '' } as TaskDoc;
+    this.tasks.set(doc._id, doc);
+    let set = this.byInstance.get(doc.instanceId);
+    if (!set) this.byInstance.set(doc.instanceId, (set = new Set()));
+    set.add(doc._id);
+    this.index(doc, true);
+    this.takePart(doc, true);
+    return doc;
+  }
+
+  replace(before: TaskDoc, after: TaskDoc): void {
+    this.index(before, false);
+    this.tasks.set(after._id, after);
+    this.index(after, true);
+    this.takePart(after, false);
+  }
+
+  /** Let go of a closed task whose history is written. */
+  drop(id: string): void {
+    const t = this.tasks.get(id);
+    if (!t) return;
+    this.index(t, false);
+    this.tasks.delete(id);
+    const set = this.byInstance.get(t.instanceId);
+    set?.delete(id);
+    if (set && !set.size) this.byInstance.delete(t.instanceId);
+  }
+
+  /** How many of an instance's tasks are still held. */
+  heldOf(instanceId: string): number {
+    return this.byInstance.get(instanceId)?.size ?? 0;
+  }
+
+  instance(instanceId: string): LiveInstance {
+    let i = this.instances.get(instanceId);
+    if (!i) this.instances.set(instanceId, (i = { participants: [], groups: [], taskIds: [], ending: false }));
+    return i;
+  }
+
+  /** The people on a task take part in its instance (a new task also counts as one of its tasks). */
+  private takePart(t: TaskDoc, isNew: boolean): void {
+    const inst = this.instance(t.instanceId);
+    if (isNew && !inst.taskIds.includes(t._id)) inst.taskIds.push(t._id);
+    for (const u of [t.starter, t.assignee, t.owner, t.completedBy, ...t.candidateUsers, ...t.pendingSigners]) {
+      if (u && !inst.participants.includes(u)) inst.participants.push(u);
+    }
+    for (const g of t.candidateGroups) if (!inst.groups.includes(g)) inst.groups.push(g);
+  }
+
+  private index(t: TaskDoc, adding: boolean): void {
+    if (t.status !== 'open') return;
+    let e = this.entries.get(t._id);
+    if (adding) this.entries.set(t._id, (e = entryOf(t)));
+    else this.entries.delete(t._id);
+    if (!e) return;
+    const op = (idx: SortedIndex, key: string) => (adding ? idx.add(key, e) : idx.delete(key, e));
+    if (t.assignee) return op(this.assignedTo, t.assignee);
+    for (const g of t.candidateGroups) op(this.offeredToGroup, g);
+    for (const u of t.candidateUsers) op(this.offeredToUser, u);
+  }
+
+  page(filter: TaskFilter, sort: TaskSort, skip: number, limit: number): { items: TaskDoc[]; total: number } {
+    const lists = this.indexed(filter);
+    if (lists) {
+      // The common views: a page is a slice of lists already in the default order.
+      const total = lists.length === 1 ? lists[0]!.size : unionSize(lists);
+      if (isDefaultSort(sort) && limit) {
+        const ids = mergedPage(lists, skip + limit).slice(skip);
+        return { items: ids.map((id) => this.tasks.get(id)!), total };
+      }
+      const all = [...new Set(lists.flatMap((l) => [...l.ids]))].map((id) => this.tasks.get(id)!);
+      return { items: sortedPage(all, sort, skip, limit), total };
+    }
+    const all = this.scan(filter);
+    return { items: sortedPage(all, sort, skip, limit), total: all.length };
+  }
+
+  count(filter: TaskFilter): number {
+    const lists = this.indexed(filter);
+    return lists ? unionSize(lists) : this.scan(filter).length;
+  }
+
+  /** The index lists that answer a filter alone (offered to the user's groups or to them, or assigned to them), or null. */
+  private indexed(filter: TaskFilter): SortedIds[] | null {
+    if (!onlyIndexed(filter) || filter.status !== 'open') return null;
+    if (typeof filter.assignee === 'string' && !filter.candidate) return [this.assignedTo.get(filter.assignee) ?? new SortedIds()];
+    if (!filter.candidate) return null;
+    const lists = [...filter.candidate.groups.map((g) => this.offeredToGroup.get(g)), this.offeredToUser.get(filter.candidate.user)].filter(
+      (x): x is SortedIds => !!x && x.size > 0,
+    );
+    return lists.length ? lists : [new SortedIds()];
+  }
+
+  /** The smallest set of candidates an index gives for a filter, then the filter itself. */
+  scan(filter: TaskFilter, max = Infinity): TaskDoc[] {
+    const ids = filter.ids ? new Set(filter.ids) : undefined;
+    let source: Iterable<string> | null = null;
+    if (filter.instanceId) source = this.byInstance.get(filter.instanceId) ?? [];
+    else if (ids) source = ids;
+    else if (filter.candidate && filter.status === 'open') {
+      const union = new Set<string>();
+      for (const g of filter.candidate.groups) for (const id of this.offeredToGroup.get(g)?.ids ?? []) union.add(id);
+      for (const id of this.offeredToUser.get(filter.candidate.user)?.ids ?? []) union.add(id);
+      source = union;
+    } else if (filter.status === 'open' && typeof filter.assignee === 'string') source = this.assignedTo.get(filter.assignee)?.ids ?? [];
+    const out: TaskDoc[] = [];
+    const docs: Iterable<TaskDoc> = source ? [...source].map((id) => this.tasks.get(id)).filter((t): t is TaskDoc => !!t) : this.tasks.values();
+    const exact = !!source && onlyIndexed(filter);
+    for (const t of docs) {
+      // The index already holds exactly these (open; offered to the user, or assigned to them).
+      if (!exact && !matches(t, filter, ids)) continue;
+      out.push(t);
+      if (out.length >= max) break;
+    }
+    return out;
+  }
+}
