@@ -72,10 +72,15 @@ export interface ClientsJob {
   seconds: number;
   /** Check that every listed task is offered to the client's groups (not for the yardstick). */
   check: boolean;
+  /** `act`: list 待认领 and claim one; `history`: read 已办, 我发起的 and the counts. */
+  mode?: 'act' | 'history';
 }
 export interface ClientsResult {
   list: number[];
   claim: number[];
+  done: number[];
+  started: number[];
+  counts: number[];
   claimed: number;
   conflicts: number;
   errors: number;
@@ -90,8 +95,9 @@ function idsOf(body: Buffer): string[] {
 }
 
 /** Some of the clients, each on its own connection: list the section's unclaimed tasks, claim one of them, again. */
-async function runClients({ port, clients, total, paceMs, seconds, check }: ClientsJob): Promise<ClientsResult> {
-  const out: ClientsResult = { list: [], claim: [], claimed: 0, conflicts: 0, errors: 0 };
+async function runClients({ port, clients, total, paceMs, seconds, check, mode }: ClientsJob): Promise<ClientsResult> {
+  const out: ClientsResult = { list: [], claim: [], done: [], started: [], counts: [], claimed: 0, conflicts: 0, errors: 0 };
+  if (mode === 'history') return readHistory({ port, clients, total, paceMs, seconds, check }, out);
   const end = Date.now() + seconds * 1000;
   await Promise.all(
     clients.map(async ({ token, groups, index }) => {
@@ -123,6 +129,34 @@ async function runClients({ port, clients, total, paceMs, seconds, check }: Clie
         if (c.status === 200) out.claimed++;
         else if (c.status === 409) out.conflicts++;
         else out.errors++;
+        const rest = paceMs - (performance.now() - started);
+        if (rest > 0) await new Promise((r2) => setTimeout(r2, rest));
+      }
+      conn.close();
+    }),
+  );
+  return out;
+}
+
+/** Each client reads its 已办 and 我发起的 (a page of 20, newest first) and the counts, once per pace. */
+async function readHistory({ port, clients, total, paceMs, seconds }: ClientsJob, out: ClientsResult): Promise<ClientsResult> {
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    clients.map(async ({ token, index }) => {
+      const conn = new Connection(port, `authorization: Bearer ${token}\r\n`);
+      if (paceMs) await new Promise((r) => setTimeout(r, (index / total) * paceMs));
+      while (Date.now() < end) {
+        const started = performance.now();
+        for (const [path, into, needsItems] of [
+          ['/api/tasks?view=done&pageSize=20', out.done, true],
+          ['/api/tasks?view=started&pageSize=20', out.started, true],
+          ['/api/tasks/counts', out.counts, false],
+        ] as const) {
+          const t = performance.now();
+          const r = await conn.call('GET', path);
+          into.push(performance.now() - t);
+          if (r.status !== 200 || (needsItems && !idsOf(r.body).length)) out.errors++;
+        }
         const rest = paceMs - (performance.now() - started);
         if (rest > 0) await new Promise((r2) => setTimeout(r2, rest));
       }

@@ -26,24 +26,39 @@ function historyModel(db: Connection): Model<HistoryDoc> {
 
 const DATES = ['dueDate', 'createdAt', 'claimedAt', 'completedAt', 'urgedAt', 'supervisedAt', 'lastUrgedAt'] as const;
 
+/** How many closed tasks are kept in memory once read or written (people read their recent history most). */
+const CACHED = 20_000;
+
 export class TaskHistory {
   private readonly History: Model<HistoryDoc>;
+  /** Recently read or written closed tasks, least recent first (this process is the only writer). */
+  private readonly cache = new Map<string, TaskDoc>();
 
   constructor(db: Connection) {
     this.History = historyModel(db);
+  }
+
+  private remember(t: TaskDoc): TaskDoc {
+    this.cache.delete(t._id);
+    this.cache.set(t._id, t);
+    if (this.cache.size > CACHED) this.cache.delete(this.cache.keys().next().value!);
+    return t;
   }
 
   /** Keep a closed task's version (again is the same, and a later version replaces it). */
   async putTask(t: TaskDoc): Promise<void> {
     const { variables: _v, ...doc } = t;
     await this.History.collection.replaceOne({ _id: t._id } as never, doc as never, { upsert: true });
+    this.remember({ ...t, variables: '' });
   }
 
   async getTask(id: string): Promise<TaskDoc | null> {
+    const hit = this.cache.get(id);
+    if (hit) return this.remember(hit);
     const d = (await this.History.collection.findOne({ _id: id } as never)) as unknown as TaskDoc | null;
     if (!d || (d.kind as string) === 'instance') return null;
     for (const f of DATES) if (typeof d[f] === 'string') (d as unknown as Record<string, unknown>)[f] = new Date(d[f] as unknown as string);
-    return { ...d, variables: '' } as TaskDoc;
+    return this.remember({ ...d, variables: '' } as TaskDoc);
   }
 
   async putInstance(instanceId: string, people: InstancePeople): Promise<void> {

@@ -156,25 +156,17 @@ export class ViewLists {
   }
 
   /**
-   * Add many entries (oldest first) to a list at once, a chunk at a time: for building the lists
-   * of a system that had none. Entries are not checked against the list.
+   * Write a list whole, from the first chunk (oldest entries first): for building the lists of a
+   * system that had none. Written again, it is the same list; chunks beyond it are left as they are.
    */
-  async appendMany(view: HistoryView, user: string, entries: ViewEntry[]): Promise<void> {
+  async rebuild(view: HistoryView, user: string, entries: ViewEntry[]): Promise<void> {
     const key = this.key(view, user);
     await this.settled();
-    const s = await this.state(key);
-    let i = 0;
-    while (i < entries.length) {
-      const n = Math.floor(s.count / CHUNK);
-      const room = CHUNK - (s.count % CHUNK);
-      const rows = entries.slice(i, i + room).map(toRow);
-      const doc = { _id: this.chunkId(key, n), e: s.count % CHUNK === 0 ? rows : [...s.tail, ...rows] };
-      await this.Chunk.collection.replaceOne({ _id: doc._id } as never, doc as never, { upsert: true });
-      s.tail = doc.e;
-      s.lastAt = Math.max(s.lastAt, ...rows.map(atOf));
-      s.count += rows.length;
-      i += rows.length;
+    for (let n = 0; n * CHUNK < entries.length; n++) {
+      const rows = entries.slice(n * CHUNK, (n + 1) * CHUNK).map(toRow);
+      await this.Chunk.collection.replaceOne({ _id: this.chunkId(key, n) } as never, { e: rows } as never, { upsert: true });
     }
+    this.lists.delete(key);
   }
 
   /** Wait for the appends under way (before a snapshot is taken as the point to replay from). */
@@ -194,12 +186,15 @@ export class ViewLists {
     const key = this.key(view, user);
     const s = await this.state(key);
     const out: ViewEntry[] = [];
+    const lastChunk = Math.floor((s.count - 1) / CHUNK);
+    // The last chunk is at hand (appends keep it); the others are read.
+    const rowsOf = async (n: number) => (n === lastChunk ? s.tail : ((await this.chunk(key, n)) ?? []));
     if (!keep) {
       // Only the chunks the page falls in.
       const first = s.count - 1 - skip;
       const last = Math.max(0, first - limit + 1);
       for (let n = Math.floor(first / CHUNK); n >= 0 && n >= Math.floor(last / CHUNK); n--) {
-        const rows = (await this.chunk(key, n)) ?? [];
+        const rows = await rowsOf(n);
         for (let i = rows.length - 1; i >= 0; i--) {
           const pos = n * CHUNK + i;
           if (pos > first || pos < last) continue;
@@ -209,8 +204,8 @@ export class ViewLists {
       return { entries: first < 0 ? [] : out, total: s.count };
     }
     let passed = 0;
-    for (let n = Math.floor((s.count - 1) / CHUNK); n >= 0; n--) {
-      const rows = (await this.chunk(key, n)) ?? [];
+    for (let n = lastChunk; n >= 0; n--) {
+      const rows = await rowsOf(n);
       for (let i = rows.length - 1; i >= 0; i--) {
         const e = toEntry(rows[i]!);
         if (!keep(e)) continue;

@@ -1,8 +1,8 @@
 /**
  * The first start of a system whose inbox had no history apart (no snapshot yet): every task
- * was read from `inbox_tasks`. In the background, each person's history views are built from
- * those tasks and the CC entries, and the closed tasks are written to history and let go of.
- * Progress is logged; until it is done the views fill up and memory is higher than usual.
+ * was read from `inbox_tasks`. Each person's history views are built from those tasks and the CC
+ * entries before any request is served; then, in the background, the closed tasks are written to
+ * history and let go of (progress is logged; until then memory is higher than usual).
  */
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -12,7 +12,7 @@ import type { TaskDoc } from '../task.model';
 import type { MemoryTaskStore } from './memory-task-store';
 import type { HistoryView } from './task-store';
 
-export async function migrateLegacy(store: MemoryTaskStore, db: Connection, tasks: TaskDoc[], logger: Pick<Logger, 'info'>): Promise<void> {
+export async function buildLegacyViews(store: MemoryTaskStore, db: Connection, tasks: TaskDoc[], logger: Pick<Logger, 'info'>): Promise<void> {
   const lists = new Map<string, ViewEntry[]>();
   const add = (view: HistoryView, user: string, e: ViewEntry) => {
     const k = `${view}\u0000${user}`;
@@ -35,12 +35,16 @@ export async function migrateLegacy(store: MemoryTaskStore, db: Connection, task
   }
   for (const [k, entries] of lists) {
     const [view, user] = k.split('\u0000') as [HistoryView, string];
-    await store.views.appendMany(
+    await store.views.rebuild(
       view,
       user,
       entries.sort((a, b) => a.at - b.at),
     );
   }
+  logger.info({ tasks: tasks.length, lists: lists.size }, 'inbox history: views built from the tasks stored before');
+}
+
+export async function retireLegacy(store: MemoryTaskStore, tasks: TaskDoc[], logger: Pick<Logger, 'info'>): Promise<void> {
   const closed = tasks.filter((t) => t.status !== 'open');
   let n = 0;
   for (const t of closed) {
@@ -48,5 +52,5 @@ export async function migrateLegacy(store: MemoryTaskStore, db: Connection, task
     if (now && now.status !== 'open') await store.retire(now);
     if (++n % 10_000 === 0) logger.info({ done: n, of: closed.length }, 'inbox history: closed tasks moved');
   }
-  logger.info({ tasks: tasks.length, closed: closed.length, lists: lists.size }, 'inbox history: built from the tasks stored before');
+  logger.info({ closed: closed.length }, 'inbox history: closed tasks moved');
 }

@@ -184,3 +184,31 @@ test("an ended instance's people go to history once its last task closes; a CC c
   expect([...(await store.instancePeople('i0')).participants].sort()).toEqual(['eng_head', 'office1', 'witness1']);
   await store.close();
 });
+
+test('a system from before history apart: views are built at the first start, closed tasks move to history, and a snapshot is left', async () => {
+  // given tasks stored the old way (inbox_tasks), one of them closed, and a CC entry
+  await db
+    .collection('inbox_tasks')
+    .insertMany([task(0, { status: 'completed', completedBy: 'sup1', completedAt: new Date(t0 + 60_000), version: 1 }), task(1), task(2)] as never[]);
+  await db
+    .collection('cc_entries')
+    .insertOne({ _id: 'i1:task1:office1', taskId: 'i1:task1', instanceId: 'i1', userId: 'office1', from: 'sup1', at: new Date(t0) } as never);
+  // when the system starts
+  const store = new MemoryTaskStore(db);
+  await store.load();
+  await settle(store);
+  // then the history views exist, the closed task is history, the CC'd person takes part
+  expect(await store.historyCount('started', 'witness1')).toBe(3);
+  expect((await store.historyPage('done', 'sup1', {}, 0, 10)).items.map((t) => t._id)).toEqual(['i0:task0']);
+  expect((await store.historyPage('cc', 'office1', {}, 0, 10)).items.map((t) => t._id)).toEqual(['i1:task1']);
+  expect([...(await store.instancePeople('i1')).participants]).toContain('office1');
+  expect(store.live.tasks.has('i0:task0')).toBe(false);
+  await store.close();
+  // and the next start comes from a snapshot, with the same views (not doubled)
+  expect(await db.collection('inbox_snapshots').countDocuments({ _id: 'head' } as never)).toBe(1);
+  const next = new MemoryTaskStore(db);
+  await next.load();
+  expect(await next.historyCount('started', 'witness1')).toBe(3);
+  expect([...next.live.tasks.keys()].sort()).toEqual(['i1:task1', 'i2:task2']);
+  await next.close();
+});

@@ -27,7 +27,7 @@ import { matches, type TaskFilter } from './task-filter';
 import { sortedPage, type TaskSort } from './task-sort';
 import type { HistoryView, InstancePeople, TaskStore } from './task-store';
 import { replayLog } from './replay';
-import { migrateLegacy } from './legacy-migration';
+import { buildLegacyViews, retireLegacy } from './legacy-migration';
 
 export interface MemoryStoreOptions {
   /** Take a snapshot once this many records are in the log since the last one. */
@@ -47,7 +47,7 @@ export class MemoryTaskStore implements TaskStore {
   private readonly events = new EventChainer();
   /** The change being written to each task; a second change to it waits for the first. */
   private readonly writing = new Map<string, Promise<unknown>>();
-  /** History writes and view appends under way (waited for before a snapshot). */
+  /** History writes and view appends under way (their failures are reported). */
   private readonly derived = new Set<Promise<unknown>>();
   private recordsSinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
@@ -98,19 +98,19 @@ export class MemoryTaskStore implements TaskStore {
     const replayed = await replayLog(this, records);
     await this.chainMissing(records);
     if (legacy.length) {
-      // Built in the background; the first snapshot follows it.
+      // Before any request: each person's history views, from the tasks as first stored (rebuilt
+      // whole, so a start interrupted here does it again without doubling anything); then, in
+      // the background, closed tasks move to history.
       const tasks = legacy.map((t) => this.live.tasks.get(t._id) ?? t);
-      this.track(
-        migrateLegacy(this, this.db, tasks, this.logger).then(() => this.snapshot()),
-        'inbox history',
-      );
+      await buildLegacyViews(this, this.db, tasks, this.logger);
+      this.track(retireLegacy(this, tasks, this.logger), 'inbox history');
     } else {
       // Tasks closed before their history was written, instances ended with all their tasks closed.
       for (const t of [...this.live.tasks.values()]) if (t.status !== 'open') await this.retire(t);
       for (const [id, inst] of [...this.live.instances]) if (inst.ending) await this.finishInstance(id);
-      this.recordsSinceSnapshot = replayed;
-      if (!head || replayed > this.everyRecords / 10) await this.snapshot();
     }
+    this.recordsSinceSnapshot = replayed;
+    if (!head || replayed > this.everyRecords / 10) await this.snapshot();
     this.timer = setInterval(() => {
       if (this.recordsSinceSnapshot > 0) void this.snapshot().catch((err: unknown) => this.onError(err, 'snapshot'));
     }, this.intervalMs);
@@ -135,7 +135,9 @@ export class MemoryTaskStore implements TaskStore {
       try {
         const replayFrom = await this.log.next();
         this.recordsSinceSnapshot = 0;
-        await Promise.allSettled([...this.writing.values(), ...this.derived]);
+        // Every record of the epochs before is applied (a closed task not yet in history is still
+        // live, so in the snapshot), and what they add to the history views is written.
+        await Promise.allSettled([...this.writing.values()]);
         await this.views.settled();
         await this.snapshots.write(() => this.live.tasks.values(), [...this.live.instances.entries()], replayFrom);
         for (const e of await this.log.epochs()) {
