@@ -127,6 +127,11 @@ export class ActContext {
     const to = t.assignee ? { users: [t.assignee] } : { users: t.candidateUsers, groups: t.candidateGroups };
     return this.notifier.send({ key, ...to, kind, title, body, instanceId: t.instanceId, taskId: t._id });
   }
+
+  /** Tell people of an act on a task (`taskId`: the task it is about, when not `t` itself). */
+  tell(users: string[], t: TaskDoc, n: { key: string; kind: string; title: string; body: string; taskId?: string }): Promise<number> {
+    return this.notifier.send({ users, instanceId: t.instanceId, taskId: n.taskId ?? t._id, key: n.key, kind: n.kind, title: n.title, body: n.body });
+  }
 }
 
 export const ACTION_NAMES: Record<TaskAction, string> = {

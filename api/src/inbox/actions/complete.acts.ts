@@ -44,14 +44,11 @@ export async function complete(
     // 委派: the delegate's answer goes back to the owner, who completes the task.
     const after = await ctx.update(t, { assignee: t.owner, delegationState: 'resolved', draft: JSON.stringify(values) });
     await ctx.log(u, 'task.delegation-resolved', t, { opinion, proposal: values, after: { assignee: t.owner } });
-    await ctx.notifier.send({
+    await ctx.tell([t.owner], t, {
       key: `resolved:${t._id}:${t.version}`,
-      users: [t.owner],
       kind: 'task.resolved',
       title: `【委派已办理】${t.name}`,
       body: `${u.name}已办理委派的任务“${t.title}”，请审定。`,
-      instanceId: t.instanceId,
-      taskId: t._id,
     });
     return after;
   }

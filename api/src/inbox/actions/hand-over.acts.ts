@@ -23,14 +23,11 @@ export async function transfer(ctx: ActContext, u: UserDto, id: string, to: stri
     ctx.event(u, 'task.transferred', t, { before: { assignee: t.assignee ?? null }, after: { assignee: target.id }, opinion: comment ?? null }),
   );
   await ctx.syncAssignee(id, target.id);
-  await ctx.notifier.send({
+  await ctx.tell([target.id], t, {
     key: `transfer:${t._id}:${after.version}`,
-    users: [target.id],
     kind: 'task.transferred',
     title: `【转办】${t.name}`,
     body: `${u.name}将任务“${t.title}”转办给您。${comment ?? ''}`,
-    instanceId: t.instanceId,
-    taskId: t._id,
   });
   return after;
 }
@@ -44,14 +41,11 @@ export async function delegate(ctx: ActContext, u: UserDto, id: string, to: stri
     {},
     ctx.event(u, 'task.delegated', t, { before: { assignee: u.id }, after: { assignee: target.id, owner: u.id }, opinion: comment ?? null }),
   );
-  await ctx.notifier.send({
+  await ctx.tell([target.id], t, {
     key: `delegate:${t._id}:${after.version}`,
-    users: [target.id],
     kind: 'task.delegated',
     title: `【委派】${t.name}`,
     body: `${u.name}委派您办理“${t.title}”，办理后将交回。${comment ?? ''}`,
-    instanceId: t.instanceId,
-    taskId: t._id,
   });
   return after;
 }

@@ -20,14 +20,11 @@ export async function cc(ctx: ActContext, u: UserDto, id: string, users: string[
   }
   if (added.length) {
     await ctx.log(u, 'task.cc', t, { to: added, opinion: note ?? null });
-    await ctx.notifier.send({
+    await ctx.tell(added, t, {
       key: `cc:${t._id}:${Date.now()}`,
-      users: added,
       kind: 'task.cc',
       title: `【抄送】${t.title}`,
       body: `${u.name}抄送给您：${t.name}。${note ?? ''}`,
-      instanceId: t.instanceId,
-      taskId: t._id,
     });
   }
   return { added };

@@ -33,13 +33,11 @@ export async function addSigner(ctx: ActContext, u: UserDto, id: string, to: str
   };
   await ctx.inbox.store.insert(child);
   await ctx.log(u, 'task.signer-added', t, { signer: target.id, childTaskId: child._id, opinion: comment ?? null });
-  await ctx.notifier.send({
+  await ctx.tell([target.id], t, {
     key: `sign:${child._id}`,
-    users: [target.id],
     kind: 'task.add-signer',
     title: `【加签】${t.name}`,
     body: `${u.name}请您对“${t.title}”签署意见。${comment ?? ''}`,
-    instanceId: t.instanceId,
     taskId: child._id,
   });
   ctx.inbox.emit(child, 'created');

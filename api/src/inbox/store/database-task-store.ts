@@ -8,18 +8,19 @@ import { ccModel, type CcDoc } from '../../cc/cc.model';
 import type { AuditInput, AuditService } from '../../audit/audit.service';
 import { taskModel, type TaskDoc } from '../task.model';
 import { EventChainer } from './event-chainer';
-import { matches, toMongo, type TaskFilter } from './task-filter';
+import { toMongo, type TaskFilter } from './task-filter';
 import type { TaskSort } from './task-sort';
-import { changeEach, type TaskChange } from './task-change';
+import { TaskStoreBase, type TaskChange } from './task-change';
 import type { HistoryView, InstancePeople, TaskStore } from './task-store';
 
-export class DatabaseTaskStore implements TaskStore {
+export class DatabaseTaskStore extends TaskStoreBase implements TaskStore {
   readonly mode = 'database' as const;
   private readonly Task: Model<TaskDoc>;
   private readonly Cc: Model<CcDoc>;
   private readonly events = new EventChainer();
 
   constructor(db: Connection) {
+    super();
     this.Task = taskModel(db);
     this.Cc = ccModel(db);
   }
@@ -64,14 +65,6 @@ export class DatabaseTaskStore implements TaskStore {
     }).lean();
     if (after && audit) this.events.chain({ ...audit, ref: `${id}#${after.version}` });
     return after;
-  }
-
-  changeAll(filter: TaskFilter, ch: TaskChange): Promise<TaskDoc[]> {
-    return changeEach(this, filter, ch, (t) => matches(t, filter));
-  }
-
-  async find(filter: TaskFilter, sort: TaskSort = { createdAt: 1 }, skip = 0, limit = 0): Promise<TaskDoc[]> {
-    return (await this.page(filter, sort, skip, limit)).items;
   }
 
   async page(filter: TaskFilter, sort: TaskSort, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }> {

@@ -22,7 +22,7 @@ import { ChangeLog, eventOf, revive, type ChangeDoc } from './change-log';
 import { EventChainer } from './event-chainer';
 import { LiveInbox } from './live-inbox';
 import { Snapshots } from './snapshots';
-import { applyChange, changeEach, type TaskChange } from './task-change';
+import { applyChange, TaskStoreBase, type TaskChange } from './task-change';
 import { matches, type TaskFilter } from './task-filter';
 import { sortedPage, type TaskSort } from './task-sort';
 import type { HistoryView, InstancePeople, TaskStore } from './task-store';
@@ -36,7 +36,7 @@ export interface MemoryStoreOptions {
   snapshotIntervalMs?: number;
 }
 
-export class MemoryTaskStore implements TaskStore {
+export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
   readonly mode = 'memory' as const;
   readonly live = new LiveInbox();
   readonly log: ChangeLog;
@@ -61,6 +61,7 @@ export class MemoryTaskStore implements TaskStore {
     opts: MemoryStoreOptions = {},
     private readonly logger: Pick<Logger, 'info'> = { info: () => undefined },
   ) {
+    super();
     this.Task = taskModel(db);
     this.log = new ChangeLog(db);
     this.history = new TaskHistory(db);
@@ -274,14 +275,6 @@ export class MemoryTaskStore implements TaskStore {
     // Closed: its history is written (in the background; the live inbox holds it until then).
     if (after.status !== 'open') this.track(this.retire(after), 'task history');
     return after;
-  }
-
-  changeAll(filter: TaskFilter, ch: TaskChange): Promise<TaskDoc[]> {
-    return changeEach(this, filter, ch, (t) => matches(t, filter));
-  }
-
-  async find(filter: TaskFilter, sort: TaskSort = { createdAt: 1 }, skip = 0, limit = 0): Promise<TaskDoc[]> {
-    return (await this.page(filter, sort, skip, limit)).items;
   }
 
   async page(filter: TaskFilter, sort: TaskSort, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }> {

@@ -1,7 +1,7 @@
 /** A change to one inbox task, applied the same way by both layouts. */
 import type { TaskDoc } from '../task.model';
-import type { TaskFilter } from './task-filter';
-import type { TaskStore } from './task-store';
+import { matches, type TaskFilter } from './task-filter';
+import type { TaskSort } from './task-sort';
 
 /** A change to one task; `version` goes up by one with each. */
 export interface TaskChange {
@@ -19,19 +19,30 @@ export function applyChange(t: TaskDoc, ch: TaskChange, version: number): TaskDo
   return next;
 }
 
-/** `changeAll` in terms of `find`, `get` and `change`, for both layouts. */
-export async function changeEach(store: TaskStore, filter: TaskFilter, ch: TaskChange, matches: (t: TaskDoc) => boolean): Promise<TaskDoc[]> {
-  const out: TaskDoc[] = [];
-  for (const t of await store.find(filter)) {
-    for (let cur: TaskDoc | null = t, i = 0; cur && i < 5; i++) {
-      if (!matches(cur)) break;
-      const after = await store.change(cur._id, cur.version, ch, { anyStatus: true });
-      if (after) {
-        out.push(after);
-        break;
-      }
-      cur = await store.get(cur._id);
-    }
+/** What both layouts do the same way, in terms of `page`, `get` and `change`. */
+export abstract class TaskStoreBase {
+  abstract get(id: string): Promise<TaskDoc | null>;
+  abstract change(id: string, expectVersion: number, ch: TaskChange, opts?: { anyStatus?: boolean }): Promise<TaskDoc | null>;
+  abstract page(filter: TaskFilter, sort: TaskSort, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }>;
+
+  async find(filter: TaskFilter, sort: TaskSort = { createdAt: 1 }, skip = 0, limit = 0): Promise<TaskDoc[]> {
+    return (await this.page(filter, sort, skip, limit)).items;
   }
-  return out;
+
+  /** Change every task matching a filter, retrying each on a concurrent change; returns those changed. */
+  async changeAll(filter: TaskFilter, ch: TaskChange): Promise<TaskDoc[]> {
+    const out: TaskDoc[] = [];
+    for (const t of await this.find(filter)) {
+      for (let cur: TaskDoc | null = t, i = 0; cur && i < 5; i++) {
+        if (!matches(cur, filter)) break;
+        const after = await this.change(cur._id, cur.version, ch, { anyStatus: true });
+        if (after) {
+          out.push(after);
+          break;
+        }
+        cur = await this.get(cur._id);
+      }
+    }
+    return out;
+  }
 }
