@@ -41,6 +41,8 @@ async function main(): Promise<void> {
       settings: {
         ...config,
         runWorkers: config.PROCESS_ROLE === 'all',
+        // A cluster's commands may have to wait for it; the embedded engine tells the inbox itself.
+        CATCH_UP_MS: config.CATCH_UP_MS ?? (config.ENGINE_MODE === 'cluster' ? 60_000 : 600_000),
         processesDir: config.PROCESSES_DIR ?? path.resolve(__dirname, '../../processes'),
         webDir: config.WEB_DIR ?? path.resolve(__dirname, '../../web/dist/browser'),
       },

@@ -37,6 +37,7 @@ export type SystemSettings = Pick<
   | 'LOGIN_ATTEMPTS'
   | 'DEMO_DATA'
   | 'INBOX_STORE'
+  | 'CATCH_UP_MS'
 > & {
   processesDir: string;
   webDir?: string;
@@ -196,7 +197,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
               catchUpRun = undefined;
               if (catchUpTimer) next();
             });
-        }, 60_000);
+        }, settings.CATCH_UP_MS ?? 60_000);
         catchUpTimer.unref();
       };
       next();

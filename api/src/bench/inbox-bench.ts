@@ -12,7 +12,8 @@
  * - the server's start-up with all that data, and its memory.
  *
  * BENCH_OPEN, BENCH_CLOSED, BENCH_STAFF, BENCH_PACE_MS, BENCH_SECONDS, BENCH_SATURATION_CLIENTS
- * change the sizes; BENCH_PROF=1 writes the server's CPU profile to .dbg/prof.
+ * change the sizes; BENCH_KEEP=1 keeps the database and BENCH_DB=<name> runs again on one kept
+ * (seeding takes minutes); BENCH_PROF=1 writes the server's CPU profile to .dbg/prof.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -132,9 +133,17 @@ async function startServer(uri: string, port: number): Promise<{ child: ChildPro
   }
 }
 
+/** A clean stop (the server leaves a snapshot); one that takes over a minute is killed and reported. */
 async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  const timer = setTimeout(() => {
+    console.log('  the server did not stop within 60 s; killed');
+    child.kill('SIGKILL');
+  }, 60_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 function clientsOf(staff: Staff[]): ClientsJob['clients'] {
@@ -143,20 +152,26 @@ function clientsOf(staff: Staff[]): ClientsJob['clients'] {
 
 async function main(): Promise<void> {
   const uri = new URL(process.env.MONGODB_URI!);
-  uri.pathname = `/bench_inbox_${Date.now().toString(36)}`;
+  const reuse = process.env.BENCH_DB;
+  uri.pathname = `/${reuse ?? `bench_inbox_${Date.now().toString(36)}`}`;
   const db = await mongoose.createConnection(uri.toString()).asPromise();
-  const t0 = Date.now();
-  const staff = await seedStaff(db, STAFF * 10);
-  await seedOpen(db, OPEN);
-  await seedHistory(db, CLOSED, staff.slice(0, STAFF));
-  console.log(`  seeded ${STAFF * 10} staff, ${OPEN} open and ${CLOSED} closed tasks in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-
-  // The first start finds no snapshot: it loads the open tasks, builds their views, and leaves one.
   const port = await freePort();
-  let server = await startServer(uri.toString(), port);
-  console.log(`  first start (no snapshot yet): ${server.seconds.toFixed(1)} s`);
-  await stop(server.child);
-  server = await startServer(uri.toString(), port);
+  let staff: Staff[];
+  if (reuse) {
+    staff = await seedStaff(db, STAFF * 10, true);
+    console.log(`  on the kept database ${reuse}`);
+  } else {
+    const t0 = Date.now();
+    staff = await seedStaff(db, STAFF * 10);
+    await seedOpen(db, OPEN);
+    await seedHistory(db, CLOSED, staff.slice(0, STAFF));
+    console.log(`  seeded ${STAFF * 10} staff, ${OPEN} open and ${CLOSED} closed tasks in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    // The first start finds no snapshot: it loads the open tasks, builds their views, and leaves one.
+    const first = await startServer(uri.toString(), port);
+    console.log(`  first start (no snapshot yet): ${first.seconds.toFixed(1)} s`);
+    await stop(first.child);
+  }
+  const server = await startServer(uri.toString(), port);
   const startup = server.seconds;
   const rssAtStart = rssMb(server.child.pid!);
 
@@ -231,7 +246,7 @@ async function main(): Promise<void> {
     `  the server's start-up with that data: ${startup.toFixed(1)} s (goal < 5 s: ${startup < 5 ? 'met' : 'NOT met'}); memory (RSS) ${rssAtStart.toFixed(0)} MB after start, ${rssAfter.toFixed(0)} MB after the load`,
   );
 
-  if (process.env.BENCH_KEEP) console.log(`  kept database ${uri.toString()}`);
+  if (process.env.BENCH_KEEP || reuse) console.log(`  kept database ${uri.pathname.slice(1)}`);
   else await db.dropDatabase().catch(() => undefined);
   await db.close();
   console.log(`\nInbox: ${OPEN} open and ${CLOSED} closed tasks, Express routes, the embedded database`);

@@ -14,7 +14,8 @@ const HEADER_END = Buffer.from('\r\n\r\n');
  * the same two cores would then not get.)
  */
 class Connection {
-  private socket: Socket;
+  private socket!: Socket;
+  private open = false;
   private buf: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (r: { status: number; body: Buffer }) => void; reject: (err: Error) => void } | null = null;
 
@@ -22,14 +23,27 @@ class Connection {
     private readonly port: number,
     private readonly headers: string,
   ) {
-    this.socket = connect(port, '127.0.0.1');
-    this.socket.setNoDelay(true);
-    this.socket.on('data', (c: Buffer) => this.onData(c));
-    this.socket.on('error', (err) => this.fail(err));
-    this.socket.on('close', () => this.fail(new Error('connection closed')));
+    this.connect();
+  }
+
+  /** A new connection, as a browser opens one when the server has closed an idle keep-alive one. */
+  private connect(): void {
+    const socket = connect(this.port, '127.0.0.1');
+    this.socket = socket;
+    this.open = true;
+    this.buf = Buffer.alloc(0);
+    socket.setNoDelay(true);
+    socket.on('data', (c: Buffer) => this.onData(c));
+    socket.on('error', (err) => this.fail(err));
+    socket.on('close', () => {
+      if (this.socket !== socket) return;
+      this.open = false;
+      this.fail(new Error('connection closed'));
+    });
   }
 
   call(method: string, path: string, body?: string): Promise<{ status: number; body: Buffer }> {
+    if (!this.open) this.connect();
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
       const len = body === undefined ? '' : `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`;
@@ -38,6 +52,7 @@ class Connection {
   }
 
   close(): void {
+    this.open = false;
     this.socket.destroy();
   }
 
@@ -107,12 +122,17 @@ async function runClients({ port, clients, total, paceMs, seconds, check, mode }
       if (paceMs) await new Promise((r) => setTimeout(r, (index / total) * paceMs));
       while (Date.now() < end) {
         const started = performance.now();
+        const pace = async () => {
+          const rest = paceMs - (performance.now() - started);
+          if (rest > 0) await new Promise((r2) => setTimeout(r2, rest));
+        };
         let t = performance.now();
-        const r = await conn.call('GET', '/api/tasks?view=unclaimed&pageSize=20');
+        const r = await conn.call('GET', '/api/tasks?view=unclaimed&pageSize=20').catch(() => ({ status: 0, body: Buffer.alloc(0) }));
         out.list.push(performance.now() - t);
         const ids = r.status === 200 ? idsOf(r.body) : [];
         if (!ids.length) {
           out.errors++;
+          await pace();
           continue;
         }
         // Every page's ids are read; one page in CHECK_EVERY is read whole and checked, to spare the
@@ -124,13 +144,12 @@ async function runClients({ port, clients, total, paceMs, seconds, check, mode }
         }
         const pick = ids[Math.floor(Math.random() * ids.length)]!;
         t = performance.now();
-        const c = await conn.call('POST', `/api/tasks/${encodeURIComponent(pick)}/claim`, '{}');
+        const c = await conn.call('POST', `/api/tasks/${encodeURIComponent(pick)}/claim`, '{}').catch(() => ({ status: 0, body: Buffer.alloc(0) }));
         out.claim.push(performance.now() - t);
         if (c.status === 200) out.claimed++;
         else if (c.status === 409) out.conflicts++;
         else out.errors++;
-        const rest = paceMs - (performance.now() - started);
-        if (rest > 0) await new Promise((r2) => setTimeout(r2, rest));
+        await pace();
       }
       conn.close();
     }),
@@ -153,7 +172,7 @@ async function readHistory({ port, clients, total, paceMs, seconds }: ClientsJob
           ['/api/tasks/counts', out.counts, false],
         ] as const) {
           const t = performance.now();
-          const r = await conn.call('GET', path);
+          const r = await conn.call('GET', path).catch(() => ({ status: 0, body: Buffer.alloc(0) }));
           into.push(performance.now() - t);
           if (r.status !== 200 || (needsItems && !idsOf(r.body).length)) out.errors++;
         }

@@ -25,8 +25,8 @@ function progress(what: string, done: number, of: number): void {
   process.stdout.write(`\r  seeding ${what}: ${done}/${of}`);
 }
 
-/** `count` staff spread over the sections, each with a session token. */
-export async function seedStaff(db: Connection, count: number): Promise<Staff[]> {
+/** `count` staff spread over the sections, each with a session token (`existing`: the people are there already). */
+export async function seedStaff(db: Connection, count: number, existing = false): Promise<Staff[]> {
   const { User, Session } = peopleModels(db);
   const passwordHash = await AuthService.hashPassword(randomBytes(12).toString('hex'));
   const staff: Staff[] = Array.from({ length: count }, (_, i) => ({
@@ -37,9 +37,19 @@ export async function seedStaff(db: Connection, count: number): Promise<Staff[]>
   const now = new Date();
   for (let i = 0; i < staff.length; i += 1000) {
     const batch = staff.slice(i, i + 1000);
-    await User.insertMany(
-      batch.map((s) => ({ _id: s.id, name: `压测${s.id}`, sections: [s.section], roles: ['staff'], oversees: [], passwordHash, active: true, createdAt: now })),
-    );
+    if (!existing)
+      await User.insertMany(
+        batch.map((s) => ({
+          _id: s.id,
+          name: `压测${s.id}`,
+          sections: [s.section],
+          roles: ['staff'],
+          oversees: [],
+          passwordHash,
+          active: true,
+          createdAt: now,
+        })),
+      );
     await Session.insertMany(
       batch.map((s) => ({
         _id: createHash('sha256').update(s.token).digest('hex'),
@@ -88,15 +98,34 @@ function baseTask(i: number, now: number): TaskDoc {
   };
 }
 
-/** Open tasks, offered to the sections' candidate groups. */
+/** Open tasks, offered to the sections' candidate groups, each with the engine's record of its user task. */
 export async function seedOpen(db: Connection, count: number): Promise<void> {
   const Task = taskModel(db);
+  const EngineTask = db.collection('engine_user_tasks');
   const now = Date.now();
   let batch: TaskDoc[] = [];
   for (let i = 0; i < count; i++) {
     batch.push(baseTask(i, now));
     if (batch.length === 2000 || i === count - 1) {
       await Task.insertMany(batch, { ordered: false });
+      await EngineTask.insertMany(
+        batch.map((t) => ({
+          _id: t._id,
+          instanceKey: t.instanceId,
+          processId: t.processId,
+          processVersion: 1,
+          executionId: 'task',
+          elementId: t.elementId,
+          name: t.name,
+          status: 'created',
+          candidateGroups: t.candidateGroups,
+          candidateUsers: [],
+          customHeaders: {},
+          variables: '{}',
+          createdAt: t.createdAt,
+        })) as never[],
+        { ordered: false },
+      );
       batch = [];
       progress('open tasks', i + 1, count);
     }

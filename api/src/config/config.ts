@@ -41,6 +41,8 @@ const schema = z.object({
   /** How long after the due date an open step is reported to supervision (督办), before scaling. */
   SUPERVISE_AFTER: isoDuration.default('PT4H'),
   SLA_CHECK_MS: z.coerce.number().int().positive().default(30_000),
+  /** How often the inbox catches up with the engine's open tasks (ms); unset: every minute on a cluster, every ten on the embedded engine. */
+  CATCH_UP_MS: z.coerce.number().int().positive().optional(),
   URGE_INTERVAL_MS: z.coerce
     .number()
     .int()

@@ -44,14 +44,16 @@ const LIVE_VIEWS: Record<'mine' | 'unclaimed', (u: UserDto) => TaskFilter> = {
 
 const LIST_START = Buffer.from('{"items":[');
 const COMMA = Buffer.from(',');
+const OVERDUE = Buffer.from('{"overdue":true,');
+const NOT_OVERDUE = Buffer.from('{"overdue":false,');
 
 export class InboxService {
   readonly store: TaskStore;
   private readonly Cc: Model<CcDoc>;
   /** Hears of every task change (live updates to the web app). */
   readonly listeners = new Set<(t: TaskDoc, change: string) => void>();
-  /** A task version as lists show it (UTF-8 JSON, not overdue and overdue) and when it falls due; see `listJson`. */
-  private readonly jsonCache = new WeakMap<TaskDoc, { due: number; json: [Buffer, Buffer] }>();
+  /** A task version as lists show it (UTF-8 JSON after its `overdue` field) and when it falls due; see `listJson`. */
+  private readonly jsonCache = new WeakMap<TaskDoc, { due: number; tail: Buffer }>();
 
   constructor(
     readonly db: Connection,
@@ -113,13 +115,12 @@ export class InboxService {
       let cached = this.jsonCache.get(t);
       if (cached === undefined) {
         const { overdue: _overdue, ...rest } = this.toDto(t);
-        const tail = JSON.stringify(rest).slice(1);
         const due = t.status === 'open' && t.dueDate ? t.dueDate.getTime() : Infinity;
-        cached = { due, json: [Buffer.from(`{"overdue":false,${tail}`), Buffer.from(`{"overdue":true,${tail}`)] };
+        cached = { due, tail: Buffer.from(JSON.stringify(rest).slice(1)) };
         this.jsonCache.set(t, cached);
       }
       if (parts.length > 1) parts.push(COMMA);
-      parts.push(cached.json[cached.due < now ? 1 : 0]);
+      parts.push(cached.due < now ? OVERDUE : NOT_OVERDUE, cached.tail);
     }
     parts.push(Buffer.from(`],"total":${total},"page":${q.page},"pageSize":${q.pageSize}}`));
     return Buffer.concat(parts);

@@ -2,11 +2,10 @@
  * Who may see a task and which actions they may take on it. The same answer drives the buttons
  * the web app shows and the server's refusal (403) of anything else.
  */
-import type { UserDto } from '@ggzy/shared';
+import type { TaskAction, UserDto } from '@ggzy/shared';
 import type { TaskDoc } from './task.model';
 
-export const TASK_ACTIONS = ['claim', 'unclaim', 'complete', 'return', 'transfer', 'delegate', 'add-signer', 'cc', 'urge', 'withdraw', 'comment'] as const;
-export type TaskAction = (typeof TASK_ACTIONS)[number];
+export type { TaskAction };
 
 const CLASSIFIED = new Set(['secret', 'temp-secret']);
 

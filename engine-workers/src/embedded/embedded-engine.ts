@@ -264,10 +264,7 @@ export class EmbeddedEngine implements EnginePort {
   }
 
   /** The inbox is this engine's tasklist: who holds a task is the inbox's to know. */
-  async assignUserTask(key: string): Promise<void> {
-    const open = await this.models.UserTask.findById(key).select('status').lean();
-    if (open?.status !== 'created') throw notFound('Open user task', '待办任务', key);
-  }
+  async assignUserTask(): Promise<void> {}
 
   // ---- workers -----------------------------------------------------------------------------
 

@@ -180,7 +180,7 @@ export interface EnginePort {
   /**
    * Tell the engine who holds a task (null: nobody). The inbox decides who may act on a task; an
    * engine that keeps an assignee of its own (Zeebe) is kept in step, one that does not (the
-   * embedded engine, whose tasklist is the inbox) only checks that the task is open.
+   * embedded engine, whose tasklist is the inbox) takes note of nothing.
    */
   assignUserTask(key: string, assignee: string | null): Promise<void>;
   /** Can the engine take work now? (The cluster adapter asks the gateway for its topology.) */

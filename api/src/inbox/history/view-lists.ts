@@ -67,6 +67,8 @@ export class ViewLists {
   private readonly lists = new Map<string, Promise<ListState>>();
   /** One write at a time per list, in the order asked. */
   private readonly writing = new Map<string, Promise<unknown>>();
+  /** Sizes of lists as the last snapshot knew them (so a list is found with a read or two). */
+  private readonly known = new Map<string, number>();
 
   constructor(db: Connection) {
     this.Chunk = chunkModel(db);
@@ -90,6 +92,17 @@ export class ViewLists {
     let s = this.lists.get(key);
     if (!s) {
       s = (async () => {
+        // From a size known at the last snapshot: its last chunk, and any begun since (one or two reads).
+        const known = this.known.get(key);
+        if (known !== undefined) {
+          let n = known > 0 ? Math.floor((known - 1) / CHUNK) : 0;
+          let rows = (await this.chunk(key, n)) ?? [];
+          for (let next = await this.chunk(key, n + 1); next; next = await this.chunk(key, n + 1)) {
+            n++;
+            rows = next;
+          }
+          return { count: n * CHUNK + rows.length, tail: rows, lastAt: Math.max(0, ...rows.map(atOf)) };
+        }
         if (!(await this.chunk(key, 0))) return { count: 0, tail: [], lastAt: 0 };
         let lo = 0;
         let hi = 1;
@@ -167,6 +180,34 @@ export class ViewLists {
       await this.Chunk.collection.replaceOne({ _id: this.chunkId(key, n) } as never, { e: rows } as never, { upsert: true });
     }
     this.lists.delete(key);
+  }
+
+  /** The size of every list known (for a snapshot): those read or written, and those known before. */
+  async sizes(): Promise<Array<[string, number]>> {
+    const out = new Map(this.known);
+    for (const [key, s] of this.lists) {
+      const st = await s.catch(() => null);
+      if (st) out.set(key, st.count);
+    }
+    return [...out];
+  }
+
+  /** Sizes from a snapshot. */
+  learn(sizes: Array<[string, number]>): void {
+    for (const [key, n] of sizes) this.known.set(key, n);
+  }
+
+  /** Every list's size, from the chunks themselves (once, at the first start of a system without snapshot). */
+  async learnAll(): Promise<void> {
+    const sizes = new Map<string, number>();
+    for await (const d of this.Chunk.collection.find({}, { projection: { e: 1 } })) {
+      const id = String(d._id);
+      const cut = id.lastIndexOf(':');
+      const n = Number(id.slice(cut + 1));
+      const key = id.slice(0, cut);
+      sizes.set(key, Math.max(sizes.get(key) ?? 0, n * CHUNK + ((d as unknown as ChunkDoc).e?.length ?? 0)));
+    }
+    this.learn([...sizes]);
   }
 
   /** Wait for the appends under way (before a snapshot is taken as the point to replay from). */

@@ -24,16 +24,22 @@ export class LiveInbox {
     for (const m of [this.tasks, this.instances, this.byInstance, this.offeredToGroup, this.offeredToUser, this.assignedTo, this.entries]) m.clear();
   }
 
-  /** Hold a task (without its variables); its people count for its instance. */
-  remember(t: TaskDoc): TaskDoc {
-    const { variables: _v, ...rest } = t;
-    const doc = { ...rest, variables: '' } as TaskDoc;
+  /**
+   * Hold a task (without its variables); its people count for its instance. From a snapshot, the
+   * task has no variables and its instance's people come with the snapshot.
+   */
+  remember(t: TaskDoc, fromSnapshot = false): TaskDoc {
+    let doc = t;
+    if (!fromSnapshot) {
+      const { variables: _v, ...rest } = t;
+      doc = { ...rest, variables: '' } as TaskDoc;
+    }
     this.tasks.set(doc._id, doc);
     let set = this.byInstance.get(doc.instanceId);
     if (!set) this.byInstance.set(doc.instanceId, (set = new Set()));
     set.add(doc._id);
     this.index(doc, true);
-    this.takePart(doc, true);
+    if (!fromSnapshot) this.takePart(doc, true);
     return doc;
   }
 

@@ -86,9 +86,11 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
     const legacy: TaskDoc[] = [];
     if (head) {
       const content = await this.snapshots.read(head);
-      for (const t of content.tasks) this.live.remember(revive(t));
+      for (const t of content.tasks) this.live.remember(Object.assign(revive(t), { variables: '' }), true);
       for (const [id, inst] of content.instances) this.live.instances.set(id, inst);
+      this.views.learn(content.lists ?? []);
     } else {
+      await this.views.learnAll();
       // No snapshot yet (a new system, or one from before snapshots): the tasks as first stored.
       for await (const d of this.Task.find({}).select('-variables').lean().cursor()) legacy.push(this.live.remember(d as TaskDoc));
     }
@@ -140,7 +142,7 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
         // live, so in the snapshot), and what they add to the history views is written.
         await Promise.allSettled([...this.writing.values()]);
         await this.views.settled();
-        await this.snapshots.write(() => this.live.tasks.values(), [...this.live.instances.entries()], replayFrom);
+        await this.snapshots.write(() => this.live.tasks.values(), [...this.live.instances.entries()], await this.views.sizes(), replayFrom);
         for (const e of await this.log.epochs()) {
           if (e >= replayFrom) continue;
           await this.chainMissing(await this.log.read(e));

@@ -7,14 +7,11 @@
  * already has) makes the whole consistent.
  */
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { createGzip, gunzipSync } from 'node:zlib';
 import { mongo, type Connection } from 'mongoose';
 import type { TaskDoc } from '../task.model';
 import type { InstancePeople } from '../history/task-history';
 
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const TASKS_PER_TURN = 2000;
 
@@ -26,6 +23,8 @@ export interface LiveInstance extends InstancePeople {
 export interface SnapshotContent {
   tasks: TaskDoc[];
   instances: Array<[string, LiveInstance]>;
+  /** Sizes of the history views' lists. */
+  lists?: Array<[string, number]>;
 }
 
 interface Head {
@@ -49,16 +48,37 @@ export class Snapshots {
   }
 
   /** Write a snapshot; the head names it only once all of it is stored. */
-  async write(content: () => Iterable<TaskDoc>, instances: Array<[string, LiveInstance]>, replayFrom: number): Promise<{ tasks: number; bytes: number }> {
-    const parts: string[] = ['{"tasks":['];
+  async write(
+    content: () => Iterable<TaskDoc>,
+    instances: Array<[string, LiveInstance]>,
+    lists: Array<[string, number]>,
+    replayFrom: number,
+  ): Promise<{ tasks: number; bytes: number }> {
+    // Streamed through gzip a few thousand tasks at a time: no step holds the event loop for long.
+    const zip = createGzip({ level: 1 });
+    const out: Buffer[] = [];
+    zip.on('data', (c: Buffer) => out.push(c));
+    const done = new Promise<void>((resolve, reject) => {
+      zip.on('end', resolve);
+      zip.on('error', reject);
+    });
+    let batch: string[] = ['{"tasks":['];
     let n = 0;
+    const flush = async () => {
+      if (!zip.write(batch.join(''))) await new Promise((r) => zip.once('drain', r));
+      batch = [];
+      await new Promise((r) => setImmediate(r));
+    };
     for (const t of content()) {
       const { variables: _v, ...rest } = t;
-      parts.push(`${n ? ',' : ''}${JSON.stringify(rest)}`);
-      if (++n % TASKS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+      batch.push(`${n ? ',' : ''}${JSON.stringify(rest)}`);
+      if (++n % TASKS_PER_TURN === 0) await flush();
     }
-    parts.push(`],"instances":${JSON.stringify(instances)}}`);
-    const gz = await gzipAsync(Buffer.from(parts.join('')), { level: 1 });
+    batch.push(`],"instances":${JSON.stringify(instances)},"lists":${JSON.stringify(lists)}}`);
+    await flush();
+    zip.end();
+    await done;
+    const gz = Buffer.concat(out);
     const snapshotId = randomUUID();
     const chunks = Math.max(1, Math.ceil(gz.length / CHUNK_BYTES));
     for (let i = 0; i < chunks; i++) {
@@ -78,6 +98,8 @@ export class Snapshots {
       if (!d) throw new Error(`inbox snapshot ${head.snapshotId} is missing chunk ${i}`);
       bufs.push(Buffer.from(d.data.buffer));
     }
-    return JSON.parse((await gunzipAsync(Buffer.concat(bufs))).toString('utf8')) as SnapshotContent;
+    // Read at start, before anything else is served: done in one go.
+    const json = gunzipSync(bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs)).toString('utf8');
+    return JSON.parse(json) as SnapshotContent;
   }
 }
