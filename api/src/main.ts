@@ -27,11 +27,11 @@ async function main(): Promise<void> {
   logger.info({ db: db.name, mode: config.ENGINE_MODE, role: config.PROCESS_ROLE }, 'database connected');
 
   const engine = createEngine(config, db, logger);
-  await engine.start();
 
   let stopApp: () => Promise<void>;
   let server: import('node:http').Server;
   if (config.PROCESS_ROLE === 'workers') {
+    await engine.start();
     ({ server, stop: stopApp } = await startWorkerProcess({ db, engine, logger, config }));
   } else {
     const system = buildSystem({
@@ -47,6 +47,9 @@ async function main(): Promise<void> {
         webDir: config.WEB_DIR ?? path.resolve(__dirname, '../../web/dist/browser'),
       },
     });
+    // The inbox listens before the engine starts: events it had not taken are told again at start
+    // (they wait until the inbox has loaded).
+    await engine.start();
     await system.start();
     server = system.app.listen(config.PORT, config.HOST, () => {
       const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}/`;

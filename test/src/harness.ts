@@ -93,7 +93,6 @@ export async function startServer(
 ): Promise<TestServer> {
   const db = reuse ?? (await testing.connectTestDb(name));
   const engine = makeEngine(db);
-  await engine.start();
   let system: System;
   let server: Server;
   try {
@@ -110,6 +109,8 @@ export async function startServer(
         ...settings,
       },
     });
+    // Listening before the engine starts, as main.ts does (events not taken are told again at start).
+    await engine.start();
     await system.start();
     server = await new Promise((resolve) => {
       const srv = system.app.listen(0, '127.0.0.1', () => resolve(srv));

@@ -1,8 +1,11 @@
 /**
  * The inbox's link to the engine: a user task the engine opens becomes an inbox task, one it
- * closes is closed here, an instance's end and incidents are marked on its row. At start, and
- * (on a cluster) every minute, `catchUp` compares with the engine's open tasks: it adds tasks
- * the inbox missed and sends again completions the engine did not take.
+ * closes is closed here, an instance's end and incidents are marked on its row. The engine tells
+ * every event until the inbox has taken it, also across restarts (its outbox, or Zeebe's listener
+ * jobs), so nothing it opened is missed; events that arrive before the inbox has loaded wait for
+ * it. At start and now and then, `catchUp` sends again completions the engine did not take: the
+ * memory layout knows them (it keeps them live until the engine confirms), the database layout
+ * compares with the engine's open tasks.
  */
 import type { Logger } from 'pino';
 import type { EnginePort, UserTaskRecord } from '@ggzy/engine-workers';
@@ -19,6 +22,9 @@ export class EngineLink {
   catchUpAfterMs = 120_000;
   /** Records a completion that the engine closed the step before receiving (set by TaskActions). */
   onCompletionVoid?: (t: TaskDoc) => Promise<void>;
+  private markReady!: () => void;
+  /** Resolves once the inbox has loaded: engine events wait for it. */
+  private readonly ready = new Promise<void>((r) => (this.markReady = r));
 
   constructor(
     private readonly inbox: InboxService,
@@ -41,10 +47,12 @@ export class EngineLink {
       (...a: A): Promise<unknown> =>
         // Returned so that an adapter that waits (the cluster's listener jobs) completes its job
         // only after the inbox has stored the change, and fails it (to be offered again) when not.
-        fn(...a).catch((err: unknown) => {
-          this.logger.error({ err }, `inbox: ${what} failed`);
-          throw err;
-        });
+        this.ready
+          .then(() => fn(...a))
+          .catch((err: unknown) => {
+            this.logger.error({ err }, `inbox: ${what} failed`);
+            throw err;
+          });
     this.engine.on(
       'userTask.created',
       safe('task created', (r: UserTaskRecord) => this.onTaskCreated(r)),
@@ -71,19 +79,27 @@ export class EngineLink {
     );
   }
 
-  /** After a restart: add tasks the inbox missed, and finish completions the engine did not get. */
+  /** After a restart: load, let engine events in, and finish completions the engine did not get. */
   async reconcile(): Promise<{ added: number; completed: number }> {
     await this.store.load();
+    this.markReady();
     return this.catchUp();
   }
 
   /**
-   * Compare with the engine's open tasks: add any the inbox lacks, and send again completions the
-   * engine did not take. Cluster replicas run it every minute (a command Zeebe could not take
-   * while it was busy or away is delivered later).
+   * Send again completions the engine did not take (a command a cluster could not take while it
+   * was busy or away, a stop between the inbox's write and the engine's); where the layout cannot
+   * tell them without a search, compare with the engine's open tasks, adding any the inbox lacks.
    */
   async catchUp(opts: { minAgeMs?: number } = {}): Promise<{ added: number; completed: number }> {
     const minAge = opts.minAgeMs ?? 0;
+    const old = (t: TaskDoc) => !t.completedAt || Date.now() - t.completedAt.getTime() >= minAge;
+    const awaiting = this.store.awaitingEngine();
+    if (awaiting) {
+      let completed = 0;
+      for (const t of awaiting.filter(old)) if (await this.resend(t)) completed++;
+      return { added: 0, completed };
+    }
     let added = 0;
     let completed = 0;
     for (const r of await this.engine.listOpenUserTasks()) {
@@ -91,13 +107,27 @@ export class EngineLink {
       if (!t) {
         await this.onTaskCreated(r);
         added++;
-      } else if (t.status === 'completed' && t.result && (!t.completedAt || Date.now() - t.completedAt.getTime() >= minAge)) {
+      } else if (t.status === 'completed' && t.result && old(t)) {
         // (a completion younger than that may still be on its way from the request that made it)
-        await this.engine.completeUserTask(r.key, JSON.parse(t.result) as Record<string, unknown>).catch(() => undefined);
-        completed++;
+        if (await this.resend(t)) completed++;
       }
     }
     return { added, completed };
+  }
+
+  /** Send a completion again; true when the engine has it now (or had it: a task no longer open). */
+  private async resend(t: TaskDoc): Promise<boolean> {
+    try {
+      await this.engine.completeUserTask(t._id, JSON.parse(t.result ?? '{}') as Record<string, unknown>);
+    } catch (err) {
+      // Not open: completed before (confirmed now), or closed by the flow (its cancel event voids it).
+      if ((err as { code?: string }).code !== 'TASK_NOT_OPEN' && (err as { code?: string }).code !== 'NOT_FOUND') {
+        this.logger.warn({ err, task: t._id }, 'completion not taken by the engine; sent again later');
+        return false;
+      }
+    }
+    this.store.engineConfirmed(t._id);
+    return true;
   }
 
   async onTaskCreated(r: UserTaskRecord): Promise<void> {
@@ -157,6 +187,7 @@ export class EngineLink {
         await this.onCompletionVoid?.(t);
         return this.inbox.emit(after, 'canceled');
       }
+      if (t && t.status === 'completed' && status === 'completed') return this.store.engineConfirmed(key);
       if (!t || t.status !== 'open') return;
       const after = await this.store.change(key, t.version, { set: { status, completedAt: new Date() } });
       if (after) return this.inbox.emit(after, status);

@@ -70,20 +70,23 @@ async function seed(conn: Connection): Promise<string[]> {
 
 async function verify(conn: Connection, keys: string[]) {
   const models = engineModels(conn);
-  const docs = await models.Instance.find({ processId: 'crash-flow' }).lean();
+  // every instance ended and moved to history whole; nothing of it is left in the runtime
+  expect(await models.runtime.countDocuments({})).toBe(0);
+  const docs = await models.history.find({ processId: 'crash-flow' }).toArray();
   expect(docs).toHaveLength(N);
   for (const d of docs) {
-    const vars = JSON.parse((await models.states.get(d._id))!.variables) as { idx: number };
+    const vars = JSON.parse(d.variables) as { idx: number };
     expect(d.status).toBe('completed');
     expect(vars).toEqual(expectedVariables(vars.idx));
     expect(keys).toContain(d._id);
+    // one completed approval per instance, every job in its trail
+    expect(d.trail.filter((t) => t.kind === 'userTask' && t.status === 'completed')).toHaveLength(1);
+    for (const el of ['A', 'B1', 'B2', 'C']) expect(d.trail.some((t) => t.kind === 'job' && t.elementId === el && t.status === 'completed')).toBe(true);
   }
-  // one completed approval per instance, and no task left open
-  const tasks = await models.UserTask.find({ processId: 'crash-flow' }).lean();
-  const completed = tasks.filter((t) => t.status === 'completed');
-  expect(completed).toHaveLength(N);
-  expect(new Set(completed.map((t) => t.instanceKey)).size).toBe(N);
-  expect(tasks.filter((t) => t.status === 'created')).toHaveLength(0);
+  // nothing pending is left behind: no outcome, lease, stored job or event not taken
+  expect(await models.outcomes.countDocuments({})).toBe(0);
+  expect(await models.Lease.countDocuments({})).toBe(0);
+  expect(await models.jobs.countDocuments({})).toBe(0);
   // every job ran at least once: A, B1, B2, C and three iterations of `each`
   const effects = await conn.collection('crash_effects').find({}).toArray();
   for (const k of keys) {
@@ -96,7 +99,11 @@ async function verify(conn: Connection, keys: string[]) {
 
 async function allEnded(conn: Connection, timeoutMs: number) {
   await eventually(
-    async () => (await conn.collection('engine_instances').countDocuments({ processId: 'crash-flow', status: 'active' })) === 0,
+    async () => {
+      for (const c of ['engine_runtime', 'engine_leases', 'engine_outcomes', 'engine_pending_jobs'])
+        if (await conn.collection(c).countDocuments({})) return false;
+      return true;
+    },
     timeoutMs,
     'all instances to end',
   );

@@ -1,11 +1,13 @@
 /**
  * The embedded adapter of the engine port: bpmn-engine's elements run in this process, state in
  * MongoDB. Each instance is driven by one actor (a promise chain) in one process at a time (a
- * lease in its document); it is loaded when something happens to it and dropped at every wait.
+ * lease document while it is in memory); it is loaded when something happens to it and dropped
+ * at every wait. Live instances are kept apart from ended ones (models.ts), and every read and
+ * write on the way of an instance is by `_id`, so the engine costs the same at any history size.
  *
  * This façade wires the parts: definitions (deploy, compile cache), the instance driver (start,
- * load, write, let go), jobs (dispatch, poll, retries), messages, and recovery (wakes, leases,
- * sweeps).
+ * load, write, let go), writes (runtime, history, outbox), jobs (dispatch, poll, retries),
+ * messages, and recovery (wake-ups, timer buckets, leases, pending outcomes).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -28,14 +30,16 @@ import type {
 } from '../port/engine-port';
 import { Actors } from './actors';
 import { Definitions } from './definitions';
-import { EngineEventBus, toUserTaskRecord } from './engine-events';
+import { EngineEventBus, taskRecord } from './engine-events';
+import { GroupCommit } from './group-commit';
 import { InstanceDriver } from './instance-driver';
-import { InstanceWrites, readInstance } from './instance-writes';
+import { InstanceWrites } from './instance-writes';
 import { Jobs } from './jobs';
 import { Leases } from './leases';
 import { publishMessage } from './messages';
-import { engineModels, type EngineModels } from './models';
+import { engineModels, instanceOf, type EngineModels, type HistoryDoc, type IncidentRec, type RuntimeDoc } from './models';
 import { Recovery } from './recovery';
+import { TimerBuckets } from './timer-buckets';
 import { TimerStarts } from './timer-starts';
 import { WakeSchedule } from './wake-schedule';
 
@@ -57,6 +61,7 @@ export class EmbeddedEngine implements EnginePort {
   readonly models: EngineModels;
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly logger: Logger;
+  private readonly commit: GroupCommit;
   private readonly events: EngineEventBus;
   private readonly actors: Actors;
   private readonly definitions: Definitions;
@@ -68,9 +73,12 @@ export class EmbeddedEngine implements EnginePort {
     this.models = engineModels(opts.connection);
     this.logger = opts.logger.child({ scope: 'engine' });
     const leaseMs = opts.leaseMs ?? 15_000;
+    const commit = new GroupCommit();
+    this.commit = commit;
     const leases = new Leases(this.models, this.owner, leaseMs);
     const timerStarts = new TimerStarts(this.models, this.logger);
-    this.events = new EngineEventBus(this.logger, opts.listenerRetryMs);
+    const buckets = new TimerBuckets(this.models);
+    this.events = new EngineEventBus(this.logger, this.models, commit, opts.listenerRetryMs);
     this.actors = new Actors(this.logger);
     this.definitions = new Definitions(this.models, timerStarts);
     const wakes = new WakeSchedule(
@@ -78,7 +86,7 @@ export class EmbeddedEngine implements EnginePort {
       () => this.recovery.running,
     );
     const recovery = () => this.recovery;
-    this.jobs = new Jobs(this.models, this.logger, this.owner, opts.jobTimeoutMs ?? 5 * 60_000, {
+    this.jobs = new Jobs(this.models, commit, this.logger, this.owner, opts.jobTimeoutMs ?? 5 * 60_000, {
       get running() {
         return recovery().running;
       },
@@ -86,16 +94,26 @@ export class EmbeddedEngine implements EnginePort {
       afterOp: (inst) => this.driver.afterOp(inst),
       touch: (key) => this.driver.touch(key),
     });
-    const writes = new InstanceWrites(this.models, leases, this.logger, (key) => void this.driver.drive(key));
+    const writes = new InstanceWrites({
+      models: this.models,
+      commit,
+      leases,
+      logger: this.logger,
+      events: this.events,
+      buckets,
+      driveAgain: (key) => void this.driver.drive(key),
+      touch: (key) => void this.driver.touch(key),
+      requestCancel: (key) => this.driver.requestCancel(key),
+    });
     this.driver = new InstanceDriver({
       models: this.models,
+      commit,
       logger: this.logger,
       owner: this.owner,
       leaseMs,
       leases,
       actors: this.actors,
       definitions: this.definitions,
-      events: this.events,
       jobs: this.jobs,
       writes,
       wakes,
@@ -108,16 +126,20 @@ export class EmbeddedEngine implements EnginePort {
       pollMs: opts.pollMs ?? 500,
       actors: this.actors,
       driver: this.driver,
+      writes,
       jobs: this.jobs,
+      events: this.events,
       timerStarts,
+      buckets,
       wakes,
     });
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
 
+  /** Attach listeners (`on`) before: events they had not taken when the engine last stopped are told again now. */
   async start(): Promise<void> {
-    await Promise.all(Object.values(this.models).map((m) => m.init()));
+    await Promise.all([this.models.Definition.init(), this.models.Lease.init(), this.models.TimerStart.init()]);
     await this.recovery.start();
   }
 
@@ -188,29 +210,38 @@ export class EmbeddedEngine implements EnginePort {
   }
 
   async resolveIncident(incidentKey: string, opts: { retries?: number } = {}): Promise<void> {
-    const { Incident, Job } = this.models;
-    const inc = await Incident.findOneAndUpdate(
-      { _id: incidentKey, status: 'open' },
-      { $set: { status: 'resolved', resolvedAt: new Date() } },
-      { returnDocument: 'after' },
-    ).lean();
+    const instanceKey = instanceOf(incidentKey);
+    const live = await this.models.runtime.findOne({ _id: instanceKey }, { projection: { incidents: 1 } });
+    const inc = live?.incidents.find((i) => i.key === incidentKey);
     if (!inc) {
-      if (await Incident.exists({ _id: incidentKey })) throw conflict('INCIDENT_NOT_OPEN', '该故障已处理', 'The incident is already resolved');
+      const past = await this.models.history.findOne({ _id: instanceKey }, { projection: { incidents: 1 } });
+      if (past?.incidents.some((i) => i.key === incidentKey)) throw conflict('INCIDENT_NOT_OPEN', '该故障已处理', 'The incident is already resolved');
       throw notFound('Incident', '故障', incidentKey);
     }
+    if (inc.status !== 'open') throw conflict('INCIDENT_NOT_OPEN', '该故障已处理', 'The incident is already resolved');
     if (inc.jobKey) {
-      await Job.updateOne({ _id: inc.jobKey }, { $set: { status: 'activatable', retries: opts.retries ?? 1, runAt: new Date(), lockedUntil: null } });
-      void this.jobs.poll();
+      await this.models.jobs.updateOne(
+        { _id: inc.jobKey },
+        { $set: { status: 'activatable', retries: opts.retries ?? 1, runAt: new Date(), lockedUntil: null } },
+      );
     }
-    await this.driver.touch(inc.instanceKey);
+    const at = new Date();
+    if (
+      !(await this.commit.insert(this.models.outcomes, { _id: `i:${incidentKey}`, instanceKey, at, payload: JSON.stringify({ retries: opts.retries ?? 1 }) }))
+    ) {
+      throw conflict('INCIDENT_NOT_OPEN', '该故障已处理', 'The incident is already resolved');
+    }
+    if (inc.jobKey) void this.jobs.poll();
+    await this.driver.touch(instanceKey);
+  }
+
+  /** The instance as it runs, or as it ended. */
+  private async read(key: string): Promise<RuntimeDoc | HistoryDoc | null> {
+    return (await this.models.runtime.findOne({ _id: key })) ?? (await this.models.history.findOne({ _id: key }));
   }
 
   async getInstance(key: string): Promise<InstanceView> {
-    const [read, incidents] = await Promise.all([
-      readInstance(this.models, key),
-      this.models.Incident.find({ instanceKey: key }).sort({ createdAt: 1 }).lean(),
-    ]);
-    const { st, doc } = read;
+    const doc = await this.read(key);
     if (!doc) throw notFound('Process instance', '流程实例', key);
     return {
       key: doc._id,
@@ -218,14 +249,14 @@ export class EmbeddedEngine implements EnginePort {
       version: doc.version,
       definitionKey: doc.definitionKey,
       status: doc.status,
-      variables: st ? (JSON.parse(st.variables) as Variables) : {},
+      variables: JSON.parse(doc.variables) as Variables,
       parentKey: doc.parentKey,
       startedAt: doc.startedAt.toISOString(),
       endedAt: doc.endedAt?.toISOString(),
-      activeElements: doc.activeElements ?? [],
-      incidents: incidents.map((i) => ({
-        key: i._id,
-        instanceKey: i.instanceKey,
+      activeElements: 'activeElements' in doc ? doc.activeElements : [],
+      incidents: doc.incidents.map((i: IncidentRec) => ({
+        key: i.key,
+        instanceKey: doc._id,
         elementId: i.elementId,
         type: i.type,
         message: i.message,
@@ -236,31 +267,63 @@ export class EmbeddedEngine implements EnginePort {
     };
   }
 
+  /** Everything stored of an instance: its runtime document while it runs, its history once it ended. */
+  async inspect(key: string): Promise<{ runtime: RuntimeDoc | null; history: HistoryDoc | null }> {
+    const [runtime, history] = await Promise.all([this.models.runtime.findOne({ _id: key }), this.models.history.findOne({ _id: key })]);
+    return { runtime, history };
+  }
+
   publishMessage(req: PublishMessageRequest): Promise<PublishMessageResult> {
-    return publishMessage(this.models, (key) => this.driver.touch(key), req);
+    return publishMessage(this.models, this.commit, (key) => this.driver.touch(key), req);
   }
 
   // ---- user tasks --------------------------------------------------------------------------
 
+  /**
+   * Every open user task. This reads every live instance (the tasks are kept with them), so it is
+   * for an inbox that must compare everything (the database layout, tests), not for a hot path:
+   * the inbox hears of tasks from the engine's events, which the outbox keeps until taken.
+   */
   async listOpenUserTasks(): Promise<UserTaskRecord[]> {
-    const docs = await this.models.UserTask.find({ status: 'created' }).lean();
-    return docs.map(toUserTaskRecord);
+    const done = await this.completedNotApplied();
+    const out: UserTaskRecord[] = [];
+    const cursor = this.models.runtime.find({}, { projection: { processId: 1, tasks: 1 } });
+    for await (const d of cursor) for (const t of d.tasks ?? []) if (!done.has(t.key)) out.push(taskRecord(d._id, d.processId, t));
+    return out;
+  }
+
+  /** The open tasks of one instance (by `_id`). */
+  async openTasksOf(instanceKey: string): Promise<UserTaskRecord[]> {
+    const d = await this.models.runtime.findOne({ _id: instanceKey }, { projection: { processId: 1, tasks: 1 } });
+    const tasks = d?.tasks ?? [];
+    const done = await Promise.all(tasks.map((t) => this.models.outcomes.findOne({ _id: `t:${t.key}` }, { projection: { _id: 1 } })));
+    return tasks.filter((_, i) => !done[i]).map((t) => taskRecord(d!._id, d!.processId, t));
+  }
+
+  /** Tasks completed whose instance has not yet applied the completion (no longer open). */
+  private async completedNotApplied(): Promise<Set<string>> {
+    const docs = await this.models.outcomes.find({}, { projection: { _id: 1 } }).toArray();
+    return new Set(docs.filter((o) => o._id.startsWith('t:')).map((o) => o._id.slice(2)));
   }
 
   async completeUserTask(key: string, variables: Variables = {}): Promise<void> {
-    const { UserTask } = this.models;
-    const doc = await UserTask.findOneAndUpdate(
-      { _id: key, status: 'created' },
-      { $set: { status: 'completed', result: JSON.stringify(variables), completedAt: new Date() } },
-      { returnDocument: 'after' },
-    ).lean();
-    if (!doc) {
-      const existing = await UserTask.findById(key).select('status').lean();
-      if (!existing) throw notFound('User task', '任务', key);
-      throw conflict('TASK_NOT_OPEN', `任务已${existing.status === 'completed' ? '办结' : '取消'}`, `The task is already ${existing.status}`);
+    const instanceKey = instanceOf(key);
+    const live = await this.models.runtime.findOne({ _id: instanceKey }, { projection: { processId: 1, tasks: 1 } });
+    const task = live?.tasks.find((t) => t.key === key);
+    if (!task) {
+      const trail = live
+        ? await this.models.runtime.findOne({ _id: instanceKey }, { projection: { trail: 1 } })
+        : await this.models.history.findOne({ _id: instanceKey }, { projection: { trail: 1 } });
+      const past = trail?.trail.find((t) => t.key === key && t.kind === 'userTask');
+      if (!past) throw notFound('User task', '任务', key);
+      throw conflict('TASK_NOT_OPEN', `任务已${past.status === 'completed' ? '办结' : '取消'}`, `The task is already ${past.status}`);
     }
-    this.events.emit('userTask.completed', toUserTaskRecord(doc));
-    await this.driver.touch(doc.instanceKey);
+    const at = new Date();
+    if (!(await this.commit.insert(this.models.outcomes, { _id: `t:${key}`, instanceKey, at, payload: JSON.stringify(variables) }))) {
+      throw conflict('TASK_NOT_OPEN', '任务已办结', 'The task is already completed');
+    }
+    void this.events.emit('userTask.completed', { ...taskRecord(instanceKey, live!.processId, task), status: 'completed', completedAt: at.toISOString() });
+    await this.driver.touch(instanceKey);
   }
 
   /** The inbox is this engine's tasklist: who holds a task is the inbox's to know. */

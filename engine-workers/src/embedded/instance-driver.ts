@@ -8,11 +8,11 @@ import { conflict, notFound } from '@ggzy/shared';
 import type { Variables } from '../port/engine-port';
 import type { Actors, InstanceOp } from './actors';
 import type { Definitions } from './definitions';
-import type { EngineEventBus } from './engine-events';
 import { InstanceRunner, type CompiledEntry, type LocalJob, type RunnerHost } from './instance-runner';
 import type { InstanceWrites } from './instance-writes';
 import type { Jobs } from './jobs';
 import type { Leases } from './leases';
+import type { GroupCommit } from './group-commit';
 import type { EngineModels } from './models';
 import { StateWriter } from './state-writer';
 import type { WakeSchedule } from './wake-schedule';
@@ -20,13 +20,13 @@ import type { Waiter } from './waiters';
 
 export interface DriverDeps {
   models: EngineModels;
+  commit: GroupCommit;
   logger: Logger;
   owner: string;
   leaseMs: number;
   leases: Leases;
   actors: Actors;
   definitions: Definitions;
-  events: EngineEventBus;
   jobs: Jobs;
   writes: InstanceWrites;
   wakes: WakeSchedule;
@@ -34,6 +34,7 @@ export interface DriverDeps {
 
 export class InstanceDriver implements RunnerHost {
   readonly models: EngineModels;
+  readonly commit: GroupCommit;
   readonly logger: Logger;
   readonly owner: string;
   readonly leaseMs: number;
@@ -41,6 +42,7 @@ export class InstanceDriver implements RunnerHost {
 
   constructor(private readonly d: DriverDeps) {
     this.models = d.models;
+    this.commit = d.commit;
     this.logger = d.logger;
     this.owner = d.owner;
     this.leaseMs = d.leaseMs;
@@ -54,6 +56,10 @@ export class InstanceDriver implements RunnerHost {
 
   runLocalJob(inst: InstanceRunner, waiter: Waiter, job: LocalJob): void {
     this.d.jobs.runLocal(inst, waiter, job);
+  }
+
+  jobsStored(): void {
+    void this.d.jobs.poll().catch((err: unknown) => this.logger.error({ err }, 'job poll failed'));
   }
 
   enqueue(key: string, op: InstanceOp): Promise<void> {
@@ -75,19 +81,33 @@ export class InstanceDriver implements RunnerHost {
     const d = await this.d.definitions.find(req.processId);
     if (!d) return 'missing';
     const entry = await this.d.definitions.compiled(d._id);
-    await this.startNew(req.key, entry, req.variables, { parentKey: parent.key, parentExecutionId: req.parentExecutionId, startedAt: new Date() });
+    await this.startNew(req.key, entry, req.variables, { parentKey: parent.key, parentExecutionId: req.parentExecutionId, startedAt: new Date() }, true);
     return 'started';
   }
 
   // ---- starting and ending -------------------------------------------------------------------
 
-  /** Start an instance with a known key; resolves once its first state is written. */
-  async startNew(key: string, entry: CompiledEntry, variables: Variables, meta: InstanceRunner['meta']): Promise<void> {
+  /** Whether an instance with this key was ever started (it runs, or it has ended). */
+  async exists(key: string): Promise<boolean> {
+    const [live, past] = await Promise.all([
+      this.models.runtime.findOne({ _id: key }, { projection: { _id: 1 } }),
+      this.models.history.findOne({ _id: key }, { projection: { _id: 1 } }),
+    ]);
+    return !!(live || past);
+  }
+
+  /**
+   * Start an instance with a known key; resolves once its first state is written. A new instance
+   * takes no lease: nobody else knows its key until that write. `deterministic`: the key names
+   * something that may have been started before (a child, a timer's occurrence): then it is not
+   * started twice.
+   */
+  async startNew(key: string, entry: CompiledEntry, variables: Variables, meta: InstanceRunner['meta'], deterministic = false): Promise<void> {
+    if (deterministic && (await this.exists(key))) return;
     let firstWrite: Promise<void> | void = undefined;
     await this.enqueue(key, async (existing) => {
       if (existing) return;
-      if (!(await this.d.leases.acquire(key))) return; // a deterministic key already being started elsewhere
-      const inst = new InstanceRunner(this, key, entry, meta, { ...variables }, false);
+      const inst = new InstanceRunner(this, key, entry, meta, { ...variables }, null);
       this.d.actors.hold(inst);
       inst.start();
       // The caller waits for the first write, but the instance does not: its jobs go on meanwhile.
@@ -98,48 +118,64 @@ export class InstanceDriver implements RunnerHost {
 
   /** Start an instance for a due timer start event (idempotent per occurrence). */
   async startFromTimer(key: string, definitionKey: string, elementId: string): Promise<void> {
-    if ((await this.models.Instance.findById(key).select('_id').lean()) || (await this.models.states.get(key))) return;
     const entry = await this.d.definitions.compiled(definitionKey);
-    await this.startNew(key, entry, {}, { startElementId: elementId, startedAt: new Date() });
+    await this.startNew(key, entry, {}, { startElementId: elementId, startedAt: new Date() }, true);
   }
 
   async cancelInstance(key: string): Promise<void> {
     await this.enqueue(key, async (loaded) => {
       const inst = loaded ?? (await this.load(key));
       if (!inst) {
-        const doc = await this.models.Instance.findById(key).select('status').lean();
-        if (!doc) throw notFound('Process instance', '流程实例', key);
-        if (doc.status !== 'active')
-          throw conflict('INSTANCE_NOT_ACTIVE', `流程实例已结束（${doc.status}）`, `The process instance is not active (${doc.status})`);
-        throw conflict(
-          'INSTANCE_BUSY',
-          '流程实例正在由另一个引擎进程处理，请稍后重试',
-          'The instance is being driven by another engine process; retry shortly',
-        );
+        const live = await this.models.runtime.findOne({ _id: key }, { projection: { _id: 1 } });
+        if (live) {
+          throw conflict(
+            'INSTANCE_BUSY',
+            '流程实例正在由另一个引擎进程处理，请稍后重试',
+            'The instance is being driven by another engine process; retry shortly',
+          );
+        }
+        const past = await this.models.history.findOne({ _id: key }, { projection: { status: 1 } });
+        if (!past) throw notFound('Process instance', '流程实例', key);
+        throw conflict('INSTANCE_NOT_ACTIVE', `流程实例已结束（${past.status}）`, `The process instance is not active (${past.status})`);
       }
       inst.ended = 'canceled';
       await this.finish(inst);
     });
-    const children = await this.models.Instance.find({ parentKey: key, status: 'active' }).select('_id').lean();
-    for (const c of children) await this.cancelInstance(c._id).catch(() => undefined);
+  }
+
+  /** Cancel an instance for its parent: a durable request first (recovery carries it out if we die), then the cancel. */
+  async requestCancel(key: string): Promise<void> {
+    const id = `x:${key}`;
+    await this.commit.insert(this.models.outcomes, { _id: id, instanceKey: key, at: new Date(), payload: '{}' });
+    void this.carryOutCancel(key);
+  }
+
+  /** A cancel request found in the outcomes (by this process or by recovery): cancel, then forget the request. */
+  async carryOutCancel(key: string): Promise<void> {
+    try {
+      await this.cancelInstance(key);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'INSTANCE_BUSY') return; // the holder is busy: recovery asks again
+      if (code !== 'INSTANCE_NOT_ACTIVE' && code !== 'NOT_FOUND') {
+        this.logger.error({ err, instance: key }, 'cancel for the parent failed');
+        return;
+      }
+    }
+    await this.commit.remove(this.models.outcomes, `x:${key}`);
   }
 
   // ---- waking ------------------------------------------------------------------------------
 
   /**
    * Something happened to an instance (a task, a message, a child, a job outcome): let it move on.
-   * The request is written first, so a crash before the instance is driven loses nothing: the
-   * recovery scan finds it by its due `wakeAt`, and a holder in another process sees the flag.
+   * The input itself is written first (an outcome document), so a crash before the instance is
+   * driven loses nothing: recovery finds the outcome and drives the instance; a holder in another
+   * process sees the wake flag on its lease.
    */
   async touch(key: string): Promise<void> {
-    if (!this.d.actors.loaded(key)) await this.requestWake(key);
+    if (!this.d.actors.loaded(key)) await this.d.leases.flagWake(key);
     return this.drive(key);
-  }
-
-  async requestWake(key: string): Promise<void> {
-    if (await this.d.leases.flagWake(key)) return;
-    // Nobody holds it; written after any holder's last write, so it stays.
-    await this.models.Instance.updateOne({ _id: key }, { $set: { wakeAt: new Date() } });
   }
 
   /** Drive an instance in this process now (load it if needed and re-check its waits). */
@@ -174,26 +210,18 @@ export class InstanceDriver implements RunnerHost {
   /** Take the lease and bring the instance into memory; resuming re-checks every wait. */
   private async load(key: string): Promise<InstanceRunner | undefined> {
     const lease = await this.d.leases.acquire(key);
-    this.logger.debug({ instance: key, lease }, 'load');
     if (!lease) {
-      await this.requestWake(key); // held elsewhere: the holder looks again when it lets go
+      await this.d.leases.flagWake(key); // held elsewhere: the holder looks again when it lets go
       return undefined;
     }
-    const { Instance } = this.models;
-    const { row, st, doc } = await this.d.writes.read(key);
-    if (!doc || doc.status !== 'active') {
-      this.logger.debug({ instance: key, status: doc?.status }, 'load: not active');
-      await this.d.leases.release(key);
-      if (doc?.wakeAt) await Instance.updateOne({ _id: key }, { $set: { wakeAt: null } });
+    const doc = await this.models.runtime.findOne({ _id: key });
+    if (!doc) {
+      await this.d.leases.release(key); // ended (in history), or never written
       return undefined;
     }
-    if (st?.ended) {
-      // The process that ended it died before writing the instance row: write it now.
-      const ended = { status: st.ended, activeElements: [], wakeAt: null, endedAt: new Date() };
-      if (row) await Instance.updateOne({ _id: key }, { $set: ended });
-      else await Instance.collection.insertOne({ ...doc, ...ended } as never);
-      await this.d.leases.release(key);
-      if (doc.parentKey && st.ended === 'completed') void this.touch(doc.parentKey);
+    if (lease.takenFrom && (await this.models.history.findOne({ _id: key }, { projection: { _id: 1 } }))) {
+      // Its process died while moving it to history: finish the move.
+      await this.d.writes.finishMove(doc);
       return undefined;
     }
     const entry = await this.d.definitions.compiled(doc.definitionKey);
@@ -202,19 +230,14 @@ export class InstanceDriver implements RunnerHost {
       key,
       entry,
       { parentKey: doc.parentKey, parentExecutionId: doc.parentExecutionId, startElementId: doc.startElementId, startedAt: doc.startedAt },
-      st ? (JSON.parse(st.variables) as Variables) : {},
-      true,
+      JSON.parse(doc.variables) as Variables,
+      doc,
     );
-    inst.rowWritten = !!row;
+    inst.leased = true;
     this.d.wakes.forget(key);
     this.d.actors.hold(inst);
-    if (st?.state) inst.resume(JSON.parse(st.state));
+    if (doc.state) inst.resume(JSON.parse(doc.state));
     else inst.start();
-    if (lease.takenFrom) {
-      // Taken over from a process that died: close waits it opened but never saved.
-      await inst.settle();
-      await this.d.writes.closeUnsaved(inst);
-    }
     return inst;
   }
 
@@ -226,7 +249,7 @@ export class InstanceDriver implements RunnerHost {
     await inst.settle();
     // New waits become live only after the state that holds them is written.
     while (inst.hasActivations && !inst.leaseLost && !inst.ended) {
-      await this.writer.save(inst.key, () => this.d.writes.write(inst, inst.snapshot(false), false));
+      await this.save(inst);
       if (inst.leaseLost) break;
       await inst.activate();
       await inst.settle();
@@ -234,15 +257,15 @@ export class InstanceDriver implements RunnerHost {
     if (inst.leaseLost) return void this.drop(inst);
     if (inst.ended) return void (await this.finish(inst));
     if (!inst.busy) return void (await this.evict(inst));
-    const written = this.writer.save(inst.key, () => {
-      const snap = inst.stopped ? null : inst.snapshot(false);
-      return snap ? this.d.writes.write(inst, snap, false) : async () => undefined;
-    });
-    const emits = inst.emits.splice(0);
-    const after = written.then(() => this.d.events.flush(emits));
-    after.catch((err: unknown) => this.logger.error({ err, instance: inst.key }, 'state write failed'));
+    const written = this.save(inst);
+    written.catch((err: unknown) => this.logger.error({ err, instance: inst.key }, 'state write failed'));
     // Wrapped: an async function returning a bare promise would make its callers wait for it.
-    return { written: after };
+    return { written };
+  }
+
+  /** Write the instance as it is when the write starts (saves asked for meanwhile join it). */
+  private save(inst: InstanceRunner): Promise<void> {
+    return this.writer.save(inst.key, () => (inst.stopped ? async () => undefined : this.d.writes.build(inst, false)));
   }
 
   private drop(inst: InstanceRunner): void {
@@ -252,22 +275,20 @@ export class InstanceDriver implements RunnerHost {
 
   /** Write the instance and let it go; its next timer is scheduled. */
   async evict(inst: InstanceRunner): Promise<void> {
-    const snap = inst.snapshot(true);
+    const write = this.d.writes.build(inst, true);
+    const wakeAt = inst.nextTimer();
     this.drop(inst);
-    await this.writer.save(inst.key, () => this.d.writes.write(inst, snap, true));
-    this.d.events.flush(inst.emits.splice(0));
-    if (snap.instance.wakeAt) this.d.wakes.at(inst.key, snap.instance.wakeAt);
+    await this.writer.save(inst.key, () => write);
+    if (wakeAt && !inst.leaseLost) this.d.wakes.at(inst.key, wakeAt);
   }
 
   private async finish(inst: InstanceRunner): Promise<void> {
-    const snap = inst.snapshot(true);
-    this.drop(inst);
-    await this.writer.save(inst.key, () => this.d.writes.write(inst, snap, true));
-    // Only an instance that ever had tasks, subscriptions, job rows or incidents has any to close.
-    if (inst.usedCollections) await this.d.writes.closeLeftovers(inst);
+    // What it still waits for is closed with it (a cancel leaves its waits open).
+    inst.closeAllWaits();
     if (inst.ended === 'completed') inst.emitLater('instance.completed', { key: inst.key, processId: inst.def.processId, variables: inst.vars });
     if (inst.ended === 'canceled') inst.emitLater('instance.canceled', { key: inst.key, processId: inst.def.processId });
-    this.d.events.flush(inst.emits.splice(0));
-    if (inst.meta.parentKey && inst.ended === 'completed') void this.touch(inst.meta.parentKey);
+    const write = this.d.writes.end(inst);
+    this.drop(inst);
+    await this.writer.save(inst.key, () => write);
   }
 }

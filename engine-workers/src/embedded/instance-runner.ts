@@ -2,20 +2,24 @@
  * One process instance loaded in memory: bpmn-elements' Definition (bpmn-wiring.ts) plus the
  * Zeebe glue: variables (variable-rules.ts), incidents, and what the instance waits for (waits/,
  * one module per kind). It lives only while the instance has work in progress; at every wait its
- * state is written to MongoDB and the object is dropped. Every operation on it runs inside its
- * actor (see actors.ts), so nothing here needs locks.
+ * runtime document (state, variables, open tasks, waits, incidents, trail: models.ts) is written
+ * and the object is dropped. Every operation on it runs inside its actor (see actors.ts), so
+ * nothing here needs locks.
  */
 import type { Logger } from 'pino';
-import type { JobOutcome, Variables } from '../port/engine-port';
+import type { JobOutcome, UserTaskRecord, Variables } from '../port/engine-port';
 import { evaluateCondition, isFeel, resolveValue, type FeelContext } from '../diagram/feel';
 import type { CompiledDefinition } from './definition-compiler';
-import type { EngineModels, InstanceDoc } from './models';
+import type { GroupCommit } from './group-commit';
+import type { EndStatus, EngineModels, IncidentRec, OpenTask, OutcomeDoc, RuntimeDoc, TrailRec, WaitRec } from './models';
 import type { ElementApi, ExecuteMessage, MessageContent } from './bpmn-elements-types';
 import { createDefinition, type BpmnDefinition } from './bpmn-wiring';
+import { taskRecord } from './engine-events';
 import type { IncidentInput, InstanceRuntime } from './runtime-context';
 import { mergeResult, scopeOf } from './variable-rules';
 import { Waiters, type Waiter } from './waiters';
 import { waitKindOf } from './waits';
+import { raiseIncident, resolveIncidentsOf } from './waits/incident-wait';
 import { waitCall } from './waits/call-wait';
 import { executeJob, onLocalJobDone } from './waits/job-wait';
 import { waitMessage } from './waits/message-wait';
@@ -39,6 +43,7 @@ export interface LocalJob {
 /** What a loaded instance needs from the engine that holds it. */
 export interface RunnerHost {
   readonly models: EngineModels;
+  readonly commit: GroupCommit;
   readonly owner: string;
   readonly leaseMs: number;
   readonly logger: Logger;
@@ -49,15 +54,20 @@ export interface RunnerHost {
   afterTimer(inst: InstanceRunner): Promise<void>;
   startChild(parent: InstanceRunner, req: { key: string; processId: string; variables: Variables; parentExecutionId: string }): Promise<'started' | 'missing'>;
   cancelInstance(key: string): Promise<void>;
+  /** Cancel an instance for its parent: a durable request first, so a crash cannot leave it running. */
+  requestCancel(key: string): Promise<void>;
+  /** Jobs were stored: look for work now. */
+  jobsStored(): void;
 }
 
-export interface Snapshot {
-  instance: Pick<InstanceDoc, 'status' | 'activeElements' | 'wakeAt'> & Partial<Pick<InstanceDoc, 'endedAt' | 'error'>>;
-  state: string | null;
-  variables: string;
-}
+/** What a write sets in the runtime document. */
+export type Snapshot = Pick<RuntimeDoc, 'status' | 'state' | 'variables' | 'activeElements' | 'wakeAt' | 'tasks' | 'waits' | 'incidents' | 'trail'> &
+  Partial<Pick<RuntimeDoc, 'endedAt' | 'error'>>;
 
-export type EndState = 'completed' | 'failed' | 'canceled';
+export type EndState = EndStatus;
+
+/** What a resumed instance brings from its runtime document. */
+export type Resumed = Pick<RuntimeDoc, 'tasks' | 'waits' | 'incidents' | 'trail'>;
 
 export class InstanceRunner implements InstanceRuntime {
   readonly waiters = new Waiters();
@@ -69,13 +79,19 @@ export class InstanceRunner implements InstanceRuntime {
   ended: EndState | null = null;
   endError?: string;
   localJobs = 0;
-  /** True once the instance document exists in the database. */
+  /** True once the runtime document exists in the database. */
   persisted: boolean;
-  /** Whether the instance row exists (it is written when the instance is first let go). */
-  rowWritten = false;
-  /** Whether this instance may have rows in the task, subscription, job or incident collections. */
-  usedCollections: boolean;
+  /** Whether this process holds a lease document for it (a new instance needs none until it is written). */
+  leased = false;
   leaseLost = false;
+  /** Open user tasks, by key. */
+  readonly tasks = new Map<string, OpenTask>();
+  /** Inputs it accepts now, by outcome id (see WaitRec). */
+  private readonly waitRecs = new Map<string, WaitRec>();
+  incidents: IncidentRec[] = [];
+  trail: TrailRec[] = [];
+  /** Work to do once the next write is done (outcomes applied, stored jobs finished). */
+  private cleanups: Array<() => Promise<unknown>> = [];
   stopped = false;
   /** Events to publish once the state that caused them is written. */
   emits: Array<[string, unknown]> = [];
@@ -86,11 +102,21 @@ export class InstanceRunner implements InstanceRuntime {
     readonly def: CompiledEntry,
     readonly meta: { parentKey?: string; parentExecutionId?: string; startElementId?: string; startedAt: Date },
     vars: Variables,
-    persisted: boolean,
+    resumed: Resumed | null,
   ) {
     this.vars = vars;
-    this.persisted = persisted;
-    this.usedCollections = persisted; // a resumed instance may have any
+    this.persisted = !!resumed;
+    if (resumed) {
+      for (const t of resumed.tasks) this.tasks.set(t.key, t);
+      for (const w of resumed.waits) this.waitRecs.set(w.id, w);
+      this.incidents = resumed.incidents;
+      this.trail = resumed.trail;
+      // A job's incident waits for its resolution; other incidents are raised again as the element runs again.
+      for (const i of this.incidents) {
+        if (i.status === 'open' && i.jobKey && this.waitRecs.has(`i:${i.key}`))
+          this.waiters.add({ kind: 'incident', executionId: i.executionId, elementId: i.elementId, incidentKey: i.key });
+      }
+    }
   }
 
   get compiled(): CompiledDefinition {
@@ -135,6 +161,7 @@ export class InstanceRunner implements InstanceRuntime {
     void tracked.finally(() => this.pending.delete(tracked));
   }
 
+  /** Work in this process: a local job running. */
   get busy(): boolean {
     return this.localJobs > 0;
   }
@@ -156,6 +183,37 @@ export class InstanceRunner implements InstanceRuntime {
       if (w.kind === 'job' && w.localRunning) continue;
       this.track(this.check(w));
     }
+  }
+
+  findOutcome(id: string): Promise<OutcomeDoc | null> {
+    return this.host.models.outcomes.findOne({ _id: id });
+  }
+
+  hasWait(id: string): boolean {
+    return this.waitRecs.has(id);
+  }
+
+  waitIndex(id: string): string | undefined {
+    return this.waitRecs.get(id)?.index;
+  }
+
+  openWait(rec: WaitRec): void {
+    this.waitRecs.set(rec.id, rec);
+  }
+
+  /** The wait takes no more input; `dropOutcome`: its outcome document goes once the state is written. */
+  closeWait(id: string, dropOutcome: boolean): void {
+    this.waitRecs.delete(id);
+    if (dropOutcome) this.afterWrite(() => this.host.commit.remove(this.host.models.outcomes, id));
+  }
+
+  afterWrite(fn: () => Promise<unknown>): void {
+    this.cleanups.push(fn);
+  }
+
+  /** The work queued for after the write now being made. */
+  takeCleanups(): Array<() => Promise<unknown>> {
+    return this.cleanups.splice(0);
   }
 
   toActivate(w: Waiter): void {
@@ -218,22 +276,43 @@ export class InstanceRunner implements InstanceRuntime {
    * apart, the engine state and the variables. The write that releases the instance sets its
    * next wake-up (its earliest timer, or none); while held, the lease speaks for it.
    */
-  snapshot(releasing: boolean): Snapshot {
-    const state = this.definition ? this.definition.getState() : null;
-    const timers = this.definition ? this.definition.environment.timers.executing : [];
+  /** Its earliest timer, if it has one and has not ended. */
+  nextTimer(): Date | null {
+    if (this.ended || !this.definition) return null;
     let wakeAt: Date | null = null;
-    if (!this.ended && releasing) for (const t of timers) if (!wakeAt || t.expireAt < wakeAt) wakeAt = t.expireAt;
+    for (const t of this.definition.environment.timers.executing) if (!wakeAt || t.expireAt < wakeAt) wakeAt = t.expireAt;
+    return wakeAt;
+  }
+
+  /** Close every wait it still has (it was canceled, or ended with waits open). */
+  closeAllWaits(): void {
+    for (const w of this.waiters.all()) {
+      this.waiters.delete(w);
+      waitKindOf(w).cancel(this, w);
+    }
+  }
+
+  snapshot(): Snapshot {
+    const state = this.definition ? this.definition.getState() : null;
+    const wakeAt = this.nextTimer();
     return {
-      instance: {
-        status: this.ended ?? 'active',
-        activeElements: this.ended ? [] : this.activeElements(),
-        wakeAt,
-        ...(this.ended && { endedAt: new Date() }),
-        ...(this.endError && { error: this.endError }),
-      },
+      status: this.ended ?? 'active',
+      activeElements: this.ended ? [] : this.activeElements(),
+      wakeAt,
       state: state ? JSON.stringify(state) : null,
       variables: JSON.stringify(this.vars),
+      tasks: [...this.tasks.values()],
+      waits: [...this.waitRecs.values()],
+      incidents: this.incidents,
+      trail: this.trail,
+      ...(this.ended && { endedAt: new Date() }),
+      ...(this.endError && { error: this.endError }),
     };
+  }
+
+  /** A task as the port tells it. */
+  taskRecord(t: OpenTask): UserTaskRecord {
+    return taskRecord(this.key, this.def.processId, t);
   }
 
   activeElements(): string[] {
@@ -308,42 +387,13 @@ export class InstanceRunner implements InstanceRuntime {
 
   // ---- incidents ---------------------------------------------------------------------------
 
+  /** An incident: kept with the instance, told to listeners, and the element waits for its resolution. */
   raiseIncident(incident: IncidentInput & { retry?: () => void }): void {
-    const key = `${this.key}:${incident.executionId}:${incident.type}`;
-    const { retry, ...rest } = incident;
-    if (retry) this.waiters.add({ kind: 'incident', executionId: incident.executionId, elementId: incident.elementId, incidentKey: key, retry });
-    this.track(this.writeIncident(key, rest));
+    raiseIncident(this, incident);
   }
 
-  async writeIncident(key: string, incident: IncidentInput): Promise<void> {
-    this.usedCollections = true;
-    const doc = await this.host.models.Incident.findOneAndUpdate(
-      { _id: key },
-      {
-        $set: { status: 'open', message: incident.message },
-        $setOnInsert: {
-          instanceKey: this.key,
-          processId: this.def.processId,
-          elementId: incident.elementId,
-          executionId: incident.executionId,
-          type: incident.type,
-          jobKey: incident.jobKey,
-          createdAt: new Date(),
-        },
-      },
-      { upsert: true, returnDocument: 'after' },
-    ).lean();
-    if (doc) {
-      this.emitLater('incident.created', {
-        key: doc._id,
-        instanceKey: doc.instanceKey,
-        elementId: doc.elementId,
-        type: doc.type,
-        message: doc.message,
-        jobKey: doc.jobKey,
-        status: doc.status,
-        createdAt: doc.createdAt.toISOString(),
-      });
-    }
+  /** The element of these incidents was left: they are resolved. */
+  resolveIncidentsOf(executionId: string): void {
+    resolveIncidentsOf(this, executionId);
   }
 }

@@ -1,114 +1,155 @@
 /**
- * How a loaded instance is written: its engine state and variables first (by instance key, over
- * several collections, see state-store.ts), then — when it is let go — its row (status, next
- * wake-up, where its tokens are) and its lease. Also the reads that make sense of a crash: the
- * row and state of an instance, the waits a dead process opened but never saved, and the
- * leftovers of an instance that ended.
+ * How a loaded instance is written. One runtime document per instance holds everything it is
+ * (models.ts): the first write inserts it, later ones update it by `_id`, and the end moves it to
+ * history — the history document is inserted first, then the runtime document deleted, so a crash
+ * in between leaves the lease of a dead process, and whoever takes it over finishes the move.
+ * Events go into the outbox with the write that caused them and are told once it is done; work
+ * queued on the instance for after the write (outcomes applied, stored jobs finished) runs then.
  */
 import type { Logger } from 'pino';
-import type { InstanceRunner, Snapshot } from './instance-runner';
+import type { EngineEventBus } from './engine-events';
+import type { GroupCommit } from './group-commit';
+import type { InstanceRunner } from './instance-runner';
 import type { Leases } from './leases';
-import type { EngineModels } from './models';
-import type { InstanceMeta } from './state-store';
+import type { EngineModels, HistoryDoc, InstanceMeta, RuntimeDoc, WaitRec } from './models';
+import { unsubscribe } from './messages';
+import type { TimerBuckets } from './timer-buckets';
+import type { WriteFn } from './state-writer';
 
-/** The instance row and its state; until an instance is first let go, its state speaks for the row. */
-export async function readInstance(models: EngineModels, key: string) {
-  const [row, st] = await Promise.all([models.Instance.findById(key).lean(), models.states.get(key)]);
-  const fromState = st?.meta ? { ...st.meta, _id: key, status: 'active' as const, activeElements: [] as string[], wakeAt: null, endedAt: undefined } : null;
-  return { row, st, doc: row ?? fromState };
+export interface WritesDeps {
+  models: EngineModels;
+  commit: GroupCommit;
+  leases: Leases;
+  logger: Logger;
+  events: EngineEventBus;
+  buckets: TimerBuckets;
+  /** Someone asked for the instance while it was held: drive it again. */
+  driveAgain: (key: string) => void;
+  /** A child completed: its parent has an outcome to apply. */
+  touch: (key: string) => void;
+  /** Cancel a child of an instance that ended. */
+  requestCancel: (key: string) => Promise<void>;
+}
+
+export function metaOf(inst: InstanceRunner): InstanceMeta {
+  return {
+    processId: inst.def.processId,
+    version: inst.def.version,
+    definitionKey: inst.def.key,
+    ...(inst.meta.parentKey && { parentKey: inst.meta.parentKey, parentExecutionId: inst.meta.parentExecutionId }),
+    ...(inst.meta.startElementId && { startElementId: inst.meta.startElementId }),
+    startedAt: inst.meta.startedAt,
+  };
 }
 
 export class InstanceWrites {
-  constructor(
-    private readonly models: EngineModels,
-    private readonly leases: Leases,
-    private readonly logger: Logger,
-    /** Someone asked for the instance while it was held: drive it again. */
-    private readonly driveAgain: (key: string) => void,
-  ) {}
+  constructor(private readonly d: WritesDeps) {}
 
-  read(key: string) {
-    return readInstance(this.models, key);
-  }
-
-  /** The write of a snapshot; `release`: the instance is let go (row written, lease released). */
-  write(inst: InstanceRunner, snap: Snapshot, release: boolean) {
-    return async (): Promise<void> => {
-      const { Instance, states } = this.models;
-      const state = { state: snap.state, variables: snap.variables, ended: inst.ended };
+  /**
+   * The write of the instance as it is now (taken at once). `release`: it is let go (its lease
+   * released, its next timer put in its minute's bucket). For an instance that has ended, use `end`.
+   */
+  build(inst: InstanceRunner, release: boolean): WriteFn {
+    const snap = inst.snapshot();
+    const cleanups = inst.takeCleanups();
+    const emits = inst.emits.splice(0);
+    return async () => {
+      const { models, commit } = this.d;
+      const writes: Array<Promise<unknown>> = [this.d.events.record(emits)];
       if (!inst.persisted) {
-        try {
-          await states.insert({ _id: inst.key, ...state, meta: this.rowMeta(inst) });
-        } catch (err) {
-          if ((err as { code?: number }).code === 11000) {
-            inst.leaseLost = true;
-            return;
-          }
-          throw err;
-        }
-        inst.persisted = true;
-      } else {
-        // State first: whoever sees the instance row change (ended, waiting) then reads the matching variables.
-        await states.update(inst.key, state);
-      }
-      if (!release) return;
-      // The instance row is written when the instance is let go: inserted the first time (an insert
-      // costs the same at any size on FerretDB 1.x), updated after that.
-      if (inst.rowWritten) await Instance.updateOne({ _id: inst.key }, { $set: snap.instance });
-      else {
-        await Instance.collection.insertOne({ _id: inst.key, ...this.rowMeta(inst), ...snap.instance } as never).catch(async (err: { code?: number }) => {
-          if (err.code !== 11000) throw err;
-          await Instance.updateOne({ _id: inst.key }, { $set: snap.instance });
-        });
-        inst.rowWritten = true;
-      }
-      const { wasHeld, wake } = await this.leases.release(inst.key);
-      if (!wasHeld) {
-        inst.leaseLost = true;
-        this.logger.warn({ instance: inst.key }, 'lease lost; another process drives this instance');
-      } else if (wake && snap.instance.status === 'active') {
-        this.driveAgain(inst.key); // someone asked while we held it
-      }
+        writes.push(
+          commit.insert(models.runtime, { _id: inst.key, ...metaOf(inst), ...snap }).then((inserted) => {
+            if (!inserted)
+              inst.leaseLost = true; // started twice (a deterministic key): the other one runs it
+            else inst.persisted = true;
+          }),
+        );
+      } else writes.push(models.runtime.updateOne({ _id: inst.key }, { $set: snap }));
+      // A new instance that stays in memory after its first write takes a lease now, so that
+      // another process that hears of it waits for this one.
+      if (!release && !inst.leased) writes.push(this.d.leases.acquire(inst.key).then((l) => (l ? (inst.leased = true) : (inst.leaseLost = true))));
+      if (release && snap.wakeAt) writes.push(this.d.buckets.add(inst.key, snap.wakeAt));
+      const [outboxId] = (await Promise.all(writes)) as [string | null];
+      await this.runAll(inst.key, cleanups);
+      if (release && inst.leased) await this.release(inst);
+      this.d.events.tell(outboxId, emits);
     };
   }
 
-  private rowMeta(inst: InstanceRunner): InstanceMeta {
-    return {
-      processId: inst.def.processId,
-      version: inst.def.version,
-      definitionKey: inst.def.key,
-      ...(inst.meta.parentKey && { parentKey: inst.meta.parentKey, parentExecutionId: inst.meta.parentExecutionId }),
-      ...(inst.meta.startElementId && { startElementId: inst.meta.startElementId }),
-      startedAt: inst.meta.startedAt,
+  /** The end: history inserted, then what the instance still held closed, then the runtime document deleted. */
+  end(inst: InstanceRunner): WriteFn {
+    const snap = inst.snapshot();
+    const cleanups = inst.takeCleanups();
+    const emits = inst.emits.splice(0);
+    const status = inst.ended!;
+    const history: HistoryDoc = {
+      _id: inst.key,
+      ...metaOf(inst),
+      status,
+      endedAt: snap.endedAt ?? new Date(),
+      ...(snap.error && { error: snap.error }),
+      state: snap.state,
+      variables: snap.variables,
+      incidents: snap.incidents,
+      trail: snap.trail,
+    };
+    return async () => {
+      const { models, commit } = this.d;
+      const parent = status === 'completed' ? inst.meta.parentKey : undefined;
+      const writes: Array<Promise<unknown>> = [this.d.events.record(emits), commit.insert(models.history, history)];
+      if (parent) writes.push(commit.insert(models.outcomes, { _id: `c:${inst.key}`, instanceKey: parent, at: history.endedAt, payload: snap.variables }));
+      const [outboxId] = (await Promise.all(writes)) as [string | null];
+      await this.runAll(inst.key, cleanups);
+      if (inst.persisted) await models.runtime.deleteOne({ _id: inst.key });
+      if (inst.leased) await this.release(inst);
+      this.d.events.tell(outboxId, emits);
+      if (parent) this.d.touch(parent);
     };
   }
 
-  /** Taken over from a process that died: close waits it opened but never saved. */
-  async closeUnsaved(inst: InstanceRunner): Promise<void> {
-    const execIds = inst.waiters.all().map((w) => w.executionId);
-    const { UserTask, Subscription, Job } = this.models;
-    await UserTask.updateMany(
-      { instanceKey: inst.key, status: 'created', executionId: { $nin: execIds } },
-      { $set: { status: 'canceled', completedAt: new Date() } },
+  /**
+   * An instance whose history was written but whose runtime document was not deleted (its process
+   * died in between): close what it still held and delete it. Its events were told with the end.
+   */
+  async finishMove(doc: RuntimeDoc): Promise<void> {
+    await this.runAll(
+      doc._id,
+      doc.waits.map((w) => () => this.closeLeftover(w)),
     );
-    await Subscription.updateMany({ instanceKey: inst.key, status: 'open', executionId: { $nin: execIds } }, { $set: { status: 'closed' } });
-    await Job.updateMany(
-      { instanceKey: inst.key, status: { $in: ['activatable', 'failed'] }, executionId: { $nin: execIds } },
-      { $set: { status: 'canceled' } },
-    );
+    await this.d.models.runtime.deleteOne({ _id: doc._id });
+    await this.d.leases.release(doc._id);
+    if (doc.parentKey && (await this.d.models.outcomes.findOne({ _id: `c:${doc._id}` }))) this.d.touch(doc.parentKey);
   }
 
-  /** An instance that ended: its open tasks, subscriptions, jobs and incidents are closed. */
-  async closeLeftovers(inst: InstanceRunner): Promise<void> {
-    const { UserTask, Subscription, Job, Incident } = this.models;
-    const now = new Date();
-    const openTasks = await UserTask.find({ instanceKey: inst.key, status: 'created' }).lean();
-    if (openTasks.length) {
-      await UserTask.updateMany({ instanceKey: inst.key, status: 'created' }, { $set: { status: 'canceled', completedAt: now } });
-      for (const t of openTasks) inst.emitLater('userTask.canceled', { ...t, status: 'canceled' });
-    }
-    await Subscription.updateMany({ instanceKey: inst.key, status: 'open' }, { $set: { status: 'closed' } });
-    await Job.updateMany({ instanceKey: inst.key, status: { $in: ['activatable', 'failed', 'incident', 'running'] } }, { $set: { status: 'canceled' } });
-    await Incident.updateMany({ instanceKey: inst.key, status: 'open' }, { $set: { status: 'resolved', resolvedAt: now } });
+  /** What a wait left behind, once the instance no longer waits. */
+  closeLeftover(w: WaitRec): Promise<unknown> {
+    const { models, commit } = this.d;
+    const [kind, key] = [w.id.slice(0, 1), w.id.slice(2)];
+    const dropOutcome = commit.remove(models.outcomes, w.id);
+    if (kind === 'j') return Promise.all([dropOutcome, models.jobs.deleteOne({ _id: key })]);
+    if (kind === 'm' && w.index) return Promise.all([dropOutcome, unsubscribe(models, w.index, key)]);
+    if (kind === 'c') return Promise.all([dropOutcome, this.d.requestCancel(key)]);
+    return dropOutcome;
+  }
+
+  /** An outcome its instance will never apply, with the stored job it reported on. */
+  async dropOutcome(id: string): Promise<void> {
+    await this.d.commit.remove(this.d.models.outcomes, id);
+    if (id.startsWith('j:')) await this.d.models.jobs.deleteOne({ _id: id.slice(2) });
+  }
+
+  private async runAll(key: string, fns: Array<() => Promise<unknown>>): Promise<void> {
+    if (!fns.length) return;
+    const results = await Promise.allSettled(fns.map((f) => f()));
+    for (const r of results) if (r.status === 'rejected') this.d.logger.error({ err: r.reason, instance: key }, 'clean-up after write failed');
+  }
+
+  private async release(inst: InstanceRunner): Promise<void> {
+    const { wasHeld, wake } = await this.d.leases.release(inst.key);
+    inst.leased = false;
+    if (!wasHeld) {
+      inst.leaseLost = true;
+      this.d.logger.warn({ instance: inst.key }, 'lease lost; another process drives this instance');
+    } else if (wake && !inst.ended) this.d.driveAgain(inst.key); // someone asked while we held it
   }
 }

@@ -1,13 +1,15 @@
 /**
  * Jobs of service tasks: run at once by a worker in this process when there is one (the common
  * case), otherwise stored and taken by the poll loop of a process that has the worker. A stored
- * job's outcome is reported on the job, and its instance applies it; handlers may run twice
- * after a crash (at least once).
+ * job's outcome is an outcome document `j:<job key>` (the first report wins), which its instance
+ * applies and then deletes the job; handlers may run twice after a crash (at least once). The
+ * collection of stored jobs holds only jobs not yet done, so the poll reads little.
  */
 import type { Logger } from 'pino';
 import type { Job, JobHandler, JobOutcome, Variables, WorkerOptions } from '../port/engine-port';
 import { runJobHandler } from '../port/run-handler';
 import type { InstanceRunner, LocalJob } from './instance-runner';
+import type { GroupCommit } from './group-commit';
 import type { JobDoc, EngineModels } from './models';
 import type { Waiter } from './waiters';
 
@@ -27,6 +29,7 @@ export class Jobs {
 
   constructor(
     private readonly models: EngineModels,
+    private readonly commit: GroupCommit,
     private readonly logger: Logger,
     private readonly owner: string,
     private readonly jobTimeoutMs: number,
@@ -75,23 +78,26 @@ export class Jobs {
     const types = [...this.workers.keys()];
     if (!types.length) return;
     const now = new Date();
-    const { Job } = this.models;
-    const due = await Job.find({
-      type: { $in: types },
-      $or: [
-        { status: { $in: ['activatable', 'failed'] }, runAt: { $lte: now } },
-        { status: 'running', lockedUntil: { $lt: now } },
-      ],
-    })
+    const { jobs, outcomes } = this.models;
+    const due = await jobs
+      .find({
+        type: { $in: types },
+        $or: [
+          { status: { $in: ['activatable', 'failed'] }, runAt: { $lte: now } },
+          { status: 'running', lockedUntil: { $lt: now } },
+        ],
+      })
       .limit(32)
-      .lean();
+      .toArray();
     for (const d of due) {
       if (this.runningStored.has(d._id)) continue;
-      const claimed = await Job.findOneAndUpdate(
+      // Reported already, its instance not yet done with it: not run again.
+      if (await outcomes.findOne({ _id: `j:${d._id}` })) continue;
+      const claimed = await jobs.findOneAndUpdate(
         { _id: d._id, status: d.status, runAt: d.runAt },
         { $set: { status: 'running', lockedUntil: new Date(Date.now() + this.jobTimeoutMs), lockedBy: this.owner } },
         { returnDocument: 'after' },
-      ).lean();
+      );
       if (!claimed) continue;
       // Run without holding up the poll loop.
       this.runningStored.add(claimed._id);
@@ -112,10 +118,12 @@ export class Jobs {
       variables: JSON.parse(doc.variables) as Variables,
       customHeaders: doc.customHeaders ?? {},
     });
-    const r = await this.models.Job.updateOne(
-      { _id: doc._id, status: 'running' },
-      { $set: { status: 'reported', outcome: JSON.stringify(outcome), lockedUntil: null, lockedBy: null, reportedAt: new Date() } },
-    );
-    if (r.matchedCount) await this.host.touch(doc.instanceKey);
+    const reported = await this.commit.insert(this.models.outcomes, {
+      _id: `j:${doc._id}`,
+      instanceKey: doc.instanceKey,
+      at: new Date(),
+      payload: JSON.stringify(outcome),
+    });
+    if (reported) await this.host.touch(doc.instanceKey);
   }
 }

@@ -1,12 +1,13 @@
 /**
  * Who drives an instance: a lease document per instance being driven, in a collection that stays
- * as small as the number of instances in memory. Taking a lease is an insert (the unique `_id` is
+ * as small as the number of instances in memory (a new instance needs one only once it is
+ * written and still in memory: until then nobody else knows its key). Taking a lease is an insert (the unique `_id` is
  * the one atomic compare-and-set every MongoDB-compatible server has); taking over an expired one
  * deletes exactly that expired lease, then inserts. A wake-up asked for while a lease is held is a
  * flag on the lease, seen by the holder when it lets go.
  */
 import { hostname } from 'node:os';
-import type { EngineModels } from './models';
+import type { EngineModels, LeaseDoc } from './models';
 
 export interface Acquired {
   /** The process that held the lease before, if it was taken over (it died or stalled). */
@@ -51,17 +52,25 @@ export class Leases {
     return null;
   }
 
-  /** Let go; true when someone asked for a wake-up meanwhile (drive the instance again). */
+  /** Let go; `wake` when someone asked for a wake-up meanwhile (drive the instance again). */
   async release(key: string): Promise<{ wasHeld: boolean; wake: boolean }> {
-    // The driver's call directly: this runs once per instance let go, mongoose's casting is not needed.
-    const doc = (await this.models.Lease.collection.findOneAndDelete({ _id: key, owner: this.owner } as never)) as { wake?: boolean } | null;
+    // By `_id` alone (the one filter FerretDB 1.x answers from an index); a lease that turns out
+    // to be another process's (ours expired and was taken over) is put back as it was.
+    const doc = (await this.models.Lease.collection.findOneAndDelete({ _id: key } as never)) as LeaseDoc | null;
+    if (doc && doc.owner !== this.owner) {
+      await this.models.Lease.collection.insertOne(doc as never).catch(() => undefined);
+      return { wasHeld: false, wake: false };
+    }
     return { wasHeld: !!doc, wake: !!doc?.wake };
   }
 
-  /** Renew one lease; false when it is no longer ours. */
-  async renew(key: string): Promise<boolean> {
-    const r = await this.models.Lease.updateOne({ _id: key, owner: this.owner }, { $set: { until: new Date(Date.now() + this.leaseMs) } });
-    return r.matchedCount > 0;
+  /** Renew every lease of this process; the keys of those that are no longer ours. */
+  async renewAll(held: string[]): Promise<string[]> {
+    if (!held.length) return [];
+    const { Lease } = this.models;
+    await Lease.updateMany({ owner: this.owner }, { $set: { until: new Date(Date.now() + this.leaseMs) } });
+    const mine = new Set((await Lease.find({ owner: this.owner }).select('_id').lean()).map((d) => d._id));
+    return held.filter((k) => !mine.has(k));
   }
 
   /** Ask the holder, if any, to look again; false when nobody holds it. */
@@ -82,16 +91,16 @@ export class Leases {
    * at once instead of waiting for them to expire.
    */
   async releaseDeadOwners(): Promise<void> {
-    const { Lease, Job } = this.models;
+    const { Lease, jobs } = this.models;
     const owners = new Set([
       ...((await Lease.distinct('owner')) as string[]),
-      ...((await Job.distinct('lockedBy', { status: 'running' })) as Array<string | null>).filter((o): o is string => !!o),
+      ...((await jobs.distinct('lockedBy', { status: 'running' })) as Array<string | null>).filter((o): o is string => !!o),
     ]);
     for (const o of owners) {
       const [host, pid] = o.split(':');
       if (host !== hostname() || o === this.owner || isAlive(Number(pid))) continue;
       await Lease.updateMany({ owner: o }, { $set: { until: new Date(0) } });
-      await Job.updateMany({ status: 'running', lockedBy: o }, { $set: { status: 'activatable', lockedUntil: null, lockedBy: null } });
+      await jobs.updateMany({ status: 'running', lockedBy: o }, { $set: { status: 'activatable', lockedUntil: null, lockedBy: null } });
     }
   }
 }

@@ -1,10 +1,23 @@
 /**
- * The embedded engine's own collections. Variables and engine state are stored as JSON strings:
- * process variables may hold keys with dots or nested arrays that FerretDB 1.x refuses as
- * documents, and the engine state is an opaque blob anyway.
+ * The embedded engine's collections. Runtime apart from history, as mature engines keep them:
+ *
+ * - `engine_runtime`: one document per live instance — its engine state, variables, open user
+ *   tasks, what else it waits for, its incidents and the trail of its finished steps. Every read
+ *   and write of it is by `_id`; an instance's open waits are reached from it or by ids derived
+ *   from its key.
+ * - `engine_history`: one document per ended instance, written once when it ends (the runtime
+ *   document is then deleted). Read by `_id` only.
+ * - Small collections that hold only what is pending: leases of instances being driven, outcomes
+ *   not yet applied (a completed task, a job's report, a correlated message, a child's end, a
+ *   resolved incident), stored jobs waiting for a worker, buffered messages and the correlation
+ *   index, timer wake-ups in minute buckets, and events not yet taken by listeners.
+ *
+ * On FerretDB 1.x only `{ _id: value }` filters use an index; the engine filters by anything else
+ * only in collections that stay as small as the work in flight. Variables and engine state are
+ * JSON strings: process variables may hold keys with dots or nested arrays that FerretDB 1.x
+ * refuses as documents, and the engine state is an opaque blob anyway.
  */
-import { Schema, type Connection, type Model } from 'mongoose';
-import { StateStore } from './state-store';
+import { Schema, type Connection, type Model, type mongo } from 'mongoose';
 
 export interface DefinitionDoc {
   _id: string;
@@ -17,23 +30,113 @@ export interface DefinitionDoc {
   deployedAt: Date;
 }
 
-export interface InstanceDoc {
-  _id: string;
+export type EndStatus = 'completed' | 'canceled' | 'failed';
+
+/** What an instance is, written once (with its first state) and carried into history. */
+export interface InstanceMeta {
   processId: string;
   version: number;
   definitionKey: string;
-  status: 'active' | 'completed' | 'canceled' | 'failed';
   parentKey?: string;
   parentExecutionId?: string;
   startElementId?: string;
   startedAt: Date;
+}
+
+/** An open user task, kept in its instance's runtime document; its key is `<instance>:<execution>`. */
+export interface OpenTask {
+  key: string;
+  executionId: string;
+  elementId: string;
+  name?: string;
+  processVersion: number;
+  assignee: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  dueDate: Date | null;
+  followUpDate: Date | null;
+  formKey?: string;
+  formId?: string;
+  priority: number;
+  customHeaders: Record<string, string>;
+  variables: string;
+  createdAt: Date;
+}
+
+export type IncidentType = 'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT' | 'CONDITION_ERROR' | 'EXTRACT_VALUE_ERROR' | 'CALLED_ELEMENT_ERROR';
+
+/** An incident, kept in its instance's document; its key is `<instance>:<execution>:<type>`. */
+export interface IncidentRec {
+  key: string;
+  elementId: string;
+  executionId: string;
+  type: IncidentType;
+  message: string;
+  jobKey?: string;
+  status: 'open' | 'resolved';
+  createdAt: Date;
+  resolvedAt?: Date;
+}
+
+/** A finished step of an instance: a user task, a job, a message wait or a call. */
+export interface TrailRec {
+  kind: 'userTask' | 'job' | 'message' | 'call';
+  key: string;
+  elementId: string;
+  name?: string;
+  /** The job type of a job. */
+  type?: string;
+  status: 'completed' | 'canceled' | 'error';
+  createdAt?: Date;
+  endedAt: Date;
+}
+
+/**
+ * An input an instance accepts now, by the id of its outcome document: `t:<task>`, `j:<job>`,
+ * `m:<subscription>`, `c:<child instance>`, `i:<incident>`. A subscription also names its entry
+ * in the correlation index.
+ */
+export interface WaitRec {
+  id: string;
+  index?: string;
+}
+
+export interface RuntimeDoc extends InstanceMeta {
+  _id: string;
+  /** `active`, or how it ended when the end is decided but not yet moved to history. */
+  status: 'active' | EndStatus;
   endedAt?: Date;
-  /** When the instance must be looked at next (its next timer, or now after a wake-up request). */
-  wakeAt?: Date | null;
-  activeElements: string[];
   error?: string;
-  /** A child's completion has reached its parent (the parent applied it or was woken for it). */
-  parentNotified?: boolean;
+  state: string | null;
+  variables: string;
+  activeElements: string[];
+  /** Its earliest timer. */
+  wakeAt: Date | null;
+  tasks: OpenTask[];
+  waits: WaitRec[];
+  incidents: IncidentRec[];
+  trail: TrailRec[];
+}
+
+export interface HistoryDoc extends InstanceMeta {
+  _id: string;
+  status: EndStatus;
+  endedAt: Date;
+  error?: string;
+  /** The final engine state (which end event was reached, the paths taken). */
+  state: string | null;
+  variables: string;
+  incidents: IncidentRec[];
+  trail: TrailRec[];
+}
+
+/** An input that reached an instance but is not yet applied by it (see WaitRec for the ids). */
+export interface OutcomeDoc {
+  _id: string;
+  instanceKey: string;
+  at: Date;
+  /** JSON: the task's result, the job's outcome, the message's variables, the child's variables, the incident's retries. */
+  payload: string;
 }
 
 export interface LeaseDoc {
@@ -43,6 +146,7 @@ export interface LeaseDoc {
   wake?: boolean;
 }
 
+/** A job stored for a worker: one with no worker in the process that reached it, a retry after back-off, or one under an incident. */
 export interface JobDoc {
   _id: string;
   type: string;
@@ -50,8 +154,8 @@ export interface JobDoc {
   processId: string;
   executionId: string;
   elementId: string;
-  /** activatable → running → reported (outcome set, the instance applies it) | failed (retry at runAt) | incident */
-  status: 'activatable' | 'running' | 'reported' | 'failed' | 'incident' | 'canceled';
+  /** activatable → running → (outcome written, the instance applies it and deletes the job) | failed (retry at runAt) | incident */
+  status: 'activatable' | 'running' | 'failed' | 'incident';
   retries: number;
   runAt: Date;
   lockedUntil?: Date | null;
@@ -59,82 +163,35 @@ export interface JobDoc {
   lockedBy?: string | null;
   variables: string;
   customHeaders: Record<string, string>;
-  outcome?: string;
   errorMessage?: string;
-  reportedAt?: Date;
-  /** Set when a sweep woke the instance for this outcome (see EmbeddedEngine.sweep). */
-  sweptAt?: Date;
   createdAt: Date;
 }
 
-export interface UserTaskDoc {
-  _id: string;
-  instanceKey: string;
-  processId: string;
-  processVersion: number;
-  executionId: string;
-  elementId: string;
-  name?: string;
-  /** Written only once the state that waits for it is, so a created task is always live. */
-  status: 'created' | 'completed' | 'canceled';
-  assignee?: string | null;
-  candidateGroups: string[];
-  candidateUsers: string[];
-  dueDate?: Date | null;
-  followUpDate?: Date | null;
-  formKey?: string;
-  formId?: string;
-  priority?: number;
-  customHeaders: Record<string, string>;
-  variables: string;
-  result?: string;
-  applied?: boolean;
-  sweptAt?: Date;
-  createdAt: Date;
-  completedAt?: Date;
-}
-
-export interface SubscriptionDoc {
-  _id: string;
-  instanceKey: string;
-  executionId: string;
-  elementId: string;
-  messageName: string;
-  correlationKey: string;
-  /** Written only once the state that waits for it is, so an open subscription is always live. */
-  status: 'open' | 'correlated' | 'closed';
-  variables?: string;
-  messageKey?: string;
-  correlatedAt?: Date;
-  applied?: boolean;
-  sweptAt?: Date;
-  createdAt: Date;
-}
-
+/** A message buffered for its time to live, until an instance takes it. */
 export interface MessageDoc {
   _id: string;
   name: string;
   correlationKey: string;
   messageId?: string;
   variables: string;
-  status: 'buffered' | 'correlated' | 'expired';
   expiresAt: Date;
-  correlatedTo?: string;
   createdAt: Date;
 }
 
-export interface IncidentDoc {
+/** A list of keys under one id: open subscriptions or buffered messages by name and correlation key, instances due in a minute. */
+export interface KeyListDoc {
   _id: string;
-  instanceKey: string;
-  processId: string;
-  elementId: string;
-  executionId: string;
-  type: 'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT' | 'CONDITION_ERROR' | 'EXTRACT_VALUE_ERROR' | 'CALLED_ELEMENT_ERROR';
-  message: string;
-  jobKey?: string;
-  status: 'open' | 'resolved';
-  createdAt: Date;
-  resolvedAt?: Date;
+  keys: string[];
+  /** The timer buckets' cursor: every bucket up to this minute (ms) is done. */
+  upTo?: number;
+}
+
+/** Events written with the state that caused them, deleted once every listener took them. */
+export interface OutboxDoc {
+  _id: string;
+  /** JSON: `[event, payload][]`. */
+  events: string;
+  at: Date;
 }
 
 export interface TimerStartDoc {
@@ -151,33 +208,44 @@ export interface TimerStartDoc {
 
 export interface EngineModels {
   Definition: Model<DefinitionDoc>;
-  Instance: Model<InstanceDoc>;
-  states: StateStore;
   Lease: Model<LeaseDoc>;
-  Job: Model<JobDoc>;
-  UserTask: Model<UserTaskDoc>;
-  Subscription: Model<SubscriptionDoc>;
-  Message: Model<MessageDoc>;
-  Incident: Model<IncidentDoc>;
   TimerStart: Model<TimerStartDoc>;
+  runtime: mongo.Collection<RuntimeDoc>;
+  history: mongo.Collection<HistoryDoc>;
+  outcomes: mongo.Collection<OutcomeDoc>;
+  jobs: mongo.Collection<JobDoc>;
+  messages: mongo.Collection<MessageDoc>;
+  /** The correlation index: `s\u0001<name>\u0001<key>` (subscriptions), `m\u0001<name>\u0001<key>` (buffered messages). */
+  correlations: mongo.Collection<KeyListDoc>;
+  /** Minute buckets `b:<minute ms>` of instances with a timer due then, and the cursor `cursor`. */
+  timers: mongo.Collection<KeyListDoc>;
+  outbox: mongo.Collection<OutboxDoc>;
 }
 
 const opts = { versionKey: false, _id: false } as const;
 
-export function engineModels(conn: Connection, statePartitions = Number(process.env.ENGINE_STATE_PARTITIONS ?? 64)): EngineModels {
+function collection<T extends mongo.Document>(conn: Connection, name: string): mongo.Collection<T> {
+  return conn.collection(name) as unknown as mongo.Collection<T>;
+}
+
+export function engineModels(conn: Connection): EngineModels {
+  const raw = {
+    runtime: collection<RuntimeDoc>(conn, 'engine_runtime'),
+    history: collection<HistoryDoc>(conn, 'engine_history'),
+    outcomes: collection<OutcomeDoc>(conn, 'engine_outcomes'),
+    jobs: collection<JobDoc>(conn, 'engine_pending_jobs'),
+    messages: collection<MessageDoc>(conn, 'engine_buffered_messages'),
+    correlations: collection<KeyListDoc>(conn, 'engine_correlations'),
+    timers: collection<KeyListDoc>(conn, 'engine_timers'),
+    outbox: collection<OutboxDoc>(conn, 'engine_outbox'),
+  };
   const existing = conn.models.EngineDefinition as Model<DefinitionDoc> | undefined;
   if (existing) {
     return {
       Definition: existing,
-      Instance: conn.models.EngineInstance as Model<InstanceDoc>,
-      states: new StateStore(conn, statePartitions),
       Lease: conn.models.EngineLease as Model<LeaseDoc>,
-      Job: conn.models.EngineJob as Model<JobDoc>,
-      UserTask: conn.models.EngineUserTask as Model<UserTaskDoc>,
-      Subscription: conn.models.EngineSubscription as Model<SubscriptionDoc>,
-      Message: conn.models.EngineMessage as Model<MessageDoc>,
-      Incident: conn.models.EngineIncident as Model<IncidentDoc>,
       TimerStart: conn.models.EngineTimerStart as Model<TimerStartDoc>,
+      ...raw,
     };
   }
 
@@ -196,137 +264,7 @@ export function engineModels(conn: Connection, statePartitions = Number(process.
   );
   definition.index({ processId: 1, version: -1 }, { unique: true });
 
-  const instance = new Schema<InstanceDoc>(
-    {
-      _id: String,
-      processId: String,
-      version: Number,
-      definitionKey: String,
-      status: { type: String, index: true },
-      parentKey: String,
-      parentExecutionId: String,
-      startElementId: String,
-      startedAt: Date,
-      endedAt: Date,
-      wakeAt: Date,
-      activeElements: [String],
-      error: String,
-      parentNotified: Boolean,
-    },
-    opts,
-  );
-  instance.index({ wakeAt: 1 });
-  instance.index({ parentKey: 1 });
-
   const lease = new Schema<LeaseDoc>({ _id: String, owner: String, until: Date, wake: Boolean }, opts);
-
-  const job = new Schema<JobDoc>(
-    {
-      _id: String,
-      type: String,
-      instanceKey: { type: String, index: true },
-      processId: String,
-      executionId: String,
-      elementId: String,
-      status: String,
-      retries: Number,
-      runAt: Date,
-      lockedUntil: Date,
-      lockedBy: String,
-      variables: String,
-      customHeaders: Schema.Types.Mixed,
-      outcome: String,
-      errorMessage: String,
-      reportedAt: Date,
-      sweptAt: Date,
-      createdAt: Date,
-    },
-    opts,
-  );
-  job.index({ status: 1, runAt: 1 });
-
-  const userTask = new Schema<UserTaskDoc>(
-    {
-      _id: String,
-      instanceKey: { type: String, index: true },
-      processId: String,
-      processVersion: Number,
-      executionId: String,
-      elementId: String,
-      name: String,
-      status: String,
-      assignee: String,
-      candidateGroups: [String],
-      candidateUsers: [String],
-      dueDate: Date,
-      followUpDate: Date,
-      formKey: String,
-      formId: String,
-      priority: Number,
-      customHeaders: Schema.Types.Mixed,
-      variables: String,
-      result: String,
-      applied: Boolean,
-      sweptAt: Date,
-      createdAt: Date,
-      completedAt: Date,
-    },
-    opts,
-  );
-  userTask.index({ status: 1 });
-
-  const subscription = new Schema<SubscriptionDoc>(
-    {
-      _id: String,
-      instanceKey: { type: String, index: true },
-      executionId: String,
-      elementId: String,
-      messageName: String,
-      correlationKey: String,
-      status: String,
-      variables: String,
-      messageKey: String,
-      correlatedAt: Date,
-      applied: Boolean,
-      sweptAt: Date,
-      createdAt: Date,
-    },
-    opts,
-  );
-  subscription.index({ messageName: 1, correlationKey: 1, status: 1 });
-
-  const message = new Schema<MessageDoc>(
-    {
-      _id: String,
-      name: String,
-      correlationKey: String,
-      messageId: String,
-      variables: String,
-      status: String,
-      expiresAt: Date,
-      correlatedTo: String,
-      createdAt: Date,
-    },
-    opts,
-  );
-  message.index({ name: 1, correlationKey: 1, status: 1 });
-
-  const incident = new Schema<IncidentDoc>(
-    {
-      _id: String,
-      instanceKey: { type: String, index: true },
-      processId: String,
-      elementId: String,
-      executionId: String,
-      type: String,
-      message: String,
-      jobKey: String,
-      status: String,
-      createdAt: Date,
-      resolvedAt: Date,
-    },
-    opts,
-  );
 
   const timerStart = new Schema<TimerStartDoc>(
     {
@@ -345,14 +283,14 @@ export function engineModels(conn: Connection, statePartitions = Number(process.
 
   return {
     Definition: conn.model<DefinitionDoc>('EngineDefinition', definition, 'engine_definitions'),
-    Instance: conn.model<InstanceDoc>('EngineInstance', instance, 'engine_instances'),
-    states: new StateStore(conn, statePartitions),
     Lease: conn.model<LeaseDoc>('EngineLease', lease, 'engine_leases'),
-    Job: conn.model<JobDoc>('EngineJob', job, 'engine_jobs'),
-    UserTask: conn.model<UserTaskDoc>('EngineUserTask', userTask, 'engine_user_tasks'),
-    Subscription: conn.model<SubscriptionDoc>('EngineSubscription', subscription, 'engine_subscriptions'),
-    Message: conn.model<MessageDoc>('EngineMessage', message, 'engine_messages'),
-    Incident: conn.model<IncidentDoc>('EngineIncident', incident, 'engine_incidents'),
     TimerStart: conn.model<TimerStartDoc>('EngineTimerStart', timerStart, 'engine_timer_starts'),
+    ...raw,
   };
+}
+
+/** The instance key in a task, job, subscription or incident key (`<instance>:<execution>[:<type>]`). */
+export function instanceOf(key: string): string {
+  const i = key.indexOf(':');
+  return i < 0 ? key : key.slice(0, i);
 }

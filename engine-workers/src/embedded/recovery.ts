@@ -1,15 +1,21 @@
 /**
- * The engine's loop: due wake-ups and stored jobs every poll, due timer start events, and — every
- * few seconds — the slow look-around for what a crash left behind: leases of dead or stalled
- * processes, instances due (timers written by other processes, wake-ups nobody delivered), and
- * inputs written but never delivered. Lease renewal runs on its own clock.
+ * The engine's loop: due wake-ups and stored jobs every poll, due timer start events, timer
+ * buckets, and — every few seconds — the look-around for what a crash left behind, reading only
+ * collections as small as the work in flight: leases of dead or stalled processes, outcomes not
+ * yet applied (an input whose instance was never woken, or one left after it was applied), and
+ * cancel requests for children. Nothing here reads the runtime or history of every instance, so
+ * the loop costs the same with ten instances or a million. Lease renewal runs on its own clock.
  */
 import type { Logger } from 'pino';
 import type { Actors } from './actors';
+import type { EngineEventBus } from './engine-events';
 import type { InstanceDriver } from './instance-driver';
+import type { InstanceWrites } from './instance-writes';
 import type { Jobs } from './jobs';
 import type { Leases } from './leases';
-import type { EngineModels } from './models';
+import { dropExpired } from './messages';
+import type { EngineModels, OutcomeDoc } from './models';
+import type { TimerBuckets } from './timer-buckets';
 import type { TimerStarts } from './timer-starts';
 import type { WakeSchedule } from './wake-schedule';
 
@@ -21,23 +27,33 @@ export interface RecoveryDeps {
   pollMs: number;
   actors: Actors;
   driver: InstanceDriver;
+  writes: InstanceWrites;
   jobs: Jobs;
+  events: EngineEventBus;
   timerStarts: TimerStarts;
+  buckets: TimerBuckets;
   wakes: WakeSchedule;
 }
+
+/** An outcome this young may still be on its way to its instance (the touch that follows its write). */
+const OUTCOME_GRACE_MS = 2000;
 
 export class Recovery {
   private pollTimer?: NodeJS.Timeout;
   private renewTimer?: NodeJS.Timeout;
   private polling = false;
-  private cycle = 0;
+  private lastLook = 0;
+  private lastExpiry = 0;
   running = false;
 
   constructor(private readonly d: RecoveryDeps) {}
 
   async start(): Promise<void> {
     this.running = true;
-    await this.recover(true);
+    const told = await this.d.events.replay();
+    if (told) this.d.logger.info({ batches: told }, 'telling listeners the events they had not taken');
+    await this.lookAround(0);
+    await this.visitBuckets();
     this.pollTimer = setInterval(() => void this.poll(), this.d.pollMs);
     this.pollTimer.unref();
     // Lease renewal runs on its own clock so that a long poll or a busy moment never lets a
@@ -63,7 +79,13 @@ export class Recovery {
       for (const key of this.d.wakes.takeDue(Date.now())) if (!this.d.actors.loaded(key)) void this.d.driver.drive(key);
       await this.d.jobs.poll();
       await this.d.timerStarts.fireDue((key, definitionKey, elementId) => this.d.driver.startFromTimer(key, definitionKey, elementId));
-      if (++this.cycle % 20 === 0) await this.recover(this.cycle % 120 === 0);
+      await this.visitBuckets();
+      const now = Date.now();
+      if (now - this.lastLook >= Math.max(this.d.pollMs * 20, 1000)) await this.lookAround(OUTCOME_GRACE_MS);
+      if (now - this.lastExpiry >= 60_000) {
+        this.lastExpiry = now;
+        await dropExpired(this.d.models);
+      }
     } catch (err) {
       this.d.logger.error({ err }, 'engine poll failed');
     } finally {
@@ -71,67 +93,54 @@ export class Recovery {
     }
   }
 
-  private async recover(full: boolean): Promise<void> {
+  /** Timers of instances not in memory: schedule the current minute's, drive the passed ones' that are due. */
+  private visitBuckets(): Promise<void> {
+    const { models, actors, driver, wakes } = this.d;
+    const wakeAtOf = async (key: string) => (await models.runtime.findOne({ _id: key }, { projection: { wakeAt: 1 } }))?.wakeAt ?? null;
+    return this.d.buckets.visit(
+      Date.now(),
+      async (key) => {
+        const at = actors.loaded(key) ? null : await wakeAtOf(key);
+        if (at) wakes.at(key, at);
+      },
+      async (key) => {
+        if (actors.loaded(key)) return;
+        const at = await wakeAtOf(key);
+        if (at && at.getTime() <= Date.now()) await driver.drive(key);
+        else if (at) wakes.at(key, at);
+      },
+    );
+  }
+
+  private async lookAround(graceMs: number): Promise<void> {
+    this.lastLook = Date.now();
     const { leases, actors, driver, models } = this.d;
     await leases.releaseDeadOwners();
     for (const key of await leases.expired()) if (!actors.loaded(key)) void driver.drive(key);
-    const timed = await models.Instance.find({ status: 'active', wakeAt: { $ne: null } })
-      .select('wakeAt')
-      .lean();
-    const now = Date.now();
-    for (const d of timed) {
-      if (!d.wakeAt || actors.loaded(d._id)) continue;
-      if (d.wakeAt.getTime() <= now) void driver.drive(d._id);
-      else this.d.wakes.at(d._id, d.wakeAt);
-    }
-    await models.Message.deleteMany({ status: 'buffered', expiresAt: { $lte: new Date() } });
-    if (full) await this.sweep();
+    const before = Date.now() - graceMs;
+    const pending = (await models.outcomes.find({}).limit(500).toArray()).filter((o) => o.at.getTime() <= before);
+    for (const o of pending) await this.settleOutcome(o);
   }
 
   /**
-   * Inputs that reached the database but whose instance was never woken for them (the process
-   * died between the two writes): wake those instances. An instance that applies an input marks
-   * it `applied` (a job is deleted), so only the lost ones are found here.
+   * An outcome still there after its grace: its instance was never woken for it (drive it), or it
+   * no longer waits for it (the state that applied it was written, its deletion was not; or it
+   * came after the instance moved on): then it is deleted with what its wait left behind.
    */
-  private async sweep(): Promise<void> {
-    const { Job, UserTask, Subscription, Instance } = this.d.models;
-    const before = new Date(Date.now() - 2000);
-    const [jobs, tasks, subs, children] = await Promise.all([
-      Job.find({ status: 'reported', sweptAt: null, reportedAt: { $lt: before } })
-        .select('instanceKey')
-        .limit(100)
-        .lean(),
-      UserTask.find({ status: 'completed', applied: { $ne: true }, sweptAt: null, completedAt: { $lt: before } })
-        .select('instanceKey')
-        .limit(100)
-        .lean(),
-      Subscription.find({ status: 'correlated', applied: { $ne: true }, sweptAt: null, correlatedAt: { $lt: before } })
-        .select('instanceKey')
-        .limit(100)
-        .lean(),
-      Instance.find({ status: 'completed', parentKey: { $ne: null }, parentNotified: { $ne: true }, endedAt: { $lt: before } })
-        .select('parentKey')
-        .limit(100)
-        .lean(),
-    ]);
-    const keys = new Set<string>([
-      ...jobs.map((j) => j.instanceKey),
-      ...tasks.map((t) => t.instanceKey),
-      ...subs.map((x) => x.instanceKey),
-      ...children.map((c) => c.parentKey!),
-    ]);
-    if (!keys.size) return;
-    // The wake is written before the inputs are marked, so a crash in between only sweeps again.
-    for (const k of keys) await this.d.driver.requestWake(k);
-    const now = new Date();
-    if (jobs.length) await Job.updateMany({ _id: { $in: jobs.map((j) => j._id) } }, { $set: { sweptAt: now } });
-    if (tasks.length) await UserTask.updateMany({ _id: { $in: tasks.map((t) => t._id) } }, { $set: { sweptAt: now } });
-    if (subs.length) await Subscription.updateMany({ _id: { $in: subs.map((x) => x._id) } }, { $set: { sweptAt: now } });
-    if (children.length) await Instance.updateMany({ _id: { $in: children.map((c) => c._id) } }, { $set: { parentNotified: true } });
-    for (const k of keys) void this.d.driver.drive(k);
+  private async settleOutcome(o: OutcomeDoc): Promise<void> {
+    const { models, actors, driver, writes } = this.d;
+    if (o._id.startsWith('x:')) return driver.carryOutCancel(o.instanceKey);
+    if (actors.loaded(o.instanceKey)) return void driver.drive(o.instanceKey);
+    const doc = await models.runtime.findOne({ _id: o.instanceKey }, { projection: { waits: 1 } });
+    const wait = doc?.waits.find((w) => w.id === o._id);
+    if (wait) return void driver.drive(o.instanceKey);
+    // A child's end for a parent that is gone, a task completed too late, a job reported for a step left.
+    await writes.dropOutcome(o._id);
   }
 
   private async renewLeases(): Promise<void> {
-    for (const inst of this.d.actors.held()) if (!(await this.d.leases.renew(inst.key))) inst.leaseLost = true;
+    const held = this.d.actors.held().filter((i) => i.leased);
+    const lost = new Set(await this.d.leases.renewAll(held.map((i) => i.key)));
+    for (const inst of held) if (lost.has(inst.key)) inst.leaseLost = true;
   }
 }

@@ -41,7 +41,8 @@ export class TimerStarts {
       .lean();
     for (const t of due) {
       try {
-        await start(`${t._id}@${t.nextAt.getTime()}`, t.definitionKey, t.elementId);
+        // The occurrence's key: no `:` (that separates an instance key from its tasks' and jobs').
+        await start(`${t.definitionKey}@${t.elementId}@${t.nextAt.getTime()}`, t.definitionKey, t.elementId);
       } catch (err) {
         this.logger.error({ err, timer: t._id }, 'timer start failed');
         continue;

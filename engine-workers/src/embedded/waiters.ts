@@ -1,5 +1,6 @@
-/** What a loaded instance waits for, by execution id: a job, a user task, a message, a child. */
+/** What a loaded instance waits for, by execution id: a job, a user task, a message, a child, an incident's resolution. */
 import type { ElementApi, MessageContent } from './bpmn-elements-types';
+import type { JobDoc } from './models';
 
 interface Base {
   executionId: string;
@@ -7,11 +8,28 @@ interface Base {
 }
 
 export type Waiter =
-  | (Base & { kind: 'job'; jobKey: string; content: MessageContent; done: (err: unknown, out?: unknown) => void; localRunning?: boolean })
+  | (Base & {
+      kind: 'job';
+      jobKey: string;
+      content: MessageContent;
+      done: (err: unknown, out?: unknown) => void;
+      localRunning?: boolean;
+      startedAt?: Date;
+      /** The job to store for a worker once the state that waits for it is written. */
+      stored?: JobDoc;
+    })
   | (Base & { kind: 'userTask'; taskKey: string; content: MessageContent; api: ElementApi })
-  | (Base & { kind: 'message'; messageId: string; content: MessageContent; api: ElementApi; correlationKey?: string })
+  | (Base & {
+      kind: 'message';
+      messageId: string;
+      subKey: string;
+      content: MessageContent;
+      api: ElementApi;
+      /** Its entry in the correlation index (name and correlation key), once resolved. */
+      correlationKey?: string;
+    })
   | (Base & { kind: 'call'; childKey: string; content: MessageContent; api: ElementApi })
-  | (Base & { kind: 'incident'; incidentKey: string; retry: () => void });
+  | (Base & { kind: 'incident'; incidentKey: string; retry?: () => void });
 
 export class Waiters {
   private readonly map = new Map<string, Waiter>();

@@ -38,9 +38,9 @@ async function main(): Promise<void> {
 
   // The simulated approver: completes open tasks, also those created before a crash.
   const approve = async () => {
-    const open = await engine.models.UserTask.find({ processId: 'crash-flow', status: 'created' }).limit(50).lean();
+    const open = (await engine.listOpenUserTasks()).filter((t) => t.processId === 'crash-flow').slice(0, 50);
     for (const t of open) {
-      await engine.completeUserTask(t._id, { approved: true }).catch(() => undefined);
+      await engine.completeUserTask(t.key, { approved: true }).catch(() => undefined);
     }
   };
   engine.on('userTask.created', () => void approve());

@@ -60,6 +60,7 @@ export async function complete(
   await ctx.log(u, mode === 'return' ? 'task.returned' : 'task.completed', t, { outcome, opinion, values });
   try {
     await ctx.inbox.engine.completeUserTask(id, variables);
+    ctx.inbox.store.engineConfirmed(id);
   } catch (err) {
     if ((err as { code?: string }).code === 'TASK_NOT_OPEN') {
       // Voided once: the engine's cancel event may have done it already (InboxService.onTaskEnded).

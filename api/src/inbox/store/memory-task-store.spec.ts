@@ -59,7 +59,9 @@ function task(n: number, over: Partial<TaskDoc> = {}): TaskDoc {
 async function complete(store: MemoryTaskStore, id: string, by: string, at: number): Promise<TaskDoc> {
   const t = (await store.get(id))!;
   const claimed = (await store.change(id, t.version, { set: { assignee: by, claimedAt: new Date(at - 500), touched: true } }))!;
-  return (await store.change(id, claimed.version, { set: { status: 'completed', completedAt: new Date(at), completedBy: by } }))!;
+  const done = (await store.change(id, claimed.version, { set: { status: 'completed', completedAt: new Date(at), completedBy: by } }))!;
+  store.engineConfirmed(id); // the engine took the completion (as TaskActions tells the store)
+  return done;
 }
 
 async function settle(store: MemoryTaskStore): Promise<void> {

@@ -49,6 +49,8 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
   private readonly writing = new Map<string, Promise<unknown>>();
   /** History writes and view appends under way (their failures are reported). */
   private readonly derived = new Set<Promise<unknown>>();
+  /** Engine tasks completed here whose completion the engine has not confirmed (kept live until it does). */
+  private readonly awaiting = new Set<string>();
   private recordsSinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
   private timer?: NodeJS.Timeout;
@@ -108,8 +110,13 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
       await buildLegacyViews(this, this.db, tasks, this.logger);
       this.track(retireLegacy(this, tasks, this.logger), 'inbox history');
     } else {
-      // Tasks closed before their history was written, instances ended with all their tasks closed.
-      for (const t of [...this.live.tasks.values()]) if (t.status !== 'open') await this.retire(t);
+      // Tasks closed before their history was written (but engine completions not yet confirmed:
+      // the link sends them again), instances ended with all their tasks closed.
+      for (const t of [...this.live.tasks.values()]) {
+        // (one already in history was confirmed: it was retired after the snapshot was taken)
+        if (awaitsEngine(t) && !(await this.history.getTask(t._id))) this.awaiting.add(t._id);
+        else if (t.status !== 'open') await this.retire(t);
+      }
       for (const [id, inst] of [...this.live.instances]) if (inst.ending) await this.finishInstance(id);
     }
     this.recordsSinceSnapshot = replayed;
@@ -274,9 +281,30 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
   follow(before: TaskDoc, after: TaskDoc): TaskDoc {
     if (this.live.tasks.get(after._id) === before) this.live.replace(before, after);
     this.appendViews(this.viewEntries(before, after));
-    // Closed: its history is written (in the background; the live inbox holds it until then).
-    if (after.status !== 'open') this.track(this.retire(after), 'task history');
+    // Closed: its history is written (in the background; the live inbox holds it until then). A
+    // completion the engine has yet to confirm stays live, so that a restart can send it again.
+    if (awaitsEngine(after) && (before.status === 'open' || this.awaiting.has(after._id))) this.awaiting.add(after._id);
+    else {
+      this.awaiting.delete(after._id);
+      if (after.status !== 'open') this.track(this.retire(after), 'task history');
+    }
     return after;
+  }
+
+  awaitingEngine(): TaskDoc[] {
+    const out: TaskDoc[] = [];
+    for (const id of this.awaiting) {
+      const t = this.live.tasks.get(id);
+      if (t && awaitsEngine(t)) out.push(t);
+      else this.awaiting.delete(id);
+    }
+    return out;
+  }
+
+  engineConfirmed(id: string): void {
+    if (!this.awaiting.delete(id)) return;
+    const t = this.live.tasks.get(id);
+    if (t && t.status !== 'open') this.track(this.retire(t), 'task history');
   }
 
   async page(filter: TaskFilter, sort: TaskSort, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }> {
@@ -363,4 +391,9 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
     this.live.instance(instanceId).ending = true;
     await this.finishInstance(instanceId);
   }
+}
+
+/** An engine step completed here: it goes to history once the engine has the completion. */
+function awaitsEngine(t: TaskDoc): boolean {
+  return t.kind === 'engine' && t.status === 'completed';
 }

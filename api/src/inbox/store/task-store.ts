@@ -73,6 +73,14 @@ export interface TaskStore {
   instancePeople(instanceId: string): Promise<InstancePeople>;
   /** The instance has ended: what it was goes to history once its tasks are closed. */
   endInstance(instanceId: string): Promise<void>;
+  /**
+   * Engine steps completed here whose completion the engine has not yet confirmed, when the
+   * layout knows them without a search (the memory layout keeps them live until confirmed); null
+   * when it does not (the link then compares with the engine's open tasks).
+   */
+  awaitingEngine(): TaskDoc[] | null;
+  /** The engine has the completion of this task (it took it, or told it back). */
+  engineConfirmed(id: string): void;
   /** Let go (timers); a snapshot is taken where the layout keeps one. */
   close(): Promise<void>;
 }

@@ -28,7 +28,7 @@ describe('BPMN errors, job failures and incidents', () => {
     const { key } = await h.engine.createInstance({ processId: 'error-boundary', variables: { mode: 'refuse' } });
     const v = await h.ended(key);
     expect(v.variables.reason).toBe('missing id');
-    expect((await h.engine.models.states.get(key))?.state).toContain('endRefused');
+    expect((await h.engine.inspect(key)).history?.state).toContain('endRefused');
   });
 
   it('an error code nobody catches raises an incident and the instance waits', async () => {

@@ -43,7 +43,7 @@ describe('parallel gateway and condition incidents', () => {
     // then it takes the right branch
     const done = await h.ended(key);
     expect(done.variables.amount).toBe(250);
-    const doc = await h.engine.models.states.get(key);
+    const doc = (await h.engine.inspect(key)).history;
     expect(doc?.state).toContain('endYes');
   });
 });

@@ -2,7 +2,6 @@
 import type { Connection } from 'mongoose';
 import type { InstanceView, JobHandler, UserTaskRecord } from '../../port/engine-port';
 import type { EmbeddedEngine, EmbeddedEngineOptions } from '../embedded-engine';
-import { toUserTaskRecord } from '../engine-events';
 import { connectTestDb, eventually, testEngine } from '../../testing/test-db';
 import { fixture } from './fixtures';
 
@@ -30,10 +29,8 @@ export async function harness(
   await engine.start();
   if (fixtures.length) await engine.deploy(fixtures.map(fixture));
   const openTasks = async (instanceKey: string, elementId?: string) => {
-    const q: Record<string, unknown> = { instanceKey, status: 'created' };
-    if (elementId) q.elementId = elementId;
-    const docs = await engine.models.UserTask.find(q).sort({ createdAt: 1 }).lean();
-    return docs.map(toUserTaskRecord);
+    const tasks = await engine.openTasksOf(instanceKey);
+    return tasks.filter((t) => !elementId || t.elementId === elementId).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   };
   return {
     engine,

@@ -1,3 +1,4 @@
+import { subscriptionIndex } from '../messages';
 import { harness, type Harness } from './harness';
 
 describe('messages', () => {
@@ -6,6 +7,10 @@ describe('messages', () => {
     h = await harness('message', ['message.catch.bpmn', 'gateway.event-based.bpmn']);
   });
   afterAll(() => h.close());
+
+  /** Subscriptions in the correlation index for a message name and key. */
+  const openSubscriptions = async (name: string, key: string) =>
+    (await h.engine.models.correlations.findOne({ _id: subscriptionIndex(name, key) }))?.keys ?? [];
 
   it('correlates by key to a receive task, then takes a buffered message at a catch event', async () => {
     // given two waiting instances with different keys
@@ -28,15 +33,25 @@ describe('messages', () => {
     await h.engine.publishMessage({ name: 'request-withdrawn', correlationKey: 'R-9', variables: { reason: '撤回' } });
     const v = await h.ended(a.key);
     expect(v.variables.reason).toBe('撤回');
-    const subs = await h.engine.models.Subscription.find({ instanceKey: a.key }).lean();
-    expect(subs.map((s) => s.status).sort()).toEqual(['closed', 'correlated']);
+    const { history } = await h.engine.inspect(a.key);
+    expect(
+      history!.trail
+        .filter((t) => t.kind === 'message')
+        .map((t) => t.status)
+        .sort(),
+    ).toEqual(['canceled', 'completed']);
+    expect(await openSubscriptions('materials-submitted', 'R-9')).toEqual([]);
   });
 
   it('a message for no one with no TTL is dropped and says so', async () => {
     const r = await h.engine.publishMessage({ name: 'materials-submitted', correlationKey: 'nobody' });
     expect(r).toMatchObject({ buffered: false, correlatedTo: undefined });
-    const m = await h.engine.models.Message.findById(r.key).lean();
-    expect(m?.status).toBe('expired');
+    expect(await h.engine.models.messages.findOne({ _id: r.key })).toBeNull();
+    // a subscriber that comes later does not get it
+    const late = await h.engine.createInstance({ processId: 'message-wait', variables: { requestNo: 'nobody' } });
+    await new Promise((res) => setTimeout(res, 200));
+    expect((await h.engine.getInstance(late.key)).status).toBe('active');
+    await h.engine.cancelInstance(late.key);
   });
 
   it('event-based gateway: the message wins and the timer is cancelled', async () => {
@@ -45,15 +60,16 @@ describe('messages', () => {
     await h.engine.publishMessage({ name: 'reply', correlationKey: 'C-1', variables: { answer: 'yes' } });
     const v = await h.ended(key);
     expect(v.variables.answer).toBe('yes');
-    const doc = await h.engine.models.Instance.findById(key).lean();
-    expect(doc?.wakeAt ?? null).toBeNull();
+    expect(await h.engine.inspect(key)).toMatchObject({ runtime: null, history: { status: 'completed' } });
+    expect(await openSubscriptions('reply', 'C-1')).toEqual([]);
   });
 
   it('event-based gateway: the timer wins and the subscription is closed', async () => {
     const { key } = await h.engine.createInstance({ processId: 'event-gw', variables: { caseNo: 'C-2', wait: 'PT0.3S' } });
     await h.ended(key);
-    const subs = await h.engine.models.Subscription.find({ instanceKey: key }).lean();
-    expect(subs.map((s) => s.status)).toEqual(['closed']);
+    const { history } = await h.engine.inspect(key);
+    expect(history!.trail.filter((t) => t.kind === 'message').map((t) => t.status)).toEqual(['canceled']);
+    expect(await openSubscriptions('reply', 'C-2')).toEqual([]);
     const late = await h.engine.publishMessage({ name: 'reply', correlationKey: 'C-2' });
     expect(late.correlatedTo).toBeUndefined();
   });

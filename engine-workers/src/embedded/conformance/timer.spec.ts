@@ -39,8 +39,8 @@ describe('timers', () => {
     await h.ended(key);
     const mine = notes.filter((n) => n.instance === key).map((n) => n.what);
     expect(mine).toEqual(['urge', 'urge', 'urge', 'overdue']);
-    const after = await h.engine.models.UserTask.findById(task.key).lean();
-    expect(after?.status).toBe('canceled');
+    const { history } = await h.engine.inspect(key);
+    expect(history?.trail.find((t) => t.key === task.key)).toMatchObject({ kind: 'userTask', status: 'canceled' });
   });
 
   it('completing the task in time cancels its boundary timers', async () => {
@@ -49,8 +49,9 @@ describe('timers', () => {
     await h.engine.completeUserTask(task.key, {});
     const view = await h.ended(key);
     expect(view.status).toBe('completed');
-    const doc = await h.engine.models.Instance.findById(key).lean();
-    expect(doc?.wakeAt ?? null).toBeNull();
+    // ended: moved to history, nothing left in the runtime, and its timers never fired
+    expect(await h.engine.inspect(key)).toMatchObject({ runtime: null, history: { status: 'completed' } });
+    await new Promise((r) => setTimeout(r, 300));
     expect(notes.filter((n) => n.instance === key)).toEqual([]);
   });
 });
@@ -73,7 +74,8 @@ describe('timer start events', () => {
     await eventually(async () => ticks.length >= 2, 5000, 'two ticks');
     await new Promise((r) => setTimeout(r, 800));
     expect(ticks).toHaveLength(2);
-    const instances = await h.engine.models.Instance.find({ processId: 'timer-start' }).lean();
+    const instances = await h.engine.models.history.find({ processId: 'timer-start' }).toArray();
     expect(instances.map((i) => i.status)).toEqual(['completed', 'completed']);
+    expect(await h.engine.models.runtime.countDocuments({ processId: 'timer-start' })).toBe(0);
   });
 });

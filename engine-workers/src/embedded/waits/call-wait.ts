@@ -1,4 +1,7 @@
-/** A call activity: the child instance (key `<parent>.<execution>`) is started when the wait is live; its completion is applied here. */
+/**
+ * A call activity: the child instance (key `<parent>.<execution>`) is started once the state that
+ * waits for it is written; its completion reaches the parent as an outcome `c:<child key>`.
+ */
 import { resolveString } from '../../diagram/feel';
 import type { ElementApi } from '../bpmn-elements-types';
 import type { InstanceRunner } from '../instance-runner';
@@ -9,50 +12,59 @@ import type { WaitKind } from './wait-kind';
 type CallWaiter = Waiter & { kind: 'call' };
 
 export function waitCall(inst: InstanceRunner, api: ElementApi): void {
-  const w: Waiter = { kind: 'call', executionId: api.executionId, elementId: api.id, content: api.content, api, childKey: `${inst.key}.${api.executionId}` };
+  const w: CallWaiter = {
+    kind: 'call',
+    executionId: api.executionId,
+    elementId: api.id,
+    content: api.content,
+    api,
+    childKey: `${inst.key}.${api.executionId}`,
+  };
   inst.waiters.add(w);
-  inst.track(inst.check(w));
+  if (!inst.hasWait(`c:${w.childKey}`)) inst.openWait({ id: `c:${w.childKey}` });
+  // Started (again: starting is idempotent by key) once the state that waits for it is written.
+  inst.toActivate(w);
 }
 
-async function lookAtChild(inst: InstanceRunner, w: CallWaiter, activating: boolean): Promise<void> {
-  const { Instance, states } = inst.host.models;
-  const child = await Instance.findById(w.childKey).select('status error parentNotified').lean();
-  if (!inst.waiters.has(w)) return;
+async function startChild(inst: InstanceRunner, w: CallWaiter): Promise<void> {
   const z = inst.compiled.zeebe.get(w.elementId);
-  if (!child && !activating) return inst.toActivate(w);
-  if (!child) {
-    const ctx = inst.contextFor(w.content);
-    const processId = resolveString(z?.calledElement?.processId, ctx) ?? '';
-    const r = await inst.host.startChild(inst, { key: w.childKey, processId, variables: childInput(z, ctx), parentExecutionId: w.executionId });
-    if (r === 'missing') {
-      inst.raiseIncident({
-        type: 'CALLED_ELEMENT_ERROR',
-        elementId: w.elementId,
-        executionId: w.executionId,
-        message: `Expected process with BPMN process id '${processId}' to be deployed, but not found.`,
-        retry: () => inst.track(inst.check(w)),
-      });
-    }
-    return;
-  }
-  if (child.status === 'completed') {
-    const st = await states.get(w.childKey);
-    if (!inst.waiters.has(w)) return;
-    inst.waiters.delete(w);
-    inst.track(Instance.updateOne({ _id: w.childKey }, { $set: { parentNotified: true } }));
-    const childVars = st ? (JSON.parse(st.variables) as Record<string, unknown>) : {};
-    inst.applyResult(w.content, childOutput(z, childVars));
-    w.api.signal(childVars);
+  const ctx = inst.contextFor(w.content);
+  const processId = resolveString(z?.calledElement?.processId, ctx) ?? '';
+  const r = await inst.host.startChild(inst, { key: w.childKey, processId, variables: childInput(z, ctx), parentExecutionId: w.executionId });
+  if (r === 'missing' && inst.waiters.has(w)) {
+    inst.raiseIncident({
+      type: 'CALLED_ELEMENT_ERROR',
+      elementId: w.elementId,
+      executionId: w.executionId,
+      message: `Expected process with BPMN process id '${processId}' to be deployed, but not found.`,
+      retry: () => inst.toActivate(w),
+    });
   }
 }
 
 export const callWait: WaitKind<CallWaiter> = {
-  check: (inst, w) => lookAtChild(inst, w, false),
-  async activate(inst, w) {
-    inst.track(lookAtChild(inst, w, true));
+  async check(inst, w) {
+    const outcome = await inst.findOutcome(`c:${w.childKey}`);
+    if (!outcome || !inst.waiters.has(w)) return;
+    inst.waiters.delete(w);
+    inst.closeWait(outcome._id, true);
+    inst.trail.push({ kind: 'call', key: w.childKey, elementId: w.elementId, status: 'completed', endedAt: outcome.at });
+    const childVars = JSON.parse(outcome.payload) as Record<string, unknown>;
+    inst.applyResult(w.content, childOutput(inst.compiled.zeebe.get(w.elementId), childVars));
+    w.api.signal(childVars);
   },
+
+  async activate(inst, w) {
+    if (!inst.waiters.has(w)) return;
+    await startChild(inst, w);
+    inst.track(callWait.check(inst, w));
+  },
+
   cancel(inst, w) {
-    // Not awaited inside this actor: the child runs in its own actor.
-    void inst.host.cancelInstance(w.childKey).catch((err: unknown) => inst.host.logger.error({ err, child: w.childKey }, 'cancel child failed'));
+    inst.closeWait(`c:${w.childKey}`, true);
+    inst.trail.push({ kind: 'call', key: w.childKey, elementId: w.elementId, status: 'canceled', endedAt: new Date() });
+    // A durable request first (a crash before the child is canceled does not leave it running),
+    // then the cancel, not awaited inside this actor: the child runs in its own actor.
+    inst.afterWrite(() => inst.host.requestCancel(w.childKey));
   },
 };

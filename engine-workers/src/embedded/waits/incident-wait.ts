@@ -1,4 +1,7 @@
-/** An incident on an element: once an operator resolves it, the element is tried again. */
+/** An incident on an element: once an operator resolves it (an outcome `i:<incident key>`), the element is tried again. */
+import type { InstanceRunner } from '../instance-runner';
+import type { IncidentRec } from '../models';
+import type { IncidentInput } from '../runtime-context';
 import type { Waiter } from '../waiters';
 import type { WaitKind } from './wait-kind';
 
@@ -6,12 +9,48 @@ type IncidentWaiter = Waiter & { kind: 'incident' };
 
 export const incidentWait: WaitKind<IncidentWaiter> = {
   async check(inst, w) {
-    const doc = await inst.host.models.Incident.findById(w.incidentKey).lean();
-    if (doc?.status === 'resolved' && inst.waiters.has(w)) {
-      inst.waiters.delete(w);
-      w.retry();
-    }
+    const outcome = await inst.findOutcome(`i:${w.incidentKey}`);
+    if (!outcome || !inst.waiters.has(w)) return;
+    inst.waiters.delete(w);
+    inst.closeWait(outcome._id, true);
+    const rec = inst.incidents.find((i) => i.key === w.incidentKey);
+    if (rec) Object.assign(rec, { status: 'resolved', resolvedAt: outcome.at });
+    w.retry?.();
   },
   async activate() {},
-  cancel() {},
+  cancel(inst, w) {
+    inst.resolveIncidentsOf(w.executionId);
+  },
 };
+
+export function raiseIncident(inst: InstanceRunner, incident: IncidentInput & { retry?: () => void }): void {
+  const key = `${inst.key}:${incident.executionId}:${incident.type}`;
+  const { retry, ...rest } = incident;
+  inst.waiters.add({ kind: 'incident', executionId: incident.executionId, elementId: incident.elementId, incidentKey: key, retry });
+  const open = inst.incidents.find((x) => x.key === key && x.status === 'open');
+  if (open && inst.hasWait(`i:${key}`)) return; // raised again as a resumed element runs again
+  const rec: IncidentRec = { key, ...rest, status: 'open', createdAt: new Date() };
+  const i = inst.incidents.findIndex((x) => x.key === key);
+  if (i >= 0) inst.incidents[i] = rec;
+  else inst.incidents.push(rec);
+  inst.openWait({ id: `i:${key}` });
+  inst.emitLater('incident.created', {
+    key,
+    instanceKey: inst.key,
+    elementId: rec.elementId,
+    type: rec.type,
+    message: rec.message,
+    jobKey: rec.jobKey,
+    status: rec.status,
+    createdAt: rec.createdAt.toISOString(),
+  });
+}
+
+export function resolveIncidentsOf(inst: InstanceRunner, executionId: string): void {
+  for (const rec of inst.incidents) {
+    if (rec.executionId !== executionId || rec.status !== 'open') continue;
+    Object.assign(rec, { status: 'resolved', resolvedAt: new Date() });
+    inst.closeWait(`i:${rec.key}`, true);
+  }
+  for (const w of inst.waiters.all()) if (w.kind === 'incident' && w.executionId === executionId) inst.waiters.delete(w);
+}

@@ -1,33 +1,48 @@
-/** A user task: written to the engine's task collection when live, completed by the inbox, applied here. */
+/**
+ * A user task: kept in its instance's runtime document while open (so it is live exactly when
+ * the state that waits for it is written), completed by an outcome `t:<task key>`.
+ */
 import { resolveList, resolveString, resolveValue } from '../../diagram/feel';
 import type { ElementApi } from '../bpmn-elements-types';
 import type { InstanceRunner } from '../instance-runner';
+import type { OpenTask } from '../models';
 import type { Waiter } from '../waiters';
-import { insertIfAbsent, type WaitKind } from './wait-kind';
+import type { WaitKind } from './wait-kind';
 
 type UserTaskWaiter = Waiter & { kind: 'userTask' };
 
 export function waitUserTask(inst: InstanceRunner, api: ElementApi): void {
-  inst.usedCollections = true;
-  const w: Waiter = { kind: 'userTask', executionId: api.executionId, elementId: api.id, content: api.content, api, taskKey: `${inst.key}:${api.executionId}` };
+  const w: UserTaskWaiter = {
+    kind: 'userTask',
+    executionId: api.executionId,
+    elementId: api.id,
+    content: api.content,
+    api,
+    taskKey: `${inst.key}:${api.executionId}`,
+  };
   inst.waiters.add(w);
-  inst.track(inst.check(w));
+  if (inst.tasks.has(w.taskKey)) {
+    inst.track(userTaskWait.check(inst, w)); // resumed: it may have been completed meanwhile
+    return;
+  }
+  const task = openTask(inst, w);
+  inst.tasks.set(task.key, task);
+  inst.openWait({ id: `t:${task.key}` });
+  inst.emitLater('userTask.created', inst.taskRecord(task));
 }
 
-function userTaskFields(inst: InstanceRunner, w: UserTaskWaiter) {
+function openTask(inst: InstanceRunner, w: UserTaskWaiter): OpenTask {
   const z = inst.compiled.zeebe.get(w.elementId);
   const ctx = inst.contextFor(w.content);
   const due = resolveString(z?.schedule?.dueDate, ctx);
   const follow = resolveString(z?.schedule?.followUpDate, ctx);
   const priority = Number(resolveValue(z?.priority, ctx) ?? 50);
   return {
-    instanceKey: inst.key,
-    processId: inst.def.processId,
-    processVersion: inst.def.version,
+    key: w.taskKey,
     executionId: w.executionId,
     elementId: w.elementId,
     name: inst.compiled.names.get(w.elementId),
-    status: 'created' as const,
+    processVersion: inst.def.version,
     assignee: resolveString(z?.assignment?.assignee, ctx) ?? null,
     candidateGroups: resolveList(z?.assignment?.candidateGroups, ctx),
     candidateUsers: resolveList(z?.assignment?.candidateUsers, ctx),
@@ -44,35 +59,43 @@ function userTaskFields(inst: InstanceRunner, w: UserTaskWaiter) {
 
 export const userTaskWait: WaitKind<UserTaskWaiter> = {
   async check(inst, w) {
-    const { UserTask } = inst.host.models;
-    const doc = await UserTask.findById(w.taskKey).lean();
-    if (!inst.waiters.has(w)) return;
-    // Not written yet: it is, once the state that waits for it is (see activate).
-    if (!doc) return inst.toActivate(w);
-    if (doc.status === 'completed') {
-      inst.waiters.delete(w);
-      if (!doc.applied) inst.track(UserTask.updateOne({ _id: doc._id }, { $set: { applied: true } }));
-      const result = doc.result ? (JSON.parse(doc.result) as Record<string, unknown>) : {};
-      inst.applyResult(w.content, result);
-      w.api.signal(result);
-    }
+    const outcome = await inst.findOutcome(`t:${w.taskKey}`);
+    if (!outcome || !inst.waiters.has(w)) return;
+    inst.waiters.delete(w);
+    const task = inst.tasks.get(w.taskKey);
+    inst.tasks.delete(w.taskKey);
+    inst.closeWait(outcome._id, true);
+    inst.trail.push({
+      kind: 'userTask',
+      key: w.taskKey,
+      elementId: w.elementId,
+      name: task?.name,
+      status: 'completed',
+      createdAt: task?.createdAt,
+      endedAt: outcome.at,
+    });
+    const result = JSON.parse(outcome.payload) as Record<string, unknown>;
+    inst.applyResult(w.content, result);
+    w.api.signal(result);
   },
 
-  async activate(inst, w) {
-    // An insert (not an update): on FerretDB 1.x an update by _id reads the whole table.
-    const doc = { _id: w.taskKey, ...userTaskFields(inst, w) };
-    if (await insertIfAbsent(inst.host.models.UserTask.collection, doc)) inst.emitLater('userTask.created', doc);
-  },
+  async activate() {},
 
   cancel(inst, w) {
-    inst.track(
-      inst.host.models.UserTask.findOneAndUpdate(
-        { _id: w.taskKey, status: 'created' },
-        { $set: { status: 'canceled', completedAt: new Date() } },
-        { returnDocument: 'after' },
-      )
-        .lean()
-        .then((doc) => doc && inst.emitLater('userTask.canceled', doc)),
-    );
+    const task = inst.tasks.get(w.taskKey);
+    if (!task) return;
+    inst.tasks.delete(w.taskKey);
+    // A completion that came too late (the step was left meanwhile) is dropped with the task.
+    inst.closeWait(`t:${w.taskKey}`, true);
+    inst.trail.push({
+      kind: 'userTask',
+      key: task.key,
+      elementId: task.elementId,
+      name: task.name,
+      status: 'canceled',
+      createdAt: task.createdAt,
+      endedAt: new Date(),
+    });
+    inst.emitLater('userTask.canceled', { ...inst.taskRecord(task), status: 'canceled' });
   },
 };
