@@ -75,7 +75,7 @@ export class EmbeddedEngine implements EnginePort {
     const leaseMs = opts.leaseMs ?? 15_000;
     const commit = new GroupCommit();
     this.commit = commit;
-    const leases = new Leases(this.models, this.owner, leaseMs);
+    const leases = new Leases(this.models, this.owner, leaseMs, commit);
     const timerStarts = new TimerStarts(this.models, this.logger);
     const buckets = new TimerBuckets(this.models);
     this.events = new EngineEventBus(this.logger, this.models, commit, opts.listenerRetryMs);

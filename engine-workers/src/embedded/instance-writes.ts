@@ -101,7 +101,10 @@ export class InstanceWrites {
       const [outboxId] = (await Promise.all(writes)) as [string | null];
       await this.runAll(inst.key, cleanups);
       if (inst.persisted) await models.runtime.deleteOne({ _id: inst.key });
-      if (inst.leased) await this.release(inst);
+      if (inst.leased) {
+        await this.d.leases.releaseEnded(inst.key);
+        inst.leased = false;
+      }
       this.d.events.tell(outboxId, emits);
       if (parent) this.d.touch(parent);
     };

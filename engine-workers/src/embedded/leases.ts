@@ -7,6 +7,7 @@
  * flag on the lease, seen by the holder when it lets go.
  */
 import { hostname } from 'node:os';
+import type { GroupCommit } from './group-commit';
 import type { EngineModels, LeaseDoc } from './models';
 
 export interface Acquired {
@@ -19,18 +20,15 @@ export class Leases {
     private readonly models: EngineModels,
     readonly owner: string,
     private readonly leaseMs: number,
+    private readonly commit: GroupCommit,
   ) {}
 
   async acquire(key: string): Promise<Acquired | null> {
     const { Lease } = this.models;
     const until = () => new Date(Date.now() + this.leaseMs);
     for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await Lease.collection.insertOne({ _id: key, owner: this.owner, until: until() } as never);
-        return {};
-      } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
-      }
+      // The insert joins the other leases taken at about the same time (one statement for all).
+      if (await this.commit.insert(Lease.collection as never, { _id: key, owner: this.owner, until: until() } as never)) return {};
       const cur = await Lease.findById(key).lean();
       if (!cur) continue; // released meanwhile: try again
       if (cur.owner === this.owner) {
@@ -62,6 +60,15 @@ export class Leases {
       return { wasHeld: false, wake: false };
     }
     return { wasHeld: !!doc, wake: !!doc?.wake };
+  }
+
+  /**
+   * Let go of the lease of an instance that has ended (its history is written, its runtime
+   * document deleted): nothing is left to drive, so neither a wake flag nor a taker that came
+   * meanwhile matters, and the delete joins the others made at about the same time.
+   */
+  async releaseEnded(key: string): Promise<void> {
+    await this.commit.remove(this.models.Lease.collection as never, key);
   }
 
   /** Renew every lease of this process; the keys of those that are no longer ours. */
