@@ -85,7 +85,7 @@ export async function withThrowawayDatabase(prefix, fn) {
   const db = await startFerretdb({ bin, dataDir, port: await freePort(), log });
   process.env.MONGODB_URI = db.uri;
   try {
-    return await fn();
+    return await fn(db);
   } finally {
     await db.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -23,7 +23,7 @@ import { Worker } from 'node:worker_threads';
 import mongoose from 'mongoose';
 import { groupsOf } from '@ggzy/shared';
 import type { ClientsJob, ClientsResult } from './inbox-load';
-import { seedHistory, seedOpen, seedStaff, type Staff } from './inbox-seed';
+import { engineTemplates, seedHistory, seedOpen, seedStaff, type Staff } from './inbox-seed';
 
 const OPEN = Number(process.env.BENCH_OPEN ?? 100_000);
 const CLOSED = Number(process.env.BENCH_CLOSED ?? 1_000_000);
@@ -163,8 +163,9 @@ async function main(): Promise<void> {
   } else {
     const t0 = Date.now();
     staff = await seedStaff(db, STAFF * 10);
-    await seedOpen(db, OPEN);
-    await seedHistory(db, CLOSED, staff.slice(0, STAFF));
+    const templates = await engineTemplates(db);
+    await seedOpen(db, OPEN, templates);
+    await seedHistory(db, CLOSED, staff.slice(0, STAFF), templates);
     console.log(`  seeded ${STAFF * 10} staff, ${OPEN} open and ${CLOSED} closed tasks in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     // The first start finds no snapshot: it loads the open tasks, builds their views, and leaves one.
     const first = await startServer(uri.toString(), port);

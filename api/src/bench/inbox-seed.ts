@@ -1,12 +1,15 @@
 /**
  * What the inbox benchmark starts from, written straight into the database: staff with sessions
- * (no sign-in per client), open tasks as the engine would have stored them, and closed tasks as
- * history — their last versions and each person's history views, written by the product's own
- * history classes, so the server finds them as it would after years of work.
+ * (no sign-in per client), open tasks with the engine's runtime document of each one's instance,
+ * and closed tasks as history — their last versions, each person's history views (written by the
+ * product's own history classes) and their instances' engine history — so the server finds them
+ * as it would after years of work. The engine documents are copies of ones the engine wrote for
+ * its benchmark's parked process.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { SECTIONS } from '@ggzy/shared';
+import { captureParkedTemplates, cloneUnder, type StoredTemplates } from '@ggzy/engine-workers/bench-seed';
 import { AuthService } from '../people/auth.service';
 import { peopleModels } from '../people/user.model';
 import { taskModel, type TaskDoc } from '../inbox/task.model';
@@ -98,34 +101,32 @@ function baseTask(i: number, now: number): TaskDoc {
   };
 }
 
-/** Open tasks, offered to the sections' candidate groups, each with the engine's record of its user task. */
-export async function seedOpen(db: Connection, count: number): Promise<void> {
+/** The engine's documents to copy (an instance parked at a user task, an ended one). */
+export function engineTemplates(db: Connection): Promise<StoredTemplates> {
+  return captureParkedTemplates(db);
+}
+
+/** Open tasks, offered to the sections' candidate groups, each with its instance's runtime document in the engine. */
+export async function seedOpen(db: Connection, count: number, templates: StoredTemplates): Promise<void> {
   const Task = taskModel(db);
-  const EngineTask = db.collection('engine_user_tasks');
+  const runtime = db.collection('engine_runtime');
+  const [tplTask] = templates.runtime.tasks;
+  if (!tplTask) throw new Error('the parked template has no open task');
+  const execution = tplTask.executionId;
   const now = Date.now();
   let batch: TaskDoc[] = [];
   for (let i = 0; i < count; i++) {
-    batch.push(baseTask(i, now));
+    const t = baseTask(i, now);
+    batch.push({ ...t, _id: `${t.instanceId}:${execution}` });
     if (batch.length === 2000 || i === count - 1) {
       await Task.insertMany(batch, { ordered: false });
-      await EngineTask.insertMany(
-        batch.map((t) => ({
-          _id: t._id,
-          instanceKey: t.instanceId,
-          processId: t.processId,
-          processVersion: 1,
-          executionId: 'task',
-          elementId: t.elementId,
-          name: t.name,
-          status: 'created',
-          candidateGroups: t.candidateGroups,
-          candidateUsers: [],
-          customHeaders: {},
-          variables: '{}',
-          createdAt: t.createdAt,
-        })) as never[],
-        { ordered: false },
-      );
+      const docs = batch.map((task) => {
+        const doc = cloneUnder(templates.runtime, task.instanceId);
+        doc.processId = task.processId;
+        doc.tasks = [{ ...doc.tasks[0]!, name: task.name, candidateGroups: task.candidateGroups, priority: task.priority, createdAt: task.createdAt }];
+        return doc;
+      });
+      await runtime.insertMany(docs as never[], { ordered: false });
       batch = [];
       progress('open tasks', i + 1, count);
     }
@@ -137,9 +138,10 @@ export async function seedOpen(db: Connection, count: number): Promise<void> {
  * Closed tasks as history: each completed by one of the staff (their 已办) in a report started by
  * one of them (their 我发起的), over the years before now, oldest first.
  */
-export async function seedHistory(db: Connection, count: number, staff: Staff[]): Promise<void> {
+export async function seedHistory(db: Connection, count: number, staff: Staff[], templates: StoredTemplates): Promise<void> {
   const views = new ViewLists(db);
   const Hist = db.collection('inbox_task_history');
+  const EngineHist = db.collection('engine_history');
   const now = Date.now();
   const span = 3 * 365 * 86_400_000;
   const done = new Map<string, ViewEntry[]>();
@@ -175,7 +177,12 @@ export async function seedHistory(db: Connection, count: number, staff: Staff[])
     push(done, by, entry(t.completedAt!));
     push(started, starter, entry(t.createdAt));
     if (batch.length === 2000 || i === count - 1) {
-      await Hist.insertMany(batch as never[], { ordered: false });
+      // Four tasks per instance: the instance's engine history with its first task.
+      const instances = (batch as TaskDoc[]).filter((_, k) => (i - batch.length + 1 + k) % 4 === 0).map((d) => cloneUnder(templates.history, d.instanceId));
+      await Promise.all([
+        Hist.insertMany(batch as never[], { ordered: false }),
+        instances.length && EngineHist.insertMany(instances as never[], { ordered: false }),
+      ]);
       batch = [];
       progress('closed tasks (history)', i + 1, count);
     }

@@ -67,7 +67,7 @@ export type Snapshot = Pick<RuntimeDoc, 'status' | 'state' | 'variables' | 'acti
 export type EndState = EndStatus;
 
 /** What a resumed instance brings from its runtime document. */
-export type Resumed = Pick<RuntimeDoc, 'tasks' | 'waits' | 'incidents' | 'trail'>;
+export type Resumed = Pick<RuntimeDoc, 'tasks' | 'waits' | 'incidents' | 'trail' | 'wakeAt'>;
 
 export class InstanceRunner implements InstanceRuntime {
   readonly waiters = new Waiters();
@@ -93,6 +93,8 @@ export class InstanceRunner implements InstanceRuntime {
   /** Work to do once the next write is done (outcomes applied, stored jobs finished). */
   private cleanups: Array<() => Promise<unknown>> = [];
   stopped = false;
+  /** The timer it was last let go with: its key is in that minute's bucket (see timer-buckets.ts). */
+  bucketedAt: Date | null = null;
   /** Events to publish once the state that caused them is written. */
   emits: Array<[string, unknown]> = [];
 
@@ -111,6 +113,7 @@ export class InstanceRunner implements InstanceRuntime {
       for (const w of resumed.waits) this.waitRecs.set(w.id, w);
       this.incidents = resumed.incidents;
       this.trail = resumed.trail;
+      this.bucketedAt = resumed.wakeAt;
       // A job's incident waits for its resolution; other incidents are raised again as the element runs again.
       for (const i of this.incidents) {
         if (i.status === 'open' && i.jobKey && this.waitRecs.has(`i:${i.key}`))

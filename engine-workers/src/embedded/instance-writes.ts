@@ -52,6 +52,11 @@ export class InstanceWrites {
   build(inst: InstanceRunner, release: boolean): WriteFn {
     const snap = inst.snapshot();
     const cleanups = inst.takeCleanups();
+    // Its entry in a timer bucket from when it was last let go goes once its timer is no longer that one.
+    const wasBucketed = inst.bucketedAt;
+    const bucketed = release ? snap.wakeAt : null;
+    if (wasBucketed && wasBucketed.getTime() !== bucketed?.getTime()) cleanups.push(() => this.d.buckets.remove(inst.key, wasBucketed));
+    inst.bucketedAt = bucketed;
     const emits = inst.emits.splice(0);
     return async () => {
       const { models, commit } = this.d;
@@ -99,6 +104,7 @@ export class InstanceWrites {
       const writes: Array<Promise<unknown>> = [this.d.events.record(emits), commit.insert(models.history, history)];
       if (parent) writes.push(commit.insert(models.outcomes, { _id: `c:${inst.key}`, instanceKey: parent, at: history.endedAt, payload: snap.variables }));
       const [outboxId] = (await Promise.all(writes)) as [string | null];
+      if (inst.bucketedAt) cleanups.push(() => this.d.buckets.remove(inst.key, inst.bucketedAt!));
       await this.runAll(inst.key, cleanups);
       if (inst.persisted) await models.runtime.deleteOne({ _id: inst.key });
       if (inst.leased) {
@@ -115,10 +121,10 @@ export class InstanceWrites {
    * died in between): close what it still held and delete it. Its events were told with the end.
    */
   async finishMove(doc: RuntimeDoc): Promise<void> {
-    await this.runAll(
-      doc._id,
-      doc.waits.map((w) => () => this.closeLeftover(w)),
-    );
+    await this.runAll(doc._id, [
+      ...doc.waits.map((w) => () => this.closeLeftover(w)),
+      ...(doc.wakeAt ? [() => this.d.buckets.remove(doc._id, doc.wakeAt!)] : []),
+    ]);
     await this.d.models.runtime.deleteOne({ _id: doc._id });
     await this.d.leases.release(doc._id);
     if (doc.parentKey && (await this.d.models.outcomes.findOne({ _id: `c:${doc._id}` }))) this.d.touch(doc.parentKey);

@@ -50,6 +50,7 @@ export class Recovery {
 
   async start(): Promise<void> {
     this.running = true;
+    await this.warnOfEarlierLayout();
     const told = await this.d.events.replay();
     if (told) this.d.logger.info({ batches: told }, 'telling listeners the events they had not taken');
     await this.lookAround(0);
@@ -63,6 +64,17 @@ export class Recovery {
       Math.max(100, Math.floor(this.d.leaseMs / 4)),
     );
     this.renewTimer.unref();
+  }
+
+  /** Instances stored by versions before the runtime was kept apart from history are not carried over. */
+  private async warnOfEarlierLayout(): Promise<void> {
+    const db = this.d.models.Definition.db.db;
+    if (!db) return;
+    const old = await db.listCollections({ name: 'engine_instances' }, { nameOnly: true }).toArray();
+    if (old.length && (await db.collection('engine_instances').findOne({ status: 'active' }, { projection: { _id: 1 } })))
+      this.d.logger.warn(
+        'engine_instances holds instances stored by an earlier version of the engine; they are not carried over (finish them with that version, or start them again)',
+      );
   }
 
   stop(): void {

@@ -37,6 +37,11 @@ export class TimerBuckets {
     });
   }
 
+  /** Take an instance out of a bucket (it ended before its timer was due). */
+  async remove(key: string, at: Date): Promise<void> {
+    await this.models.timers.updateOne({ _id: `b:${bucketOf(at)}` }, { $pull: { keys: key } });
+  }
+
   private async flush(): Promise<void> {
     while (this.pending.size) {
       const batch = this.pending;

@@ -134,9 +134,10 @@ export interface InstanceView {
  *   back-off, until it takes it. Listeners must therefore be idempotent (key them by the task or
  *   instance key). The cluster adapter gets this from Zeebe: the listener job is failed with its
  *   retries kept and offered again, also to another replica or after a restart. The embedded
- *   adapter tells the event again while the process runs; after a restart, a listener catches up
- *   from the engine's state (`listOpenUserTasks`, `getInstance`), as the inbox does at start and
- *   every minute.
+ *   adapter writes events with the state that caused them (its outbox) and deletes them once
+ *   every listener took them: it tells them again while the process runs, and at `start` tells
+ *   again those not taken before a stop or a crash. Attach listeners (`on`) before `start`.
+ *   A listener may also catch up from the engine's state (`listOpenUserTasks`, `getInstance`).
  *
  * `engine-port.contract.spec.ts` holds both adapters to this.
  */

@@ -3,7 +3,9 @@
  * moments and started again. Its job handlers record every run (to count at-least-once
  * deliveries), and a simulated user completes every open task of the crash flow.
  *
- * Env: MONGODB_URI (with database), LEASE_MS.
+ * Env: MONGODB_URI (with database), LEASE_MS; CRASH_AFTER_HISTORY=1: the process kills itself
+ * the moment the database has answered the first write into the engine's history, that is in the
+ * middle of moving an ended instance out of the runtime.
  */
 import mongoose from 'mongoose';
 import pino from 'pino';
@@ -11,8 +13,19 @@ import { EmbeddedEngine } from '../embedded/embedded-engine';
 import { jobOutcome } from '../port/engine-port';
 
 async function main(): Promise<void> {
-  const conn = mongoose.createConnection(process.env.MONGODB_URI!);
+  const crashAfterHistory = process.env.CRASH_AFTER_HISTORY === '1';
+  const conn = mongoose.createConnection(process.env.MONGODB_URI!, { monitorCommands: crashAfterHistory });
   await conn.asPromise();
+  if (crashAfterHistory) {
+    const historyInserts = new Set<number>();
+    const client = conn.getClient();
+    client.on('commandStarted', (e) => {
+      if (e.commandName === 'insert' && (e.command as { insert?: string }).insert === 'engine_history') historyInserts.add(e.requestId);
+    });
+    client.on('commandSucceeded', (e) => {
+      if (historyInserts.has(e.requestId)) process.kill(process.pid, 'SIGKILL');
+    });
+  }
   const effects = conn.collection('crash_effects');
   const engine = new EmbeddedEngine({
     connection: conn,
