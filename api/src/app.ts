@@ -23,6 +23,7 @@ import type { TaskActions } from './inbox/actions/task-actions';
 import { inboxRouter } from './inbox/inbox.router';
 import type { InstancesService } from './instances/instances.service';
 import type { FlowCatalog } from './instances/flow-catalog';
+import type { DefinitionOrigins } from './instances/definition-origins';
 import { definitionsRouter, instancesRouter } from './instances/instances.router';
 import type { FormRegistry } from './forms/form-registry';
 import type { Notifier } from './notifications/notifier';
@@ -46,6 +47,7 @@ export interface AppDeps {
   actions: TaskActions;
   instances: InstancesService;
   catalog: FlowCatalog;
+  origins: DefinitionOrigins;
   forms: FormRegistry;
   notifier: Notifier;
   files: AttachmentStore;
@@ -84,7 +86,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', calendarRouter(d.calendar, d.audit));
   app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));
   app.use('/api', projectsRouter(d.db, d.audit, d.notifier));
-  app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances));
+  app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances, d.origins));
   app.use('/api', instancesRouter(d.instances));
   app.use('/api', eventsRouter(d.inbox, d.notifier));
   app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit));

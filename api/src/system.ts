@@ -17,6 +17,7 @@ import { TaskActions } from './inbox/actions/task-actions';
 import { EngineLink } from './inbox/engine-link';
 import { SlaMonitor } from './inbox/sla-monitor';
 import { FlowCatalog } from './instances/flow-catalog';
+import { DefinitionOrigins } from './instances/definition-origins';
 import { InstancesService } from './instances/instances.service';
 import { AttachmentStore } from './attachments/attachments';
 import { createWorkerServices } from './worker-role/handler-services';
@@ -114,6 +115,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   });
   const files = new AttachmentStore(db, Math.floor(settings.MAX_UPLOAD_MB * 1048576));
   const catalog = new FlowCatalog(engine);
+  const origins = new DefinitionOrigins(db, engine, logger.child({ scope: 'deploy' }));
   const instances = new InstancesService(db, engine, catalog, forms, inbox, audit, files, {
     limits: effectiveLimits(scale, settings.TIME_LIMITS),
     archiveApproverGroup: settings.ARCHIVE_APPROVER_GROUP,
@@ -146,6 +148,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     actions,
     instances,
     catalog,
+    origins,
     forms,
     notifier,
     files,
@@ -170,18 +173,13 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       await forms.loadDirectory(`${settings.processesDir}/forms`);
       await calendar.load();
       if (settings.DEMO_DATA === 'true' && (await loadDemoData(db))) logger.info('demo data loaded (password demo1234)');
-      const { readdirSync, readFileSync, existsSync } = await import('node:fs');
-      if (existsSync(settings.processesDir)) {
-        const resources = readdirSync(settings.processesDir)
-          .filter((f) => f.endsWith('.bpmn'))
-          .map((f) => ({ name: f, content: readFileSync(`${settings.processesDir}/${f}`, 'utf8') }));
-        // The forms as admins last saved them go with the diagrams (a cluster links them to user tasks).
-        for (const f of await forms.list()) resources.push({ name: `${f.id}.form`, content: JSON.stringify((await forms.get(f.id)).form) });
-        if (resources.length) {
-          const { processes } = await engine.deploy(resources);
-          for (const p of processes) logger.info({ processId: p.processId, version: p.version }, 'process deployed');
-        }
-      }
+      // Diagram files changed since they were last deployed from there; the forms as admins last
+      // saved them go with the diagrams (a cluster links them to user tasks).
+      await origins.deployFiles(settings.processesDir, async () => {
+        const out: Array<{ name: string; content: string }> = [];
+        for (const f of await forms.list()) out.push({ name: `${f.id}.form`, content: JSON.stringify((await forms.get(f.id)).form) });
+        return out;
+      });
       const caught = await link.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
       sla.start();

@@ -2,6 +2,16 @@
 
 export type InstanceStatus = 'active' | 'completed' | 'canceled' | 'failed';
 
+/** Where a deployed version came from: a file in `processes/`, or an admin's redraw. */
+export interface DefinitionOrigin {
+  source: 'file' | 'admin';
+  /** The file's name (source file). */
+  file?: string;
+  /** The admin's user id and name (source admin). */
+  by?: string;
+  byName?: string;
+}
+
 export interface ProcessDefinitionSummary {
   key: string;
   processId: string;
@@ -9,6 +19,8 @@ export interface ProcessDefinitionSummary {
   version: number;
   resourceName: string;
   deployedAt: string;
+  /** Added by the API for admins. */
+  origin?: DefinitionOrigin;
 }
 
 export interface IncidentSummary {

@@ -48,15 +48,23 @@ export class Client {
     return { status: r.status, body };
   }
 
-  async post<T = Body>(p: string, body: unknown = {}): Promise<Reply<T>> {
+  post<T = Body>(p: string, body: unknown = {}): Promise<Reply<T>> {
+    return this.send<T>('POST', p, body);
+  }
+
+  put<T = Body>(p: string, body: unknown = {}): Promise<Reply<T>> {
+    return this.send<T>('PUT', p, body);
+  }
+
+  private async send<T>(method: 'POST' | 'PUT', p: string, body: unknown): Promise<Reply<T>> {
     const r = await fetch(this.base + p, {
-      method: 'POST',
+      method,
       headers: this.headers({ 'content-type': 'application/json' }),
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await r.text();
     const parsed = (text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T;
-    checkAnswer('POST', p, r.status, parsed);
+    checkAnswer(method, p, r.status, parsed);
     return { status: r.status, body: parsed };
   }
 

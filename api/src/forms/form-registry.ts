@@ -1,6 +1,8 @@
 /**
- * Forms (form-js JSON) by id. Files in processes/forms are loaded at start; an admin may store a
- * newer version through the API. A task shows the latest version of its form.
+ * Forms (form-js JSON) by id. Files in processes/forms are loaded at start when the file changed
+ * since it was last loaded (an admin's version stays the latest until an admin or a changed file
+ * replaces it); an admin may store a newer version through the API. A task shows the latest
+ * version of its form.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -17,6 +19,8 @@ interface FormDoc {
   version: number;
   updatedAt: Date;
   updatedBy: string;
+  /** The checksum of the file's content when it was last loaded from `processes/forms`. */
+  fileChecksum?: string;
 }
 
 function formModel(db: Connection): Model<FormDoc> {
@@ -24,11 +28,13 @@ function formModel(db: Connection): Model<FormDoc> {
     db,
     'Form',
     new Schema<FormDoc>(
-      { _id: String, schema: String, checksum: String, version: Number, updatedAt: Date, updatedBy: String },
+      { _id: String, schema: String, checksum: String, version: Number, updatedAt: Date, updatedBy: String, fileChecksum: String },
       { versionKey: false, _id: false, collection: 'forms' },
     ),
   );
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export class FormRegistry {
   private readonly model: Model<FormDoc>;
@@ -38,18 +44,31 @@ export class FormRegistry {
     this.model = formModel(db);
   }
 
-  /** Store every `*.form` in a folder whose content changed. */
+  /**
+   * Store every `*.form` of a folder whose file changed since it was last loaded from there;
+   * returns how many were stored.
+   */
   async loadDirectory(dir: string): Promise<number> {
     if (!existsSync(dir)) return 0;
     let n = 0;
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.form'))) {
-      if (await this.save(readFileSync(path.join(dir, f), 'utf8'), 'system')) n++;
+      const json = readFileSync(path.join(dir, f), 'utf8');
+      const fileChecksum = sha256(json);
+      const id = (JSON.parse(json) as { id?: string }).id;
+      const existing = typeof id === 'string' ? await this.model.findById(id).lean() : null;
+      if (existing?.fileChecksum === fileChecksum) continue;
+      // A database from before files were tracked: a form last saved by an admin stays theirs.
+      if (existing && existing.fileChecksum === undefined && existing.updatedBy !== 'system') {
+        await this.model.updateOne({ _id: existing._id }, { $set: { fileChecksum } });
+        continue;
+      }
+      if (await this.save(json, 'system', fileChecksum)) n++;
     }
     return n;
   }
 
   /** Store a form; returns its new version, or null when unchanged. */
-  async save(json: string, by: string): Promise<number | null> {
+  async save(json: string, by: string, fileChecksum?: string): Promise<number | null> {
     let form: FormSchema;
     try {
       form = JSON.parse(json) as FormSchema;
@@ -63,11 +82,18 @@ export class FormRegistry {
         'A form needs an id (lowercase, digits, dashes) and components',
       );
     }
-    const checksum = createHash('sha256').update(json).digest('hex');
+    const checksum = sha256(json);
     const existing = await this.model.findById(form.id).lean();
-    if (existing?.checksum === checksum) return null;
+    if (existing?.checksum === checksum) {
+      if (fileChecksum && existing.fileChecksum !== fileChecksum) await this.model.updateOne({ _id: form.id }, { $set: { fileChecksum } });
+      return null;
+    }
     const version = (existing?.version ?? 0) + 1;
-    await this.model.updateOne({ _id: form.id }, { $set: { schema: json, checksum, version, updatedAt: new Date(), updatedBy: by } }, { upsert: true });
+    await this.model.updateOne(
+      { _id: form.id },
+      { $set: { schema: json, checksum, version, updatedAt: new Date(), updatedBy: by, ...(fileChecksum && { fileChecksum }) } },
+      { upsert: true },
+    );
     this.cache.set(form.id, { form, version });
     return version;
   }
@@ -82,8 +108,14 @@ export class FormRegistry {
     return entry;
   }
 
-  async list(): Promise<{ id: string; name?: string; version: number; updatedAt: string }[]> {
+  async list(): Promise<{ id: string; name?: string; version: number; updatedAt: string; updatedBy: string }[]> {
     const docs = await this.model.find({}).lean();
-    return docs.map((d) => ({ id: d._id, name: (JSON.parse(d.schema) as FormSchema).name, version: d.version, updatedAt: d.updatedAt.toISOString() }));
+    return docs.map((d) => ({
+      id: d._id,
+      name: (JSON.parse(d.schema) as FormSchema).name,
+      version: d.version,
+      updatedAt: d.updatedAt.toISOString(),
+      updatedBy: d.updatedBy,
+    }));
   }
 }

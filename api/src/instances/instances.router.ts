@@ -8,14 +8,22 @@ import { requireRole } from '../http/auth-context';
 import { parseBody } from '../http/validate';
 import type { AuditService } from '../audit/audit.service';
 import type { FormRegistry } from '../forms/form-registry';
+import type { DefinitionOrigins } from './definition-origins';
 import type { FlowCatalog } from './flow-catalog';
 import type { InstancesService } from './instances.service';
 
-export function definitionsRouter(engine: EnginePort, catalog: FlowCatalog, forms: FormRegistry, audit: AuditService, instances: InstancesService): Router {
+export function definitionsRouter(
+  engine: EnginePort,
+  catalog: FlowCatalog,
+  forms: FormRegistry,
+  audit: AuditService,
+  instances: InstancesService,
+  origins: DefinitionOrigins,
+): Router {
   const r = Router();
   bind(r, API.flows, async ({ user }) => {
     const flows = await catalog.list(user);
-    return { items: flows, ...(user.roles.includes('admin') && { versions: await engine.listDefinitions() }) };
+    return { items: flows, ...(user.roles.includes('admin') && { versions: await origins.annotate(await engine.listDefinitions()) }) };
   });
   bind(r, API.definitionXml, async ({ params, res }) => {
     const d = await engine.getDefinition(params.id);
@@ -30,6 +38,7 @@ export function definitionsRouter(engine: EnginePort, catalog: FlowCatalog, form
       if (!xml.includes('<')) throw userError('BPMN_PARSE_ERROR', 'BPMN 内容为空', 'The BPMN body is empty');
       const warnings = await assertDeployable(xml);
       const result = await engine.deploy([{ name: name ?? 'diagram.bpmn', content: xml }]);
+      await origins.record(result.processes, { source: 'admin', by: user.id });
       await audit.append({
         actor: user.id,
         action: 'definition.deployed',

@@ -25,6 +25,14 @@ export const definitionSummary = z
     version: z.number().int(),
     resourceName: z.string(),
     deployedAt: isoDateTime,
+    origin: z
+      .strictObject({
+        source: z.enum(['file', 'admin']),
+        file: z.string().optional(),
+        by: z.string().optional(),
+        byName: z.string().optional(),
+      })
+      .optional(),
   })
   .meta({ id: 'ProcessDefinition' });
 
@@ -43,7 +51,9 @@ export const lintProblem = z
 export const deployReply = z.strictObject({ processes: z.array(definitionSummary), warnings: z.array(lintProblem) });
 export const lintReply = z.strictObject({ problems: z.array(lintProblem) });
 
-export const formListReply = itemsOf(z.strictObject({ id: z.string(), name: z.string().optional(), version: z.number().int(), updatedAt: isoDateTime }));
+export const formListReply = itemsOf(
+  z.strictObject({ id: z.string(), name: z.string().optional(), version: z.number().int(), updatedAt: isoDateTime, updatedBy: z.string() }),
+);
 export const formReply = z.strictObject({
   form: formSchema,
   version: z.number().int(),

@@ -23,6 +23,7 @@ type FormRow = Reply<'forms'>['items'][number];
           <th>{{ '标识' | t }}</th>
           <th>{{ '版本' | t }}</th>
           <th>{{ '更新时间' | t }}</th>
+          <th>{{ '更新人' | t }}</th>
           <th></th>
         </tr>
       </thead>
@@ -35,6 +36,7 @@ type FormRow = Reply<'forms'>['items'][number];
             </td>
             <td>v{{ f.version }}</td>
             <td>{{ f.updatedAt | date: 'yyyy-MM-dd HH:mm' }}</td>
+            <td>{{ f.updatedBy === 'system' ? ('流程文件' | t) : f.updatedBy }}</td>
             <td>
               <a
                 nz-button

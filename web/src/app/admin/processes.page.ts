@@ -11,7 +11,7 @@ import { NzTagModule } from 'ng-zorro-antd/tag';
 
 type Version = ProcessDefinitionDto;
 
-/** 流程设计: every process with its versions; open the latest in the modeler. */
+/** 流程设计: every process with its versions and where its latest came from (a file, or which admin); open the latest in the modeler. */
 @Component({
   selector: 'app-processes',
   imports: [TranslatePipe, RouterLink, DatePipe, NzTableModule, NzButtonModule, NzTagModule],
@@ -24,6 +24,7 @@ type Version = ProcessDefinitionDto;
           <th>{{ '标识' | t }}</th>
           <th>{{ '版本' | t }}</th>
           <th>{{ '部署时间' | t }}</th>
+          <th>{{ '来源' | t }}</th>
           <th></th>
         </tr>
       </thead>
@@ -41,6 +42,19 @@ type Version = ProcessDefinitionDto;
               }
             </td>
             <td>{{ v.deployedAt | date: 'yyyy-MM-dd HH:mm' }}</td>
+            <td [attr.data-testid]="'origin-' + v.processId">
+              @switch (v.origin?.source) {
+                @case ('admin') {
+                  <nz-tag nzColor="gold">{{ '管理员重绘' | t }}</nz-tag>{{ v.origin?.byName }}
+                }
+                @case ('file') {
+                  <nz-tag>{{ '流程文件' | t }}</nz-tag><code>{{ v.origin?.file }}</code>
+                }
+                @default {
+                  <span class="muted">—</span>
+                }
+              }
+            </td>
             <td>
               <a
                 nz-button
