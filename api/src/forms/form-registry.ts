@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { notFound, userError } from '@ggzy/shared';
+import { isNcName, notFound, userError } from '@ggzy/shared';
 import type { FormSchema } from './form-validator';
 
 interface FormDoc {
@@ -75,11 +75,11 @@ export class FormRegistry {
     } catch {
       throw userError('FORM_SCHEMA_INVALID', '表单定义不是有效的 JSON', 'The form definition is not valid JSON');
     }
-    if (!form || typeof form.id !== 'string' || !/^[a-z0-9][a-z0-9-]{1,80}$/.test(form.id) || !Array.isArray(form.components)) {
+    if (!form || typeof form.id !== 'string' || !isNcName(form.id) || !Array.isArray(form.components)) {
       throw userError(
         'FORM_SCHEMA_INVALID',
-        '表单定义需要 id（小写字母、数字、连字符）和 components',
-        'A form needs an id (lowercase, digits, dashes) and components',
+        '表单定义需要 id（字母或下划线开头，只含字母、数字、_ . -）和 components',
+        'A form needs an id (a letter or _ first, then letters, digits, _ . -) and components',
       );
     }
     const checksum = sha256(json);

@@ -5,7 +5,7 @@
  * need read out — processes, Zeebe extensions, messages, error catches, names.
  */
 import BpmnModdle from 'bpmn-moddle';
-import { userError } from '@ggzy/shared';
+import { isNcName, userError } from '@ggzy/shared';
 import { readZeebe, type ZeebeInfo } from './zeebe-model';
 
 // zeebe-bpmn-moddle ships no JS entry: its descriptor is the whole package.
@@ -117,8 +117,12 @@ function zeebeProperties(el: ModdleElement): Record<string, string> {
   return out;
 }
 
-/** The parsed diagram (moddle's tree) and what was read from it. */
-export async function readDiagram(xml: string): Promise<{ info: DiagramInfo; parsed: unknown }> {
+/**
+ * Parse BPMN XML as bpmn-js and Camunda Modeler do (bpmn-moddle with the Zeebe extension). Unknown
+ * extension elements and attributes pass; anything that would drop part of the diagram (an id
+ * moddle refuses, an unparsable BPMN element, a dangling reference) is refused, naming what.
+ */
+export async function parseBpmn(xml: string): Promise<{ rootElement: ModdleElement; warnings: Array<{ message: string }> }> {
   const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
   let parsed: { rootElement: ModdleElement; warnings: Array<{ message: string }> };
   try {
@@ -126,15 +130,36 @@ export async function readDiagram(xml: string): Promise<{ info: DiagramInfo; par
   } catch (err) {
     throw userError('BPMN_PARSE_ERROR', `BPMN 文件无法解析：${(err as Error).message}`, `BPMN XML cannot be parsed: ${(err as Error).message}`);
   }
-  const serious = parsed.warnings.filter((w) => !/unknown attribute|unparsable content <[a-z]+:/i.test(w.message));
+  const illegal = parsed.warnings.map((w) => /illegal ID <([^>]*)>/.exec(w.message)?.[1]).find((id) => id !== undefined);
+  if (illegal !== undefined) throw invalidId(illegal);
+  const serious = parsed.warnings.filter((w) => {
+    if (/unknown attribute/i.test(w.message)) return false;
+    const prefix = /unparsable content <([a-z]+):/i.exec(w.message)?.[1];
+    return !prefix || ['bpmn', 'bpmndi', 'dc', 'di'].includes(prefix);
+  });
   if (serious.length) {
     const msg = serious.map((w) => w.message).join('; ');
     throw userError('BPMN_PARSE_ERROR', `BPMN 文件有错误：${msg}`, `BPMN XML has errors: ${msg}`);
   }
-  const root = parsed.rootElement;
-  if (root.$type !== 'bpmn:Definitions') {
+  if (parsed.rootElement?.$type !== 'bpmn:Definitions') {
     throw userError('BPMN_PARSE_ERROR', 'BPMN 文件的根元素必须是 definitions', 'The root element must be bpmn:definitions');
   }
+  return parsed;
+}
+
+function invalidId(id: string) {
+  return userError(
+    'BPMN_INVALID_ID',
+    `标识“${id}”不合规：须以英文字母或下划线开头，只含英文字母、数字、_ . -，不超过 100 个字符`,
+    `The id "${id}" is not valid: a letter or _ first, then letters, digits, _ . -, at most 100 characters`,
+    { details: { elementId: id, rule: 'element-id' } },
+  );
+}
+
+/** The parsed diagram (moddle's tree) and what was read from it. */
+export async function readDiagram(xml: string): Promise<{ info: DiagramInfo; parsed: unknown }> {
+  const parsed = await parseBpmn(xml);
+  const root = parsed.rootElement;
 
   const compiled: DiagramInfo = {
     definitionsId: String(root.id ?? 'definitions'),
@@ -162,6 +187,7 @@ export async function readDiagram(xml: string): Promise<{ info: DiagramInfo; par
 
   for (const re of rootElements) {
     if (re.$type !== 'bpmn:Process' || re.isExecutable === false) continue;
+    if (!isNcName(re.id)) throw invalidId(String(re.id));
     const info: ProcessInfo = { id: String(re.id), name: re.name, hasNoneStart: false, properties: zeebeProperties(re), timerStarts: [] };
     walkScope(re, [], compiled, info, true);
     compiled.processes.push(info);

@@ -1,14 +1,17 @@
 /** Pieces every part of the API contract uses: ids, pages, dates, the error body. */
 import { z } from 'zod';
+import { NCNAME } from '../ids';
 
 /** A task, instance, incident or archive id in a path. */
 export const anyId = z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/, 'not an id');
 export const username = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'not a username');
-/** A process id as BPMN allows it (an NCName): kebab-case, camelCase or the modeler's `Process_0abc123`. */
-export const processId = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/, 'not a process id');
+/** A process id as BPMN allows it (an NCName, see ids.ts): kebab-case, camelCase, the modeler's `Process_0abc123`, Chinese. */
+export const processId = z.string().regex(NCNAME, 'not a process id');
 /** A point in time as JSON carries it (ISO 8601). */
 export const isoDateTime = z.string().meta({ format: 'date-time' });
 export const idParams = z.object({ id: anyId });
+/** A form's id in a path: an NCName like the ids of diagrams. */
+export const formIdParams = z.object({ id: z.string().regex(NCNAME, 'not a form id') });
 /** A POST that takes no fields. */
 export const emptyBody = z.strictObject({});
 /** Free-form JSON (process variables, audit data, form schemas). */

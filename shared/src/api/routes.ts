@@ -5,7 +5,7 @@
  * from them, and the web app takes its types from the same schemas.
  */
 import { z } from 'zod';
-import { emptyBody, idParams, jsonObject } from './common';
+import { emptyBody, formIdParams, idParams, jsonObject } from './common';
 import * as inbox from './inbox';
 import * as inst from './instances';
 import * as people from './people';
@@ -153,7 +153,7 @@ export const API = {
     path: '/api/forms/{id}',
     summary: '表单（form-js）及其选项 Form schema and its choices',
     tag: '流程 Flows',
-    params: idParams,
+    params: formIdParams,
     response: inst.formReply,
   }),
   saveForm: route({
@@ -161,7 +161,7 @@ export const API = {
     path: '/api/forms/{id}',
     summary: '保存表单新版本（管理员，form-js JSON）Save a form version (admin)',
     tag: '流程 Flows',
-    params: idParams,
+    params: formIdParams,
     body: inbox.formSchema,
     bodyType: 'form-js',
     response: inst.formSaveReply,
