@@ -10,10 +10,14 @@ await main(async () => {
   ensureBuilt();
   const bin = await ensureDatabaseBinary();
   let db = null;
-  const env = { ...process.env };
+  // Everything the system keeps on this machine: the embedded database, the audit checkpoints
+  // (and, beside it, the key that signs them).
+  const dataDir = path.resolve(ROOT, process.env.DATA_DIR ?? 'data');
+  const env = { ...process.env, DATA_DIR: dataDir };
+  log(`[data] ${dataDir}`);
   if (bin) {
     const port = Number(process.env.FERRETDB_PORT ?? 27018);
-    db = await startFerretdb({ bin, dataDir: path.join(ROOT, 'data'), port, log });
+    db = await startFerretdb({ bin, dataDir, port, log });
     env.MONGODB_URI = `${db.uri}ggzy`;
   }
   // A larger young generation: the inbox keeps every open task in memory, and each young-generation

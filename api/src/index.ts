@@ -5,3 +5,4 @@ export { DEMO_USERS, DEMO_PASSWORD } from './demo/demo-data';
 export { peopleModels } from './people/user.model';
 export { AuthService } from './people/auth.service';
 export { epochCollectionName } from './inbox/store/change-log';
+export { hashOf as auditHashOf, type AuditDoc } from './audit/audit.service';

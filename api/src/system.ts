@@ -9,6 +9,7 @@ import { registerWorkers, type EnginePort, type UserTaskRecord } from '@ggzy/eng
 import type { Express } from 'express';
 import { createApp } from './app';
 import { AuditService } from './audit/audit.service';
+import { anchorFromSettings } from './audit/audit-anchor';
 import { AuthService } from './people/auth.service';
 import { FormRegistry } from './forms/form-registry';
 import { Notifier } from './notifications/notifier';
@@ -39,13 +40,15 @@ export type SystemSettings = Pick<
   | 'DEMO_DATA'
   | 'INBOX_STORE'
   | 'CATCH_UP_MS'
-> & {
-  processesDir: string;
-  webDir?: string;
-  TRUST_PROXY?: string;
-  /** Run the job workers in this process (false for API-only cluster replicas). */
-  runWorkers?: boolean;
-};
+  | 'AUDIT_HASH'
+> &
+  Partial<Pick<Config, 'DATA_DIR' | 'AUDIT_KEY' | 'AUDIT_KEY_FILE' | 'AUDIT_CHECKPOINT_FILE' | 'AUDIT_CHECKPOINT_MS'>> & {
+    processesDir: string;
+    webDir?: string;
+    TRUST_PROXY?: string;
+    /** Run the job workers in this process (false for API-only cluster replicas). */
+    runWorkers?: boolean;
+  };
 
 export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
   TIME_SCALE: 1,
@@ -58,6 +61,7 @@ export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
   LOGIN_ATTEMPTS: 10,
   DEMO_DATA: 'true',
   INBOX_STORE: 'memory',
+  AUDIT_HASH: 'sha256',
 };
 
 export interface System {
@@ -77,7 +81,7 @@ export interface System {
 
 export function buildSystem(deps: { db: Connection; engine: EnginePort & { loadedCount?: number }; logger: Logger; settings: SystemSettings }): System {
   const { db, engine, logger, settings } = deps;
-  const audit = new AuditService(db);
+  const audit = new AuditService(db, { algorithm: settings.AUDIT_HASH, anchor: anchorFromSettings(settings) });
   const auth = new AuthService(db);
   const forms = new FormRegistry(db);
   const notifier = new Notifier(db);
@@ -183,6 +187,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       const caught = await link.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
       sla.start();
+      audit.startCheckpoints(settings.AUDIT_CHECKPOINT_MS ?? 300_000);
       // Every minute, one run at a time: tasks an engine event could not bring, and completions
       // the engine did not take, are made good.
       const next = () => {
@@ -201,6 +206,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       next();
     },
     async stop() {
+      audit.stopCheckpoints();
       if (catchUpTimer) clearTimeout(catchUpTimer);
       catchUpTimer = undefined;
       await catchUpRun;

@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
@@ -92,6 +93,11 @@ export interface TestServer {
   halt(): Promise<void>;
 }
 
+/** The audit checkpoint file of a test database (the same across restarts on it). */
+export function auditCheckpointFile(db: Connection): string {
+  return path.join(os.tmpdir(), 'ggzy-audit-checkpoints', `${db.name}.jsonl`);
+}
+
 export async function startServer(
   name: string,
   settings: Partial<SystemSettings> = {},
@@ -114,6 +120,9 @@ export async function startServer(
         processesDir: PROCESSES_DIR,
         webDir: WEB_DIR,
         ...(process.env.INBOX_STORE === 'database' && { INBOX_STORE: 'database' }),
+        // The audit chain anchored as in production: a key outside the database, a checkpoint file per database.
+        AUDIT_KEY: 'scenario-audit-key-0123456789',
+        AUDIT_CHECKPOINT_FILE: auditCheckpointFile(db),
         ...settings,
       },
     });

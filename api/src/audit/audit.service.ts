@@ -2,9 +2,12 @@
  * The audit trail: append-only and hash-chained. Event n stores the hash of event n-1 and its own
  * hash over both, so changing, removing or reordering any event breaks every hash after it.
  * Sequence numbers are document ids: two processes appending at once cannot both write event n
- * (the loser re-reads the head and appends after it).
+ * (the loser re-reads the head and appends after it). The chain's hash is SHA-256 or SM3
+ * (GB/T 32905), chosen by AUDIT_HASH; each event says which one it was made with. Anchors
+ * (audit-anchor.ts) keep the chain from being cut at its end or rewritten whole.
  */
 import { createHash } from 'node:crypto';
+import type { AuditAnchor, AuditHash, Checkpoint } from './audit-anchor';
 import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
 
@@ -21,6 +24,29 @@ export interface AuditDoc {
   hash: string;
   /** The inbox change record this event was stored with first (see TaskStore.change). */
   ref?: string;
+  /** The hash it was made with, when not SHA-256. */
+  alg?: 'sm3';
+}
+
+interface CheckpointDoc {
+  _id: number;
+  hash: string;
+  at: string;
+  alg?: 'sm3';
+  sig: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  count: number;
+  headHash: string;
+  brokenAt?: number;
+  reason?: string;
+  algorithm: AuditHash;
+  /** Whether the chain is held to signed checkpoints; the last one it matched. */
+  anchored: boolean;
+  checkpoints: number;
+  lastCheckpoint?: { seq: number; hash: string; at: string };
 }
 
 export interface AuditInput {
@@ -53,7 +79,19 @@ export function auditModel(db: Connection): Model<AuditDoc> {
     db,
     'AuditEvent',
     new Schema<AuditDoc>(
-      { _id: Number, at: Date, actor: String, action: String, instanceId: String, taskId: String, data: String, prevHash: String, hash: String, ref: String },
+      {
+        _id: Number,
+        at: Date,
+        actor: String,
+        action: String,
+        instanceId: String,
+        taskId: String,
+        data: String,
+        prevHash: String,
+        hash: String,
+        ref: String,
+        alg: String,
+      },
       { versionKey: false, _id: false, collection: 'audit_events' },
     )
       .index({ instanceId: 1, _id: 1 })
@@ -61,7 +99,8 @@ export function auditModel(db: Connection): Model<AuditDoc> {
   );
 }
 
-function hashOf(d: Omit<AuditDoc, 'hash'>): string {
+/** An event's hash over its content and the previous event's hash (exported for the tamper tests). */
+export function hashOf(d: Omit<AuditDoc, 'hash'>): string {
   const canonical = JSON.stringify([
     d._id,
     d.at.toISOString(),
@@ -73,7 +112,9 @@ function hashOf(d: Omit<AuditDoc, 'hash'>): string {
     d.prevHash,
     ...(d.ref ? [d.ref] : []),
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return createHash(d.alg ?? 'sha256')
+    .update(canonical)
+    .digest('hex');
 }
 
 export class AuditService {
@@ -84,8 +125,50 @@ export class AuditService {
   /** The last event appended, settled or not (see `idle`). */
   private last: Promise<unknown> = Promise.resolve();
 
-  constructor(db: Connection) {
+  private readonly checkpoints: Model<CheckpointDoc>;
+  private readonly algorithm: AuditHash;
+  private readonly anchor: AuditAnchor | null;
+  private lastStoredCheckpoint = 0;
+  private checkpointTimer?: NodeJS.Timeout;
+
+  constructor(db: Connection, opts: { algorithm?: AuditHash; anchor?: AuditAnchor | null } = {}) {
     this.model = auditModel(db);
+    this.algorithm = opts.algorithm ?? 'sha256';
+    this.anchor = opts.anchor ?? null;
+    this.checkpoints = modelOn<CheckpointDoc>(
+      db,
+      'AuditCheckpoint',
+      new Schema<CheckpointDoc>(
+        { _id: Number, hash: String, at: String, alg: String, sig: String },
+        { versionKey: false, _id: false, collection: 'audit_checkpoints' },
+      ),
+    );
+  }
+
+  /** Store a signed checkpoint of the head in the database every `everyMs` (when it moved). */
+  startCheckpoints(everyMs: number): void {
+    if (!this.anchor) return;
+    this.checkpointTimer = setInterval(() => void this.checkpoint().catch(() => undefined), everyMs);
+    this.checkpointTimer.unref();
+  }
+
+  stopCheckpoints(): void {
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+  }
+
+  /** A signed checkpoint of the head, in the database (auditors see them; the file has one per write). */
+  async checkpoint(): Promise<void> {
+    if (!this.anchor) return;
+    await this.idle();
+    const head = await this.loadHead();
+    if (!head.seq || head.seq === this.lastStoredCheckpoint) return;
+    const line = this.anchor.signed(head.seq, head.hash);
+    await this.checkpoints.updateOne(
+      { _id: head.seq },
+      { $setOnInsert: { hash: line.hash, at: line.at, ...(line.alg && { alg: line.alg }), sig: line.sig } },
+      { upsert: true },
+    );
+    this.lastStoredCheckpoint = head.seq;
   }
 
   /**
@@ -117,6 +200,7 @@ export class AuditService {
    */
   async idle(): Promise<void> {
     await this.last;
+    await this.anchor?.flushed();
   }
 
   /** Whether the event carried by this change record is in the trail. */
@@ -175,6 +259,7 @@ export class AuditService {
           data: JSON.stringify(e.data ?? {}),
           prevHash: hash,
           ...(e.ref && { ref: e.ref }),
+          ...(this.algorithm === 'sm3' && { alg: 'sm3' as const }),
         };
         hash = hashOf(doc);
         docs.push({ ...doc, hash });
@@ -183,6 +268,7 @@ export class AuditService {
         // The driver's call: the documents are built here already, mongoose's casting would only cost time.
         await this.model.collection.insertMany(docs as never, { ordered: true });
         this.head = { seq, hash };
+        this.anchor?.record(seq, hash);
         return docs;
       } catch (err) {
         this.head = null;
@@ -230,24 +316,66 @@ export class AuditService {
     return { items: docs.map(toEvent), total };
   }
 
-  /** Walk the whole chain in order; report the first event whose link or hash does not hold. */
-  async verify(): Promise<{ ok: boolean; count: number; headHash: string; brokenAt?: number; reason?: string }> {
+  /**
+   * Walk the whole chain in order; report the first event whose link or hash does not hold, then
+   * hold it to the signed checkpoints (the file's and the database's): an event missing after one,
+   * or one whose hash is not the one signed, breaks it even if every hash after it was recomputed.
+   */
+  async verify(): Promise<VerifyResult> {
     await this.idle();
+    const anchors = await this.loadCheckpoints();
+    const base = { algorithm: this.algorithm, anchored: !!this.anchor, checkpoints: anchors.list.length };
+    if (anchors.forged) return { ...base, ok: false, count: 0, headHash: GENESIS, reason: `${anchors.forged} checkpoint(s) whose signature does not hold` };
+    const at = new Map<number, Checkpoint[]>();
+    for (const c of anchors.list) at.set(c.seq, [...(at.get(c.seq) ?? []), c]);
     let prev = GENESIS;
     let expected = 1;
     let count = 0;
+    let matched: Checkpoint | undefined;
     for await (const d of this.model.find({}).sort({ _id: 1 }).lean().cursor()) {
       const doc = d as AuditDoc;
-      if (doc._id !== expected) return { ok: false, count, headHash: prev, brokenAt: expected, reason: `event ${expected} is missing` };
-      if (doc.prevHash !== prev) return { ok: false, count, headHash: prev, brokenAt: doc._id, reason: 'link to the previous event does not match' };
+      const broken = (brokenAt: number, reason: string): VerifyResult => ({ ...base, ok: false, count, headHash: prev, brokenAt, reason, ...last(matched) });
+      if (doc._id !== expected) return broken(expected, `event ${expected} is missing`);
+      if (doc.prevHash !== prev) return broken(doc._id, 'link to the previous event does not match');
       const { hash, ...rest } = doc;
-      if (hashOf(rest) !== hash) return { ok: false, count, headHash: prev, brokenAt: doc._id, reason: 'content does not match its hash' };
+      if (hashOf(rest) !== hash) return broken(doc._id, 'content does not match its hash');
+      for (const c of at.get(doc._id) ?? []) {
+        if (c.hash !== hash) return broken(doc._id, `event ${doc._id} is not the one signed at ${c.at} (checkpoint in the ${c.source})`);
+        if (!matched || c.seq >= matched.seq) matched = c;
+      }
       prev = hash;
       expected++;
       count++;
     }
-    return { ok: true, count, headHash: prev };
+    const beyond = anchors.list.filter((c) => c.seq > count).sort((a, b) => b.seq - a.seq)[0];
+    if (beyond)
+      return {
+        ...base,
+        ok: false,
+        count,
+        headHash: prev,
+        brokenAt: count + 1,
+        reason: `the trail ends at event ${count}, but event ${beyond.seq} was signed at ${beyond.at} (checkpoint in the ${beyond.source})`,
+        ...last(matched),
+      };
+    return { ...base, ok: true, count, headHash: prev, ...last(matched) };
   }
+
+  private async loadCheckpoints(): Promise<{ list: Checkpoint[]; forged: number }> {
+    if (!this.anchor) return { list: [], forged: 0 };
+    const { checkpoints, forged } = await this.anchor.fromFile();
+    let bad = forged;
+    for (const d of await this.checkpoints.find({}).lean()) {
+      if (this.anchor.holds({ seq: d._id, hash: d.hash, at: d.at, ...(d.alg && { alg: d.alg }), sig: d.sig }))
+        checkpoints.push({ seq: d._id, hash: d.hash, at: d.at, source: 'database' });
+      else bad++;
+    }
+    return { list: checkpoints, forged: bad };
+  }
+}
+
+function last(c: Checkpoint | undefined): Pick<VerifyResult, 'lastCheckpoint'> {
+  return c ? { lastCheckpoint: { seq: c.seq, hash: c.hash, at: c.at } } : {};
 }
 
 function toEvent(d: AuditDoc): AuditEvent {

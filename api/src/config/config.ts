@@ -65,6 +65,17 @@ const schema = z.object({
    * ENGINE_MODE=cluster; run as many of each as the load needs.
    */
   PROCESS_ROLE: z.enum(['all', 'api', 'workers']).default('all'),
+  /** Where `npm start` keeps the embedded database, attachments and the audit checkpoints (default ./data). */
+  DATA_DIR: z.string().optional(),
+  /** The audit chain's hash: sha256 (default) or sm3 (GB/T 32905, for 密评 / 等保 reviews). Events keep the one they were made with. */
+  AUDIT_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
+  /** The secret that signs the audit checkpoints; or AUDIT_KEY_FILE (made at first start beside DATA_DIR when missing). Keep it out of the database and its backups. */
+  AUDIT_KEY: z.string().min(16, 'AUDIT_KEY must be at least 16 characters').optional(),
+  AUDIT_KEY_FILE: z.string().optional(),
+  /** The append-only file of signed checkpoints (default DATA_DIR/audit-checkpoints.jsonl). */
+  AUDIT_CHECKPOINT_FILE: z.string().optional(),
+  /** How often a signed checkpoint is also stored in the database (ms). */
+  AUDIT_CHECKPOINT_MS: z.coerce.number().int().positive().default(300_000),
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'INBOX_STORE'> & { INBOX_STORE: 'memory' | 'database' };

@@ -14,16 +14,22 @@ import { healthRouter } from '../health/health.router';
 import { versions } from '../versions';
 import type { Config } from '../config/config';
 import { createWorkerServices } from './handler-services';
+import { anchorFromSettings } from '../audit/audit-anchor';
 import { instanceMetaModel } from '../instances/instance.model';
 
 export async function startWorkerProcess(deps: {
   db: Connection;
   engine: EnginePort;
   logger: Logger;
-  config: Pick<Config, 'PORT' | 'HOST' | 'TIME_SCALE'>;
+  config: Pick<Config, 'PORT' | 'HOST' | 'TIME_SCALE' | 'AUDIT_HASH' | 'DATA_DIR' | 'AUDIT_KEY' | 'AUDIT_KEY_FILE' | 'AUDIT_CHECKPOINT_FILE'>;
 }): Promise<{ server: Server; stop(): Promise<void> }> {
   const { db, engine, logger, config } = deps;
-  const services = createWorkerServices({ db, notifier: new Notifier(db), audit: new AuditService(db), dayMs: 86_400_000 * config.TIME_SCALE });
+  const services = createWorkerServices({
+    db,
+    notifier: new Notifier(db),
+    audit: new AuditService(db, { algorithm: config.AUDIT_HASH, anchor: anchorFromSettings(config) }),
+    dayMs: 86_400_000 * config.TIME_SCALE,
+  });
   const workers = registerWorkers(engine, services);
   // No inbox runs here: an incident a worker causes is marked on the instance for the admins' lists.
   const Meta = instanceMetaModel(db);

@@ -126,6 +126,13 @@ export const auditVerifyReply = z.strictObject({
   headHash: z.string(),
   brokenAt: z.number().int().optional(),
   reason: z.string().optional(),
+  /** The chain's hash (events made with another keep theirs). */
+  algorithm: z.enum(['sha256', 'sm3']),
+  /** Whether the chain is held to checkpoints signed with a key outside the database. */
+  anchored: z.boolean(),
+  /** Signed checkpoints found (checkpoint file and database). */
+  checkpoints: z.number().int(),
+  lastCheckpoint: z.strictObject({ seq: z.number().int(), hash: z.string(), at: isoDateTime }).optional(),
 });
 
 export const calendarQuery = z.strictObject({ year: z.coerce.number().int().min(2020).max(2100).optional() });

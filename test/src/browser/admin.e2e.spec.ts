@@ -97,5 +97,14 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
     await admin.getByTestId('day-2027-01-01').getByText('元旦').waitFor();
     await shot(admin, '19-admin-calendar');
     await expectAccessible(admin, 'admin calendar');
+
+    // the audit trail: the designer shows the redraw was the admin's; the chain verifies against its signed checkpoints
+    await admin.click('text=流程设计');
+    await admin.getByTestId('origin-archive-lending').getByText('管理员重绘').waitFor();
+    await admin.click('text=审计');
+    await admin.getByTestId('audit-verify').click();
+    await admin.getByTestId('audit-result').getByText('审计链完整').waitFor();
+    await shot(admin, '20-admin-audit');
+    await expectAccessible(admin, 'admin audit');
   });
 });

@@ -1,5 +1,5 @@
 import type { Routes } from '@angular/router';
-import { adminGuard, authGuard } from './core/route-guards';
+import { adminGuard, auditGuard, authGuard } from './core/route-guards';
 
 export const routes: Routes = [
   {
@@ -75,6 +75,12 @@ export const routes: Routes = [
         canActivate: [adminGuard],
         loadComponent: () => import('./admin/calendar.page').then((m) => m.CalendarPage),
         title: '工作日历',
+      },
+      {
+        path: 'audit',
+        canActivate: [auditGuard],
+        loadComponent: () => import('./admin/audit.page').then((m) => m.AuditPage),
+        title: '审计',
       },
       {
         path: 'admin/processes',

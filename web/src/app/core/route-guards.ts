@@ -1,5 +1,6 @@
 import { inject } from '@angular/core';
 import { Router } from '@angular/router';
+import { groupsOf } from '@ggzy/shared';
 import { AuthService } from './auth.service';
 
 /** Pages for signed-in users; others go to sign in. */
@@ -13,3 +14,20 @@ export const adminGuard = () => {
   const auth = inject(AuthService);
   return auth.user()?.roles.includes('admin') ? true : inject(Router).parseUrl('/inbox');
 };
+
+/** Who may read the whole audit trail and verify it: admins, leaders, the supervision head (as the server rules). */
+export function mayAudit(
+  u: { roles: readonly string[]; sections: readonly string[] } | null | undefined,
+): boolean {
+  if (!u) return false;
+  return (
+    u.roles.includes('admin') ||
+    u.roles.includes('principal') ||
+    u.roles.includes('deputy') ||
+    groupsOf(u).includes('supervision.head')
+  );
+}
+
+/** Pages for those who audit; others go to their inbox. */
+export const auditGuard = () =>
+  mayAudit(inject(AuthService).user()) ? true : inject(Router).parseUrl('/inbox');

@@ -6,6 +6,7 @@ import { NzMenuModule } from 'ng-zorro-antd/menu';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { AuthService } from '../core/auth.service';
+import { mayAudit } from '../core/route-guards';
 import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
 
 @Component({
@@ -139,6 +140,7 @@ export class ShellComponent {
           { path: '/admin/instances', label: '流程监控' },
         ]
       : []),
+    ...(mayAudit(this.auth.user()) ? [{ path: '/audit', label: '审计' }] : []),
   ]);
   readonly roles = computed(() =>
     (this.auth.user()?.roles ?? []).filter((r) => r !== 'staff').map((r) => ROLE_NAMES[r] ?? r),
