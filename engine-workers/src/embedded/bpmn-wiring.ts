@@ -83,3 +83,18 @@ export function createDefinition(inst: InstanceRunner, onEvent: EngineEventHandl
   }
   return definition;
 }
+
+/** The elements where tokens of a running definition are now (a flow waiting at a join counts as its gateway). */
+export function waitingElements(definition: BpmnDefinition): Set<string> {
+  const ids = new Set<string>();
+  const walk = (items: Array<{ id: string; type?: string; content?: { targetId?: string }; getPostponed?: () => unknown[] }>) => {
+    for (const a of items) {
+      if (a.type === 'bpmn:Process') walk((a.getPostponed?.() ?? []) as never);
+      else if (a.type === 'bpmn:SequenceFlow') {
+        if (a.content?.targetId) ids.add(a.content.targetId);
+      } else ids.add(a.id);
+    }
+  };
+  walk(definition.getPostponed() as never);
+  return ids;
+}

@@ -13,7 +13,7 @@ import type { CompiledDefinition } from './definition-compiler';
 import type { GroupCommit } from './group-commit';
 import type { EndStatus, EngineModels, IncidentRec, OpenTask, OutcomeDoc, RuntimeDoc, TrailRec, WaitRec } from './models';
 import type { ElementApi, ExecuteMessage, MessageContent } from './bpmn-elements-types';
-import { createDefinition, type BpmnDefinition } from './bpmn-wiring';
+import { createDefinition, waitingElements, type BpmnDefinition } from './bpmn-wiring';
 import { taskRecord } from './engine-events';
 import type { IncidentInput, InstanceRuntime } from './runtime-context';
 import { mergeResult, scopeOf } from './variable-rules';
@@ -328,17 +328,7 @@ export class InstanceRunner implements InstanceRuntime {
 
   activeElements(): string[] {
     if (!this.definition) return [];
-    const ids = new Set<string>();
-    const walk = (items: Array<{ id: string; type?: string; content?: { targetId?: string }; getPostponed?: () => unknown[] }>) => {
-      for (const a of items) {
-        if (a.type === 'bpmn:Process') walk((a.getPostponed?.() ?? []) as never);
-        // a taken flow waiting at a joining gateway: the token is at the gateway
-        else if (a.type === 'bpmn:SequenceFlow') {
-          if (a.content?.targetId) ids.add(a.content.targetId);
-        } else ids.add(a.id);
-      }
-    };
-    walk(this.definition.getPostponed() as never);
+    const ids = waitingElements(this.definition);
     for (const w of this.waiters.all()) ids.add(w.elementId);
     return [...ids];
   }
