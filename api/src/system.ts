@@ -19,6 +19,7 @@ import { EngineLink } from './inbox/engine-link';
 import { SlaMonitor } from './inbox/sla-monitor';
 import { FlowCatalog } from './instances/flow-catalog';
 import { DefinitionOrigins } from './instances/definition-origins';
+import { StartRequests } from './instances/start-requests';
 import { InstancesService } from './instances/instances.service';
 import { AttachmentStore } from './attachments/attachments';
 import { createWorkerServices } from './worker-role/handler-services';
@@ -120,10 +121,21 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const files = new AttachmentStore(db, Math.floor(settings.MAX_UPLOAD_MB * 1048576));
   const catalog = new FlowCatalog(engine);
   const origins = new DefinitionOrigins(db, engine, logger.child({ scope: 'deploy' }));
-  const instances = new InstancesService(db, engine, catalog, forms, inbox, audit, files, {
-    limits: effectiveLimits(scale, settings.TIME_LIMITS),
-    archiveApproverGroup: settings.ARCHIVE_APPROVER_GROUP,
-  });
+  const starts = new StartRequests(db, engine, audit, files, logger.child({ scope: 'start' }));
+  const instances = new InstancesService(
+    db,
+    engine,
+    catalog,
+    forms,
+    inbox,
+    audit,
+    files,
+    {
+      limits: effectiveLimits(scale, settings.TIME_LIMITS),
+      archiveApproverGroup: settings.ARCHIVE_APPROVER_GROUP,
+    },
+    starts,
+  );
   const workers =
     settings.runWorkers === false ? { close() {} } : registerWorkers(engine, createWorkerServices({ db, notifier, audit, dayMs: 86_400_000 * scale }));
   link.attach();
@@ -184,6 +196,9 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
         for (const f of await forms.list()) out.push({ name: `${f.id}.form`, content: JSON.stringify((await forms.get(f.id)).form) });
         return out;
       });
+      const carried = await starts.recover(0);
+      if (carried) logger.info({ carried }, 'starts cut short by a stop carried through');
+      starts.startRecovery();
       const caught = await link.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
       sla.start();
@@ -207,6 +222,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     },
     async stop() {
       audit.stopCheckpoints();
+      await starts.stop();
       if (catchUpTimer) clearTimeout(catchUpTimer);
       catchUpTimer = undefined;
       await catchUpRun;

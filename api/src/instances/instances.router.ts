@@ -84,7 +84,9 @@ export function definitionsRouter(
 
 export function instancesRouter(instances: InstancesService): Router {
   const r = Router();
-  bind(r, API.start, ({ user, body }) => instances.start(user, body.processId, body.variables, body.attachmentIds));
+  bind(r, API.start, ({ user, body, req }) =>
+    instances.start(user, body.processId, body.variables, body.attachmentIds, idempotencyKey(req.get('idempotency-key'))),
+  );
   bind(r, API.instances, ({ user, query }) => instances.list(user, { ...query, mine: query.mine === 'true' }));
   bind(r, API.instance, ({ user, params }) => instances.detail(user, params.id));
   bind(r, API.cancel, async ({ user, params, body }) => {
@@ -96,4 +98,16 @@ export function instancesRouter(instances: InstancesService): Router {
     return { resolved: true };
   });
   return r;
+}
+
+/** The client's `Idempotency-Key` for a start (letters, digits, `-` `_` `.` `:`, at most 100). */
+function idempotencyKey(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(raw))
+    throw userError(
+      'IDEMPOTENCY_KEY_INVALID',
+      'Idempotency-Key 只能含字母、数字和 . _ : -，不超过 100 个字符',
+      'Idempotency-Key: letters, digits and . _ : - only, at most 100 characters',
+    );
+  return raw;
 }

@@ -16,6 +16,7 @@ import { forbidden } from '../http/auth-context';
 import type { FlowCatalog } from './flow-catalog';
 import { canSeeInstance } from './instance-access';
 import { instanceMetaModel, type InstanceMetaDoc } from './instance.model';
+import type { StartRequests } from './start-requests';
 import { commentModel } from '../comments/comment.model';
 
 export interface StartOptions {
@@ -39,6 +40,7 @@ export class InstancesService {
     private readonly audit: AuditService,
     private readonly files: AttachmentStore,
     private readonly opts: StartOptions,
+    private readonly starts: StartRequests,
   ) {
     this.Project = projectModel(db);
     this.Archive = archiveModels(db).Archive;
@@ -58,7 +60,13 @@ export class InstancesService {
     };
   }
 
-  async start(u: UserDto, processId: string, input: Record<string, unknown>, attachmentIds: string[]) {
+  /**
+   * Start a flow (see start-requests.ts: written down first, carried through after a crash).
+   * `idempotencyKey`: the client's key for this start; the same key again answers the first start.
+   */
+  async start(u: UserDto, processId: string, input: Record<string, unknown>, attachmentIds: string[], idempotencyKey?: string) {
+    const repeated = await this.starts.repeated(u.id, idempotencyKey);
+    if (repeated) return repeated;
     const flow = await this.catalog.entry(u, processId);
     if (!flow.startable) throw forbidden(`您不能发起“${flow.name}”`, `You may not start ${flow.processId}`, 'START_FORBIDDEN');
     const options = await this.formOptions();
@@ -88,38 +96,29 @@ export class InstancesService {
         ? values.title
         : `${flow.name}：${project?.name ?? (values.archiveId as string | undefined) ?? (values.requesterUnit as string | undefined) ?? u.name}`;
     // Tasks created while the instance starts take title, project and starter from its variables.
-    const at = new Date();
-    const created = await this.engine.createInstance({ processId, variables: { ...values, ...context, title } });
-    const meta: InstanceMetaDoc = {
-      _id: created.key,
-      processId,
-      processName: flow.name,
-      version: created.version,
-      definitionKey: created.definitionKey,
-      title,
-      projectId: project?._id ?? null,
-      projectName: project?.name ?? null,
-      starter: u.id,
-      starterName: u.name,
-      startedAt: at,
-      state: 'active',
-      endedAt: null,
-      classification: null,
-    };
-    await this.Meta.create(meta);
-    // A flow that ended while it started (no human step) finished before its row existed.
-    const now = await this.engine.getInstance(created.key).catch(() => null);
-    if (now && now.status !== 'active')
-      await this.Meta.updateOne({ _id: created.key }, { $set: { state: now.status === 'completed' ? 'completed' : 'canceled', endedAt: new Date() } });
-    if (attachmentIds.length) await this.files.link(attachmentIds, u.id, created.key);
-    await this.audit.append({
-      at,
-      actor: u.id,
-      action: 'instance.started',
-      instanceId: created.key,
-      data: { processId, version: created.version, values, attachmentIds },
-    });
-    return { id: created.key, processId, version: created.version, title };
+    return this.starts.start(
+      {
+        user: u.id,
+        processId,
+        variables: { ...values, ...context, title },
+        meta: {
+          processId,
+          processName: flow.name,
+          title,
+          projectId: project?._id ?? null,
+          projectName: project?.name ?? null,
+          starter: u.id,
+          starterName: u.name,
+          startedAt: new Date(),
+          state: 'active',
+          endedAt: null,
+          classification: null,
+        },
+        attachmentIds,
+        values: JSON.stringify(values),
+      },
+      idempotencyKey,
+    );
   }
 
   async meta(u: UserDto, id: string): Promise<InstanceMetaDoc> {

@@ -58,6 +58,7 @@ export interface EmbeddedEngineOptions {
 
 export class EmbeddedEngine implements EnginePort {
   readonly mode = 'embedded' as const;
+  readonly startsByKey = true;
   readonly models: EngineModels;
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly logger: Logger;
@@ -193,8 +194,13 @@ export class EmbeddedEngine implements EnginePort {
         `Process ${req.processId} has no none start event to start it by hand`,
       );
     }
-    const key = new Types.ObjectId().toHexString();
-    await this.driver.startNew(key, entry, req.variables ?? {}, { startedAt: new Date() });
+    const key = req.requestKey ?? new Types.ObjectId().toHexString();
+    if (req.requestKey) {
+      // Started before with this key (a start made again after a crash): that instance it is.
+      const before = (await this.models.runtime.findOne({ _id: key })) ?? (await this.models.history.findOne({ _id: key }));
+      if (before) return { key, processId: before.processId, version: before.version, definitionKey: before.definitionKey };
+    }
+    await this.driver.startNew(key, entry, req.variables ?? {}, { startedAt: new Date() }, !!req.requestKey);
     return { key, processId: d.processId, version: d.version, definitionKey: d._id };
   }
 

@@ -178,6 +178,10 @@ export class InstanceDriver implements RunnerHost {
     return this.drive(key);
   }
 
+  driveLater(key: string, ms: number): void {
+    setTimeout(() => void this.drive(key), ms).unref();
+  }
+
   /** Drive an instance in this process now (load it if needed and re-check its waits). */
   drive(key: string): Promise<void> {
     return this.withLoaded(key, (inst) => inst.recheck(), true).catch((err: unknown) => {

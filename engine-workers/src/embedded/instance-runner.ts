@@ -22,6 +22,7 @@ import { waitKindOf } from './waits';
 import { raiseIncident, resolveIncidentsOf } from './waits/incident-wait';
 import { waitCall } from './waits/call-wait';
 import { executeJob, onLocalJobDone } from './waits/job-wait';
+import { executeScript } from './waits/script-task';
 import { waitMessage } from './waits/message-wait';
 import { waitUserTask } from './waits/user-task-wait';
 
@@ -58,6 +59,8 @@ export interface RunnerHost {
   requestCancel(key: string): Promise<void>;
   /** Jobs were stored: look for work now. */
   jobsStored(): void;
+  /** Look at the instance's waits again after `ms` (a look-up failed). */
+  driveLater(key: string, ms: number): void;
 }
 
 /** What a write sets in the runtime document. */
@@ -164,10 +167,19 @@ export class InstanceRunner implements InstanceRuntime {
     }
   }
 
+  /** Failed look-ups in a row: the next look is put off longer (1 s, doubling, at most a minute). */
+  private failures = 0;
+
   track<T>(p: Promise<T>): void {
-    const tracked = p.catch((err: unknown) => {
-      this.host.logger.error({ err, instance: this.key }, 'instance operation failed');
-    });
+    const tracked = p.then(
+      () => void (this.failures = 0),
+      (err: unknown) => {
+        // Not left at a log line: every wait is looked at again, later (the database may be away).
+        const ms = Math.min(60_000, 1000 * 2 ** this.failures++);
+        this.host.logger.error({ err, instance: this.key, retryInMs: ms }, 'instance operation failed; its waits are looked at again');
+        this.host.driveLater(this.key, ms);
+      },
+    );
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked));
   }
@@ -369,21 +381,7 @@ export class InstanceRunner implements InstanceRuntime {
   }
 
   executeScript(elementId: string, message: ExecuteMessage, callback: (err: unknown, out?: unknown) => void): void {
-    const z = this.compiled.zeebe.get(elementId);
-    if (z?.taskDefinition?.type) return this.executeJob(elementId, message, callback);
-    try {
-      const value = resolveValue(z?.script?.expression, this.contextFor(message.content));
-      if (z?.script?.resultVariable) this.vars[z.script.resultVariable] = value;
-      callback(null, value);
-    } catch (err) {
-      this.raiseIncident({
-        type: 'EXTRACT_VALUE_ERROR',
-        elementId,
-        executionId: message.content.executionId,
-        message: (err as Error).message,
-        retry: () => this.executeScript(elementId, message, callback),
-      });
-    }
+    executeScript(this, elementId, message, callback);
   }
 
   // ---- incidents ---------------------------------------------------------------------------

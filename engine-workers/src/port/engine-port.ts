@@ -17,6 +17,13 @@ export interface CreateInstanceRequest {
   variables?: Variables;
   /** Pin a version; the latest when omitted. */
   version?: number;
+  /**
+   * The key to give the instance, chosen by the caller before the call, so that a start can be
+   * made again after a crash without making a second instance: an engine with `startsByKey` uses
+   * it as the instance's key, and a second create with it returns the first instance. Others
+   * ignore it (Zeebe chooses its keys).
+   */
+  requestKey?: string;
 }
 
 export interface CreateInstanceResult {
@@ -157,6 +164,8 @@ export interface DefinitionDetail extends ProcessDefinitionSummary {
 
 export interface EnginePort {
   readonly mode: 'embedded' | 'cluster';
+  /** Whether `createInstance` honours `requestKey` (a start can be repeated safely). */
+  readonly startsByKey: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
   /**

@@ -1,0 +1,191 @@
+/**
+ * A start is written down before the engine hears of it, so that no instance runs without its
+ * record and its audit event, and a start the client sends again (the answer was lost) makes no
+ * second instance:
+ *
+ * 1. the request is stored (`start_requests`, by id: the client's `Idempotency-Key` for this user,
+ *    or a fresh one) with the instance key chosen for it;
+ * 2. the engine creates the instance under that key (an engine with `startsByKey` returns the
+ *    first instance when asked again);
+ * 3. the instance's record, its attachments and its `instance.started` event are written (each
+ *    once: by id, and the event by its reference), and the request marked done with its answer.
+ *
+ * A process killed between the steps leaves a pending request; at the next start (and every
+ * minute) pending requests are carried through from step 2. The collection holds the starts of
+ * the last day only (done requests answer a repeated key meanwhile), so reading it whole is cheap.
+ */
+import { Types, Schema, type Connection, type Model } from 'mongoose';
+import type { EnginePort } from '@ggzy/engine-workers';
+import type { Logger } from 'pino';
+import type { AuditService } from '../audit/audit.service';
+import type { AttachmentStore } from '../attachments/attachments';
+import { modelOn } from '../db/model-on';
+import { instanceMetaModel, type InstanceMetaDoc } from './instance.model';
+
+export interface StartReply {
+  id: string;
+  processId: string;
+  version: number;
+  title: string;
+}
+
+interface StartRequestDoc {
+  _id: string;
+  /** The instance key chosen for it (the engine's key when the engine does not take ours). */
+  instanceKey: string;
+  state: 'pending' | 'done';
+  user: string;
+  processId: string;
+  /** JSON: the variables the instance starts with. */
+  variables: string;
+  /** The instance record without what the engine decides (key, version, definition). */
+  meta: Omit<InstanceMetaDoc, '_id' | 'version' | 'definitionKey'>;
+  attachmentIds: string[];
+  /** JSON: the form values, for the audit event. */
+  values: string;
+  at: Date;
+  reply?: StartReply;
+}
+
+const KEEP_MS = 86_400_000;
+
+export class StartRequests {
+  private readonly Request: Model<StartRequestDoc>;
+  private readonly Meta;
+  private timer?: NodeJS.Timeout;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    db: Connection,
+    private readonly engine: EnginePort,
+    private readonly audit: AuditService,
+    private readonly files: AttachmentStore,
+    private readonly logger: Logger,
+  ) {
+    this.Request = modelOn<StartRequestDoc>(
+      db,
+      'StartRequest',
+      new Schema<StartRequestDoc>(
+        {
+          _id: String,
+          instanceKey: String,
+          state: String,
+          user: String,
+          processId: String,
+          variables: String,
+          meta: Schema.Types.Mixed,
+          attachmentIds: [String],
+          values: String,
+          at: Date,
+          reply: Schema.Types.Mixed,
+        },
+        { versionKey: false, _id: false, collection: 'start_requests' },
+      ),
+    );
+    this.Meta = instanceMetaModel(db);
+  }
+
+  /** The answer to a start this user made before with this key, if any (carried through first if it was cut short). */
+  async repeated(user: string, idempotencyKey: string | undefined): Promise<StartReply | null> {
+    if (!idempotencyKey) return null;
+    const doc = await this.Request.findById(`${user}:${idempotencyKey}`).lean();
+    if (!doc) return null;
+    return doc.reply ?? (await this.carry(doc, true));
+  }
+
+  /** Write the start down, then carry it through. */
+  async start(
+    req: Omit<StartRequestDoc, '_id' | 'instanceKey' | 'state' | 'at' | 'reply' | 'variables'> & { variables: Record<string, unknown> },
+    idempotencyKey?: string,
+  ): Promise<StartReply> {
+    const doc: StartRequestDoc = {
+      ...req,
+      _id: idempotencyKey ? `${req.user}:${idempotencyKey}` : new Types.ObjectId().toHexString(),
+      instanceKey: new Types.ObjectId().toHexString(),
+      state: 'pending',
+      variables: JSON.stringify(req.variables),
+      at: new Date(),
+    };
+    try {
+      await this.Request.collection.insertOne(doc as never);
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      // the same key at the same time: one of them starts it, both get its answer
+      const again = await this.repeated(req.user, idempotencyKey);
+      if (again) return again;
+      throw err;
+    }
+    return this.carry(doc, false);
+  }
+
+  /** Steps 2 and 3; `again`: it may have been carried part of the way before (its event may be in the trail). */
+  private async carry(doc: StartRequestDoc, again: boolean): Promise<StartReply> {
+    const created = await this.engine.createInstance({
+      processId: doc.processId,
+      variables: JSON.parse(doc.variables) as Record<string, unknown>,
+      requestKey: doc.instanceKey,
+    });
+    const key = created.key;
+    const meta: InstanceMetaDoc = { ...doc.meta, _id: key, version: created.version, definitionKey: created.definitionKey };
+    await this.Meta.updateOne({ _id: key }, { $setOnInsert: meta }, { upsert: true });
+    // A flow that ended while it started (no human step) finished before its row existed.
+    const now = await this.engine.getInstance(key).catch(() => null);
+    if (now && now.status !== 'active')
+      await this.Meta.updateOne({ _id: key, state: 'active' }, { $set: { state: now.status === 'completed' ? 'completed' : 'canceled', endedAt: new Date() } });
+    if (doc.attachmentIds.length) await this.files.link(doc.attachmentIds, doc.user, key);
+    const ref = `start:${doc._id}`;
+    // (looking the event up reads the trail: only for a start carried again, which is rare)
+    if (!again || !(await this.audit.chained(ref)))
+      await this.audit.append({
+        at: doc.at,
+        actor: doc.user,
+        action: 'instance.started',
+        instanceId: key,
+        ref,
+        data: { processId: doc.processId, version: created.version, values: JSON.parse(doc.values) as unknown, attachmentIds: doc.attachmentIds },
+      });
+    const reply: StartReply = { id: key, processId: doc.processId, version: created.version, title: doc.meta.title };
+    await this.Request.updateOne({ _id: doc._id }, { $set: { state: 'done', reply, instanceKey: key } });
+    return reply;
+  }
+
+  /** Carry through the starts a stopped process left pending; forget done ones older than a day. */
+  async recover(minAgeMs = 10_000): Promise<number> {
+    if (this.running) return this.running.then(() => 0);
+    let carried = 0;
+    this.running = (async () => {
+      const now = Date.now();
+      for (const doc of await this.Request.find({}).lean()) {
+        if (doc.state === 'done') {
+          if (now - doc.at.getTime() > KEEP_MS) await this.Request.deleteOne({ _id: doc._id });
+          continue;
+        }
+        if (now - doc.at.getTime() < minAgeMs) continue; // its request may still be carrying it
+        if (!this.engine.startsByKey) {
+          // This engine chose the key itself: whether the instance exists cannot be told from here.
+          this.logger.error({ request: doc._id, processId: doc.processId }, 'a start was cut short before the engine answered; check the engine for it');
+          await this.Request.deleteOne({ _id: doc._id });
+          continue;
+        }
+        try {
+          await this.carry(doc, true);
+          carried++;
+        } catch (err) {
+          this.logger.error({ err, request: doc._id }, 'carrying a start through failed; tried again later');
+        }
+      }
+    })().finally(() => (this.running = null));
+    await this.running;
+    return carried;
+  }
+
+  startRecovery(everyMs = 60_000): void {
+    this.timer = setInterval(() => void this.recover().catch((err: unknown) => this.logger.error({ err }, 'start recovery failed')), everyMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
