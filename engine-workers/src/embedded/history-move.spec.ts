@@ -71,7 +71,8 @@ describe('an ended instance moves from the runtime to history', () => {
     await engine.completeUserTask(task, { approved: true });
     const incident = await eventually(async () => (await engine.getInstance(key)).incidents.find((i) => i.status === 'open'));
     expect(incident).toMatchObject({ type: 'JOB_NO_RETRIES', elementId: 'file' });
-    expect(await engineModels(conn).jobs.countDocuments({ instanceKey: key })).toBe(1); // the job waits under its incident
+    // the job waits under its incident (stored once the state that holds the incident is written)
+    await eventually(async () => (await engineModels(conn).jobs.countDocuments({ instanceKey: key })) === 1, 10_000, 'the job stored');
     await engine.resolveIncident(incident.key, { retries: 1 });
     await eventually(async () => (await engine.inspect(key)).history);
 
