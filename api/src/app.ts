@@ -74,7 +74,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(requestLog(httpLogger));
   app.use('/api', healthRouter({ db: d.db, engine: d.engine, versions: v, startedAt: new Date() }));
   app.use('/api', openApiRouter(v.app));
-  const auth = authRouter(d.auth, d.audit, { loginLimit: d.loginLimit });
+  const auth = authRouter(d.auth, d.audit, { loginLimit: d.loginLimit, db: d.db });
   app.use('/api', auth.publicRoutes);
   app.use('/api', publicRouter(d.db));
   // The token is checked before any body is read: nobody unknown makes the server read or inflate one.

@@ -20,6 +20,7 @@ import { SlaMonitor } from './inbox/sla-monitor';
 import { FlowCatalog } from './instances/flow-catalog';
 import { DefinitionOrigins } from './instances/definition-origins';
 import { StartRequests } from './instances/start-requests';
+import { SoleHolder } from './inbox/store/sole-holder';
 import { InstancesService } from './instances/instances.service';
 import { AttachmentStore } from './attachments/attachments';
 import { createWorkerServices } from './worker-role/handler-services';
@@ -121,6 +122,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const files = new AttachmentStore(db, Math.floor(settings.MAX_UPLOAD_MB * 1048576));
   const catalog = new FlowCatalog(engine);
   const origins = new DefinitionOrigins(db, engine, logger.child({ scope: 'deploy' }));
+  // The memory layout holds the inbox in this process alone: a second one on the database is refused.
+  const sole = settings.INBOX_STORE === 'memory' ? new SoleHolder(db) : null;
   const starts = new StartRequests(db, engine, audit, files, logger.child({ scope: 'start' }));
   const instances = new InstancesService(
     db,
@@ -186,6 +189,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     notifier,
     forms,
     async start() {
+      await sole?.acquire();
       await forms.loadDirectory(`${settings.processesDir}/forms`);
       await calendar.load();
       if (settings.DEMO_DATA === 'true' && (await loadDemoData(db))) logger.info('demo data loaded (password demo1234)');
@@ -229,6 +233,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       sla.stop();
       workers.close();
       await inbox.store.close();
+      await sole?.release();
     },
   };
 }

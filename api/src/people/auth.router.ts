@@ -7,6 +7,8 @@ import { setUser } from '../http/auth-context';
 import { bind } from '../http/bind-route';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthService } from './auth.service';
+import type { Connection } from 'mongoose';
+import { DatabaseLimitStore } from './login-counter-store';
 
 function bearer(header: string | undefined): string | null {
   const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header ?? '');
@@ -32,9 +34,11 @@ export function requireAuth(auth: AuthService): RequestHandler {
   };
 }
 
-export function authRouter(auth: AuthService, audit: AuditService, opts: { loginLimit: number }): { publicRoutes: Router; routes: Router } {
+export function authRouter(auth: AuthService, audit: AuditService, opts: { loginLimit: number; db: Connection }): { publicRoutes: Router; routes: Router } {
   const publicRoutes = Router();
+  // Counted in the database: the limits hold across every API replica.
   const limiter = rateLimit({
+    store: new DatabaseLimitStore(opts.db, 'ip|'),
     windowMs: 15 * 60_000,
     limit: opts.loginLimit,
     skipSuccessfulRequests: true,
@@ -51,6 +55,7 @@ export function authRouter(auth: AuthService, audit: AuditService, opts: { login
   });
   // Per account too, whatever address the attempts come from.
   const accountLimiter = rateLimit({
+    store: new DatabaseLimitStore(opts.db, 'account|'),
     windowMs: 15 * 60_000,
     limit: opts.loginLimit * 3,
     skipSuccessfulRequests: true,
