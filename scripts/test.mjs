@@ -1,5 +1,6 @@
 // `npm test`: sets up what is missing, type-checks and lints, starts a throw-away embedded
-// database (unless MONGODB_URI points at one), and runs every test suite against it.
+// database (unless MONGODB_URI points at one), and runs every test suite against it, then the
+// scenarios once more on the database inbox layout.
 import { spawnSync } from 'node:child_process';
 import { ROOT, ensureBuilt, ensureDependencies, log, main, withThrowawayDatabase } from './lib/setup.mjs';
 
@@ -18,7 +19,15 @@ await main(async () => {
   const status = await withThrowawayDatabase('ggzy-test-db', () => {
     log('[test] running jest (engine-workers, api, scenarios, browser)');
     const r = spawnSync('npx', ['jest', '--colors', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env: process.env });
-    return r.status ?? 1;
+    if (r.status !== 0 || process.argv.length > 2) return r.status ?? 1;
+    // The scenarios again on the other inbox layout (several API replicas on one database).
+    log('[test] running the scenarios again with INBOX_STORE=database');
+    const db = spawnSync('npx', ['jest', '--colors', '--selectProjects', 'scenarios', '--testPathIgnorePatterns', '/browser/', '/dist/'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, INBOX_STORE: 'database' },
+    });
+    return db.status ?? 1;
   });
   process.exit(status);
 });

@@ -24,6 +24,7 @@ import { inboxRouter } from './inbox/inbox.router';
 import type { InstancesService } from './instances/instances.service';
 import type { FlowCatalog } from './instances/flow-catalog';
 import type { DefinitionOrigins } from './instances/definition-origins';
+import type { ReplicaBus } from './replicas/replica-bus';
 import { definitionsRouter, instancesRouter } from './instances/instances.router';
 import type { FormRegistry } from './forms/form-registry';
 import type { Notifier } from './notifications/notifier';
@@ -48,6 +49,8 @@ export interface AppDeps {
   instances: InstancesService;
   catalog: FlowCatalog;
   origins: DefinitionOrigins;
+  /** What the other API replicas tell (the database layout), or null. */
+  replicas?: ReplicaBus | null;
   forms: FormRegistry;
   notifier: Notifier;
   files: AttachmentStore;
@@ -88,7 +91,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', projectsRouter(d.db, d.audit, d.notifier));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances, d.origins));
   app.use('/api', instancesRouter(d.instances));
-  app.use('/api', eventsRouter(d.inbox, d.notifier));
+  app.use('/api', eventsRouter(d.inbox, d.notifier, { replicas: d.replicas }));
   app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit));
   app.use('/api', archivesRouter(d.db, d.audit));
   app.use('/api', notificationsRouter(d.notifier));

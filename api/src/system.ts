@@ -21,6 +21,7 @@ import { FlowCatalog } from './instances/flow-catalog';
 import { DefinitionOrigins } from './instances/definition-origins';
 import { StartRequests } from './instances/start-requests';
 import { SoleHolder } from './inbox/store/sole-holder';
+import { ReplicaBus } from './replicas/replica-bus';
 import { InstancesService } from './instances/instances.service';
 import { AttachmentStore } from './attachments/attachments';
 import { createWorkerServices } from './worker-role/handler-services';
@@ -122,6 +123,19 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const files = new AttachmentStore(db, Math.floor(settings.MAX_UPLOAD_MB * 1048576));
   const catalog = new FlowCatalog(engine);
   const origins = new DefinitionOrigins(db, engine, logger.child({ scope: 'deploy' }));
+  // Replicas on one database (the database layout) tell each other what their users must see live
+  // and what makes caches stale.
+  const replicas = settings.INBOX_STORE === 'database' ? new ReplicaBus(db, logger.child({ scope: 'replicas' })) : null;
+  if (replicas) {
+    inbox.listeners.add((task, change) => replicas.publish({ kind: 'task', payload: { task, change } }));
+    notifier.listeners.add((n) => replicas.publish({ kind: 'notification', payload: n }));
+    forms.saved.add((id) => replicas.publish({ kind: 'form', payload: { id } }));
+    calendar.changed.add(() => replicas.publish({ kind: 'calendar', payload: null }));
+    replicas.handlers.add((e) => {
+      if (e.kind === 'form') forms.forget(e.payload.id);
+      if (e.kind === 'calendar') void calendar.load().catch((err: unknown) => logger.warn({ err }, 'reloading the calendar failed'));
+    });
+  }
   // The memory layout holds the inbox in this process alone: a second one on the database is refused.
   const sole = settings.INBOX_STORE === 'memory' ? new SoleHolder(db) : null;
   const starts = new StartRequests(db, engine, audit, files, logger.child({ scope: 'start' }));
@@ -168,6 +182,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     instances,
     catalog,
     origins,
+    replicas,
     forms,
     notifier,
     files,
@@ -190,6 +205,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     forms,
     async start() {
       await sole?.acquire();
+      replicas?.start();
       await forms.loadDirectory(`${settings.processesDir}/forms`);
       await calendar.load();
       if (settings.DEMO_DATA === 'true' && (await loadDemoData(db))) logger.info('demo data loaded (password demo1234)');
@@ -234,6 +250,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       workers.close();
       await inbox.store.close();
       await sole?.release();
+      replicas?.stop();
     },
   };
 }

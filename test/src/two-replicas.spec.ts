@@ -1,9 +1,10 @@
 /**
- * Two API processes on one database: the sign-in limit holds across both (its counters are in the
- * database), and the memory layout, which holds the inbox in one process, refuses a second one.
+ * Two API processes on one database: what happens on one is seen on the other (lists, live
+ * updates, a saved form), the sign-in limit holds across both (its counters are in the database),
+ * and the memory layout, which holds the inbox in one process, refuses a second one.
  */
 import mongoose, { type Connection } from 'mongoose';
-import { startServer, type TestServer } from './harness';
+import { eventually, startServer, taskAt, type TestServer } from './harness';
 
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -31,6 +32,55 @@ test('the sign-in limit holds across two replicas', async () => {
   expect(fifth.status).toBe(429);
   expect(fifth.body.code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
   expect((await b.anonymous().post('/api/auth/login', wrong)).status).toBe(429);
+});
+
+test('a claim on one replica is seen on the other within a second, live too; a form saved on one is served by the other', async () => {
+  const [a, b] = servers;
+  const head = await b!.login('eng_head');
+  // eng_head watches their live updates on replica B
+  const aborter = new AbortController();
+  const live = await fetch(`${b!.base}/api/events?access_token=${head.token}`, { signal: aborter.signal });
+  const reader = live.body!.getReader();
+  let seen = '';
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      seen += new TextDecoder().decode(value);
+    }
+  })();
+  try {
+    // a report started on A reaches its acknowledgement; eng_head claims it on A
+    const started = await (
+      await a!.login('witness1')
+    ).post('/api/process-instances', {
+      processId: 'anomaly-escalation',
+      variables: { projectId: 'XXGC-2026-002', category: 'trade', assignedBy: 'none', title: '两副本', description: '说明', pauseNow: false },
+    });
+    expect(started.status).toBe(201);
+    const headOnA = await a!.login('eng_head');
+    const ack = await taskAt(headOnA, started.body.id, 'ack');
+    const claimedAt = Date.now();
+    expect((await headOnA.post(`/api/tasks/${ack.id}/claim`)).status).toBe(200);
+    // B's live stream tells eng_head, and B's list shows it as theirs
+    await eventually(async () => seen.includes(ack.id) && /"change":"(claimed|updated)"/.test(seen), 5_000, "the claim on the other replica's live stream");
+    expect(Date.now() - claimedAt).toBeLessThan(1_500);
+    const mine = (await head.get('/api/tasks?view=mine')).body.items as Array<{ id: string; assignee: string }>;
+    expect(mine.find((t) => t.id === ack.id)?.assignee).toBe('eng_head');
+  } finally {
+    aborter.abort();
+    await pump;
+  }
+
+  // a form read on B (cached there), saved on A, is served by B in its new version
+  const adminA = await a!.login('admin');
+  const adminB = await b!.login('admin');
+  const before = (await adminB.get('/api/forms/anomaly-verify')).body;
+  const edited = { ...before.form, components: [{ type: 'text', text: '副本 A 修订' }, ...(before.form.components as unknown[])] };
+  const saved = await adminA.put('/api/forms/anomaly-verify', edited);
+  expect(saved.body.version).toBe(before.version + 1);
+  await eventually(async () => (await adminB.get('/api/forms/anomaly-verify')).body.version === before.version + 1, 2_000, 'the new form on B');
+  expect((await adminB.get('/api/forms/anomaly-verify')).body.form.components[0]).toEqual({ type: 'text', text: '副本 A 修订' });
 });
 
 test('a second memory-layout process on the same database is refused, and starts once the first has stopped', async () => {

@@ -38,6 +38,8 @@ function calendarModel(db: Connection): Model<CalendarOverrideDoc> {
 export class WorkCalendar {
   readonly model: Model<CalendarOverrideDoc>;
   private overrides = new Map<string, CalendarOverrideDoc>();
+  /** Told of each change made in this process. */
+  readonly changed = new Set<() => void>();
 
   constructor(db: Connection) {
     this.model = calendarModel(db);
@@ -86,11 +88,13 @@ export class WorkCalendar {
     await this.model.deleteOne({ _id: date });
     await this.model.create(doc);
     this.overrides.set(date, doc);
+    for (const l of this.changed) l();
   }
 
   async clear(date: string): Promise<boolean> {
     const r = await this.model.deleteOne({ _id: date });
     this.overrides.delete(date);
+    for (const l of this.changed) l();
     return r.deletedCount > 0;
   }
 }

@@ -39,6 +39,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 export class FormRegistry {
   private readonly model: Model<FormDoc>;
   private readonly cache = new Map<string, { form: FormSchema; version: number }>();
+  /** Told the id of each form saved in this process. */
+  readonly saved = new Set<(formId: string) => void>();
 
   constructor(db: Connection) {
     this.model = formModel(db);
@@ -95,7 +97,13 @@ export class FormRegistry {
       { upsert: true },
     );
     this.cache.set(form.id, { form, version });
+    for (const l of this.saved) l(form.id);
     return version;
+  }
+
+  /** Read a form again next time (another replica saved it). */
+  forget(formId: string): void {
+    this.cache.delete(formId);
   }
 
   async get(formId: string): Promise<{ form: FormSchema; version: number }> {

@@ -2,7 +2,8 @@
  * GET /events — server-sent events for the web app, so new work appears without a reload:
  * `task` when a task offered to, assigned to, or started by the user appears or changes, and
  * `notification` for each of their notifications. EventSource cannot send headers, so the token
- * may come as `?access_token=` on this GET.
+ * may come as `?access_token=` on this GET. With several replicas, what happened on the others
+ * comes too (replica-bus.ts).
  */
 import { Router } from 'express';
 import { API } from '@ggzy/shared/api';
@@ -11,8 +12,9 @@ import type { Notifier, NotificationDoc } from '../notifications/notifier';
 import type { InboxService } from './inbox.service';
 import type { TaskDoc } from './task.model';
 import { isCandidate } from './task-access';
+import type { ReplicaBus, ReplicaEvent } from '../replicas/replica-bus';
 
-export function eventsRouter(inbox: InboxService, notifier: Notifier, opts: { heartbeatMs?: number } = {}): Router {
+export function eventsRouter(inbox: InboxService, notifier: Notifier, opts: { heartbeatMs?: number; replicas?: ReplicaBus | null } = {}): Router {
   const r = Router();
   bind(r, API.events, ({ user: u, req, res }) => {
     res.writeHead(200, {
@@ -31,13 +33,20 @@ export function eventsRouter(inbox: InboxService, notifier: Notifier, opts: { he
       if (n.userId === u.id)
         send('notification', { id: n._id, kind: n.kind, title: n.title, body: n.body, instanceId: n.instanceId, taskId: n.taskId, createdAt: n.createdAt });
     };
+    // What happened on the other replicas reaches the people connected to this one too.
+    const onReplica = (e: ReplicaEvent) => {
+      if (e.kind === 'task') onTask(e.payload.task as TaskDoc, e.payload.change);
+      if (e.kind === 'notification') onNotification(e.payload as NotificationDoc);
+    };
     inbox.listeners.add(onTask);
     notifier.listeners.add(onNotification);
+    opts.replicas?.handlers.add(onReplica);
     const beat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs ?? 25_000);
     req.on('close', () => {
       clearInterval(beat);
       inbox.listeners.delete(onTask);
       notifier.listeners.delete(onNotification);
+      opts.replicas?.handlers.delete(onReplica);
     });
   });
   return r;
