@@ -42,8 +42,13 @@ export async function complete(
 
   if (t.delegationState === 'pending' && t.owner) {
     // 委派: the delegate's answer goes back to the owner, who completes the task.
-    const after = await ctx.update(t, { assignee: t.owner, delegationState: 'resolved', draft: JSON.stringify(values) });
-    await ctx.log(u, 'task.delegation-resolved', t, { opinion, proposal: values, after: { assignee: t.owner } });
+    // One write with its audit event: a crash cannot keep the one without the other.
+    const after = await ctx.update(
+      t,
+      { assignee: t.owner, delegationState: 'resolved', draft: JSON.stringify(values) },
+      {},
+      ctx.event(u, 'task.delegation-resolved', t, { opinion, proposal: values, after: { assignee: t.owner } }),
+    );
     await ctx.tell([t.owner], t, {
       key: `resolved:${t._id}:${t.version}`,
       kind: 'task.resolved',
@@ -55,9 +60,14 @@ export async function complete(
 
   const variables = { ...values, [`${t.elementId}By`]: u.id, [`${t.elementId}ByName`]: u.name };
   const now = new Date();
-  const after = await ctx.update(t, { status: 'completed', completedAt: now, completedBy: u.id, outcome, opinion, result: JSON.stringify(variables) });
-  // Recorded before the engine moves on, so the trail reads in the order things happened.
-  await ctx.log(u, mode === 'return' ? 'task.returned' : 'task.completed', t, { outcome, opinion, values });
+  // One write with its audit event (recorded before the engine moves on, so the trail reads in the
+  // order things happened; a crash cannot keep the completion without its event).
+  const after = await ctx.update(
+    t,
+    { status: 'completed', completedAt: now, completedBy: u.id, outcome, opinion, result: JSON.stringify(variables) },
+    {},
+    ctx.event(u, mode === 'return' ? 'task.returned' : 'task.completed', t, { outcome, opinion, values }),
+  );
   try {
     await ctx.inbox.engine.completeUserTask(id, variables);
     ctx.inbox.store.engineConfirmed(id);

@@ -36,10 +36,10 @@ export async function urge(ctx: ActContext, u: UserDto, id: string, note?: strin
   if (t.lastUrgedAt && Date.now() - t.lastUrgedAt.getTime() < ctx.opts.urgeIntervalMs) {
     throw userError('URGED_RECENTLY', '刚刚催办过，请稍后再催', 'This task was urged a moment ago; try again later', { status: 429 });
   }
-  const after = await ctx.update(t, { lastUrgedAt: new Date() }, { inc: { urgeCount: 1 } });
-  await ctx.notifyOwners(t, `urge:${t._id}:${after.urgeCount}`, 'task.urged', `【催办】${t.name}`, `${u.name}催办“${t.title}”，请尽快办理。${note ?? ''}`);
-  await ctx.log(u, 'task.urged', t, { opinion: note ?? null });
-  return after;
+  // The notice first (keyed by the urge it is: sent again after a crash, it is not sent twice), then
+  // the mark with its audit event in one write — a crash leaves no mark without its notice.
+  await ctx.notifyOwners(t, `urge:${t._id}:${t.urgeCount + 1}`, 'task.urged', `【催办】${t.name}`, `${u.name}催办“${t.title}”，请尽快办理。${note ?? ''}`);
+  return ctx.update(t, { lastUrgedAt: new Date() }, { inc: { urgeCount: 1 } }, ctx.event(u, 'task.urged', t, { opinion: note ?? null }));
 }
 
 export async function comment(ctx: ActContext, u: UserDto, id: string, text: string) {

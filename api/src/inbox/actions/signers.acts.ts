@@ -1,5 +1,5 @@
 /** 加签: a colleague is asked to sign an opinion before the step can be completed. */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { conflict, userError, type UserDto } from '@ggzy/shared';
 import type { TaskDoc } from '../task.model';
 import type { ActContext } from './act-context';
@@ -8,10 +8,12 @@ export async function addSigner(ctx: ActContext, u: UserDto, id: string, to: str
   const t = await ctx.require(u, id, 'add-signer');
   const target = await ctx.colleague(to, u);
   if (t.pendingSigners.includes(target.id)) throw conflict('ALREADY_SIGNER', `${target.name}已是加签人`, `${target.name} is already an added signer`);
-  const after = await ctx.update(t, { touched: true }, { push: { pendingSigners: target.id } });
+  // The signer's task first (its id names the step's version, so an act made again after a crash
+  // finds it instead of adding a second), then the step waits for it, with the audit event, in one
+  // write: a crash never leaves the step waiting for a task that does not exist.
   const child: TaskDoc = {
     ...t,
-    _id: randomUUID(),
+    _id: `sign-${createHash('sha256').update(`${t._id}|${target.id}|${t.version}`).digest('hex').slice(0, 32)}`,
     kind: 'add-sign',
     name: `加签：${t.name}`,
     formId: null,
@@ -31,8 +33,13 @@ export async function addSigner(ctx: ActContext, u: UserDto, id: string, to: str
     urgedAt: null,
     supervisedAt: null,
   };
-  await ctx.inbox.store.insert(child);
-  await ctx.log(u, 'task.signer-added', t, { signer: target.id, childTaskId: child._id, opinion: comment ?? null });
+  const fresh = await ctx.inbox.store.insert(child);
+  const after = await ctx.update(
+    t,
+    { touched: true },
+    { push: { pendingSigners: target.id } },
+    ctx.event(u, 'task.signer-added', t, { signer: target.id, childTaskId: child._id, opinion: comment ?? null }),
+  );
   await ctx.tell([target.id], t, {
     key: `sign:${child._id}`,
     kind: 'task.add-signer',
@@ -40,7 +47,7 @@ export async function addSigner(ctx: ActContext, u: UserDto, id: string, to: str
     body: `${u.name}请您对“${t.title}”签署意见。${comment ?? ''}`,
     taskId: child._id,
   });
-  ctx.inbox.emit(child, 'created');
+  if (fresh) ctx.inbox.emit(child, 'created');
   return after;
 }
 
@@ -52,8 +59,13 @@ export async function sign(ctx: ActContext, u: UserDto, t: TaskDoc, data: Record
       status: 422,
     });
   }
-  const after = await ctx.update(t, { status: 'completed', completedAt: new Date(), completedBy: u.id, outcome: agree ? 'agree' : 'disagree', opinion });
+  // The step stops waiting first, then the signature with its audit event in one write: a crash
+  // never leaves the step waiting for a signature that was given.
   if (t.parentTaskId) await ctx.settle(t.parentTaskId, { pull: { pendingSigners: u.id } }, (p) => p.status === 'open');
-  await ctx.log(u, 'task.signed', t, { opinion, agree, parentTaskId: t.parentTaskId });
-  return after;
+  return ctx.update(
+    t,
+    { status: 'completed', completedAt: new Date(), completedBy: u.id, outcome: agree ? 'agree' : 'disagree', opinion },
+    {},
+    ctx.event(u, 'task.signed', t, { opinion, agree, parentTaskId: t.parentTaskId }),
+  );
 }
