@@ -55,6 +55,8 @@ export interface TaskDoc {
   /** Someone claimed, commented or attached: the starter can no longer withdraw. */
   touched: boolean;
   version: number;
+  /** Database layout: audit events written with the change that made them, until the trail has them. */
+  pendingAudit?: Array<{ ref: string; e: string }>;
 }
 
 export function taskModel(db: Connection): Model<TaskDoc> {
@@ -95,6 +97,7 @@ export function taskModel(db: Connection): Model<TaskDoc> {
         starterName: String,
         classification: String,
         pendingSigners: { type: [String], default: [] },
+        pendingAudit: { type: [{ _id: false, ref: String, e: String }], default: undefined },
         parentTaskId: String,
         variables: { type: String, default: '{}' },
         timeLimit: String,

@@ -48,7 +48,7 @@ export class DatabaseLimitStore implements Store {
     const id = this.prefix + key;
     const now = new Date();
     // One more, by `_id` (writes on the embedded database run one at a time, so $inc is atomic there as on MongoDB).
-    const cur = await this.model.findOneAndUpdate({ _id: id }, { $inc: { hits: 1 } }, { new: true, upsert: true }).lean();
+    const cur = await this.model.findOneAndUpdate({ _id: id }, { $inc: { hits: 1 } }, { returnDocument: 'after', upsert: true }).lean();
     if (cur?.resetAt && cur.resetAt > now) return { totalHits: cur.hits, resetTime: cur.resetAt };
     // No window, or an ended one: a new window with this hit.
     const resetAt = new Date(now.getTime() + this.windowMs);

@@ -29,8 +29,24 @@ export class DatabaseTaskStore extends TaskStoreBase implements TaskStore {
     this.events.use(audit, onError);
   }
 
+  /** Chain the events a stopped process wrote with their changes but did not get into the trail. */
   async load(): Promise<number> {
-    return 0;
+    const audit = this.events.trail;
+    if (!audit) return 0;
+    let n = 0;
+    for (const t of await this.Task.find({ 'pendingAudit.0': { $exists: true } })
+      .select('pendingAudit')
+      .lean()) {
+      for (const p of t.pendingAudit ?? []) {
+        this.events.chain({ ...(JSON.parse(p.e) as AuditInput), ref: p.ref }, true, () => this.settled(t._id, p.ref));
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private async settled(id: string, ref: string): Promise<void> {
+    await this.Task.updateOne({ _id: id }, { $pull: { pendingAudit: { ref } } });
   }
 
   async insert(doc: TaskDoc): Promise<boolean> {
@@ -59,11 +75,15 @@ export class DatabaseTaskStore extends TaskStoreBase implements TaskStore {
     if (ch.set && Object.keys(ch.set).length) update.$set = ch.set;
     if (ch.push) update.$push = ch.push;
     if (ch.pull) update.$pull = ch.pull;
+    // The act's event goes into the same write (a crash cannot keep the change without it); it
+    // leaves the task once the trail has it, and a start chains what a stopped process left.
+    const ref = `${id}#${expectVersion + 1}`;
+    if (audit) update.$push = { ...(update.$push as object | undefined), pendingAudit: { ref, e: JSON.stringify(audit) } };
     // No projection here: FerretDB 1.x does not implement one on findAndModify.
     const after = await this.Task.findOneAndUpdate({ _id: id, version: expectVersion, ...(!opts.anyStatus && { status: 'open' }) }, update, {
       returnDocument: 'after',
     }).lean();
-    if (after && audit) this.events.chain({ ...audit, ref: `${id}#${after.version}` });
+    if (after && audit) this.events.chain({ ...audit, ref }, false, () => this.settled(id, ref));
     return after;
   }
 

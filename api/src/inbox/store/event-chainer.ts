@@ -23,15 +23,16 @@ export class EventChainer {
     if (audit && !this.audit) throw new Error('TaskStore: no audit trail attached');
   }
 
-  chain(e: AuditInput & { ref: string }, retry = false): void {
+  /** `done`: called once the trail has the event (to let go of the copy kept with the change). */
+  chain(e: AuditInput & { ref: string }, retry = false, done?: () => Promise<void>): void {
     const audit = this.audit!;
     void (async () => {
       try {
-        if (retry && (await audit.chained(e.ref))) return;
-        await audit.appendStored(e);
+        if (!retry || !(await audit.chained(e.ref))) await audit.appendStored(e);
+        await done?.();
       } catch (err) {
         this.onError(err);
-        setTimeout(() => this.chain(e, true), 5000).unref();
+        setTimeout(() => this.chain(e, true, done), 5000).unref();
       }
     })();
   }
