@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import * as testing from '@ggzy/engine-workers/testing';
+import type { Body } from './harness';
 
 const MAIN = path.resolve(__dirname, '../../api/dist/main.js');
 const SEED = Number(process.env.CRASH_SEED ?? 12345);
@@ -92,7 +93,7 @@ class Client {
     readonly user: string,
   ) {}
 
-  private async raw(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any } | null> {
+  private async raw(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Body } | null> {
     try {
       const r = await fetch(`http://127.0.0.1:${this.server.port}${p}`, {
         method,
@@ -113,7 +114,7 @@ class Client {
   }
 
   /** Send until answered (an answer lost to a kill is not an acknowledgement). */
-  async call(method: string, p: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; retried: boolean }> {
+  async call(method: string, p: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Body; retried: boolean }> {
     let retried = false;
     for (;;) {
       while (!this.server.up) await new Promise((r) => setTimeout(r, 50));
@@ -136,7 +137,7 @@ class Client {
 async function openTaskOf(c: Client, instanceId: string, elementId: string, view: string, deadline: number): Promise<any | null> {
   while (Date.now() < deadline) {
     const r = await c.call('GET', `/api/tasks?view=${view}&pageSize=100`);
-    const t = r.body?.items?.find((x: any) => x.instanceId === instanceId && x.elementId === elementId && x.status === 'open');
+    const t = r.body?.items?.find((x: Body) => x.instanceId === instanceId && x.elementId === elementId && x.status === 'open');
     if (t) return t;
     await new Promise((res) => setTimeout(res, 150));
   }
@@ -201,7 +202,7 @@ test('acts acknowledged while the server is killed ten times are all there, with
         const signTask = await (async () => {
           for (let k = 0; k < 60 && !stopping; k++) {
             const r = await signer.call('GET', '/api/tasks?view=mine&pageSize=100');
-            const t = r.body?.items?.find((x: any) => x.parentTaskId === ackTask.id && x.status === 'open');
+            const t = r.body?.items?.find((x: Body) => x.parentTaskId === ackTask.id && x.status === 'open');
             if (t) return t;
             await new Promise((res) => setTimeout(res, 150));
           }
@@ -294,7 +295,7 @@ test('acts acknowledged while the server is killed ten times are all there, with
       for (const s of t.pendingSigners ?? []) {
         const signer = new Client(server, s);
         const mine = (await signer.call('GET', '/api/tasks?view=mine&pageSize=100')).body?.items ?? [];
-        if (!mine.some((x: any) => x.parentTaskId === a.taskId && x.status === 'open')) blocked.push(a.taskId!);
+        if (!mine.some((x: Body) => x.parentTaskId === a.taskId && x.status === 'open')) blocked.push(a.taskId!);
       }
     }
     const verify = (await admin.call('GET', '/api/audit/verify')).body;
