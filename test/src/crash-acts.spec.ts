@@ -134,7 +134,7 @@ class Client {
   }
 }
 
-async function openTaskOf(c: Client, instanceId: string, elementId: string, view: string, deadline: number): Promise<any | null> {
+async function openTaskOf(c: Client, instanceId: string, elementId: string, view: string, deadline: number): Promise<Body | null> {
   while (Date.now() < deadline) {
     const r = await c.call('GET', `/api/tasks?view=${view}&pageSize=100`);
     const t = r.body?.items?.find((x: Body) => x.instanceId === instanceId && x.elementId === elementId && x.status === 'open');
