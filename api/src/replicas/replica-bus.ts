@@ -13,7 +13,11 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { modelOn } from '../db/model-on';
 
-export type ReplicaEvent = { kind: 'task'; payload: { task: unknown; change: string } } | { kind: 'notification'; payload: unknown } | { kind: 'form'; payload: { id: string } } | { kind: 'calendar'; payload: null };
+export type ReplicaEvent =
+  | { kind: 'task'; payload: { task: unknown; change: string } }
+  | { kind: 'notification'; payload: unknown }
+  | { kind: 'form'; payload: { id: string } }
+  | { kind: 'calendar'; payload: null };
 
 interface EventDoc {
   /** Time-ordered: `<ms, 15 digits>-<origin>-<n>`. */
@@ -48,13 +52,22 @@ export class ReplicaBus {
     this.model = modelOn<EventDoc>(
       db,
       'ReplicaEvent',
-      new Schema<EventDoc>({ _id: String, origin: String, kind: String, payload: String, at: Date }, { versionKey: false, _id: false, collection: 'replica_events' }),
+      new Schema<EventDoc>(
+        { _id: String, origin: String, kind: String, payload: String, at: Date },
+        { versionKey: false, _id: false, collection: 'replica_events' },
+      ),
     );
   }
 
   publish(e: ReplicaEvent): void {
     const now = Date.now();
-    const doc: EventDoc = { _id: `${String(now).padStart(15, '0')}-${this.origin}-${this.n++}`, origin: this.origin, kind: e.kind, payload: JSON.stringify(e.payload), at: new Date(now) };
+    const doc: EventDoc = {
+      _id: `${String(now).padStart(15, '0')}-${this.origin}-${this.n++}`,
+      origin: this.origin,
+      kind: e.kind,
+      payload: JSON.stringify(e.payload),
+      at: new Date(now),
+    };
     this.model.collection.insertOne(doc as never).catch((err: unknown) => this.logger.warn({ err, kind: e.kind }, 'telling the other replicas failed'));
   }
 
@@ -85,7 +98,10 @@ export class ReplicaBus {
         this.readFrom = Math.max(this.readFrom, at);
         if (d.origin === this.origin || this.seen.has(d._id)) continue;
         this.seen.set(d._id, at);
-        const e = { kind: d.kind, payload: JSON.parse(d.payload, (_k, v: unknown) => (typeof v === 'string' && ISO_DATE.test(v) ? new Date(v) : v)) as unknown } as ReplicaEvent;
+        const e = {
+          kind: d.kind,
+          payload: JSON.parse(d.payload, (_k, v: unknown) => (typeof v === 'string' && ISO_DATE.test(v) ? new Date(v) : v)) as unknown,
+        } as ReplicaEvent;
         for (const h of this.handlers) {
           try {
             h(e);
