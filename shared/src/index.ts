@@ -4,3 +4,4 @@ export * from './ids';
 export * from './people/sections';
 export * from './inbox/inbox-types';
 export * from './time/china-time';
+export * from './time/json-dates';

@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
+import { parseWithDates } from '@ggzy/shared';
 import { modelOn } from '../db/model-on';
 
 export type ReplicaEvent =
@@ -29,7 +30,6 @@ interface EventDoc {
 }
 
 const KEEP_MS = 60_000;
-const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 export class ReplicaBus {
   readonly origin = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -100,7 +100,7 @@ export class ReplicaBus {
         this.seen.set(d._id, at);
         const e = {
           kind: d.kind,
-          payload: JSON.parse(d.payload, (_k, v: unknown) => (typeof v === 'string' && ISO_DATE.test(v) ? new Date(v) : v)) as unknown,
+          payload: parseWithDates<unknown>(d.payload),
         } as ReplicaEvent;
         for (const h of this.handlers) {
           try {

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
+import { parseWithDates } from '@ggzy/shared';
 import pino from 'pino';
 import { EmbeddedEngine } from '../embedded/embedded-engine';
 import { engineModels, type HistoryDoc, type RuntimeDoc } from '../embedded/models';
@@ -17,8 +18,6 @@ export interface StoredTemplates {
   runtime: RuntimeDoc;
   history: HistoryDoc;
 }
-
-const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /** Park one instance of `processId` and end another with a real engine; their documents are the templates. */
 export async function captureTemplates(conn: Connection, xml: string, processId: string): Promise<StoredTemplates> {
@@ -57,7 +56,7 @@ export function captureParkedTemplates(conn: Connection): Promise<StoredTemplate
 /** A copy of `doc` under another instance key (in its state, variables, tasks and trail too). */
 export function cloneUnder<T extends { _id: string }>(doc: T, key: string): T {
   const text = JSON.stringify(doc).replaceAll(doc._id, key);
-  return JSON.parse(text, (_k, v: unknown) => (typeof v === 'string' && ISO_DATE.test(v) ? new Date(v) : v)) as T;
+  return parseWithDates<T>(text);
 }
 
 /**
