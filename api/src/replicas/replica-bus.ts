@@ -113,7 +113,8 @@ export class ReplicaBus {
       for (const [id, at] of this.seen) if (at < since) this.seen.delete(id);
       if (Date.now() - this.lastSweep > 10_000) {
         this.lastSweep = Date.now();
-        await this.model.deleteMany({ origin: this.origin, at: { $lt: new Date(Date.now() - KEEP_MS) } });
+        // Any replica sweeps, so the events of one that died do not stay.
+        await this.model.deleteMany({ at: { $lt: new Date(Date.now() - KEEP_MS) } });
       }
     } catch (err) {
       this.logger.warn({ err }, 'reading what the other replicas told failed');
