@@ -160,8 +160,10 @@ export class AuditService {
   async checkpoint(): Promise<void> {
     if (!this.anchor) return;
     await this.idle();
-    const head = await this.loadHead();
-    if (!head.seq || head.seq === this.lastStoredCheckpoint) return;
+    // The head this process last wrote (reading the newest event would sort the whole trail on the
+    // embedded database); a process that wrote nothing has nothing to sign.
+    const head = this.head;
+    if (!head?.seq || head.seq === this.lastStoredCheckpoint) return;
     const line = this.anchor.signed(head.seq, head.hash);
     await this.checkpoints.updateOne(
       { _id: head.seq },
