@@ -1,5 +1,6 @@
 export * from './port/engine-port';
 export { modelOn } from './db/model-on';
+export { processOwner, ownerGoneHere } from './db/process-owner';
 export { EmbeddedEngine, type EmbeddedEngineOptions } from './embedded/embedded-engine';
 export { readDiagram, type DiagramInfo, type ProcessInfo } from './diagram/diagram-reader';
 export * from './workers';

@@ -7,11 +7,10 @@
  * embedded database a query other than by `_id` reads it whole). On a real MongoDB replica set a
  * change stream could replace the polling; this works on every server.
  */
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { parseWithDates } from '@ggzy/shared';
+import { processOwner } from '@ggzy/engine-workers';
 import { modelOn } from '../db/model-on';
 
 export type ReplicaEvent =
@@ -32,7 +31,7 @@ interface EventDoc {
 const KEEP_MS = 60_000;
 
 export class ReplicaBus {
-  readonly origin = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly origin = processOwner();
   /** Handlers of what the other replicas tell. */
   readonly handlers = new Set<(e: ReplicaEvent) => void>();
   private readonly model: Model<EventDoc>;

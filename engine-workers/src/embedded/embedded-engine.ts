@@ -9,8 +9,7 @@
  * load, write, let go), writes (runtime, history, outbox), jobs (dispatch, poll, retries),
  * messages, and recovery (wake-ups, timer buckets, leases, pending outcomes).
  */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { processOwner } from '../db/process-owner';
 import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { conflict, notFound, userError, type ProcessDefinitionSummary } from '@ggzy/shared';
@@ -60,7 +59,7 @@ export class EmbeddedEngine implements EnginePort {
   readonly mode = 'embedded' as const;
   readonly startsByKey = true;
   readonly models: EngineModels;
-  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly owner = processOwner();
   readonly logger: Logger;
   private readonly commit: GroupCommit;
   private readonly events: EngineEventBus;

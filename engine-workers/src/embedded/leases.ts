@@ -6,7 +6,7 @@
  * deletes exactly that expired lease, then inserts. A wake-up asked for while a lease is held is a
  * flag on the lease, seen by the holder when it lets go.
  */
-import { hostname } from 'node:os';
+import { ownerGoneHere } from '../db/process-owner';
 import type { GroupCommit } from './group-commit';
 import type { EngineModels, LeaseDoc } from './models';
 
@@ -104,19 +104,9 @@ export class Leases {
       ...((await jobs.distinct('lockedBy', { status: 'running' })) as Array<string | null>).filter((o): o is string => !!o),
     ]);
     for (const o of owners) {
-      const [host, pid] = o.split(':');
-      if (host !== hostname() || o === this.owner || isAlive(Number(pid))) continue;
+      if (o === this.owner || !ownerGoneHere(o)) continue;
       await Lease.updateMany({ owner: o }, { $set: { until: new Date(0) } });
       await jobs.updateMany({ status: 'running', lockedBy: o }, { $set: { status: 'activatable', lockedUntil: null, lockedBy: null } });
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

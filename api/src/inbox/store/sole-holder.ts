@@ -5,10 +5,9 @@
  * refused with a clear message while the lease is alive, and takes over once its holder is gone
  * (stopped: released at once; killed: at once on the same machine, else when the lease runs out).
  */
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { AppError } from '@ggzy/shared';
+import { ownerGoneHere, processOwner } from '@ggzy/engine-workers';
 import { modelOn } from '../../db/model-on';
 
 interface HolderDoc {
@@ -20,7 +19,7 @@ interface HolderDoc {
 const ID = 'inbox:memory-layout';
 
 export class SoleHolder {
-  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly owner = processOwner();
   private readonly model: Model<HolderDoc>;
   private timer?: NodeJS.Timeout;
 
@@ -47,7 +46,7 @@ export class SoleHolder {
       }
       const cur = await this.model.findById(ID).lean();
       if (!cur) continue;
-      if (cur.until.getTime() > Date.now() && !deadHere(cur.owner)) {
+      if (cur.until.getTime() > Date.now() && !ownerGoneHere(cur.owner)) {
         throw new AppError({
           code: 'INBOX_HELD_ELSEWHERE',
           status: 409,
@@ -74,17 +73,5 @@ export class SoleHolder {
     this.timer = undefined;
     const cur = await this.model.findById(ID).lean();
     if (cur?.owner === this.owner) await this.model.deleteOne({ _id: ID });
-  }
-}
-
-/** A holder on this machine whose process is gone (killed): its lease need not be waited out. */
-function deadHere(owner: string): boolean {
-  const [host, pid] = owner.split(':');
-  if (host !== hostname() || Number(pid) === process.pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
