@@ -7,7 +7,7 @@ import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { auditHashOf, type AuditDoc } from '@ggzy/api';
-import { auditCheckpointFile, startServer, type TestServer } from './harness';
+import { auditCheckpointFile, reportAnomaly, startServer, type TestServer } from './harness';
 
 let s: TestServer | undefined;
 afterEach(async () => {
@@ -17,15 +17,7 @@ afterEach(async () => {
 });
 
 /** witness1 reports an anomaly: several audit events. */
-async function someActs(server: TestServer, title: string): Promise<void> {
-  const r = await (
-    await server.login('witness1')
-  ).post('/api/process-instances', {
-    processId: 'anomaly-escalation',
-    variables: { projectId: 'XXGC-2026-002', category: 'trade', assignedBy: 'none', title, description: '说明', pauseNow: false },
-  });
-  expect(r.status).toBe(201);
-}
+const someActs = async (server: TestServer, title: string) => void (await reportAnomaly(await server.login('witness1'), title));
 
 const verify = async (server: TestServer) => (await (await server.login('admin')).get('/api/audit/verify')).body;
 const events = (db: Connection) => db.collection<AuditDoc>('audit_events');

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import * as testing from '@ggzy/engine-workers/testing';
-import type { Body } from './harness';
+import { anomalyReport, type Body } from './harness';
 
 const MAIN = path.resolve(__dirname, '../../api/dist/main.js');
 const SEED = Number(process.env.CRASH_SEED ?? 12345);
@@ -161,22 +161,9 @@ test('acts acknowledged while the server is killed ten times are all there, with
   await Promise.all([witness, head, signer].map((c) => c.call('GET', '/api/me')));
   const client = async (i: number) => {
     for (let round = 0; !stopping; round++) {
-      const started = await witness.call(
-        'POST',
-        '/api/process-instances',
-        {
-          processId: 'anomaly-escalation',
-          variables: {
-            projectId: 'XXGC-2026-002',
-            category: 'trade',
-            assignedBy: 'none',
-            title: `崩溃测试 ${i}-${round}`,
-            description: '说明',
-            pauseNow: false,
-          },
-        },
-        { 'idempotency-key': `crash-${SEED}-${i}-${round}` },
-      );
+      const started = await witness.call('POST', '/api/process-instances', anomalyReport(`崩溃测试 ${i}-${round}`), {
+        'idempotency-key': `crash-${SEED}-${i}-${round}`,
+      });
       if (started.status !== 201) continue;
       const id = started.body.id as string;
       ack({ act: 'start', instanceId: id });

@@ -184,6 +184,21 @@ export async function taskAt(c: Client, instanceId: string, elementId: string, v
   );
 }
 
+/** The start of an anomaly report (要情专报) for a project, without pausing it. */
+export function anomalyReport(title: string, projectId = 'XXGC-2026-002'): { processId: string; variables: Record<string, unknown> } {
+  return {
+    processId: 'anomaly-escalation',
+    variables: { projectId, category: 'trade', assignedBy: 'none', title, description: '说明', pauseNow: false },
+  };
+}
+
+/** `c` (a witness) reports an anomaly; asserts it started and returns its instance id. */
+export async function reportAnomaly(c: Client, title: string): Promise<string> {
+  const r = await c.post('/api/process-instances', anomalyReport(title));
+  if (r.status !== 201) throw new Error(`report by ${c.user}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id as string;
+}
+
 /** Claim and complete a task in one go; asserts both succeed. */
 export async function claimAndComplete(c: Client, taskId: string, variables: Record<string, unknown>): Promise<Body> {
   const claim = await c.post(`/api/tasks/${taskId}/claim`);

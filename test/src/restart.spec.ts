@@ -4,22 +4,13 @@
  * the inbox never stored (its event not taken) is added.
  */
 import { eventually } from '@ggzy/engine-workers/testing';
-import { liveLogCollection, startServer, taskAt, type TestServer } from './harness';
+import { liveLogCollection, reportAnomaly, startServer, taskAt, type TestServer } from './harness';
 
 let s: TestServer;
 afterAll(() => s?.close());
 
 /** witness1 reports an anomaly (no pause); its instance id. */
-async function report(server: TestServer, title: string): Promise<string> {
-  const started = await (
-    await server.login('witness1')
-  ).post('/api/process-instances', {
-    processId: 'anomaly-escalation',
-    variables: { projectId: 'XXGC-2026-002', category: 'trade', assignedBy: 'none', title, description: '说明', pauseNow: false },
-  });
-  expect(started.status).toBe(201);
-  return started.body.id as string;
-}
+const report = async (server: TestServer, title: string) => reportAnomaly(await server.login('witness1'), title);
 
 test('after a restart the inbox and the engine agree again', async () => {
   // given an anomaly report at its acknowledgement, claimed by the head

@@ -4,21 +4,16 @@
  * the instance (the process died) is carried through at the next start — the instance gets its
  * record and its audit event, and the client's retry gets the same instance.
  */
-import { startServer, type Client, type TestServer } from './harness';
+import { anomalyReport, startServer, type Client, type TestServer } from './harness';
 
 let s: TestServer | undefined;
 afterAll(() => s?.close());
-
-const body = (title: string) => ({
-  processId: 'anomaly-escalation',
-  variables: { projectId: 'XXGC-2026-002', category: 'trade', assignedBy: 'none', title, description: '说明', pauseNow: false },
-});
 
 async function startWithKey(server: TestServer, c: Client, key: string, title: string): Promise<{ status: number; body: { id?: string; code?: string } }> {
   const r = await fetch(`${server.base}/api/process-instances`, {
     method: 'POST',
     headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify(body(title)),
+    body: JSON.stringify(anomalyReport(title)),
   });
   return { status: r.status, body: (await r.json()) as { id?: string; code?: string } };
 }

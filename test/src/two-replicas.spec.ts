@@ -4,7 +4,7 @@
  * and the memory layout, which holds the inbox in one process, refuses a second one.
  */
 import mongoose, { type Connection } from 'mongoose';
-import { eventually, startServer, taskAt, type TestServer } from './harness';
+import { eventually, reportAnomaly, startServer, taskAt, type TestServer } from './harness';
 
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -51,15 +51,9 @@ test('a claim on one replica is seen on the other within a second, live too; a f
   })();
   try {
     // a report started on A reaches its acknowledgement; eng_head claims it on A
-    const started = await (
-      await a!.login('witness1')
-    ).post('/api/process-instances', {
-      processId: 'anomaly-escalation',
-      variables: { projectId: 'XXGC-2026-002', category: 'trade', assignedBy: 'none', title: '两副本', description: '说明', pauseNow: false },
-    });
-    expect(started.status).toBe(201);
+    const id = await reportAnomaly(await a!.login('witness1'), '两副本');
     const headOnA = await a!.login('eng_head');
-    const ack = await taskAt(headOnA, started.body.id, 'ack');
+    const ack = await taskAt(headOnA, id, 'ack');
     const claimedAt = Date.now();
     expect((await headOnA.post(`/api/tasks/${ack.id}/claim`)).status).toBe(200);
     // B's live stream tells eng_head, and B's list shows it as theirs
