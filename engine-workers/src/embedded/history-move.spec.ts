@@ -9,23 +9,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
 import { jobOutcome } from '../port/engine-port';
-import { connectTestDb, eventually, testDbUri, testEngine } from '../testing/test-db';
-import type { EmbeddedEngine } from './embedded-engine';
+import { eventually, testDbUri, testEngine } from '../testing/test-db';
+import { harness, type Harness } from './conformance/harness';
 import { engineModels } from './models';
 import mongoose from 'mongoose';
-
-const FLOW = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="hm" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="history-move" isExecutable="true">
-    <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
-    <bpmn:userTask id="review" name="审核"><bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition candidateGroups="supervision" /></bpmn:extensionElements></bpmn:userTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="file" />
-    <bpmn:serviceTask id="file" name="归档"><bpmn:extensionElements><zeebe:taskDefinition type="hm.file" retries="1" /></bpmn:extensionElements></bpmn:serviceTask>
-    <bpmn:sequenceFlow id="f3" sourceRef="file" targetRef="end" />
-    <bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
 
 /** Nothing of `key` is left in the collections the engine reads while running. */
 async function nothingLeftOf(conn: Connection, key: string): Promise<void> {
@@ -39,36 +26,25 @@ async function nothingLeftOf(conn: Connection, key: string): Promise<void> {
 }
 
 describe('an ended instance moves from the runtime to history', () => {
-  let conn: Connection;
-  let engine: EmbeddedEngine;
+  let h: Harness;
   let fileRuns = 0;
   beforeAll(async () => {
-    conn = await connectTestDb('history-move');
-    engine = testEngine(conn);
-    engine.createWorker({
-      taskType: 'hm.file',
-      handler: async (job) =>
+    h = await harness('history-move', ['history-move.bpmn'], {
+      'hm.file': async (job) =>
         ++fileRuns === 1 ? jobOutcome.fail('archive offline', { retries: 0 }) : jobOutcome.complete({ filedAs: `A-${String(job.variables.no)}` }),
     });
-    await engine.start();
-    await engine.deploy([{ name: 'history-move.bpmn', content: FLOW }]);
   });
-  afterAll(async () => {
-    await engine.stop();
-    await conn.dropDatabase();
-    await conn.close();
-  });
+  afterAll(() => h.close());
 
   it('with its state, variables, every task and job, and its incidents', async () => {
-    const tasks: string[] = [];
-    engine.on('userTask.created', (t) => void tasks.push(t.key));
+    const { engine, conn } = h;
     const { key } = await engine.createInstance({ processId: 'history-move', variables: { no: 7 } });
-    const task = await eventually(async () => tasks.find((k) => k.startsWith(`${key}:`)));
+    const [{ key: task }] = await h.waitTasks(key, 'review');
     // while it runs, it is in the runtime only
     expect((await engine.inspect(key)).runtime?.tasks.map((t) => t.key)).toEqual([task]);
     expect((await engine.inspect(key)).history).toBeNull();
 
-    await engine.completeUserTask(task, { approved: true });
+    await engine.completeUserTask(task!, { approved: true });
     const incident = await eventually(async () => (await engine.getInstance(key)).incidents.find((i) => i.status === 'open'));
     expect(incident).toMatchObject({ type: 'JOB_NO_RETRIES', elementId: 'file' });
     // the job waits under its incident (stored once the state that holds the incident is written)
@@ -76,9 +52,10 @@ describe('an ended instance moves from the runtime to history', () => {
     await engine.resolveIncident(incident.key, { retries: 1 });
     await eventually(async () => (await engine.inspect(key)).history);
 
+    // the move ends with the lease let go, a moment after the history is written
+    await eventually(async () => (await nothingLeftOf(conn, key), true), 10_000, 'nothing of the instance left in the runtime');
     const { runtime, history } = await engine.inspect(key);
     expect(runtime).toBeNull();
-    await nothingLeftOf(conn, key);
     expect(history).toMatchObject({ _id: key, processId: 'history-move', status: 'completed' });
     expect(JSON.parse(history!.variables)).toEqual({ no: 7, approved: true, filedAs: 'A-7' });
     expect(history!.state).toContain('"end"'); // the end state names the end event reached
@@ -147,7 +124,7 @@ describe('killed in the middle of the move', () => {
       await second.exited;
     }
     for (const key of keys) {
-      await nothingLeftOf(conn, key);
+      await eventually(async () => (await nothingLeftOf(conn, key), true), 10_000, 'nothing left in the runtime');
       const h = await m.history.findOne({ _id: key });
       expect(h?.status).toBe('completed');
       expect(JSON.parse(h!.variables)).toMatchObject({ idx: keys.indexOf(key), approved: true, twice: 6 });
