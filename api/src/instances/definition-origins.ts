@@ -99,17 +99,17 @@ export class DefinitionOrigins {
 
   /** Every version, each with where it came from (and the admin's name). */
   async annotate(versions: ProcessDefinitionSummary[]): Promise<ProcessDefinitionSummary[]> {
-    const origins = new Map<string, OriginDoc>();
-    for (const v of versions) {
-      const o = await this.Origin.findById(v.key).lean();
-      if (o) origins.set(v.key, o);
-    }
+    // One read of each small collection (a document per version, a few admins), not one per version.
+    const origins = new Map((await this.Origin.find({}).lean()).map((o) => [o._id, o]));
+    const admins = [...new Set([...origins.values()].map((o) => o.by).filter((b): b is string => !!b))];
     const { User } = peopleModels(this.db);
-    const names = new Map<string, string>();
-    for (const id of new Set([...origins.values()].map((o) => o.by).filter((b): b is string => !!b))) {
-      const u = await User.findById(id).select('name').lean();
-      if (u) names.set(id, u.name);
-    }
+    const names = new Map(
+      (
+        await User.find({ _id: { $in: admins } })
+          .select('name')
+          .lean()
+      ).map((u) => [u._id, u.name]),
+    );
     return versions.map((v) => {
       const o = origins.get(v.key);
       const origin: DefinitionOrigin | undefined = o && {
