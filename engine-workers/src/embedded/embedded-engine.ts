@@ -199,7 +199,8 @@ export class EmbeddedEngine implements EnginePort {
       const before = (await this.models.runtime.findOne({ _id: key })) ?? (await this.models.history.findOne({ _id: key }));
       if (before) return { key, processId: before.processId, version: before.version, definitionKey: before.definitionKey };
     }
-    await this.driver.startNew(key, entry, req.variables ?? {}, { startedAt: new Date() }, !!req.requestKey);
+    // (Looked for above already; a start racing this one with the same key loses at its first write.)
+    await this.driver.startNew(key, entry, req.variables ?? {}, { startedAt: new Date() });
     return { key, processId: d.processId, version: d.version, definitionKey: d._id };
   }
 
