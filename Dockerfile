@@ -25,6 +25,8 @@ COPY --from=build /app/api/package.json api/
 COPY --from=build /app/api/dist api/dist
 COPY --from=build /app/web/dist/browser web/dist/browser
 COPY --from=build /app/processes processes
+# The audit checkpoint file's folder (DATA_DIR in docker-compose.yml), writable by the app's user.
+RUN mkdir -p /var/lib/ggzy && chown node:node /var/lib/ggzy
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \

@@ -6,3 +6,4 @@ export { peopleModels } from './people/user.model';
 export { AuthService } from './people/auth.service';
 export { epochCollectionName } from './inbox/store/change-log';
 export { hashOf as auditHashOf, type AuditDoc } from './audit/audit.service';
+export { TRANSIENT_COLLECTIONS as BACKUP_LEAVES_OUT } from './backup/backup';

@@ -2,7 +2,7 @@
 // the Go module proxy into a cache folder. Plain Node (no dependencies): it runs before npm install.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -104,6 +104,19 @@ function canConnect(port) {
   });
 }
 
+/** The FerretDB that serves `dataDir` now (started by `npm start`), if any: `{ pid, port }`. */
+export async function runningFerretdb(dataDir) {
+  const serving = path.join(path.resolve(dataDir), 'ferretdb-serving.json');
+  if (!existsSync(serving)) return null;
+  try {
+    const { pid, port } = JSON.parse(readFileSync(serving, 'utf8'));
+    process.kill(pid, 0);
+    return (await canConnect(port)) ? { pid, port } : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Start FerretDB on 127.0.0.1:<port> with data in `dataDir`; resolves when it accepts
  * connections. Returns `{ uri, stop }`; `stop()` ends it cleanly (SIGTERM, then SIGKILL).
@@ -135,6 +148,10 @@ export async function startFerretdb({ bin, dataDir, port, log = console.log }) {
     await new Promise((r) => setTimeout(r, 100));
   }
   log(`[db] FerretDB listening on 127.0.0.1:${port} (data in ${sqliteDir})`);
+  // Who serves this folder, for `npm run backup` while the system runs (see runningFerretdb).
+  const serving = path.join(path.resolve(dataDir), 'ferretdb-serving.json');
+  writeFileSync(serving, JSON.stringify({ pid: child.pid, port }));
+  child.on('exit', () => rmSync(serving, { force: true }));
   const stop = () =>
     new Promise((resolve) => {
       if (exited !== null) return resolve();

@@ -42,10 +42,15 @@ export function ensureDependencies() {
 }
 
 export function ensureBuilt() {
+  ensureCompiled();
+  ensureWebBuilt();
+}
+
+/** The server's TypeScript (shared, engine-workers, api). */
+export function ensureCompiled() {
   const stamp = path.join(ROOT, 'api', 'dist', 'main.js');
   const srcNewest = Math.max(...['shared', 'engine-workers', 'api'].map((w) => newestMtime(path.join(ROOT, w, 'src'))));
   if (!(existsSync(stamp) && statSync(stamp).mtimeMs >= srcNewest)) run('npx', ['tsc', '-b'], 'compiling TypeScript');
-  ensureWebBuilt();
 }
 
 /** The Angular app, served by the API on the same port. */

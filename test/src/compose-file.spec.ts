@@ -103,6 +103,12 @@ test('the API and the job workers run as two replicas each, with settings the ap
   expect(api).toMatchObject({ ENGINE_MODE: 'cluster', PROCESS_ROLE: 'api', INBOX_STORE: 'database', HOST: '0.0.0.0' });
   expect(workers).toMatchObject({ ENGINE_MODE: 'cluster', PROCESS_ROLE: 'workers' });
   expect(api.MONGODB_URI).toBe('mongodb://mongo1:27017,mongo2:27017,mongo3:27017/ggzy?replicaSet=rs0');
+  // The audit checkpoints on a volume all replicas share, signed with a key the operator must give.
+  for (const s of [services.api, services['engine-workers']]) {
+    expect(s.environment!.DATA_DIR).toBe('/var/lib/ggzy');
+    expect(s.volumes).toContain('app-data:/var/lib/ggzy');
+    expect(s.environment!.AUDIT_KEY).toMatch(/^\$\{AUDIT_KEY:\?.+\}$/);
+  }
   // The gateway address is an alias every broker answers to, so no single broker is required.
   const brokers = ['zeebe-0', 'zeebe-1', 'zeebe-2'];
   const aliases = (n: string) => (services[n] as { networks?: { default?: { aliases?: string[] } } }).networks?.default?.aliases ?? [];
@@ -123,7 +129,7 @@ test('every long-running service has a health check and its data on a named volu
     expect({ name, healthcheck: !!s.healthcheck?.test }).toEqual({ name, healthcheck: true });
   }
   const used = Object.values(services).flatMap((s) => (s.volumes ?? []).map((v) => v.split(':')[0]).filter((v) => !v.startsWith('.')));
-  expect(used.sort()).toEqual(Object.keys(compose.volumes).sort());
+  expect([...new Set(used)].sort()).toEqual(Object.keys(compose.volumes).sort());
   const nginx = readFileSync(path.join(ROOT, 'deploy/nginx.conf'), 'utf8');
   expect(services.web.volumes).toContain('./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro');
   expect(nginx).toMatch(/server api:3000 resolve/);

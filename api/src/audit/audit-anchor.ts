@@ -42,24 +42,35 @@ export function loadAuditKey(opts: { key?: string; keyFile?: string }): Buffer |
   return Buffer.from(readFileSync(opts.keyFile, 'utf8').trim(), 'utf8');
 }
 
-/**
- * The anchor from the settings: the key from AUDIT_KEY or AUDIT_KEY_FILE (default: `audit.key`
- * beside the data directory, not in it), the file AUDIT_CHECKPOINT_FILE (default: in the data
- * directory). Without a data directory and a file, the chain is not anchored.
- */
-export function anchorFromSettings(s: {
+type AnchorSettings = {
   DATA_DIR?: string;
   AUDIT_KEY?: string;
   AUDIT_KEY_FILE?: string;
   AUDIT_CHECKPOINT_FILE?: string;
   AUDIT_HASH?: AuditHash;
-}): AuditAnchor | null {
+};
+
+/**
+ * Where the anchor lives: the checkpoint file AUDIT_CHECKPOINT_FILE (default: in the data
+ * directory) and the key file AUDIT_KEY_FILE (default: `<data dir>-audit.key` beside the data
+ * directory, not in it, so that a copy of the directory does not carry it).
+ */
+export function anchorPaths(s: AnchorSettings): { file?: string; keyFile?: string } {
   const dataDir = s.DATA_DIR ? path.resolve(s.DATA_DIR) : undefined;
-  const file = s.AUDIT_CHECKPOINT_FILE ?? (dataDir && path.join(dataDir, 'audit-checkpoints.jsonl'));
-  const key = loadAuditKey({
-    key: s.AUDIT_KEY,
+  return {
+    file: s.AUDIT_CHECKPOINT_FILE ?? (dataDir && path.join(dataDir, 'audit-checkpoints.jsonl')),
     keyFile: s.AUDIT_KEY_FILE ?? (dataDir && path.join(path.dirname(dataDir), `${path.basename(dataDir)}-audit.key`)),
-  });
+  };
+}
+
+/**
+ * The anchor from the settings: the key from AUDIT_KEY or the key file (made when missing, unless
+ * `create` is false). Without a data directory and a file, the chain is not anchored.
+ */
+export function anchorFromSettings(s: AnchorSettings, create = true): AuditAnchor | null {
+  const { file, keyFile } = anchorPaths(s);
+  if (!create && !s.AUDIT_KEY && !(keyFile && existsSync(keyFile))) return null;
+  const key = loadAuditKey({ key: s.AUDIT_KEY, keyFile });
   return file && key ? new AuditAnchor(key, file, s.AUDIT_HASH ?? 'sha256') : null;
 }
 
