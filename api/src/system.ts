@@ -221,6 +221,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       starts.startRecovery();
       const caught = await link.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
+      const withdrawn = await actions.resumeWithdrawals();
+      if (withdrawn) logger.info({ withdrawn }, 'withdrawals cut short by a stop carried through');
       sla.start();
       audit.startCheckpoints(settings.AUDIT_CHECKPOINT_MS ?? 300_000);
       // Every minute, one run at a time: tasks an engine event could not bring, and completions

@@ -114,3 +114,44 @@ memoryLayout('an audit event stored with its change but not yet chained when the
     await r.close();
   }
 });
+
+test('a withdrawal stored just before the process stopped is carried through at the next start', async () => {
+  // given a report waiting at its acknowledgement
+  let r = await startServer('restart_withdraw');
+  try {
+    const id = await report(r, '撤回后中断');
+    const ack = await taskAt(await r.login('eng_head'), id, 'ack');
+
+    // when the process stops right after the withdrawal's one write (the mark with its audit
+    // event), before the instance's state, the engine's cancel and the open steps followed
+    const t = (await r.system.inbox.store.get(ack.id))!;
+    const marked = await r.system.inbox.store.change(
+      ack.id,
+      t.version,
+      { set: { touched: true, withdrawal: JSON.stringify({ by: 'witness1', reason: '误报' }) } },
+      {},
+      { actor: 'witness1', action: 'instance.withdrawn', instanceId: id, taskId: ack.id, data: { taskName: ack.name, opinion: '误报' } },
+    );
+    expect(marked?.withdrawal).toBeTruthy();
+    const db = r.db;
+    await r.halt();
+    expect(await db.collection('engine_runtime').countDocuments({ _id: id as never })).toBe(1);
+
+    // then the next start withdraws the instance: its state, the engine's instance and every open step
+    r = await startServer('restart_withdraw', {}, db);
+    const admin = await r.login('admin');
+    const detail = (await admin.get(`/api/process-instances/${id}`)).body;
+    expect(detail.instance.state).toBe('withdrawn');
+    expect(await db.collection('engine_runtime').countDocuments({ _id: id as never })).toBe(0);
+    expect((await db.collection('engine_history').findOne({ _id: id as never }))?.status).toBe('canceled');
+    expect((await r.system.inbox.store.find({ instanceId: id })).map((x) => x.status)).toEqual(['canceled']);
+    // and the act's event is in the trail once, and stays once after a further start
+    await r.halt();
+    r = await startServer('restart_withdraw', {}, db);
+    const trail = (await (await r.login('director')).get(`/api/audit?instanceId=${id}&action=instance.withdrawn`)).body.items;
+    expect(trail).toEqual([expect.objectContaining({ actor: 'witness1', taskId: ack.id })]);
+    expect((await (await r.login('admin')).get(`/api/process-instances/${id}`)).body.instance.state).toBe('withdrawn');
+  } finally {
+    await r.close();
+  }
+});

@@ -100,10 +100,28 @@ export class AuditAnchor {
     return { seq, hash, at, ...(this.algorithm === 'sm3' && { alg: 'sm3' as const }), sig: this.sign(seq, hash, at, this.algorithm) };
   }
 
-  /** Append the head written just now to the checkpoint file (in order; `flushed` waits for it). */
+  /**
+   * Append the head written just now to the checkpoint file (in order; `flushed` waits for it).
+   * Lines a failed append left are written with the next one (`unwritten` counts them meanwhile).
+   */
   record(seq: number, hash: string): void {
-    const line = `${JSON.stringify(this.signed(seq, hash))}\n`;
-    this.chain = this.chain.then(() => appendFile(this.file, line, { mode: 0o600 })).catch(() => undefined);
+    this.backlog.push(`${JSON.stringify(this.signed(seq, hash))}\n`);
+    this.chain = this.chain.then(async () => {
+      if (!this.backlog.length) return;
+      const lines = this.backlog.splice(0);
+      try {
+        await appendFile(this.file, lines.join(''), { mode: 0o600 });
+      } catch {
+        this.backlog.unshift(...lines);
+      }
+    });
+  }
+
+  private readonly backlog: string[] = [];
+
+  /** Checkpoint lines not in the file yet (a disk that refused them); they go with the next write. */
+  get unwritten(): number {
+    return this.backlog.length;
   }
 
   flushed(): Promise<void> {

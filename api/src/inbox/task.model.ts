@@ -54,6 +54,8 @@ export interface TaskDoc {
   lastUrgedAt?: Date | null;
   /** Someone claimed, commented or attached: the starter can no longer withdraw. */
   touched: boolean;
+  /** The starter withdrew the request from this step (JSON: by, reason); what follows is carried through from it. */
+  withdrawal?: string | null;
   version: number;
   /** Database layout: audit events written with the change that made them, until the trail has them. */
   pendingAudit?: Array<{ ref: string; e: string }>;
@@ -107,6 +109,7 @@ export function taskModel(db: Connection): Model<TaskDoc> {
         urgeCount: { type: Number, default: 0 },
         lastUrgedAt: Date,
         touched: { type: Boolean, default: false },
+        withdrawal: String,
         version: { type: Number, default: 1 },
       },
       { versionKey: false, _id: false, collection: 'inbox_tasks' },

@@ -56,7 +56,10 @@ export class Leases {
     // to be another process's (ours expired and was taken over) is put back as it was.
     const doc = (await this.models.Lease.collection.findOneAndDelete({ _id: key } as never)) as LeaseDoc | null;
     if (doc && doc.owner !== this.owner) {
-      await this.models.Lease.collection.insertOne(doc as never).catch(() => undefined);
+      // (taken again meanwhile is fine: its taker holds it; any other failure is not swallowed)
+      await this.models.Lease.collection.insertOne(doc as never).catch((err: unknown) => {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      });
       return { wasHeld: false, wake: false };
     }
     return { wasHeld: !!doc, wake: !!doc?.wake };

@@ -41,7 +41,13 @@ async function keysOf(models: EngineModels, id: string): Promise<string[]> {
 /** Give a message we hold to a subscription; false when the subscription has one already (the message is put back). */
 async function give(models: EngineModels, commit: GroupCommit, msg: MessageDoc, subKey: string): Promise<boolean> {
   const took = await commit.insert(models.outcomes, { _id: `m:${subKey}`, instanceKey: instanceOf(subKey), at: new Date(), payload: msg.variables });
-  if (!took) await models.messages.insertOne(msg).catch(() => undefined);
+  if (!took) {
+    // Put back for the next subscription; already there (a retried publish) is as good. Any other
+    // failure is the publisher's to see (and retry), not a message dropped in silence.
+    await models.messages.insertOne(msg).catch((err: unknown) => {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    });
+  }
   return took;
 }
 

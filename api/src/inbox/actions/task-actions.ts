@@ -11,7 +11,7 @@ import { complete, returnTask } from './complete.acts';
 import { delegate, transfer } from './hand-over.acts';
 import { cc, comment, urge } from './notes.acts';
 import { addSigner } from './signers.acts';
-import { withdraw } from './withdraw.acts';
+import { resumeWithdrawals, withdraw } from './withdraw.acts';
 
 export { ACTION_NAMES } from './act-context';
 
@@ -27,5 +27,7 @@ export class TaskActions extends ActContext {
   cc = (u: UserDto, id: string, users: string[], note?: string) => cc(this, u, id, users, note);
   urge = (u: UserDto, id: string, note?: string) => urge(this, u, id, note);
   withdraw = (u: UserDto, id: string, reason?: string) => withdraw(this, u, id, reason);
+  /** At start: carry through withdrawals a stop cut short. */
+  resumeWithdrawals = () => resumeWithdrawals(this);
   comment = (u: UserDto, id: string, text: string) => comment(this, u, id, text);
 }
