@@ -77,6 +77,8 @@ export interface System {
   audit: AuditService;
   notifier: Notifier;
   forms: FormRegistry;
+  /** Starts written down before the engine hears of them (their recovery). */
+  starts: StartRequests;
   /** Load forms and demo data, deploy processes/, attach the inbox to the engine, catch up. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -203,6 +205,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     audit,
     notifier,
     forms,
+    starts,
     async start() {
       await sole?.acquire();
       replicas?.start();

@@ -194,3 +194,42 @@ test('a completion accepted while the cluster was busy is voided when Zeebe clos
   const trail = (await admin.get(`/api/audit?instanceId=${id}`)).body.items as Array<{ action: string; actor: string }>;
   expect(trail.filter((e) => e.action === 'task.completion-void')).toEqual([expect.objectContaining({ actor: 'eng_head' })]);
 });
+
+test('a start cut short after Zeebe made the instance is carried through from the cluster’s search: its record and event, no second instance', async () => {
+  // given a start written down whose answer never came back (the process stopped after Zeebe made the instance)
+  const done = await report('中断的发起', '集群已创建实例，应答丢失');
+  const template = await s.db.collection('start_requests').findOne({ 'reply.id': done });
+  expect(template).toBeTruthy();
+  const key = '2251799813699991';
+  await s.db.collection('start_requests').insertOne({
+    ...template!,
+    _id: 'cut-short-1' as never,
+    instanceKey: 'req-cut-short-1',
+    state: 'pending',
+    reply: undefined,
+    at: new Date(Date.now() - 60_000),
+  });
+  const definitionKey = (await s.engine.listDefinitions()).find((d) => d.processId === 'anomaly-escalation')!.key;
+  rest.variables.push({ name: 'ggzyStartRequest', value: '"req-cut-short-1"', processInstanceKey: key });
+  rest.processInstances.set(key, {
+    processInstanceKey: key,
+    processDefinitionId: 'anomaly-escalation',
+    processDefinitionVersion: 1,
+    processDefinitionKey: definitionKey,
+    state: 'ACTIVE',
+  });
+  const creates = gateway.callsOf('CreateProcessInstance').length;
+
+  // when the start recovery runs
+  expect(await s.system.starts.recover(0)).toBe(1);
+
+  // then the instance Zeebe made has its record and its start event, and no second one was made
+  expect(gateway.callsOf('CreateProcessInstance')).toHaveLength(creates);
+  const admin = await s.login('admin');
+  const detail = await admin.get(`/api/process-instances/${key}`);
+  expect(detail.status).toBe(200);
+  expect(detail.body.instance).toMatchObject({ id: key, state: 'active', starter: 'witness1' });
+  const trail = (await (await s.login('director')).get(`/api/audit?instanceId=${key}&action=instance.started`)).body.items;
+  expect(trail).toEqual([expect.objectContaining({ actor: 'witness1' })]);
+  expect((await s.db.collection('start_requests').findOne({ _id: 'cut-short-1' as never }))?.state).toBe('done');
+});

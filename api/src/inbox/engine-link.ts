@@ -192,6 +192,8 @@ export class EngineLink {
       const after = await this.store.change(key, t.version, { set: { status, completedAt: new Date() } });
       if (after) return this.inbox.emit(after, status);
     }
+    // Changed under us every time: the engine tells the event again (it is not taken).
+    throw new Error(`task ${key} kept changing while the engine's ${status} event was applied`);
   }
 
   private async onInstanceEnded(key: string, state: 'completed' | 'canceled'): Promise<void> {

@@ -5,8 +5,8 @@
  *
  * 1. the request is stored (`start_requests`, by id: the client's `Idempotency-Key` for this user,
  *    or a fresh one) with the instance key chosen for it;
- * 2. the engine creates the instance under that key (an engine with `startsByKey` returns the
- *    first instance when asked again);
+ * 2. the engine creates the instance with that key (asked again, it returns the first instance:
+ *    the embedded engine by the key, the cluster by searching for it);
  * 3. the instance's record, its attachments and its `instance.started` event are written (each
  *    once: by id, and the event by its reference), and the request marked done with its answer.
  *
@@ -124,6 +124,7 @@ export class StartRequests {
       processId: doc.processId,
       variables: JSON.parse(doc.variables) as Record<string, unknown>,
       requestKey: doc.instanceKey,
+      repeat: again,
     });
     const key = created.key;
     const meta: InstanceMetaDoc = { ...doc.meta, _id: key, version: created.version, definitionKey: created.definitionKey };
@@ -161,12 +162,6 @@ export class StartRequests {
           continue;
         }
         if (now - doc.at.getTime() < minAgeMs) continue; // its request may still be carrying it
-        if (!this.engine.startsByKey) {
-          // This engine chose the key itself: whether the instance exists cannot be told from here.
-          this.logger.error({ request: doc._id, processId: doc.processId }, 'a start was cut short before the engine answered; check the engine for it');
-          await this.Request.deleteOne({ _id: doc._id });
-          continue;
-        }
         try {
           await this.carry(doc, true);
           carried++;

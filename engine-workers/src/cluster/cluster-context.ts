@@ -35,6 +35,8 @@ export interface ZeebeEngineOptions {
   listenerRequestTimeoutMs?: number;
   /** Job lock time for activated jobs. */
   jobTimeoutMs?: number;
+  /** How long a start made again waits for the cluster's search to show the first one (ms). */
+  startSearchWaitMs?: number;
   /** How long retrying an incident waits for the cluster's search to show it. */
   incidentSearchWaitMs?: number;
   /** Pauses between attempts of a user-task command that Zeebe answers 409 or cannot take. */

@@ -3,8 +3,15 @@ import { conflict, notFound, userError } from '@ggzy/shared';
 import type { CreateInstanceRequest, CreateInstanceResult, InstanceView, PublishMessageRequest, PublishMessageResult, Variables } from '../port/engine-port';
 import type { ClusterContext, JSONDoc } from './cluster-context';
 
+/** The variable that carries a start's request key, so that a start made again finds the first. */
+export const START_REQUEST_VARIABLE = 'ggzyStartRequest';
+
 export async function createInstance(ctx: ClusterContext, req: CreateInstanceRequest): Promise<CreateInstanceResult> {
-  const variables = req.variables ?? {};
+  if (req.requestKey && req.repeat) {
+    const first = await findStarted(ctx, req.requestKey, req.variables ?? {});
+    if (first) return first;
+  }
+  const variables = { ...req.variables, ...(req.requestKey && { [START_REQUEST_VARIABLE]: req.requestKey }) };
   let res: { processInstanceKey: string | number; bpmnProcessId: string; version: number; processDefinitionKey: string | number };
   try {
     res = (await ctx.grpc.createProcessInstance({
@@ -28,6 +35,52 @@ export async function createInstance(ctx: ClusterContext, req: CreateInstanceReq
     startedAt: new Date(),
   });
   return { key, processId: res.bpmnProcessId, version: Number(res.version), definitionKey };
+}
+
+/**
+ * The instance a start with this request key made, found through the cluster's search (its
+ * secondary storage trails the broker by a moment: waited for up to `startSearchWaitMs`), and
+ * mirrored here as `createInstance` would have; null when the cluster has none.
+ */
+async function findStarted(ctx: ClusterContext, requestKey: string, variables: Variables): Promise<CreateInstanceResult | null> {
+  let found: { items?: Array<{ processInstanceKey: string }> };
+  try {
+    const consistency = { waitUpToMs: ctx.opts.startSearchWaitMs ?? 5_000, predicate: (r: { items?: unknown[] }) => (r.items?.length ?? 0) > 0 };
+    found = (await ctx.rest.searchVariables(
+      { filter: { name: START_REQUEST_VARIABLE, value: JSON.stringify(requestKey) } } as never,
+      { consistency } as never,
+    )) as typeof found;
+  } catch (err) {
+    if ((err as Error).name === 'EventualConsistencyTimeoutError') return null;
+    throw err;
+  }
+  const hit = found.items?.[0];
+  if (!hit) return null;
+  const key = String(hit.processInstanceKey);
+  const pi = (await ctx.rest.getProcessInstance({ processInstanceKey: key } as never, { consistency: { waitUpToMs: 0 } } as never)) as {
+    processDefinitionId: string;
+    processDefinitionVersion: number;
+    processDefinitionKey: string;
+    state?: string;
+    startDate?: string;
+  };
+  const status = pi.state === 'COMPLETED' ? 'completed' : pi.state === 'TERMINATED' ? 'canceled' : 'active';
+  const definitionKey = String(pi.processDefinitionKey);
+  await ctx.models.Instance.updateOne(
+    { _id: key },
+    {
+      $setOnInsert: {
+        processId: pi.processDefinitionId,
+        version: Number(pi.processDefinitionVersion),
+        definitionKey,
+        status,
+        variables: JSON.stringify(variables),
+        startedAt: pi.startDate ? new Date(pi.startDate) : new Date(),
+      },
+    },
+    { upsert: true },
+  );
+  return { key, processId: pi.processDefinitionId, version: Number(pi.processDefinitionVersion), definitionKey };
 }
 
 export async function getInstance(ctx: ClusterContext, key: string): Promise<InstanceView> {

@@ -114,6 +114,38 @@ describe('commands over gRPC', () => {
     expect((await engine.getInstance(created.key)).status).toBe('canceled');
   });
 
+  test("a start carries its request key; made again, it finds the first instance in the cluster's search instead of starting a second", async () => {
+    // given a start whose answer was lost: the cluster made the instance, nothing here knows its key
+    const first = await engine.createInstance({ processId: 'archive-lending', variables: { archiveNo: 'A-2' }, requestKey: 'req-1' });
+    const [c] = gateway.callsOf('CreateProcessInstance').slice(-1);
+    expect(JSON.parse(String(c.variables))).toEqual({ archiveNo: 'A-2', ggzyStartRequest: 'req-1' });
+    await db.collection('cluster_instances').deleteOne({ _id: first.key as never });
+    rest.variables.push({ name: 'ggzyStartRequest', value: '"req-1"', processInstanceKey: first.key });
+    rest.processInstances.set(first.key, {
+      processInstanceKey: first.key,
+      processDefinitionId: 'archive-lending',
+      processDefinitionVersion: first.version,
+      processDefinitionKey: first.definitionKey,
+      state: 'ACTIVE',
+      startDate: new Date().toISOString(),
+    });
+    const creates = gateway.callsOf('CreateProcessInstance').length;
+
+    // when it is made again with the same key
+    const again = await engine.createInstance({ processId: 'archive-lending', variables: { archiveNo: 'A-2' }, requestKey: 'req-1', repeat: true });
+
+    // then it is the first instance, mirrored again, and the cluster was not asked for another
+    expect(again).toEqual(first);
+    expect(gateway.callsOf('CreateProcessInstance')).toHaveLength(creates);
+    expect(rest.callsTo('POST', /^\/v2\/variables\/search$/).slice(-1)[0]?.body).toMatchObject({ filter: { name: 'ggzyStartRequest', value: '"req-1"' } });
+    expect(await engine.getInstance(first.key)).toMatchObject({ status: 'active', processId: 'archive-lending' });
+
+    // and a start made again that the cluster never had (the search shows none) is made
+    const fresh = await engine.createInstance({ processId: 'archive-lending', variables: {}, requestKey: 'req-2', repeat: true });
+    expect(gateway.callsOf('CreateProcessInstance')).toHaveLength(creates + 1);
+    expect(fresh.key).not.toBe(first.key);
+  });
+
   test('a gateway error becomes a clear error: unknown process → 404, duplicate message id → 409', async () => {
     gateway.failOnce('CreateProcessInstance', { code: grpc.status.NOT_FOUND, details: 'Command rejected with code CREATE: NOT_FOUND' });
     await expect(engine.createInstance({ processId: 'nope' })).rejects.toMatchObject({ status: 404 });

@@ -41,7 +41,6 @@ type Listener = (...args: unknown[]) => unknown;
 export class ZeebeEngine implements EnginePort {
   readonly mode = 'cluster' as const;
   // Zeebe chooses the keys of its instances.
-  readonly startsByKey = false;
   private readonly ctx: ClusterContext;
   private readonly listeners: InboxListenerLoop;
 

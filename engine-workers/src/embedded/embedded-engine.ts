@@ -57,7 +57,6 @@ export interface EmbeddedEngineOptions {
 
 export class EmbeddedEngine implements EnginePort {
   readonly mode = 'embedded' as const;
-  readonly startsByKey = true;
   readonly models: EngineModels;
   readonly owner = processOwner();
   readonly logger: Logger;

@@ -18,12 +18,15 @@ export interface CreateInstanceRequest {
   /** Pin a version; the latest when omitted. */
   version?: number;
   /**
-   * The key to give the instance, chosen by the caller before the call, so that a start can be
-   * made again after a crash without making a second instance: an engine with `startsByKey` uses
-   * it as the instance's key, and a second create with it returns the first instance. Others
-   * ignore it (Zeebe chooses its keys).
+   * The caller's key for this start, chosen before the call, so that a start can be made again
+   * after a crash without making a second instance. The embedded engine uses it as the
+   * instance's key and returns the first instance when asked again; the cluster (Zeebe chooses
+   * its keys) keeps it as the variable `ggzyStartRequest` and, with `repeat`, first looks for
+   * an instance that has it.
    */
   requestKey?: string;
+  /** This start may have been made before with the same `requestKey` (its answer was lost). */
+  repeat?: boolean;
 }
 
 export interface CreateInstanceResult {
@@ -164,8 +167,6 @@ export interface DefinitionDetail extends ProcessDefinitionSummary {
 
 export interface EnginePort {
   readonly mode: 'embedded' | 'cluster';
-  /** Whether `createInstance` honours `requestKey` (a start can be repeated safely). */
-  readonly startsByKey: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
   /**

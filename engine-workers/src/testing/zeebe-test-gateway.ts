@@ -224,6 +224,10 @@ export class TestRestApi {
   private failNext: Array<{ match: RegExp; status: number }> = [];
   /** Jobs handed out by activation, by key, to offer again when failed. */
   private readonly handedOut = new Map<string, Record<string, unknown>>();
+  /** What POST /v2/variables/search finds (the cluster's secondary storage, as far as it has come). */
+  variables: Array<{ name: string; value: string; processInstanceKey: string }> = [];
+  /** What GET /v2/process-instances/{key} answers. */
+  processInstances = new Map<string, Record<string, unknown>>();
   /** Answers for POST /v2/incidents/search. */
   incidents: Array<{ incidentKey: string; jobKey: string; state: string }> = [];
   port = 0;
@@ -291,6 +295,16 @@ export class TestRestApi {
           const items = this.incidents.filter((i) => !jobKey || i.jobKey === jobKey);
           return send(200, { items, page: { totalItems: items.length } });
         }
+        if (call.method === 'POST' && p === '/v2/variables/search') {
+          const f = (body?.filter ?? {}) as { name?: string; value?: string };
+          const items = this.variables.filter((v) => (!f.name || v.name === f.name) && (f.value === undefined || v.value === f.value));
+          return send(200, { items, page: { totalItems: items.length } });
+        }
+        const instance = /^\/v2\/process-instances\/([^/]+)$/.exec(p);
+        if (call.method === 'GET' && instance) {
+          const found = this.processInstances.get(instance[1]!);
+          if (found) return send(200, found);
+        }
         if (call.method === 'GET' && p === '/v2/topology')
           return send(200, { brokers: [], clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.8.0' });
         const failed = /^\/v2\/jobs\/([^/]+)\/failure$/.exec(p);
@@ -339,6 +353,7 @@ export function testZeebeEngine(db: Connection, gateway: TestGrpcGateway, rest: 
     workerName: 'contract-test',
     listenerRequestTimeoutMs: 300,
     incidentSearchWaitMs: 300,
+    startSearchWaitMs: 300,
     commandRetryDelaysMs: [20, 20],
     settleWaitMs: 400,
     ...opts,
