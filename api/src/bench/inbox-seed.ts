@@ -14,6 +14,7 @@ import { AuthService } from '../people/auth.service';
 import { peopleModels } from '../people/user.model';
 import { taskModel, type TaskDoc } from '../inbox/task.model';
 import { ViewLists, type ViewEntry } from '../inbox/history/view-lists';
+import { listItemJson } from '../inbox/history/task-history';
 
 export interface Staff {
   id: string;
@@ -144,19 +145,19 @@ export async function seedHistory(db: Connection, count: number, staff: Staff[],
   const EngineHist = db.collection('engine_history');
   const now = Date.now();
   const span = 3 * 365 * 86_400_000;
-  const done = new Map<string, ViewEntry[]>();
-  const started = new Map<string, ViewEntry[]>();
-  const push = (m: Map<string, ViewEntry[]>, k: string, e: ViewEntry) => {
+  // Each person's lists, with the number of each (closed) task in them, for its list item.
+  const done = new Map<string, { entries: ViewEntry[]; tasks: number[] }>();
+  const started = new Map<string, { entries: ViewEntry[]; tasks: number[] }>();
+  const push = (m: typeof done, k: string, e: ViewEntry, i: number) => {
     let l = m.get(k);
-    if (!l) m.set(k, (l = []));
-    l.push(e);
+    if (!l) m.set(k, (l = { entries: [], tasks: [] }));
+    l.entries.push(e);
+    l.tasks.push(i);
   };
-  let batch: object[] = [];
-  for (let i = 0; i < count; i++) {
+  const closedTask = (i: number): TaskDoc => {
     const created = now - span + Math.floor((i / count) * span);
     const by = staff[i % staff.length]!.id;
-    const starter = staff[(i * 7 + 3) % staff.length]!.id;
-    const t: TaskDoc = {
+    return {
       ...baseTask(1_000_000_000 + i, now),
       _id: `hist-${i.toString(36)}:task`,
       instanceId: `hist-${Math.floor(i / 4).toString(36)}`,
@@ -168,14 +169,18 @@ export async function seedHistory(db: Connection, count: number, staff: Staff[],
       completedBy: by,
       outcome: 'substantiated',
       opinion: '属实',
-      starter,
+      starter: staff[(i * 7 + 3) % staff.length]!.id,
       version: 3,
     };
+  };
+  let batch: object[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = closedTask(i);
     const { variables: _v, ...doc } = t;
     batch.push(doc);
     const entry = (at: Date): ViewEntry => ({ id: t._id, at: at.getTime(), processId: t.processId, projectId: t.projectId ?? null });
-    push(done, by, entry(t.completedAt!));
-    push(started, starter, entry(t.createdAt));
+    push(done, t.completedBy!, entry(t.completedAt!), i);
+    push(started, t.starter, entry(t.createdAt), i);
     if (batch.length === 2000 || i === count - 1) {
       // Four tasks per instance: the instance's engine history with its first task.
       const instances = (batch as TaskDoc[]).filter((_, k) => (i - batch.length + 1 + k) % 4 === 0).map((d) => cloneUnder(templates.history, d.instanceId));
@@ -193,8 +198,8 @@ export async function seedHistory(db: Connection, count: number, staff: Staff[],
     ['done', done],
     ['started', started],
   ] as const) {
-    for (const [user, entries] of m) {
-      await views.rebuild(view, user, entries);
+    for (const [user, { entries, tasks }] of m) {
+      await views.rebuild(view, user, entries, tasks.map((i) => listItemJson(closedTask(i))));
       progress('history views', ++lists, done.size + started.size);
     }
   }

@@ -26,6 +26,23 @@ function historyModel(db: Connection): Model<HistoryDoc> {
 
 const DATES = ['dueDate', 'createdAt', 'claimedAt', 'completedAt', 'urgedAt', 'supervisedAt', 'lastUrgedAt'] as const;
 
+/** A task's dates, stored or sent as ISO strings, as dates again. */
+function reviveDates<T extends object>(d: T): T {
+  const r = d as Record<string, unknown>;
+  for (const f of DATES) if (typeof r[f] === 'string') r[f] = new Date(r[f] as string);
+  return d;
+}
+
+/** A closed task as its list shows it (without its variables, results and drafts), as JSON. */
+export function listItemJson(t: TaskDoc): string {
+  const { variables: _v, result: _r, draft: _d, pendingAudit: _p, ...item } = t;
+  return JSON.stringify(item);
+}
+
+export function fromListItem(json: string): TaskDoc {
+  return { ...reviveDates(JSON.parse(json) as TaskDoc), variables: '' };
+}
+
 /** How many closed tasks are kept in memory once read or written (people read their recent history most). */
 const CACHED = 20_000;
 
@@ -57,8 +74,7 @@ export class TaskHistory {
     if (hit) return this.remember(hit);
     const d = (await this.History.collection.findOne({ _id: id } as never)) as unknown as TaskDoc | null;
     if (!d || (d.kind as string) === 'instance') return null;
-    for (const f of DATES) if (typeof d[f] === 'string') (d as unknown as Record<string, unknown>)[f] = new Date(d[f] as unknown as string);
-    return this.remember({ ...d, variables: '' } as TaskDoc);
+    return this.remember({ ...reviveDates(d), variables: '' } as TaskDoc);
   }
 
   async putInstance(instanceId: string, people: InstancePeople): Promise<void> {

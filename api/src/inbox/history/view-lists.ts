@@ -4,6 +4,10 @@
  * read and written by `_id` only, so a page costs the same however much history there is. An
  * entry is a task id, when it entered the list, and the process and project it belongs to (so a
  * filtered page can be read without fetching every task).
+ *
+ * Beside the lists, the items a page shows (`inbox_view_items`): a closed task's list item is kept
+ * at its position in each list it is in, in blocks of BLOCK positions (`<view>:<user>:b<n>`), so
+ * a page of closed tasks is one or two reads, not one per task.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../../db/model-on';
@@ -12,6 +16,8 @@ export type HistoryView = 'done' | 'started' | 'cc';
 
 export interface ViewEntry {
   id: string;
+  /** Where it is in the list (0: the oldest); set on the entries a page returns. */
+  pos?: number;
   /** Milliseconds; the list's order (oldest first in storage, newest first when read). */
   at: number;
   processId: string;
@@ -41,6 +47,22 @@ function atOf(r: Row): number {
 }
 
 export const CHUNK = 500;
+/** Positions per item block: a page of 20 falls in at most two. */
+export const BLOCK = 20;
+
+interface BlockDoc {
+  _id: string;
+  /** `i<slot>`: the list item (JSON) at position `block * BLOCK + slot`. */
+  t: Record<string, string>;
+}
+
+function blockModel(db: Connection): Model<BlockDoc> {
+  return modelOn<BlockDoc>(
+    db,
+    'InboxViewItems',
+    new Schema<BlockDoc>({ _id: String, t: Schema.Types.Mixed }, { versionKey: false, _id: false, collection: 'inbox_view_items' }),
+  );
+}
 
 function chunkModel(db: Connection): Model<ChunkDoc> {
   return modelOn<ChunkDoc>(
@@ -64,6 +86,7 @@ const SLACK_MS = 60_000;
 
 export class ViewLists {
   private readonly Chunk: Model<ChunkDoc>;
+  private readonly Block: Model<BlockDoc>;
   private readonly lists = new Map<string, Promise<ListState>>();
   /** One write at a time per list, in the order asked. */
   private readonly writing = new Map<string, Promise<unknown>>();
@@ -72,6 +95,7 @@ export class ViewLists {
 
   constructor(db: Connection) {
     this.Chunk = chunkModel(db);
+    this.Block = blockModel(db);
   }
 
   private key(view: HistoryView, user: string): string {
@@ -128,13 +152,62 @@ export class ViewLists {
   /** Add an entry at the end (again is nothing: an entry already in the last chunk is not repeated). */
   append(view: HistoryView, user: string, entry: ViewEntry): Promise<void> {
     const key = this.key(view, user);
+    return this.queue(key, () => this.write(key, entry));
+  }
+
+  /** Run a write of a list after those asked for it before. */
+  private queue(key: string, job: () => Promise<void>): Promise<void> {
     const prev = this.writing.get(key) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(() => this.write(key, entry));
+    const next = prev.catch(() => undefined).then(job);
     this.writing.set(key, next);
     void next.finally(() => {
       if (this.writing.get(key) === next) this.writing.delete(key);
     });
     return next;
+  }
+
+  /**
+   * Keep a closed task's list item at its entry (found near `at`); in the list's write order, so
+   * the item of a later version replaces an earlier one. Nothing when the entry is not found.
+   */
+  keepItem(view: HistoryView, user: string, id: string, at: number, item: string): Promise<void> {
+    const key = this.key(view, user);
+    return this.queue(key, async () => {
+      const pos = await this.locate(key, id, at);
+      if (pos < 0) return;
+      await this.Block.collection.updateOne(
+        { _id: `${key}:b${Math.floor(pos / BLOCK)}` } as never,
+        { $set: { [`t.i${pos % BLOCK}`]: item } } as never,
+        { upsert: true },
+      );
+    });
+  }
+
+  /** An entry's position: the newest chunks first, back no further than `at` allows; -1 when absent. */
+  private async locate(key: string, id: string, at: number): Promise<number> {
+    const s = await this.state(key);
+    const last = Math.floor((s.count - 1) / CHUNK);
+    for (let n = last; n >= 0; n--) {
+      const rows = n === last ? s.tail : ((await this.chunk(key, n)) ?? []);
+      const i = rows.findIndex((r) => idOf(r) === id);
+      if (i >= 0) return n * CHUNK + i;
+      if (!rows.length || atOf(rows[0]!) < at - SLACK_MS) return -1;
+    }
+    return -1;
+  }
+
+  /** The list items kept at these positions (one read per block they fall in). */
+  async items(view: HistoryView, user: string, positions: number[]): Promise<Map<number, string>> {
+    const key = this.key(view, user);
+    const out = new Map<number, string>();
+    const blocks = [...new Set(positions.map((p) => Math.floor(p / BLOCK)))];
+    await Promise.all(
+      blocks.map(async (b) => {
+        const d = (await this.Block.collection.findOne({ _id: `${key}:b${b}` } as never)) as unknown as BlockDoc | null;
+        for (const [slot, item] of Object.entries(d?.t ?? {})) out.set(b * BLOCK + Number(slot.slice(1)), item);
+      }),
+    );
+    return out;
   }
 
   /** Is the entry in the list already? Only entries near it in time are looked at. */
@@ -172,12 +245,18 @@ export class ViewLists {
    * Write a list whole, from the first chunk (oldest entries first): for building the lists of a
    * system that had none. Written again, it is the same list; chunks beyond it are left as they are.
    */
-  async rebuild(view: HistoryView, user: string, entries: ViewEntry[]): Promise<void> {
+  async rebuild(view: HistoryView, user: string, entries: ViewEntry[], items: Array<string | null> = []): Promise<void> {
     const key = this.key(view, user);
     await this.settled();
     for (let n = 0; n * CHUNK < entries.length; n++) {
       const rows = entries.slice(n * CHUNK, (n + 1) * CHUNK).map(toRow);
       await this.Chunk.collection.replaceOne({ _id: this.chunkId(key, n) } as never, { e: rows } as never, { upsert: true });
+    }
+    // With them, the list items of the closed tasks among them (`items[i]` for `entries[i]`).
+    for (let b = 0; b * BLOCK < items.length; b++) {
+      const t: Record<string, string> = {};
+      items.slice(b * BLOCK, (b + 1) * BLOCK).forEach((item, slot) => item && (t[`i${slot}`] = item));
+      if (Object.keys(t).length) await this.Block.collection.replaceOne({ _id: `${key}:b${b}` } as never, { t } as never, { upsert: true });
     }
     this.lists.delete(key);
   }
@@ -239,7 +318,7 @@ export class ViewLists {
         for (let i = rows.length - 1; i >= 0; i--) {
           const pos = n * CHUNK + i;
           if (pos > first || pos < last) continue;
-          out.push(toEntry(rows[i]!));
+          out.push({ ...toEntry(rows[i]!), pos });
         }
       }
       return { entries: first < 0 ? [] : out, total: s.count };
@@ -248,7 +327,7 @@ export class ViewLists {
     for (let n = lastChunk; n >= 0; n--) {
       const rows = await rowsOf(n);
       for (let i = rows.length - 1; i >= 0; i--) {
-        const e = toEntry(rows[i]!);
+        const e = { ...toEntry(rows[i]!), pos: n * CHUNK + i };
         if (!keep(e)) continue;
         if (passed >= skip && out.length < limit) out.push(e);
         passed++;

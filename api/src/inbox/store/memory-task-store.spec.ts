@@ -104,6 +104,45 @@ test('a closed task leaves the live inbox for history; the history views read it
   await store.close();
 });
 
+test('a page of closed tasks is read from the items kept with the lists, not task by task; a later change to a closed task is kept too', async () => {
+  // given sup1 completed three tasks of witness1's, and one completion was voided afterwards
+  const first = new MemoryTaskStore(db);
+  await first.load();
+  for (let n = 0; n < 4; n++) expect(await first.insert(task(n))).toBe(true);
+  for (let n = 0; n < 3; n++) await complete(first, `i${n % 3}:task${n}`, 'sup1', t0 + (n + 1) * 600_000);
+  await settle(first);
+  const voided = (await first.get('i1:task1'))!;
+  expect(await first.change('i1:task1', voided.version, { set: { status: 'canceled', result: null } }, { anyStatus: true })).toBeTruthy();
+  await settle(first);
+  await first.snapshot();
+  await first.close();
+
+  // when a new process reads the pages (nothing of history in its memory)
+  const store = new MemoryTaskStore(db);
+  await store.load();
+  const byId = jest.spyOn(store.history, 'getTask');
+  const done = await store.historyPage('done', 'sup1', {}, 0, 20);
+  const started = await store.historyPage('started', 'witness1', {}, 0, 20);
+
+  // then the closed tasks come from the kept items, as they last were, dates as dates; the open one from memory
+  expect(byId).not.toHaveBeenCalled();
+  expect(done.items.map((t) => [t._id, t.status])).toEqual([
+    ['i2:task2', 'completed'],
+    ['i1:task1', 'canceled'],
+    ['i0:task0', 'completed'],
+  ]);
+  expect(done.items[0]!.completedAt).toEqual(new Date(t0 + 1_800_000));
+  expect(done.items[1]!.version).toBe(4);
+  expect(started.items.map((t) => [t._id, t.status])).toEqual([
+    ['i0:task3', 'open'],
+    ['i2:task2', 'completed'],
+    ['i1:task1', 'canceled'],
+    ['i0:task0', 'completed'],
+  ]);
+  expect(await db.collection('inbox_view_items').countDocuments({ _id: { $in: ['done:sup1:b0', 'started:witness1:b0'] } as never })).toBe(2);
+  await store.close();
+});
+
 test('a start reads the snapshot and replays only the log since; the log before it is dropped', async () => {
   // given a store that took a snapshot on its way down, with work after an earlier snapshot
   const first = new MemoryTaskStore(db);

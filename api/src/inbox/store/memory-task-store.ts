@@ -16,6 +16,7 @@ import type { Connection, Model } from 'mongoose';
 import type { Logger } from 'pino';
 import type { AuditInput, AuditService } from '../../audit/audit.service';
 import { TaskHistory } from '../history/task-history';
+import { historyPage, keepListItems, viewEntries } from '../history/history-pages';
 import { ViewLists, type ViewEntry } from '../history/view-lists';
 import { taskModel, type TaskDoc } from '../task.model';
 import { ChangeLog, eventOf, revive, type ChangeDoc } from './change-log';
@@ -189,25 +190,16 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
 
   /** The history views a task's creation or change adds it to. */
   viewEntries(before: TaskDoc | null, after: TaskDoc): Array<[HistoryView, string, ViewEntry]> {
-    const out: Array<[HistoryView, string, ViewEntry]> = [];
-    const entry = (at: Date | null | undefined): ViewEntry => ({
-      id: after._id,
-      at: (at ?? new Date()).getTime(),
-      processId: after.processId,
-      projectId: after.projectId ?? null,
-    });
-    if (!before && after.kind === 'engine' && after.starter) out.push(['started', after.starter, entry(after.createdAt)]);
-    if (after.completedBy && after.completedBy !== before?.completedBy) out.push(['done', after.completedBy, entry(after.completedAt)]);
-    return out;
+    return viewEntries(before, after);
   }
 
   appendViews(entries: Array<[HistoryView, string, ViewEntry]>): void {
     for (const [view, user, e] of entries) this.track(this.views.append(view, user, e), 'history view');
   }
 
-  /** A closed task goes to history; the live inbox lets go of it once it is written. */
+  /** A closed task goes to history, and its list item to its lists; the live inbox lets go of it once they are written. */
   async retire(t: TaskDoc): Promise<void> {
-    await this.history.putTask(t);
+    await Promise.all([keepListItems(this.views, t), this.history.putTask(t)]);
     const now = this.live.tasks.get(t._id);
     if (now && now.version === t.version) this.live.drop(t._id);
     const inst = this.live.instances.get(t.instanceId);
@@ -330,19 +322,8 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
 
   // ---- history views and instances -----------------------------------------------------------
 
-  async historyPage(view: HistoryView, user: string, filter: TaskFilter, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }> {
-    const byEntry = (e: ViewEntry) => (!filter.processId || e.processId === filter.processId) && (!filter.projectId || e.projectId === filter.projectId);
-    const rest: TaskFilter = { ...filter, processId: undefined, projectId: undefined };
-    const plain = Object.values(rest).every((v) => v === undefined);
-    if (plain) {
-      const { entries, total } = await this.views.page(view, user, skip, limit, filter.processId || filter.projectId ? byEntry : undefined);
-      const items = (await Promise.all(entries.map((e) => this.get(e.id)))).filter((t): t is TaskDoc => !!t);
-      return { items, total };
-    }
-    // Filters the entries cannot answer (priority, due date…): each task is read.
-    const { entries } = await this.views.page(view, user, 0, Number.MAX_SAFE_INTEGER, byEntry);
-    const docs = (await Promise.all(entries.map((e) => this.get(e.id)))).filter((t): t is TaskDoc => !!t && matches(t, rest));
-    return { items: limit ? docs.slice(skip, skip + limit) : docs.slice(skip), total: docs.length };
+  historyPage(view: HistoryView, user: string, filter: TaskFilter, skip: number, limit: number): Promise<{ items: TaskDoc[]; total: number }> {
+    return historyPage({ views: this.views, history: this.history, live: this.live.tasks }, view, user, filter, skip, limit);
   }
 
   historyCount(view: HistoryView, user: string): Promise<number> {
