@@ -14,6 +14,7 @@ import { healthRouter } from './health/health.router';
 import { versions } from './versions';
 import type { AuthService } from './people/auth.service';
 import { authRouter, requireAuth } from './people/auth.router';
+import type { LoginGuard } from './people/login-guard';
 import { usersRouter } from './people/users.router';
 import { usersAdminRouter } from './people/users-admin.router';
 import type { AuditService } from './audit/audit.service';
@@ -55,7 +56,8 @@ export interface AppDeps {
   notifier: Notifier;
   files: AttachmentStore;
   calendar: WorkCalendar;
-  loginLimit: number;
+  /** The limits and summaries around sign-in. */
+  loginGuard: LoginGuard;
   trustProxy?: string | false;
   /** The built web app (web/dist/browser), served on the same port; absent in API-only runs. */
   webDir?: string;
@@ -77,7 +79,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(requestLog(httpLogger));
   app.use('/api', healthRouter({ db: d.db, engine: d.engine, versions: v, startedAt: new Date() }));
   app.use('/api', openApiRouter(v.app));
-  const auth = authRouter(d.auth, d.audit, { loginLimit: d.loginLimit, db: d.db });
+  const auth = authRouter(d.auth, d.audit, d.loginGuard, d.db);
   app.use('/api', auth.publicRoutes);
   app.use('/api', publicRouter(d.db));
   // The token is checked before any body is read: nobody unknown makes the server read or inflate one.

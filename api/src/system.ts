@@ -20,6 +20,7 @@ import { SlaMonitor } from './inbox/sla-monitor';
 import { FlowCatalog } from './instances/flow-catalog';
 import { DefinitionOrigins } from './instances/definition-origins';
 import { StartRequests } from './instances/start-requests';
+import { LoginGuard } from './people/login-guard';
 import { SoleHolder } from './inbox/store/sole-holder';
 import { ReplicaBus } from './replicas/replica-bus';
 import { InstancesService } from './instances/instances.service';
@@ -79,6 +80,8 @@ export interface System {
   forms: FormRegistry;
   /** Starts written down before the engine hears of them (their recovery). */
   starts: StartRequests;
+  /** The limits around sign-in and the summary of failures. */
+  loginGuard: LoginGuard;
   /** Load forms and demo data, deploy processes/, attach the inbox to the engine, catch up. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -141,6 +144,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   // The memory layout holds the inbox in this process alone: a second one on the database is refused.
   const sole = settings.INBOX_STORE === 'memory' ? new SoleHolder(db) : null;
   const starts = new StartRequests(db, engine, audit, files, logger.child({ scope: 'start' }));
+  const loginGuard = new LoginGuard(db, audit, { loginLimit: settings.LOGIN_ATTEMPTS });
   const instances = new InstancesService(
     db,
     engine,
@@ -189,7 +193,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     notifier,
     files,
     calendar,
-    loginLimit: settings.LOGIN_ATTEMPTS,
+    loginGuard,
     webDir: settings.webDir,
     trustProxy: settings.TRUST_PROXY ?? false,
   });
@@ -206,6 +210,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     notifier,
     forms,
     starts,
+    loginGuard,
     async start() {
       await sole?.acquire();
       replicas?.start();
@@ -227,6 +232,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       const withdrawn = await actions.resumeWithdrawals();
       if (withdrawn) logger.info({ withdrawn }, 'withdrawals cut short by a stop carried through');
       sla.start();
+      loginGuard.start();
       audit.startCheckpoints(settings.AUDIT_CHECKPOINT_MS ?? 300_000);
       // Every minute, one run at a time: tasks an engine event could not bring, and completions
       // the engine did not take, are made good.
@@ -247,6 +253,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     },
     async stop() {
       audit.stopCheckpoints();
+      await loginGuard.stop().catch((err: unknown) => logger.warn({ err }, 'the summary of failed sign-ins was not written'));
       await starts.stop();
       if (catchUpTimer) clearTimeout(catchUpTimer);
       catchUpTimer = undefined;

@@ -10,3 +10,11 @@ export const NCNAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
 export function isNcName(id: unknown): id is string {
   return typeof id === 'string' && NCNAME.test(id);
 }
+
+/**
+ * A sign-in name as the system knows it, however it was typed: full-width letters and digits
+ * folded (NFKC), spaces around it dropped, lower-case (account names are made lower-case).
+ */
+export function normalizeUsername(typed: string): string {
+  return typed.normalize('NFKC').trim().toLowerCase();
+}

@@ -199,7 +199,12 @@ export async function seedHistory(db: Connection, count: number, staff: Staff[],
     ['started', started],
   ] as const) {
     for (const [user, { entries, tasks }] of m) {
-      await views.rebuild(view, user, entries, tasks.map((i) => listItemJson(closedTask(i))));
+      await views.rebuild(
+        view,
+        user,
+        entries,
+        tasks.map((i) => listItemJson(closedTask(i))),
+      );
       progress('history views', ++lists, done.size + started.size);
     }
   }

@@ -1,6 +1,5 @@
 /** POST /auth/login, POST /auth/logout, GET /me, and the middleware that reads the bearer token. */
 import express, { Router, type RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { AppError, type UserDto } from '@ggzy/shared';
 import { API } from '@ggzy/shared/api';
 import { setUser } from '../http/auth-context';
@@ -8,7 +7,7 @@ import { bind } from '../http/bind-route';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthService } from './auth.service';
 import type { Connection } from 'mongoose';
-import { DatabaseLimitStore } from './login-counter-store';
+import type { LoginGuard } from './login-guard';
 
 function bearer(header: string | undefined): string | null {
   const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header ?? '');
@@ -34,59 +33,28 @@ export function requireAuth(auth: AuthService): RequestHandler {
   };
 }
 
-export function authRouter(auth: AuthService, audit: AuditService, opts: { loginLimit: number; db: Connection }): { publicRoutes: Router; routes: Router } {
+export function authRouter(auth: AuthService, audit: AuditService, guard: LoginGuard, db: Connection): { publicRoutes: Router; routes: Router } {
   const publicRoutes = Router();
-  // Counted in the database: the limits hold across every API replica.
-  const limiter = rateLimit({
-    store: new DatabaseLimitStore(opts.db, 'ip|'),
-    windowMs: 15 * 60_000,
-    limit: opts.loginLimit,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${typeof req.body?.username === 'string' ? req.body.username.slice(0, 64) : ''}`,
-    handler: (_req, res) => {
-      res.status(429).json({
-        code: 'TOO_MANY_LOGIN_ATTEMPTS',
-        message: '登录失败次数过多，请 15 分钟后再试',
-        messageEn: 'Too many failed sign-ins; try again in 15 minutes',
-      });
-    },
-  });
-  // Per account too, whatever address the attempts come from.
-  const accountLimiter = rateLimit({
-    store: new DatabaseLimitStore(opts.db, 'account|'),
-    windowMs: 15 * 60_000,
-    limit: opts.loginLimit * 3,
-    skipSuccessfulRequests: true,
-    standardHeaders: false,
-    legacyHeaders: false,
-    keyGenerator: (req) => `user|${typeof req.body?.username === 'string' ? req.body.username.slice(0, 64) : ''}`,
-    handler: (_req, res) => {
-      res.status(429).json({
-        code: 'TOO_MANY_LOGIN_ATTEMPTS',
-        message: '此账号登录失败次数过多，请 15 分钟后再试',
-        messageEn: 'Too many failed sign-ins for this account; try again in 15 minutes',
-      });
-    },
-  });
   // The only body read before sign-in: small, and parsed here (the rest of the API parses after the token check).
   bind(
     publicRoutes,
     API.login,
-    async ({ body }) => {
+    async ({ body, req }) => {
       try {
-        const r = await auth.login(body.username, body.password);
+        const r = await auth.login(body.username, body.password, (check) => guard.check(check));
+        await guard.succeeded(r.user.id, req.ip);
         await audit.append({ actor: r.user.id, action: 'auth.login' });
         return r;
       } catch (err) {
-        await audit.append({ actor: body.username, action: 'auth.login-failed', data: { code: (err as AppError).code } });
+        // Counted, and summed up in the trail once a minute (a flood does not flood the trail).
+        if ((err as AppError).code === 'INVALID_CREDENTIALS') guard.failed(body.username, req.ip);
+        else if ((err as AppError).code !== 'LOGIN_BUSY')
+          await audit.append({ actor: body.username, action: 'auth.login-failed', data: { code: (err as AppError).code } });
         throw err;
       }
     },
     express.json({ limit: '16kb' }),
-    limiter,
-    accountLimiter,
+    ...guard.middleware(db),
   );
 
   const routes = Router();

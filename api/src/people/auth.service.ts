@@ -42,9 +42,15 @@ export class AuthService {
     return hash(password);
   }
 
-  async login(username: string, password: string): Promise<{ token: string; user: UserDto; expiresAt: string }> {
+  /** `gate`: where the password check waits its turn (LoginGuard.check). */
+  async login(
+    username: string,
+    password: string,
+    gate: <T>(check: () => Promise<T>) => Promise<T> = (check) => check(),
+  ): Promise<{ token: string; user: UserDto; expiresAt: string }> {
     const u = await this.m.User.findById(username).lean();
-    const ok = await verify(u?.passwordHash ?? (await this.decoy), password).catch(() => false);
+    const hash = u?.passwordHash ?? (await this.decoy);
+    const ok = await gate(() => verify(hash, password).catch(() => false));
     if (!u || !ok) throw invalidCredentials();
     if (!u.active) throw new AppError({ code: 'ACCOUNT_DISABLED', status: 403, zh: '账号已停用，请联系管理员', en: 'This account is disabled' });
     const token = randomBytes(32).toString('base64url');

@@ -1,6 +1,7 @@
 /** Sign-in, the signed-in user, colleagues, sections, user administration. */
 import { z } from 'zod';
 import { ROLES, SECTION_CODES, type SectionCode } from '../people/sections';
+import { normalizeUsername } from '../ids';
 import { isoDateTime, itemsOf } from './common';
 
 const sectionCode = z.enum(SECTION_CODES as [SectionCode, ...SectionCode[]]);
@@ -22,7 +23,7 @@ export const userDto = z
   .meta({ id: 'User' });
 
 export const loginBody = z.strictObject({
-  username: z.string().trim().min(1).max(64),
+  username: z.string().max(200).transform(normalizeUsername).pipe(z.string().min(1).max(64)),
   password: z.string().min(1).max(200),
 });
 export const loginReply = z.strictObject({ token: z.string(), user: userDto, expiresAt: isoDateTime });

@@ -175,11 +175,9 @@ export class ViewLists {
     return this.queue(key, async () => {
       const pos = await this.locate(key, id, at);
       if (pos < 0) return;
-      await this.Block.collection.updateOne(
-        { _id: `${key}:b${Math.floor(pos / BLOCK)}` } as never,
-        { $set: { [`t.i${pos % BLOCK}`]: item } } as never,
-        { upsert: true },
-      );
+      await this.Block.collection.updateOne({ _id: `${key}:b${Math.floor(pos / BLOCK)}` } as never, { $set: { [`t.i${pos % BLOCK}`]: item } } as never, {
+        upsert: true,
+      });
     });
   }
 
