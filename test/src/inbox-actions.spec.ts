@@ -87,7 +87,7 @@ test('CC, comments and urging; the CC view', async () => {
   const witness = await s.login('witness1');
   const gen = await s.login('gen1');
   // gen1 cannot see it before being CC'd
-  expect((await gen.get(`/api/tasks/${taskId}`)).status).toBe(403);
+  expect((await gen.get(`/api/tasks/${taskId}`)).status).toBe(404);
   await sup1.post(`/api/tasks/${taskId}/claim`);
   expect((await sup1.post(`/api/tasks/${taskId}/cc`, { userIds: ['gen1'], note: '请综合科知悉' })).body.added).toEqual(['gen1']);
   expect((await gen.get('/api/tasks?view=cc')).body.items.map((t: Body) => t.id)).toContain(taskId);

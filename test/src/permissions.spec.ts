@@ -54,14 +54,15 @@ test.each(['gen1', 'office1', 'proc1', 'external1', 'admin'])(
     const before = await snapshot(taskId, instanceId);
     for (const [action, body] of ACTIONS) {
       const r = await c.post(`/api/tasks/${taskId}/${action}`, body);
-      expect({ action, status: r.status }).toEqual({ action, status: 403 });
-      expect(r.body.code).toMatch(/FORBIDDEN/);
+      // Who may not see the task is answered as if it did not exist (ids cannot be probed); the admin, who reads it, is refused.
+      expect({ action, status: r.status }).toEqual({ action, status: user === 'admin' ? 403 : 404 });
+      expect(r.body.code).toMatch(user === 'admin' ? /FORBIDDEN/ : /^NOT_FOUND$/);
       expect(r.body.message).toBeTruthy();
       expect(r.body.messageEn).toBeTruthy();
     }
     if (user !== 'admin') {
-      expect((await c.get(`/api/tasks/${taskId}`)).status).toBe(403);
-      expect((await c.get(`/api/process-instances/${instanceId}`)).status).toBe(403);
+      expect((await c.get(`/api/tasks/${taskId}`)).status).toBe(404);
+      expect((await c.get(`/api/process-instances/${instanceId}`)).status).toBe(404);
     }
     expect(await snapshot(taskId, instanceId)).toEqual(before);
   },
@@ -126,14 +127,14 @@ test('a report classified 保密 is visible only to those entitled', async () =>
   for (const u of ['sup1', 'office1', 'director', 'deputy', 'sup_head', 'witness1'])
     expect({ u, status: await see(await s.login(u)) }).toEqual({ u, status: 200 });
   // others in supervision, the admin and other sections do not
-  for (const u of ['sup2', 'admin', 'gen1', 'proc1']) expect({ u, status: await see(await s.login(u)) }).toEqual({ u, status: 403 });
+  for (const u of ['sup2', 'admin', 'gen1', 'proc1']) expect({ u, status: await see(await s.login(u)) }).toEqual({ u, status: 404 });
   // nor through its tasks, though sup2 was among those the classification step was offered to
   const classifyTask = (await sup1.get(`/api/process-instances/${instanceId}`)).body.tasks.find((t: Body) => t.elementId === 'classify');
   const sup2 = await s.login('sup2');
-  expect((await sup2.get(`/api/tasks/${classifyTask.id}`)).status).toBe(403);
+  expect((await sup2.get(`/api/tasks/${classifyTask.id}`)).status).toBe(404);
   // and someone not entitled cannot widen the circle by CC
   expect((await sup1.post(`/api/tasks/${classifyTask.id}/cc`, { userIds: ['proc1'] })).status).toBe(403);
-  expect((await (await s.login('proc1')).get(`/api/tasks/${classifyTask.id}`)).status).toBe(403);
+  expect((await (await s.login('proc1')).get(`/api/tasks/${classifyTask.id}`)).status).toBe(404);
   const list = (await sup2.get('/api/process-instances?pageSize=100')).body.items.map((i: Body) => i.id);
   expect(list).not.toContain(instanceId);
   expect((await s.anonymous().get('/api/public/special-reports')).body.items.map((p: Body) => p.title)).not.toContain('保密专报');
@@ -170,4 +171,18 @@ test('admins manage people: a new colleague works at once; a disabled one is out
   expect(again.body.code).toBe('ACCOUNT_DISABLED');
   const trail = (await admin.get('/api/audit?action=user.updated')).body.items;
   expect(trail[0].data).toMatchObject({ userId: 'sup3', after: { active: false } });
+});
+
+test('an instance one may not see is answered as one that does not exist, and ids do not reveal their neighbours', async () => {
+  const a = await flowAtVerify('猜测编号一');
+  const b = await flowAtVerify('猜测编号二');
+  const gen = await s.login('gen1');
+  const notMine = await gen.get(`/api/process-instances/${a.instanceId}`);
+  const missing = await gen.get(`/api/process-instances/${a.instanceId.slice(0, -4)}ffff`);
+  expect([notMine.status, missing.status]).toEqual([404, 404]);
+  expect({ ...notMine.body, message: '', messageEn: '' }).toEqual({ ...missing.body, message: '', messageEn: '' });
+  expect(notMine.body.message.replace(a.instanceId, '')).toBe(missing.body.message.replace(`${a.instanceId.slice(0, -4)}ffff`, ''));
+  // two starts a moment apart share no leading time or counter (as sequential ObjectIds would)
+  expect(a.instanceId.slice(0, 8)).not.toBe(b.instanceId.slice(0, 8));
+  expect((await gen.get(`/api/audit?instanceId=${a.instanceId}`)).status).toBe(404);
 });

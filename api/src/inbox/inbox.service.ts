@@ -191,7 +191,8 @@ export class InboxService {
       const facts = await this.facts(task.instanceId, task.starter);
       if (facts.participants.has(u.id)) reach = reachOf(task, u, { ccd, participant: true });
     }
-    if (!reach) throw forbidden('无权查看此任务', 'You may not see this task', 'TASK_FORBIDDEN');
+    // Not one's to see: answered as if it did not exist, so ids cannot be probed.
+    if (!reach) throw notFound('Task', '任务', id);
     return { task, actions: allowedActions(task, u, reach) };
   }
 

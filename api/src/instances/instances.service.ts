@@ -130,7 +130,8 @@ export class InstancesService {
     const m = await this.Meta.findById(id).lean();
     if (!m) throw notFound('Process instance', '流程实例', id);
     const facts = await this.inbox.facts(id, m.starter);
-    if (!canSeeInstance(m, facts, u)) throw forbidden('无权查看此流程', 'You may not see this flow instance', 'INSTANCE_FORBIDDEN');
+    // Not one's to see: answered as if it did not exist, so ids cannot be probed.
+    if (!canSeeInstance(m, facts, u)) throw notFound('Process instance', '流程实例', id);
     return { m, facts };
   }
 

@@ -14,6 +14,7 @@
  * minute) pending requests are carried through from step 2. The collection holds the starts of
  * the last day only (done requests answer a repeated key meanwhile), so reading it whole is cheap.
  */
+import { randomBytes } from 'node:crypto';
 import { Types, Schema, type Connection, type Model } from 'mongoose';
 import type { EnginePort } from '@ggzy/engine-workers';
 import type { Logger } from 'pino';
@@ -101,7 +102,8 @@ export class StartRequests {
     const doc: StartRequestDoc = {
       ...req,
       _id: idempotencyKey ? `${req.user}:${idempotencyKey}` : new Types.ObjectId().toHexString(),
-      instanceKey: new Types.ObjectId().toHexString(),
+      // Random, so that one instance's id says nothing of its neighbours'.
+      instanceKey: randomBytes(12).toString('hex'),
       state: 'pending',
       variables: JSON.stringify(req.variables),
       at: new Date(),
