@@ -93,7 +93,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', projectsRouter(d.db, d.audit, d.notifier));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances, d.origins));
   app.use('/api', instancesRouter(d.instances));
-  app.use('/api', eventsRouter(d.inbox, d.notifier, { replicas: d.replicas }));
+  app.use('/api', eventsRouter(d.inbox, d.notifier, d.auth, { replicas: d.replicas }));
   app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit));
   app.use('/api', archivesRouter(d.db, d.audit));
   app.use('/api', notificationsRouter(d.notifier));

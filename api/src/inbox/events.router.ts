@@ -3,7 +3,9 @@
  * `task` when a task offered to, assigned to, or started by the user appears or changes, and
  * `notification` for each of their notifications. EventSource cannot send headers, so the token
  * may come as `?access_token=` on this GET. With several replicas, what happened on the others
- * comes too (replica-bus.ts).
+ * comes too (replica-bus.ts). A stream ends with its session (sign-out, the user disabled: at
+ * once on this replica, within `sessionCheckMs` on others); a user keeps at most MAX_STREAMS
+ * open, a new one ending the oldest.
  */
 import { Router } from 'express';
 import { API } from '@ggzy/shared/api';
@@ -13,10 +15,22 @@ import type { InboxService } from './inbox.service';
 import type { TaskDoc } from './task.model';
 import { isCandidate } from './task-access';
 import type { ReplicaBus, ReplicaEvent } from '../replicas/replica-bus';
+import type { AuthService } from '../people/auth.service';
+import { tokenOf } from '../people/auth.router';
 
-export function eventsRouter(inbox: InboxService, notifier: Notifier, opts: { heartbeatMs?: number; replicas?: ReplicaBus | null } = {}): Router {
+const MAX_STREAMS = 5;
+
+export function eventsRouter(
+  inbox: InboxService,
+  notifier: Notifier,
+  auth: AuthService,
+  opts: { heartbeatMs?: number; sessionCheckMs?: number; replicas?: ReplicaBus | null } = {},
+): Router {
   const r = Router();
+  /** Each user's open streams, oldest first: how to end each. */
+  const open = new Map<string, Set<() => void>>();
   bind(r, API.events, ({ user: u, req, res }) => {
+    const token = tokenOf(req.method, req.headers.authorization, req.query.access_token);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -42,12 +56,28 @@ export function eventsRouter(inbox: InboxService, notifier: Notifier, opts: { he
     notifier.listeners.add(onNotification);
     opts.replicas?.handlers.add(onReplica);
     const beat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs ?? 25_000);
-    req.on('close', () => {
+    // The session is looked at again now and then (a sign-out or a disabled account on another replica).
+    const check = setInterval(() => void auth.authenticate(token ?? '').then((still) => still || end()), opts.sessionCheckMs ?? 5_000);
+    const onEnded = (e: { token?: string; userId?: string }) => {
+      if (e.token === token || e.userId === u.id) end();
+    };
+    auth.ended.add(onEnded);
+    const mine = open.get(u.id) ?? new Set<() => void>();
+    open.set(u.id, mine);
+    const end = () => {
+      if (!mine.delete(end)) return;
+      if (!mine.size) open.delete(u.id);
       clearInterval(beat);
+      clearInterval(check);
+      auth.ended.delete(onEnded);
       inbox.listeners.delete(onTask);
       notifier.listeners.delete(onNotification);
       opts.replicas?.handlers.delete(onReplica);
-    });
+      res.end();
+    };
+    mine.add(end);
+    if (mine.size > MAX_STREAMS) mine.values().next().value!();
+    req.on('close', end);
   });
   return r;
 }

@@ -14,12 +14,17 @@ function bearer(header: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
+/** The token a request carries (as `requestUser` reads it). */
+export function tokenOf(method: string, authorization: string | undefined, accessToken: unknown): string | null {
+  return bearer(authorization) ?? (typeof accessToken === 'string' && method === 'GET' ? accessToken : null);
+}
+
 /**
  * The signed-in user of a request: the bearer token in `Authorization`, or on a GET the
  * `access_token` query parameter (EventSource and download links cannot send headers); else 401.
  */
 export async function requestUser(auth: AuthService, method: string, authorization: string | undefined, accessToken: unknown): Promise<UserDto> {
-  const token = bearer(authorization) ?? (typeof accessToken === 'string' && method === 'GET' ? accessToken : null);
+  const token = tokenOf(method, authorization, accessToken);
   const user = token ? await auth.authenticate(token) : null;
   if (!user) throw new AppError({ code: 'UNAUTHENTICATED', status: 401, zh: '未登录或登录已过期', en: 'Not signed in, or the session has expired' });
   return user;

@@ -75,13 +75,18 @@ export class AuthService {
     return user;
   }
 
+  /** Told when sessions end here: one (`token`, a sign-out) or all of a user's (`userId`: disabled, new password). */
+  readonly ended = new Set<(e: { token?: string; userId?: string }) => void>();
+
   /** Drop cached sessions of a user (disabled, or a new password). */
   forget(userId: string): void {
     for (const [k, v] of this.cache) if (v.user.id === userId) this.cache.delete(k);
+    for (const fn of this.ended) fn({ userId });
   }
 
   async logout(token: string): Promise<void> {
     this.cache.delete(token);
+    for (const fn of this.ended) fn({ token });
     await this.m.Session.deleteOne({ _id: tokenId(token) });
   }
 }

@@ -1,0 +1,61 @@
+/**
+ * Live-update streams end with the session they were opened in (sign-out, a disabled account),
+ * and one user keeps only a few open: a new one ends the oldest.
+ */
+import { startServer, type TestServer } from './harness';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer('security_streams');
+});
+afterAll(() => s?.close());
+
+/** Open a stream; `ended` resolves when the server ends it. */
+async function stream(token: string): Promise<{ ended: Promise<'ended'>; abort(): void }> {
+  const aborter = new AbortController();
+  const r = await fetch(`${s.base}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: aborter.signal });
+  expect(r.status).toBe(200);
+  const reader = r.body!.getReader();
+  const ended = (async () => {
+    try {
+      while (!(await reader.read()).done);
+    } catch {
+      // aborted by the test
+    }
+    return 'ended' as const;
+  })();
+  return { ended, abort: () => aborter.abort() };
+}
+
+const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<'still open'>((r) => setTimeout(() => r('still open'), ms))]);
+
+test('a stream ends when its session is signed out, and when its user is disabled', async () => {
+  const sup1 = await s.login('sup1');
+  const live = await stream(sup1.token!);
+  const other = await stream((await s.login('sup2')).token!);
+  expect((await sup1.post('/api/auth/logout')).status).toBe(204);
+  expect(await within(live.ended, 2000)).toBe('ended');
+  // another user's stream goes on
+  expect(await within(other.ended, 300)).toBe('still open');
+  other.abort();
+
+  const admin = await s.login('admin');
+  const proc = await s.login('proc1');
+  const procLive = await stream(proc.token!);
+  const off = await fetch(`${s.base}/api/admin/users/proc1`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ active: false }),
+  });
+  expect(off.status).toBe(200);
+  expect(await within(procLive.ended, 2000)).toBe('ended');
+});
+
+test('one user keeps at most five streams open: a sixth ends the oldest', async () => {
+  const gen = await s.login('gen1');
+  const streams = [];
+  for (let i = 0; i < 6; i++) streams.push(await stream(gen.token!));
+  expect(await within(streams[0]!.ended, 2000)).toBe('ended');
+  for (const st of streams.slice(1)) expect(await within(st.ended, 100)).toBe('still open');
+  for (const st of streams) st.abort();
+});
