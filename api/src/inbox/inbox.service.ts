@@ -12,7 +12,6 @@ import { createTaskStore, type TaskFilter, type TaskSort, type TaskStore, type T
 import { ccModel, type CcDoc } from '../cc/cc.model';
 import type { FormRegistry } from '../forms/form-registry';
 import { allowedActions, reachOf, type TaskAction } from './task-access';
-import { forbidden } from '../http/auth-context';
 
 export interface TaskQuery {
   view: TaskView;
