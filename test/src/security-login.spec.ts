@@ -64,3 +64,18 @@ test('failed sign-ins reach the audit trail as one summary, not an event each', 
   expect(summary).toMatchObject({ actor: 'system' });
   expect(summary.data).toMatchObject({ failures: 6, addresses: 6, accounts: { eng_head: 5, 'nobody-at-all': 1 } });
 });
+
+test('sign-ins at the same moment from one address are each counted once, and successes are taken back without going below zero', async () => {
+  const errors = jest.spyOn(console, 'error');
+  const from = '10.0.5.1';
+  // (not director: its account is held for new addresses by the first test)
+  const staff = ['sup1', 'sup2', 'gen1', 'office1', 'proc1', 'eng_head', 'admin', 'deputy', 'sup_head', 'witness1'];
+  for (let round = 0; round < 2; round++) {
+    const ok = await Promise.all(staff.map((u) => login(u, 'demo1234', from)));
+    expect(ok.map((r) => r.status)).toEqual(staff.map(() => 200));
+  }
+  const failed = await Promise.all(staff.slice(0, 5).map((u) => login(u, 'wrong', from)));
+  expect(failed.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+  expect(errors.mock.calls.filter((c) => String(c[0]).includes('ERR_ERL'))).toEqual([]);
+  errors.mockRestore();
+});
