@@ -98,15 +98,24 @@ async function verify(conn: Connection, keys: string[]) {
 }
 
 async function allEnded(conn: Connection, timeoutMs: number) {
-  await eventually(
-    async () => {
-      for (const c of ['engine_runtime', 'engine_leases', 'engine_outcomes', 'engine_pending_jobs'])
-        if (await conn.collection(c).countDocuments({})) return false;
-      return true;
-    },
-    timeoutMs,
-    'all instances to end',
-  );
+  const left = ['engine_runtime', 'engine_leases', 'engine_outcomes', 'engine_pending_jobs'];
+  try {
+    await eventually(
+      async () => {
+        for (const c of left) if (await conn.collection(c).countDocuments({})) return false;
+        return true;
+      },
+      timeoutMs,
+      'all instances to end',
+    );
+  } catch (err) {
+    // What was left, to tell why.
+    for (const c of [...left, 'engine_wakes', 'engine_timers']) {
+      const docs = await conn.collection(c).find({}).limit(3).toArray();
+      if (docs.length) process.stdout.write(`${c}: ${JSON.stringify(docs).slice(0, 1500)}\n`);
+    }
+    throw err;
+  }
 }
 
 describe('durability', () => {

@@ -13,7 +13,7 @@ import type { InstanceRunner } from './instance-runner';
 import type { Leases } from './leases';
 import type { EngineModels, HistoryDoc, InstanceMeta, RuntimeDoc, WaitRec } from './models';
 import { unsubscribe } from './messages';
-import type { TimerBuckets } from './timer-buckets';
+import { bucketOf, filingTime, type TimerBuckets } from './timer-buckets';
 import type { WriteFn } from './state-writer';
 
 export interface WritesDeps {
@@ -52,11 +52,15 @@ export class InstanceWrites {
   build(inst: InstanceRunner, release: boolean): WriteFn {
     const snap = inst.snapshot();
     const cleanups = inst.takeCleanups();
-    // Its entry in a timer bucket from when it was last let go goes once its timer is no longer that one.
-    const wasBucketed = inst.bucketedAt;
-    const bucketed = release ? snap.wakeAt : null;
-    if (wasBucketed && wasBucketed.getTime() !== bucketed?.getTime()) cleanups.push(() => this.d.buckets.remove(inst.key, wasBucketed));
-    inst.bucketedAt = bucketed;
+    // Every stored timer has its entry in a timer bucket, also while the instance is in memory, so
+    // that a process that dies holding it, whatever the moment, leaves its wake-up behind; the
+    // entry moves when the timer does, and goes when there is none.
+    const was = inst.bucketedAt;
+    const filed = snap.wakeAt ? filingTime(snap.wakeAt) : null;
+    const moved = !!was && (!filed || bucketOf(was) !== bucketOf(filed));
+    if (moved) cleanups.push(() => this.d.buckets.remove(inst.key, was));
+    const bucketed = filed && (release || moved || !was) ? filed : null;
+    inst.bucketedAt = filed;
     const emits = inst.emits.splice(0);
     return async () => {
       const { models, commit } = this.d;
@@ -73,7 +77,7 @@ export class InstanceWrites {
       // A new instance that stays in memory after its first write takes a lease now, so that
       // another process that hears of it waits for this one.
       if (!release && !inst.leased) writes.push(this.d.leases.acquire(inst.key).then((l) => (l ? (inst.leased = true) : (inst.leaseLost = true))));
-      if (release && snap.wakeAt) writes.push(this.d.buckets.add(inst.key, snap.wakeAt));
+      if (bucketed) writes.push(this.d.buckets.add(inst.key, bucketed));
       const [outboxId] = (await Promise.all(writes)) as [string | null];
       await this.runAll(inst.key, cleanups);
       if (release && inst.leased) await this.release(inst);
