@@ -54,7 +54,9 @@ export class DatabaseLimitStore implements Store {
   async increment(key: string): Promise<IncrementResponse> {
     const { id, resetAt } = this.idOf(key);
     // One atomic upsert by `_id` (two at once both count, whichever replica takes them).
-    const cur = await this.model.findOneAndUpdate({ _id: id }, { $inc: { hits: 1 }, $setOnInsert: { resetAt } }, { returnDocument: 'after', upsert: true }).lean();
+    const cur = await this.model
+      .findOneAndUpdate({ _id: id }, { $inc: { hits: 1 }, $setOnInsert: { resetAt } }, { returnDocument: 'after', upsert: true })
+      .lean();
     if (++this.sweeps % 100 === 0) void this.model.deleteMany({ resetAt: { $lt: new Date() } }).catch(() => undefined);
     // (at least this request, should a success taken back in a window boundary's moment have gone below)
     return { totalHits: Math.max(1, cur?.hits ?? 1), resetTime: cur?.resetAt ?? resetAt };
