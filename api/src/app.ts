@@ -79,7 +79,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(requestLog(httpLogger));
   app.use('/api', healthRouter({ db: d.db, engine: d.engine, versions: v, startedAt: new Date() }));
   app.use('/api', openApiRouter(v.app));
-  const auth = authRouter(d.auth, d.audit, d.loginGuard, d.db);
+  const auth = authRouter(d.auth, d.audit, d.loginGuard);
   app.use('/api', auth.publicRoutes);
   app.use('/api', publicRouter(d.db));
   // The token is checked before any body is read: nobody unknown makes the server read or inflate one.

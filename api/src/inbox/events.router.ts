@@ -4,7 +4,7 @@
  * `notification` for each of their notifications. EventSource cannot send headers, so the token
  * may come as `?access_token=` on this GET. With several replicas, what happened on the others
  * comes too (replica-bus.ts). A stream ends with its session (sign-out, the user disabled: at
- * once on this replica, within `sessionCheckMs` on others); a user keeps at most MAX_STREAMS
+ * once on this replica; with other replicas, at the next heartbeat); a user keeps at most MAX_STREAMS
  * open, a new one ending the oldest.
  */
 import { Router } from 'express';
@@ -24,7 +24,7 @@ export function eventsRouter(
   inbox: InboxService,
   notifier: Notifier,
   auth: AuthService,
-  opts: { heartbeatMs?: number; sessionCheckMs?: number; replicas?: ReplicaBus | null } = {},
+  opts: { heartbeatMs?: number; replicas?: ReplicaBus | null } = {},
 ): Router {
   const r = Router();
   /** Each user's open streams, oldest first: how to end each. */
@@ -55,9 +55,12 @@ export function eventsRouter(
     inbox.listeners.add(onTask);
     notifier.listeners.add(onNotification);
     opts.replicas?.handlers.add(onReplica);
-    const beat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs ?? 25_000);
-    // The session is looked at again now and then (a sign-out or a disabled account on another replica).
-    const check = setInterval(() => void auth.authenticate(token ?? '').then((still) => still || end()), opts.sessionCheckMs ?? 5_000);
+    // With each heartbeat, when other replicas may end sessions, the session is looked at again
+    // (a sign-out or a disabled account there); one process alone hears of it at once (`ended`).
+    const beat = setInterval(() => {
+      res.write(': keep-alive\n\n');
+      if (opts.replicas) void auth.authenticate(token ?? '').then((still) => still || end());
+    }, opts.heartbeatMs ?? 25_000);
     const onEnded = (e: { token?: string; userId?: string }) => {
       if (e.token === token || e.userId === u.id) end();
     };
@@ -68,7 +71,6 @@ export function eventsRouter(
       if (!mine.delete(end)) return;
       if (!mine.size) open.delete(u.id);
       clearInterval(beat);
-      clearInterval(check);
       auth.ended.delete(onEnded);
       inbox.listeners.delete(onTask);
       notifier.listeners.delete(onNotification);

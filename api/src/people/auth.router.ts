@@ -6,7 +6,6 @@ import { setUser } from '../http/auth-context';
 import { bind } from '../http/bind-route';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthService } from './auth.service';
-import type { Connection } from 'mongoose';
 import type { LoginGuard } from './login-guard';
 
 function bearer(header: string | undefined): string | null {
@@ -38,7 +37,7 @@ export function requireAuth(auth: AuthService): RequestHandler {
   };
 }
 
-export function authRouter(auth: AuthService, audit: AuditService, guard: LoginGuard, db: Connection): { publicRoutes: Router; routes: Router } {
+export function authRouter(auth: AuthService, audit: AuditService, guard: LoginGuard): { publicRoutes: Router; routes: Router } {
   const publicRoutes = Router();
   // The only body read before sign-in: small, and parsed here (the rest of the API parses after the token check).
   bind(
@@ -59,7 +58,7 @@ export function authRouter(auth: AuthService, audit: AuditService, guard: LoginG
       }
     },
     express.json({ limit: '16kb' }),
-    ...guard.middleware(db),
+    ...guard.middleware(),
   );
 
   const routes = Router();

@@ -43,24 +43,28 @@ export class LoginGuard {
   private timer?: NodeJS.Timeout;
   private checking = 0;
   private readonly waiting: Array<() => void> = [];
+  private readonly slots: number;
 
   constructor(
-    db: Connection,
+    private readonly db: Connection,
     private readonly audit: AuditService,
     private readonly opts: { loginLimit: number; concurrentChecks?: number },
   ) {
     this.counters = loginCounterModel(db);
+    this.slots = opts.concurrentChecks ?? Math.max(1, Math.floor(os.availableParallelism() / 2));
   }
 
   /** The middleware before the sign-in: slower, then refused, per address; refused per account from strangers. */
-  middleware(db: Connection): RequestHandler[] {
+  middleware(): RequestHandler[] {
+    const { db } = this;
     const limit = this.opts.loginLimit;
+    const slowAfter = Math.max(1, Math.floor(limit / 2));
     const perAddressSlow = slowDown({
       store: new DatabaseLimitStore(db, 'slow|'),
       windowMs: WINDOW_MS,
-      delayAfter: Math.max(1, Math.floor(limit / 2)),
+      delayAfter: slowAfter,
       // 0.5 s more for each failure past the first few, up to 10 s.
-      delayMs: (used) => Math.min((used - Math.max(1, Math.floor(limit / 2))) * 500, 10_000),
+      delayMs: (used) => Math.min((used - slowAfter) * 500, 10_000),
       skipSuccessfulRequests: true,
       keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
       validate: { delayMs: false },
@@ -111,8 +115,7 @@ export class LoginGuard {
 
   /** Run a password check when one of the few slots is free (a queue too long is answered 503). */
   async check<T>(fn: () => Promise<T>): Promise<T> {
-    const slots = this.opts.concurrentChecks ?? Math.max(1, Math.floor(os.availableParallelism() / 2));
-    if (this.checking >= slots) {
+    if (this.checking >= this.slots) {
       if (this.waiting.length >= 200) {
         throw new AppError({ code: 'LOGIN_BUSY', status: 503, zh: '登录请求过多，请稍后再试', en: 'Too many sign-ins at the moment; try again shortly' });
       }
