@@ -2,6 +2,7 @@
  * Malformed and hostile requests before sign-in: each is a 4xx with the error body, never a 500,
  * and no body is read (or inflated) for a route that needs a token before the token is checked.
  */
+import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { startServer, type TestServer } from './harness';
 
@@ -33,6 +34,31 @@ test('a gzip bomb sent to a route that needs a token is refused for the token, u
   });
   expect(r.status).toBe(401);
   expect(r.body.code).toBe('UNAUTHENTICATED');
+
+  // and it is answered before its body arrives: a body announced but never sent is not waited for
+  const { port } = new URL(s.base);
+  const answered = await new Promise<number | 'no answer'>((resolve) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/tasks/x/complete',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(bomb.length) },
+      },
+      (res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      },
+    );
+    req.on('error', () => undefined);
+    req.write(bomb.subarray(0, 1024));
+    setTimeout(() => {
+      resolve('no answer');
+      req.destroy();
+    }, 5000);
+  });
+  expect(answered).toBe(401);
 });
 
 test('a sign-in body that inflates past its limit, an unknown encoding, broken gzip and a broken path are each a 4xx with a code', async () => {
