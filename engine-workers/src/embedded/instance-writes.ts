@@ -13,7 +13,7 @@ import type { InstanceRunner } from './instance-runner';
 import type { Leases } from './leases';
 import type { EngineModels, HistoryDoc, InstanceMeta, RuntimeDoc, WaitRec } from './models';
 import { unsubscribe } from './messages';
-import { bucketOf, filingTime, type TimerBuckets } from './timer-buckets';
+import { bucketOf, type TimerBuckets } from './timer-buckets';
 import type { WriteFn } from './state-writer';
 
 export interface WritesDeps {
@@ -54,9 +54,10 @@ export class InstanceWrites {
     const cleanups = inst.takeCleanups();
     // Every stored timer has its entry in a timer bucket, also while the instance is in memory, so
     // that a process that dies holding it, whatever the moment, leaves its wake-up behind; the
-    // entry moves when the timer does, and goes when there is none.
+    // entry (in its timer's minute, where resuming and finishing a move look for it) moves when
+    // the timer does, and goes when there is none.
     const was = inst.bucketedAt;
-    const filed = snap.wakeAt ? filingTime(snap.wakeAt) : null;
+    const filed = snap.wakeAt;
     const moved = !!was && (!filed || bucketOf(was) !== bucketOf(filed));
     if (moved) cleanups.push(() => this.d.buckets.remove(inst.key, was));
     const bucketed = filed && (release || moved || !was) ? filed : null;

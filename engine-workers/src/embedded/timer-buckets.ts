@@ -16,14 +16,6 @@ export function bucketOf(at: Date | number): number {
   return Math.floor(ms / MINUTE) * MINUTE;
 }
 
-/**
- * When a timer is filed: its own time, or now when that has passed (the bucket of a minute gone
- * may have been visited already; the current minute's is still to come).
- */
-export function filingTime(at: Date, now = Date.now()): Date {
-  return at.getTime() >= now ? at : new Date(now);
-}
-
 export class TimerBuckets {
   private pending = new Map<number, Set<string>>();
   private flushing: Promise<void> | null = null;
