@@ -65,12 +65,12 @@ export interface RunnerHost {
 
 /** What a write sets in the runtime document. */
 export type Snapshot = Pick<RuntimeDoc, 'status' | 'state' | 'variables' | 'activeElements' | 'wakeAt' | 'tasks' | 'waits' | 'incidents' | 'trail'> &
-  Partial<Pick<RuntimeDoc, 'endedAt' | 'error'>>;
+  Partial<Pick<RuntimeDoc, 'endedAt' | 'error' | 'staleBuckets'>>;
 
 export type EndState = EndStatus;
 
 /** What a resumed instance brings from its runtime document. */
-export type Resumed = Pick<RuntimeDoc, 'tasks' | 'waits' | 'incidents' | 'trail' | 'wakeAt'>;
+export type Resumed = Pick<RuntimeDoc, 'tasks' | 'waits' | 'incidents' | 'trail' | 'wakeAt' | 'staleBuckets'>;
 
 export class InstanceRunner implements InstanceRuntime {
   readonly waiters = new Waiters();
@@ -98,6 +98,8 @@ export class InstanceRunner implements InstanceRuntime {
   stopped = false;
   /** The timer it was last let go with: its key is in that minute's bucket (see timer-buckets.ts). */
   bucketedAt: Date | null = null;
+  /** Minutes of earlier timers whose bucket entry is not yet known removed (RuntimeDoc.staleBuckets). */
+  readonly staleBuckets = new Set<number>();
   /** Events to publish once the state that caused them is written. */
   emits: Array<[string, unknown]> = [];
 
@@ -117,6 +119,7 @@ export class InstanceRunner implements InstanceRuntime {
       this.incidents = resumed.incidents;
       this.trail = resumed.trail;
       this.bucketedAt = resumed.wakeAt;
+      for (const b of resumed.staleBuckets ?? []) this.staleBuckets.add(b);
       // A job's incident waits for its resolution; other incidents are raised again as the element runs again.
       for (const i of this.incidents) {
         if (i.status === 'open' && i.jobKey && this.waitRecs.has(`i:${i.key}`))

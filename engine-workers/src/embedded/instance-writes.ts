@@ -59,7 +59,13 @@ export class InstanceWrites {
     const was = inst.bucketedAt;
     const filed = snap.wakeAt;
     const moved = !!was && (!filed || bucketOf(was) !== bucketOf(filed));
-    if (moved) cleanups.push(() => this.d.buckets.remove(inst.key, was));
+    if (moved) {
+      // the old minute is named in the document until its entry is gone (RuntimeDoc.staleBuckets)
+      const old = bucketOf(was);
+      inst.staleBuckets.add(old);
+      cleanups.push(() => this.d.buckets.remove(inst.key, was).then(() => inst.staleBuckets.delete(old)));
+    }
+    snap.staleBuckets = [...inst.staleBuckets];
     const bucketed = filed && (release || moved || !was) ? filed : null;
     inst.bucketedAt = filed;
     const emits = inst.emits.splice(0);
@@ -109,7 +115,7 @@ export class InstanceWrites {
       const writes: Array<Promise<unknown>> = [this.d.events.record(emits), commit.insert(models.history, history)];
       if (parent) writes.push(commit.insert(models.outcomes, { _id: `c:${inst.key}`, instanceKey: parent, at: history.endedAt, payload: snap.variables }));
       const [outboxId] = (await Promise.all(writes)) as [string | null];
-      if (inst.bucketedAt) cleanups.push(() => this.d.buckets.remove(inst.key, inst.bucketedAt!));
+      for (const at of this.bucketsOf(inst.bucketedAt, [...inst.staleBuckets])) cleanups.push(() => this.d.buckets.remove(inst.key, at));
       await this.runAll(inst.key, cleanups);
       if (inst.persisted) await models.runtime.deleteOne({ _id: inst.key });
       if (inst.leased) {
@@ -128,7 +134,7 @@ export class InstanceWrites {
   async finishMove(doc: RuntimeDoc): Promise<void> {
     await this.runAll(doc._id, [
       ...doc.waits.map((w) => () => this.closeLeftover(w)),
-      ...(doc.wakeAt ? [() => this.d.buckets.remove(doc._id, doc.wakeAt!)] : []),
+      ...this.bucketsOf(doc.wakeAt, doc.staleBuckets ?? []).map((at) => () => this.d.buckets.remove(doc._id, at)),
     ]);
     await this.d.models.runtime.deleteOne({ _id: doc._id });
     await this.d.leases.release(doc._id);
@@ -150,6 +156,13 @@ export class InstanceWrites {
   async dropOutcome(id: string): Promise<void> {
     await this.d.commit.remove(this.d.models.outcomes, id);
     if (id.startsWith('j:')) await this.d.models.jobs.deleteOne({ _id: id.slice(2) });
+  }
+
+  /** Every minute whose bucket may hold an entry of the instance: its timer's, and the stale ones. */
+  private bucketsOf(wakeAt: Date | null, stale: number[]): Date[] {
+    const minutes = new Set(stale);
+    if (wakeAt) minutes.add(bucketOf(wakeAt));
+    return [...minutes].map((m) => new Date(m));
   }
 
   private async runAll(key: string, fns: Array<() => Promise<unknown>>): Promise<void> {

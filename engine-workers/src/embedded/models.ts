@@ -112,6 +112,12 @@ export interface RuntimeDoc extends InstanceMeta {
   activeElements: string[];
   /** Its earliest timer. */
   wakeAt: Date | null;
+  /**
+   * Minutes (bucket ids) of earlier timers whose bucket entry may still be there: a write that moves
+   * or drops the timer names the old minute until the entry is known removed, so that whoever ends
+   * the instance after a crash also takes out an entry the crash left behind.
+   */
+  staleBuckets?: number[];
   tasks: OpenTask[];
   waits: WaitRec[];
   incidents: IncidentRec[];
