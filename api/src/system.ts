@@ -162,6 +162,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const workers =
     settings.runWorkers === false ? { close() {} } : registerWorkers(engine, createWorkerServices({ db, notifier, audit, dayMs: 86_400_000 * scale }));
   link.attach();
+  engine.on('instance.started', (i) => starts.recordEngineStart(i));
   // A step the diagram assigns to one person (returned to its drafter, 一次性告知 to the applicant) is announced to them.
   inbox.listeners.add((t, change) => {
     if (change !== 'created' || t.kind !== 'engine' || !t.assignee) return;

@@ -139,6 +139,7 @@ export class EngineLink {
       returnable = !!form && (fieldWithRole(form.form, 'decision')?.values ?? []).some((o) => o.value === 'return');
     }
     const meta = await this.Meta.findById(r.processInstanceKey).select('processName classification').lean();
+    const unrouted = !r.assignee && !r.candidateGroups.length && !r.candidateUsers.length;
     const doc: TaskDoc = {
       _id: r.key,
       kind: 'engine',
@@ -155,6 +156,7 @@ export class EngineLink {
       delegationState: null,
       candidateGroups: r.candidateGroups,
       candidateUsers: r.candidateUsers,
+      ...(unrouted && { candidateGroups: ['admin'], unrouted }),
       priority: r.priority ?? 50,
       dueDate: this.dueFor(r) ?? (r.dueDate ? new Date(r.dueDate) : null),
       createdAt: new Date(r.createdAt),

@@ -48,6 +48,8 @@ export function reachOf(t: TaskDoc, u: UserDto, extra: { ccd: boolean; participa
 }
 
 export function allowedActions(t: TaskDoc, u: UserDto, reach: Reach): TaskAction[] {
+  // A step the diagram offers to nobody: the admins hand it to someone, and that is all they do.
+  if (t.unrouted && !t.assignee && u.roles.includes('admin')) return t.status === 'open' ? ['comment', 'transfer'] : ['comment'];
   if (!reach || reach === 'readonly') return [];
   const out: TaskAction[] = ['comment'];
   const external = u.roles.includes('external');

@@ -48,6 +48,11 @@ export interface TaskDoc {
   timeLimit?: string | null;
   /** Its form offers 退回 (a decision field with the value `return`). */
   returnable: boolean;
+  /**
+   * The diagram offers the step to nobody (no assignee, no candidates): it is offered to the
+   * admins, who may only hand it to a colleague (转办), not do it themselves.
+   */
+  unrouted?: boolean;
   urgedAt?: Date | null;
   supervisedAt?: Date | null;
   urgeCount: number;
@@ -104,6 +109,7 @@ export function taskModel(db: Connection): Model<TaskDoc> {
         variables: { type: String, default: '{}' },
         timeLimit: String,
         returnable: { type: Boolean, default: false },
+        unrouted: Boolean,
         urgedAt: Date,
         supervisedAt: Date,
         urgeCount: { type: Number, default: 0 },

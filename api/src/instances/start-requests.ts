@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Types, Schema, type Connection, type Model } from 'mongoose';
-import type { EnginePort } from '@ggzy/engine-workers';
+import type { EnginePort, InstanceStartedInfo } from '@ggzy/engine-workers';
 import type { Logger } from 'pino';
 import type { AuditService } from '../audit/audit.service';
 import type { AttachmentStore } from '../attachments/attachments';
@@ -174,6 +174,47 @@ export class StartRequests {
     })().finally(() => (this.running = null));
     await this.running;
     return carried;
+  }
+
+  /**
+   * An instance the engine started by itself (a timer start event): its row, so that the lists and
+   * the monitor show it, and its start in the trail, by the system. Told until taken, so written
+   * so that telling it twice changes nothing.
+   */
+  async recordEngineStart(i: InstanceStartedInfo): Promise<void> {
+    const def = await this.engine.getDefinition(i.definitionKey).catch(() => null);
+    const name = def?.name ?? i.processId;
+    const meta: InstanceMetaDoc = {
+      _id: i.key,
+      processId: i.processId,
+      processName: name,
+      version: i.version,
+      definitionKey: i.definitionKey,
+      title: `${name}（定时启动）`,
+      starter: 'system',
+      starterName: '系统（定时）',
+      startedAt: new Date(i.startedAt),
+      state: 'active',
+      classification: null,
+    };
+    const inserted = (await this.Meta.updateOne({ _id: i.key }, { $setOnInsert: meta }, { upsert: true })).upsertedCount === 1;
+    const now = await this.engine.getInstance(i.key).catch(() => null);
+    if (now && now.status !== 'active')
+      await this.Meta.updateOne(
+        { _id: i.key, state: 'active' },
+        { $set: { state: now.status === 'completed' ? 'completed' : 'canceled', endedAt: new Date() } },
+      );
+    const ref = `timer-start:${i.key}`;
+    // (told again, the row was there: only then is the trail looked up, which reads it)
+    if (inserted || !(await this.audit.chained(ref)))
+      await this.audit.append({
+        at: new Date(i.startedAt),
+        actor: 'system',
+        action: 'instance.started',
+        instanceId: i.key,
+        ref,
+        data: { processId: i.processId, version: i.version, startElementId: i.startElementId },
+      });
   }
 
   startRecovery(everyMs = 60_000): void {

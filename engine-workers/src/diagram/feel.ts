@@ -4,6 +4,7 @@
  * as plain JSON.
  */
 import { evaluate } from 'feelin';
+import { CAMUNDA_FUNCTIONS } from './feel-functions';
 
 export type FeelContext = Record<string, unknown>;
 
@@ -26,7 +27,8 @@ export function isFeel(value: unknown): value is string {
 export function evaluateFeel(body: string, context: FeelContext): { value: unknown; missing: string[] } {
   let result: { value: unknown; warnings: Array<{ type: string; message: string; details?: unknown }> };
   try {
-    result = evaluate(body, context) as typeof result;
+    // Camunda's functions first: a variable of the same name is still read as the variable.
+    result = evaluate(body, { ...CAMUNDA_FUNCTIONS, ...context }) as typeof result;
   } catch (err) {
     throw new FeelError(`failed to evaluate expression '${body}': ${(err as Error).message}`, body);
   }

@@ -78,7 +78,7 @@ export function createDefinition(inst: InstanceRunner, onEvent: EngineEventHandl
   const listen: EngineEventHandler = (routingKey, message, owner) => {
     if (!inst.stopped) onEvent(routingKey, message, owner);
   };
-  for (const key of ['activity.wait', 'activity.call', 'activity.leave', 'definition.leave', 'definition.error']) {
+  for (const key of ['activity.wait', 'activity.call', 'activity.catch', 'activity.leave', 'definition.leave', 'definition.error']) {
     definition.broker.subscribeTmp('event', key, listen as never, { noAck: true });
   }
   return definition;

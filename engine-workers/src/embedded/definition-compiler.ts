@@ -7,6 +7,7 @@ import * as Elements from 'bpmn-elements';
 import serializer, { TypeResolver } from 'moddle-context-serializer';
 import { JOB_TASKS, readDiagram, type DiagramInfo } from '../diagram/diagram-reader';
 import { ZeebeExclusiveGateway } from './zeebe-gateway';
+import { ZeebeMultiInstance } from './zeebe-multi-instance';
 import { ZeebeJobService } from './runtime-context';
 
 export interface CompiledDefinition extends DiagramInfo {
@@ -17,7 +18,7 @@ export interface CompiledDefinition extends DiagramInfo {
 export async function compileDefinition(xml: string): Promise<CompiledDefinition> {
   const { info, parsed } = await readDiagram(xml);
   const compiled: CompiledDefinition = { ...info, context: undefined };
-  const typeResolver = TypeResolver({ ...Elements, ExclusiveGateway: ZeebeExclusiveGateway } as never);
+  const typeResolver = TypeResolver({ ...Elements, ExclusiveGateway: ZeebeExclusiveGateway, MultiInstanceLoopCharacteristics: ZeebeMultiInstance } as never);
   compiled.context = serializer(parsed as never, typeResolver);
   // Multi-instance: bpmn-elements reads `collection`/`elementVariable` from the loop behaviour.
   const ctx = compiled.context as { getActivityById(id: string): { behaviour: { loopCharacteristics?: { behaviour: Record<string, unknown> } } } | undefined };

@@ -109,6 +109,16 @@ export class InstanceDriver implements RunnerHost {
       if (existing) return;
       const inst = new InstanceRunner(this, key, entry, meta, { ...variables }, null);
       this.d.actors.hold(inst);
+      // Started by the engine itself (a timer): told, so that the lists and the monitor show it.
+      if (meta.startElementId)
+        inst.emitLater('instance.started', {
+          key,
+          processId: entry.processId,
+          version: entry.version,
+          definitionKey: entry.key,
+          startElementId: meta.startElementId,
+          startedAt: meta.startedAt.toISOString(),
+        });
       inst.start();
       // The caller waits for the first write, but the instance does not: its jobs go on meanwhile.
       firstWrite = (await this.afterOp(inst))?.written;

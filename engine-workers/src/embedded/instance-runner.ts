@@ -19,7 +19,7 @@ import type { IncidentInput, InstanceRuntime } from './runtime-context';
 import { mergeResult, scopeOf } from './variable-rules';
 import { Waiters, type Waiter } from './waiters';
 import { waitKindOf } from './waits';
-import { raiseIncident, resolveIncidentsOf } from './waits/incident-wait';
+import { heldByIncident, raiseIncident, resolveIncidentsOf } from './waits/incident-wait';
 import { waitCall } from './waits/call-wait';
 import { executeJob, onLocalJobDone } from './waits/job-wait';
 import { executeScript } from './waits/script-task';
@@ -100,6 +100,8 @@ export class InstanceRunner implements InstanceRuntime {
   bucketedAt: Date | null = null;
   /** Minutes of earlier timers whose bucket entry is not yet known removed (RuntimeDoc.staleBuckets). */
   readonly staleBuckets = new Set<number>();
+  /** A job's BPMN error on its way to the event that catches it (at once, in the same turn). */
+  caughtError: { code: string; message: string; variables: Variables } | null = null;
   /** Events to publish once the state that caused them is written. */
   emits: Array<[string, unknown]> = [];
 
@@ -276,6 +278,21 @@ export class InstanceRunner implements InstanceRuntime {
       }
       case 'activity.call':
         return waitCall(this, owner.getApi(message));
+      case 'activity.catch': {
+        // An error boundary caught: the error's variables are its result. With output mappings only
+        // those leave it (they also see `errorCode` and `errorMessage`); without, all merge.
+        const error = (content as { error?: { code?: string; message?: string } }).error;
+        if (content.type !== 'bpmn:ErrorEventDefinition' || !content.attachedTo || !error) return;
+        const caught = this.caughtError;
+        this.caughtError = null;
+        const z = this.compiled.zeebe.get(content.id);
+        const variables = caught?.variables ?? {};
+        const result = z?.outputs.length
+          ? { errorCode: caught?.code ?? error.code ?? null, errorMessage: caught?.message ?? error.message ?? null, ...variables }
+          : variables;
+        this.applyResult(content, result);
+        return;
+      }
       case 'activity.leave':
         for (const w of this.waiters.byElement(content.id)) {
           this.waiters.delete(w);
@@ -392,6 +409,10 @@ export class InstanceRunner implements InstanceRuntime {
   /** An incident: kept with the instance, told to listeners, and the element waits for its resolution. */
   raiseIncident(incident: IncidentInput & { retry?: () => void }): void {
     raiseIncident(this, incident);
+  }
+
+  heldByIncident(executionId: string, type: IncidentInput['type'], retry: () => void): boolean {
+    return heldByIncident(this, executionId, type, retry);
   }
 
   /** The element of these incidents was left: they are resolved. */

@@ -19,6 +19,8 @@ export interface InstanceRuntime {
   /** Returns a problem description, or undefined when every condition yields a boolean. */
   checkConditions(content: MessageContent, flows: Array<{ id: string; expression: string }>): string | undefined;
   raiseIncident(incident: IncidentInput & { retry?: () => void }): void;
+  /** Whether the element waits behind an open incident of this type (re-armed with `retry`). */
+  heldByIncident(executionId: string, type: IncidentInput['type'], retry: () => void): boolean;
   executeJob(elementId: string, message: ExecuteMessage, callback: (err: unknown, out?: unknown) => void): void;
 }
 

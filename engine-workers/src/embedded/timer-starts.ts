@@ -3,6 +3,7 @@
  * occurrence starts an instance whose key names the occurrence, so firing twice (two engine
  * processes, a crash between start and advance) starts it once.
  */
+import { createHash } from 'node:crypto';
 import { ISOInterval, getDate } from '@0dep/piso';
 import type { Logger } from 'pino';
 import type { TimerStartInfo } from '../diagram/diagram-reader';
@@ -41,8 +42,7 @@ export class TimerStarts {
       .lean();
     for (const t of due) {
       try {
-        // The occurrence's key: no `:` (that separates an instance key from its tasks' and jobs').
-        await start(`${t.definitionKey}@${t.elementId}@${t.nextAt.getTime()}`, t.definitionKey, t.elementId);
+        await start(occurrenceKey(t.definitionKey, t.elementId, t.nextAt), t.definitionKey, t.elementId);
       } catch (err) {
         this.logger.error({ err, timer: t._id }, 'timer start failed');
         continue;
@@ -55,6 +55,14 @@ export class TimerStarts {
       );
     }
   }
+}
+
+/**
+ * The key of the instance an occurrence starts: the same for the same occurrence, and an id like
+ * any other instance's (hex, no `:`, which separates an instance key from its tasks' and jobs').
+ */
+export function occurrenceKey(definitionKey: string, elementId: string, at: Date): string {
+  return createHash('sha256').update(`${definitionKey}\n${elementId}\n${at.getTime()}`).digest('hex').slice(0, 24);
 }
 
 function nextOccurrence(kind: TimerStartInfo['kind'], value: string, now: Date): { at: Date; remaining: number } | null {

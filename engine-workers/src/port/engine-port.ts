@@ -151,10 +151,22 @@ export interface InstanceView {
  *
  * `engine-port.contract.spec.ts` holds both adapters to this.
  */
+export interface InstanceStartedInfo {
+  key: string;
+  processId: string;
+  version: number;
+  definitionKey: string;
+  /** The start event that started it. */
+  startElementId: string;
+  startedAt: string;
+}
+
 export interface EngineEvents {
   'userTask.created': (task: UserTaskRecord) => void;
   'userTask.canceled': (task: UserTaskRecord) => void;
   'userTask.completed': (task: UserTaskRecord) => void;
+  /** An instance the engine started by itself (a timer start event); those started through `createInstance` are not told. */
+  'instance.started': (info: InstanceStartedInfo) => void;
   'instance.completed': (info: { key: string; processId: string; variables: Variables }) => void;
   'instance.canceled': (info: { key: string; processId: string }) => void;
   'incident.created': (incident: IncidentSummary) => void;

@@ -49,6 +49,8 @@ export class ActContext {
     if (t.status !== 'open' && action !== 'comment' && action !== 'cc')
       return conflict('TASK_NOT_OPEN', '任务已办结或已取消', 'The task is already completed or canceled');
     const mine = t.assignee === u.id;
+    if (t.unrouted && !t.assignee && u.roles.includes('admin'))
+      return forbidden('此环节流程图未指定办理人，管理员只能将其转办给同事', 'The diagram offers this step to nobody: admins may only hand it to a colleague');
     if (action === 'claim' && t.assignee && isCandidate(t, u))
       return conflict('TASK_ALREADY_CLAIMED', `任务已被 ${t.assignee} 认领`, `The task is already claimed by ${t.assignee}`);
     if ((action === 'complete' || action === 'return') && mine && t.pendingSigners.length) {

@@ -8,7 +8,7 @@ export async function transfer(ctx: ActContext, u: UserDto, id: string, to: stri
   const t = await ctx.require(u, id, 'transfer');
   const target = await ctx.colleague(to, u);
   // A step offered to certain groups (e.g. leaders' sign-off) may only be handed to someone the diagram offers it to.
-  if ((t.candidateGroups.length || t.candidateUsers.length) && !isCandidate(t, target)) {
+  if (!t.unrouted && (t.candidateGroups.length || t.candidateUsers.length) && !isCandidate(t, target)) {
     throw userError(
       'TRANSFER_TARGET_NOT_ELIGIBLE',
       `${target.name}不在此环节的办理范围内，不能转办给他`,

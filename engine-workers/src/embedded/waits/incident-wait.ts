@@ -23,12 +23,13 @@ export const incidentWait: WaitKind<IncidentWaiter> = {
   },
 };
 
-export function raiseIncident(inst: InstanceRunner, incident: IncidentInput & { retry?: () => void }): void {
+export function raiseIncident(inst: InstanceRunner, incident: IncidentInput & { retry?: () => void }): IncidentWaiter {
   const key = `${inst.key}:${incident.executionId}:${incident.type}`;
   const { retry, ...rest } = incident;
-  inst.waiters.add({ kind: 'incident', executionId: incident.executionId, elementId: incident.elementId, incidentKey: key, retry });
+  const waiter: IncidentWaiter = { kind: 'incident', executionId: incident.executionId, elementId: incident.elementId, incidentKey: key, retry };
+  inst.waiters.add(waiter);
   const open = inst.incidents.find((x) => x.key === key && x.status === 'open');
-  if (open && inst.hasWait(`i:${key}`)) return; // raised again as a resumed element runs again
+  if (open && inst.hasWait(`i:${key}`)) return waiter; // raised again as a resumed element runs again
   const rec: IncidentRec = { key, ...rest, status: 'open', createdAt: new Date() };
   const i = inst.incidents.findIndex((x) => x.key === key);
   if (i >= 0) inst.incidents[i] = rec;
@@ -44,6 +45,19 @@ export function raiseIncident(inst: InstanceRunner, incident: IncidentInput & { 
     status: rec.status,
     createdAt: rec.createdAt.toISOString(),
   });
+  return waiter;
+}
+
+/**
+ * A resumed element that had an incident of this type waits for its resolution, also when the
+ * variables would now let it go on (Zeebe: only resolving the incident retries the element).
+ */
+export function heldByIncident(inst: InstanceRunner, executionId: string, type: IncidentInput['type'], retry: () => void): boolean {
+  const open = inst.incidents.find((i) => i.executionId === executionId && i.type === type && i.status === 'open');
+  if (!open || !inst.hasWait(`i:${open.key}`)) return false;
+  // resolved meanwhile? (the resolution is an outcome document; resuming looks for it)
+  inst.track(incidentWait.check(inst, raiseIncident(inst, { ...open, retry })));
+  return true;
 }
 
 export function resolveIncidentsOf(inst: InstanceRunner, executionId: string): void {

@@ -25,12 +25,16 @@ export function executeJob(inst: InstanceRunner, elementId: string, message: Exe
 }
 
 function dispatchJob(inst: InstanceRunner, w: JobWaiter): void {
+  if (inst.heldByIncident(w.executionId, 'EXTRACT_VALUE_ERROR', () => dispatchJob(inst, w))) return;
   const z = inst.compiled.zeebe.get(w.elementId);
   const ctx = inst.contextFor(w.content);
   let type: string;
   let retries: number;
   try {
-    type = resolveString(z?.taskDefinition?.type, ctx) ?? '';
+    const expression = z?.taskDefinition?.type ?? '';
+    type = resolveString(expression, ctx) ?? '';
+    // Zeebe: a job type must be a string that is not empty
+    if (!type) throw new Error(`Expected result of the expression '${expression.trimStart().replace(/^=/, '')}' to be a non-empty 'STRING', but was 'NULL'.`);
     retries = Number(resolveValue(z?.taskDefinition?.retries ?? '3', ctx) ?? 3);
   } catch (err) {
     return inst.raiseIncident({
@@ -99,7 +103,8 @@ function applyJobOutcome(inst: InstanceRunner, w: JobWaiter, job: LocalJob, outc
     case 'error': {
       if (inst.canCatch(w.elementId, outcome.errorCode)) {
         finished(inst, w, job.type, 'error');
-        if (outcome.variables) Object.assign(inst.vars, outcome.variables);
+        // its variables reach the process through the catching event (its output mappings, if any)
+        inst.caughtError = { code: outcome.errorCode, message: outcome.errorMessage ?? '', variables: outcome.variables ?? {} };
         const err = Object.assign(new Error(outcome.errorMessage ?? outcome.errorCode), { code: outcome.errorCode, name: 'BpmnError' });
         return w.done(err);
       }
