@@ -7,4 +7,6 @@ export * from './workers';
 export { evaluateFeel } from './diagram/feel';
 export { ZeebeEngine, type ZeebeEngineOptions } from './cluster/zeebe-engine';
 export { withInboxListeners, INBOX_TASK_LISTENER, INBOX_PROCESS_END_LISTENER } from './cluster/inbox-listeners';
-export { lintDiagram, assertDeployable, LINT_CONFIG, type LintProblem } from './diagram/compat-lint';
+export { lintDiagram, LINT_CONFIG, type LintProblem } from './diagram/compat-lint';
+export { assertDeployable, checkDiagram, GATE_LIMITS } from './diagram/diagram-gate';
+export { DIAGRAM_LIMITS } from './diagram/diagram-limits';

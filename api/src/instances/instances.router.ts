@@ -1,6 +1,6 @@
 /** Process definitions (list, diagram, deploy), forms, and process instances (start, list, detail, cancel, retry). */
 import express, { Router } from 'express';
-import { assertDeployable, lintDiagram, readDiagram, type EnginePort } from '@ggzy/engine-workers';
+import { assertDeployable, checkDiagram, type EnginePort } from '@ggzy/engine-workers';
 import { userError } from '@ggzy/shared';
 import { API } from '@ggzy/shared/api';
 import { bind } from '../http/bind-route';
@@ -50,16 +50,9 @@ export function definitionsRouter(
   );
   bind(r, API.lint, async ({ user, body }) => {
     requireRole(user, 'admin');
-    const problems = await lintDiagram(body.xml);
-    // The embedded engine's own refusals come on top of the lint rules.
-    const refusal = await readDiagram(body.xml).then(
-      () => null,
-      (err: { code?: string; message?: string; messageZh?: string }) => ({
-        rule: err.code ?? 'engine',
-        message: err.messageZh ?? err.message ?? String(err),
-        severity: 'error' as const,
-      }),
-    );
+    // In a worker thread, within limits; the embedded engine's own refusals come on top of the lint rules.
+    const { problems, refusal: why } = await checkDiagram(body.xml);
+    const refusal = why && { rule: why.code ?? 'engine', message: why.messageZh ?? why.message, severity: 'error' as const };
     return { problems: refusal ? [...problems, refusal] : problems };
   });
   bind(r, API.forms, async ({ user }) => {

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isNcName } from '@ggzy/shared';
-import { assertDeployable, lintDiagram } from './compat-lint';
+import { lintDiagram } from './compat-lint';
+import { assertDeployable } from './diagram-gate';
 import { readDiagram } from './diagram-reader';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'camunda-modeler', name), 'utf8');

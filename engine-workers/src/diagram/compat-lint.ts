@@ -3,7 +3,6 @@
  * Camunda 8.8 (so it also deploys to a Zeebe cluster) and bpmnlint's recommended rules, before
  * it is deployed. The embedded engine's own refusals (definition-compiler) come on top.
  */
-import { userError } from '@ggzy/shared';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- bpmnlint and its resolver are CommonJS without types */
 const { Linter } = require('bpmnlint') as {
@@ -63,20 +62,4 @@ export async function lintDiagram(xml: string): Promise<LintProblem[]> {
   }
   if (failed.length) throw new LintInternalError(failed);
   return out;
-}
-
-/** Throws a 400 listing every error-level problem; warnings pass. */
-export async function assertDeployable(xml: string): Promise<LintProblem[]> {
-  const problems = await lintDiagram(xml);
-  const errors = problems.filter((p) => p.severity === 'error');
-  if (errors.length) {
-    const first = errors[0]!;
-    throw userError(
-      'BPMN_LINT_FAILED',
-      `流程图未通过检查（${errors.length} 处）：${first.elementId ?? ''} ${first.message}`,
-      `The diagram fails ${errors.length} check(s): ${first.elementId ?? ''} ${first.message}`,
-      { details: problems, hint: 'Fix the listed elements in the modeler and deploy again' },
-    );
-  }
-  return problems;
 }

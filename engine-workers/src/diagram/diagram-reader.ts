@@ -7,6 +7,7 @@
 import BpmnModdle from 'bpmn-moddle';
 import { isNcName, userError } from '@ggzy/shared';
 import { readZeebe, type ZeebeInfo } from './zeebe-model';
+import { checkDiagramLimits } from './diagram-limits';
 
 // zeebe-bpmn-moddle ships no JS entry: its descriptor is the whole package.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -123,6 +124,7 @@ function zeebeProperties(el: ModdleElement): Record<string, string> {
  * moddle refuses, an unparsable BPMN element, a dangling reference) is refused, naming what.
  */
 export async function parseBpmn(xml: string): Promise<{ rootElement: ModdleElement; warnings: Array<{ message: string }> }> {
+  checkDiagramLimits(xml);
   const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
   let parsed: { rootElement: ModdleElement; warnings: Array<{ message: string }> };
   try {

@@ -5,6 +5,7 @@
  */
 import { evaluate } from 'feelin';
 import { CAMUNDA_FUNCTIONS } from './feel-functions';
+import { evaluateInSandbox, FEEL_LIMITS, mayRunAway } from './feel-sandbox';
 
 export type FeelContext = Record<string, unknown>;
 
@@ -23,8 +24,35 @@ export function isFeel(value: unknown): value is string {
   return typeof value === 'string' && value.trimStart().startsWith('=');
 }
 
-/** Evaluate an expression body (without the leading `=`). */
+/**
+ * Evaluate an expression body (without the leading `=`). One that can iterate or recurse runs in
+ * the sandbox, within its limits (feel-sandbox.ts); going over them is a FeelError like any other.
+ */
 export function evaluateFeel(body: string, context: FeelContext): { value: unknown; missing: string[] } {
+  if (!mayRunAway(body)) return evaluateFeelHere(body, context);
+  let answer: ReturnType<typeof evaluateInSandbox>;
+  try {
+    answer = evaluateInSandbox(body, context);
+  } catch (err) {
+    // a context the thread cannot take (not plain data): evaluated here
+    if ((err as Error).name === 'DataCloneError') return evaluateFeelHere(body, context);
+    throw err;
+  }
+  if (!answer) {
+    const { timeMs, memoryMb } = FEEL_LIMITS;
+    throw new FeelError(`failed to evaluate expression '${clip(body)}': it went over the limits (${timeMs} ms, ${memoryMb} MB)`, body);
+  }
+  if (answer.error !== undefined)
+    throw new FeelError(answer.error.startsWith('failed to evaluate') ? answer.error : `failed to evaluate expression '${clip(body)}': ${answer.error}`, body);
+  return { value: JSON.parse(answer.json ?? 'null') as unknown, missing: answer.missing ?? [] };
+}
+
+function clip(body: string): string {
+  return body.length > 200 ? `${body.slice(0, 200)}…` : body;
+}
+
+/** Evaluate in this thread, without limits (the sandbox's own thread, and expressions that cannot run away). */
+export function evaluateFeelHere(body: string, context: FeelContext): { value: unknown; missing: string[] } {
   let result: { value: unknown; warnings: Array<{ type: string; message: string; details?: unknown }> };
   try {
     // Camunda's functions first: a variable of the same name is still read as the variable.

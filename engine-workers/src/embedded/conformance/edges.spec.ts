@@ -11,7 +11,7 @@ describe('the embedded engine where Zeebe raises incidents or maps variables', (
   let h: Harness;
   const charged: string[] = [];
   beforeAll(async () => {
-    h = await harness('edges', ['edges.mi-null.bpmn', 'edges.is-defined.bpmn', 'edges.error-output.bpmn', 'edges.job-type.bpmn'], {
+    h = await harness('edges', ['edges.mi-null.bpmn', 'edges.is-defined.bpmn', 'edges.error-output.bpmn', 'edges.job-type.bpmn', 'edges.runaway.bpmn'], {
       'edges.charge': async (job) => {
         charged.push(job.processInstanceKey);
         return jobOutcome.error('creditCardError', 'card expired', { declineReason: 'expired', other: 'not mapped' });
@@ -106,6 +106,28 @@ describe('the embedded engine where Zeebe raises incidents or maps variables', (
       expect([waiting.status, waiting.incidents[0]?.status, waiting.variables.valid]).toEqual(['active', 'open', undefined]);
       await h.engine.resolveIncident(v.incidents[0]!.key);
       expect((await h.ended(key)).variables).toMatchObject({ valid: true });
+    });
+  });
+
+  describe('an expression that runs away is stopped at its limits and becomes an incident', () => {
+    it('a script task counting to a hundred million: EXTRACT_VALUE_ERROR; with a sane bound and a retry it completes', async () => {
+      const { key } = await h.engine.createInstance({ processId: 'edges-runaway-script', variables: { upTo: 100_000_000 } });
+      const v = await openIncident(key);
+      expect(v.incidents[0]).toMatchObject({ type: 'EXTRACT_VALUE_ERROR', elementId: 'count', message: expect.stringContaining('went over the limits') });
+      expect(process.memoryUsage().rss).toBeLessThan(1024 ** 3);
+      await h.engine.setVariables(key, { upTo: 1000 });
+      await h.engine.resolveIncident(v.incidents[0]!.key);
+      expect((await h.ended(key)).variables).toMatchObject({ n: 1000 });
+    });
+
+    it('a condition joining twenty million strings: CONDITION_ERROR on the gateway', async () => {
+      const { key } = await h.engine.createInstance({ processId: 'edges-runaway-condition', variables: { parts: 20_000_000 } });
+      const v = await openIncident(key);
+      expect(v.incidents[0]).toMatchObject({ type: 'CONDITION_ERROR', elementId: 'long', message: expect.stringContaining('went over the limits') });
+      expect(process.memoryUsage().rss).toBeLessThan(1024 ** 3);
+      // the same diagram with a sane input takes its path
+      const ok = await h.engine.createInstance({ processId: 'edges-runaway-condition', variables: { parts: 3 } });
+      expect((await h.ended(ok.key)).incidents).toEqual([]);
     });
   });
 });
