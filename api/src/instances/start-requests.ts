@@ -132,9 +132,7 @@ export class StartRequests {
     const meta: InstanceMetaDoc = { ...doc.meta, _id: key, version: created.version, definitionKey: created.definitionKey };
     await this.Meta.updateOne({ _id: key }, { $setOnInsert: meta }, { upsert: true });
     // A flow that ended while it started (no human step) finished before its row existed.
-    const now = await this.engine.getInstance(key).catch(() => null);
-    if (now && now.status !== 'active')
-      await this.Meta.updateOne({ _id: key, state: 'active' }, { $set: { state: now.status === 'completed' ? 'completed' : 'canceled', endedAt: new Date() } });
+    await this.settleState(key);
     if (doc.attachmentIds.length) await this.files.link(doc.attachmentIds, doc.user, key);
     const ref = `start:${doc._id}`;
     // (looking the event up reads the trail: only for a start carried again, which is rare)
@@ -177,6 +175,18 @@ export class StartRequests {
   }
 
   /**
+   * What happened to a new instance before its row existed (the engine's events about it found no
+   * row to mark): it ended already (no human step), or stopped at an incident on its way.
+   */
+  private async settleState(key: string): Promise<void> {
+    const now = await this.engine.getInstance(key).catch(() => null);
+    if (!now) return;
+    if (now.status !== 'active')
+      await this.Meta.updateOne({ _id: key, state: 'active' }, { $set: { state: now.status === 'completed' ? 'completed' : 'canceled', endedAt: new Date() } });
+    else if (now.incidents.some((i) => i.status === 'open')) await this.Meta.updateOne({ _id: key, state: 'active' }, { $set: { state: 'incident' } });
+  }
+
+  /**
    * An instance the engine started by itself (a timer start event): its row, so that the lists and
    * the monitor show it, and its start in the trail, by the system. Told until taken, so written
    * so that telling it twice changes nothing.
@@ -198,12 +208,7 @@ export class StartRequests {
       classification: null,
     };
     const inserted = (await this.Meta.updateOne({ _id: i.key }, { $setOnInsert: meta }, { upsert: true })).upsertedCount === 1;
-    const now = await this.engine.getInstance(i.key).catch(() => null);
-    if (now && now.status !== 'active')
-      await this.Meta.updateOne(
-        { _id: i.key, state: 'active' },
-        { $set: { state: now.status === 'completed' ? 'completed' : 'canceled', endedAt: new Date() } },
-      );
+    await this.settleState(i.key);
     const ref = `timer-start:${i.key}`;
     // (told again, the row was there: only then is the trail looked up, which reads it)
     if (inserted || !(await this.audit.chained(ref)))
