@@ -120,6 +120,12 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
         data: { taskName: t.name, reason: 'the flow had already left this step before the completion reached it' },
       })
       .then(() => undefined);
+  link.onInstanceFailed = async (i, first) => {
+    const ref = `failed:${i.key}`;
+    // (told again, the row had changed: only then is the trail looked up, which reads it)
+    if (first || !(await audit.chained(ref)))
+      await audit.append({ actor: 'system', action: 'instance.failed', instanceId: i.key, ref, data: { error: i.error } });
+  };
   const scale = settings.TIME_SCALE;
   const sla = new SlaMonitor(inbox, actions, notifier, audit, logger.child({ scope: 'sla' }), {
     tickMs: settings.SLA_CHECK_MS,

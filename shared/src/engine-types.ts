@@ -27,7 +27,7 @@ export interface IncidentSummary {
   key: string;
   instanceKey: string;
   elementId: string;
-  type: 'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT' | 'CONDITION_ERROR' | 'EXTRACT_VALUE_ERROR' | 'CALLED_ELEMENT_ERROR';
+  type: 'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT' | 'CONDITION_ERROR' | 'EXTRACT_VALUE_ERROR' | 'IO_MAPPING_ERROR' | 'CALLED_ELEMENT_ERROR';
   message: string;
   jobKey?: string;
   status: 'open' | 'resolved';

@@ -16,6 +16,7 @@ afterAll(() => s?.close());
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../fixtures', name), 'utf8');
 const TIMER_FLOW = fixture('edges-patrol.bpmn');
 const ORPHAN_FLOW = fixture('edges-orphan.bpmn');
+const BAD_TIMER_FLOW = fixture('edges-bad-timer.bpmn');
 
 test('an instance a timer start event starts is listed, shown and in the trail, started by the system', async () => {
   const admin = await s.login('admin');
@@ -94,4 +95,26 @@ test('a step the diagram offers to nobody is offered to the admins, who may only
   await eventually(async () => (await admin.get(`/api/process-instances/${id}`)).body.instance.state === 'completed', 10_000, 'the flow completed');
   const trail = (await admin.get(`/api/audit?instanceId=${id}`)).body;
   expect((trail.items ?? trail).some((e: Body) => e.action === 'task.transferred' && e.actor === 'admin')).toBe(true);
+});
+
+test('an instance the engine could not go on with is shown ended as failed, with its error, in the list and the trail', async () => {
+  const admin = await s.login('admin');
+  expect((await admin.post('/api/process-definitions', { name: 'edges-bad-timer.bpmn', xml: BAD_TIMER_FLOW })).status).toBe(201);
+  const sup = await s.login('sup1');
+  const started = await sup.post('/api/process-instances', { processId: 'edges-bad-timer' });
+  expect(started.status).toBe(201);
+  const id = started.body.id as string;
+  const row = await eventually(
+    async () => (await admin.get('/api/process-instances?processId=edges-bad-timer')).body.items.find((i: Body) => i.id === id && i.state === 'failed'),
+    10_000,
+    'the instance shown failed',
+  );
+  expect(row.endedAt).toEqual(expect.any(String));
+  const trail = (await admin.get(`/api/audit?instanceId=${id}`)).body;
+  expect((trail.items ?? trail).filter((e: Body) => e.action === 'instance.failed')).toEqual([
+    expect.objectContaining({ actor: 'system', data: expect.objectContaining({ error: expect.stringContaining('soon') }) }),
+  ]);
+  // ended: there is nothing left to cancel, and the answer says so
+  const cancel = await admin.post(`/api/process-instances/${id}/cancel`, { reason: '清理' });
+  expect([cancel.status, cancel.body.code]).toEqual([409, 'INSTANCE_NOT_ACTIVE']);
 });

@@ -20,6 +20,8 @@ export class EngineLink {
   private readonly Meta: Model<InstanceMetaDoc>;
   /** The minute's catch-up (cluster mode) sends a completion again only when it is older than this. */
   catchUpAfterMs = 120_000;
+  /** Records an instance the engine ended because it could not go on; `first`: its row changed now. */
+  onInstanceFailed?: (i: { key: string; error: string }, first: boolean) => Promise<void>;
   /** Records a completion that the engine closed the step before receiving (set by TaskActions). */
   onCompletionVoid?: (t: TaskDoc) => Promise<void>;
   private markReady!: () => void;
@@ -72,6 +74,13 @@ export class EngineLink {
     this.engine.on(
       'instance.canceled',
       safe('instance canceled', (i: { key: string }) => this.onInstanceEnded(i.key, 'canceled')),
+    );
+    this.engine.on(
+      'instance.failed',
+      safe('instance failed', async (i: { key: string; error: string }) => {
+        const changed = await this.onInstanceEnded(i.key, 'failed');
+        await this.onInstanceFailed?.(i, changed);
+      }),
     );
     this.engine.on(
       'incident.created',
@@ -198,9 +207,12 @@ export class EngineLink {
     throw new Error(`task ${key} kept changing while the engine's ${status} event was applied`);
   }
 
-  private async onInstanceEnded(key: string, state: 'completed' | 'canceled'): Promise<void> {
-    await this.Meta.updateOne({ _id: key, state: { $in: ['active', 'incident'] } }, { $set: { state, endedAt: new Date() } });
+  /** Marks the instance's row ended and closes its steps; true when the row changed now (not told before). */
+  private async onInstanceEnded(key: string, state: 'completed' | 'canceled' | 'failed'): Promise<boolean> {
+    const changed =
+      (await this.Meta.updateOne({ _id: key, state: { $in: ['active', 'incident'] } }, { $set: { state, endedAt: new Date() } })).modifiedCount === 1;
     await this.store.changeAll({ instanceId: key, kind: 'add-sign', status: 'open' }, { set: { status: 'canceled', completedAt: new Date() } });
     await this.store.endInstance(key);
+    return changed;
   }
 }

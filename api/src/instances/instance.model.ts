@@ -6,7 +6,7 @@
 import { modelOn } from '../db/model-on';
 import { Schema, type Connection, type Model } from 'mongoose';
 
-export type InstanceState = 'active' | 'completed' | 'canceled' | 'withdrawn' | 'incident';
+export type InstanceState = 'active' | 'completed' | 'canceled' | 'withdrawn' | 'incident' | 'failed';
 
 export interface InstanceMetaDoc {
   _id: string;

@@ -181,9 +181,10 @@ export class StartRequests {
   private async settleState(key: string): Promise<void> {
     const now = await this.engine.getInstance(key).catch(() => null);
     if (!now) return;
-    if (now.status !== 'active')
-      await this.Meta.updateOne({ _id: key, state: 'active' }, { $set: { state: now.status === 'completed' ? 'completed' : 'canceled', endedAt: new Date() } });
-    else if (now.incidents.some((i) => i.status === 'open')) await this.Meta.updateOne({ _id: key, state: 'active' }, { $set: { state: 'incident' } });
+    if (now.status !== 'active') {
+      const state = now.status === 'completed' || now.status === 'failed' ? now.status : 'canceled';
+      await this.Meta.updateOne({ _id: key, state: 'active' }, { $set: { state, endedAt: new Date() } });
+    } else if (now.incidents.some((i) => i.status === 'open')) await this.Meta.updateOne({ _id: key, state: 'active' }, { $set: { state: 'incident' } });
   }
 
   /**

@@ -301,6 +301,7 @@ export class InstanceDriver implements RunnerHost {
     inst.closeAllWaits();
     if (inst.ended === 'completed') inst.emitLater('instance.completed', { key: inst.key, processId: inst.def.processId, variables: inst.vars });
     if (inst.ended === 'canceled') inst.emitLater('instance.canceled', { key: inst.key, processId: inst.def.processId });
+    if (inst.ended === 'failed') inst.emitLater('instance.failed', { key: inst.key, processId: inst.def.processId, error: inst.endError ?? 'engine error' });
     const write = this.d.writes.end(inst);
     this.drop(inst);
     await this.writer.save(inst.key, () => write);

@@ -63,7 +63,7 @@ export interface OpenTask {
   createdAt: Date;
 }
 
-export type IncidentType = 'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT' | 'CONDITION_ERROR' | 'EXTRACT_VALUE_ERROR' | 'CALLED_ELEMENT_ERROR';
+export type IncidentType = 'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT' | 'CONDITION_ERROR' | 'EXTRACT_VALUE_ERROR' | 'IO_MAPPING_ERROR' | 'CALLED_ELEMENT_ERROR';
 
 /** An incident, kept in its instance's document; its key is `<instance>:<execution>:<type>`. */
 export interface IncidentRec {

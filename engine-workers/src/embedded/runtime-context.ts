@@ -7,7 +7,7 @@ import type { ActivityLike, ExecuteMessage, MessageContent } from './bpmn-elemen
 import type { FeelContext } from '../diagram/feel';
 
 export interface IncidentInput {
-  type: 'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT' | 'CONDITION_ERROR' | 'EXTRACT_VALUE_ERROR' | 'CALLED_ELEMENT_ERROR';
+  type: 'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT' | 'CONDITION_ERROR' | 'EXTRACT_VALUE_ERROR' | 'IO_MAPPING_ERROR' | 'CALLED_ELEMENT_ERROR';
   elementId: string;
   executionId: string;
   message: string;

@@ -169,6 +169,8 @@ export interface EngineEvents {
   'instance.started': (info: InstanceStartedInfo) => void;
   'instance.completed': (info: { key: string; processId: string; variables: Variables }) => void;
   'instance.canceled': (info: { key: string; processId: string }) => void;
+  /** The engine could not go on with it and ended it (what Zeebe would hold as an incident it has no type for). */
+  'instance.failed': (info: { key: string; processId: string; error: string }) => void;
   'incident.created': (incident: IncidentSummary) => void;
 }
 

@@ -69,7 +69,7 @@ export const startBody = z.strictObject({
 });
 export const startReply = z.strictObject({ id: z.string(), processId: z.string(), version: z.number().int(), title: z.string() });
 
-export const INSTANCE_STATES = ['active', 'completed', 'canceled', 'withdrawn', 'incident'] as const;
+export const INSTANCE_STATES = ['active', 'completed', 'canceled', 'withdrawn', 'incident', 'failed'] as const;
 export const instanceListQuery = z.strictObject({
   processId: z.string().max(100).optional(),
   state: z.enum(INSTANCE_STATES).optional(),
@@ -103,7 +103,7 @@ export const incidentDto = z
     key: z.string(),
     instanceKey: z.string(),
     elementId: z.string(),
-    type: z.enum(['JOB_NO_RETRIES', 'UNHANDLED_ERROR_EVENT', 'CONDITION_ERROR', 'EXTRACT_VALUE_ERROR', 'CALLED_ELEMENT_ERROR']),
+    type: z.enum(['JOB_NO_RETRIES', 'UNHANDLED_ERROR_EVENT', 'CONDITION_ERROR', 'EXTRACT_VALUE_ERROR', 'IO_MAPPING_ERROR', 'CALLED_ELEMENT_ERROR']),
     message: z.string(),
     jobKey: z.string().optional(),
     status: z.enum(['open', 'resolved']),

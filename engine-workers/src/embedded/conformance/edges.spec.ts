@@ -11,13 +11,18 @@ describe('the embedded engine where Zeebe raises incidents or maps variables', (
   let h: Harness;
   const charged: string[] = [];
   beforeAll(async () => {
-    h = await harness('edges', ['edges.mi-null.bpmn', 'edges.is-defined.bpmn', 'edges.error-output.bpmn', 'edges.job-type.bpmn', 'edges.runaway.bpmn'], {
-      'edges.charge': async (job) => {
-        charged.push(job.processInstanceKey);
-        return jobOutcome.error('creditCardError', 'card expired', { declineReason: 'expired', other: 'not mapped' });
+    h = await harness(
+      'edges',
+      ['edges.mi-null.bpmn', 'edges.is-defined.bpmn', 'edges.error-output.bpmn', 'edges.job-type.bpmn', 'edges.runaway.bpmn', 'edges.failure.bpmn'],
+      {
+        'edges.charge': async (job) => {
+          charged.push(job.processInstanceKey);
+          return jobOutcome.error('creditCardError', 'card expired', { declineReason: 'expired', other: 'not mapped' });
+        },
+        'edges.validate': async () => jobOutcome.complete({ valid: true }),
+        'edges.send': async (job) => jobOutcome.complete({ sentTo: job.variables.to }),
       },
-      'edges.validate': async () => jobOutcome.complete({ valid: true }),
-    });
+    );
   });
   afterAll(() => h.close());
 
@@ -128,6 +133,20 @@ describe('the embedded engine where Zeebe raises incidents or maps variables', (
       // the same diagram with a sane input takes its path
       const ok = await h.engine.createInstance({ processId: 'edges-runaway-condition', variables: { parts: 3 } });
       expect((await h.ended(ok.key)).incidents).toEqual([]);
+    });
+  });
+
+  describe('an input mapping that fails', () => {
+    it('raises IO_MAPPING_ERROR on the element; fixed and retried, the job gets the mapped value', async () => {
+      const { key } = await h.engine.createInstance({ processId: 'edges-bad-input', variables: {} });
+      const v = await openIncident(key);
+      expect(v.status).toBe('active');
+      expect(v.incidents).toEqual([
+        expect.objectContaining({ type: 'IO_MAPPING_ERROR', elementId: 'send', message: expect.stringContaining('recipient is required') }),
+      ]);
+      await h.engine.setVariables(key, { recipient: '张三' });
+      await h.engine.resolveIncident(v.incidents[0]!.key);
+      expect((await h.ended(key)).variables).toMatchObject({ sentTo: '张三' });
     });
   });
 });

@@ -25,9 +25,16 @@ export function executeJob(inst: InstanceRunner, elementId: string, message: Exe
 }
 
 function dispatchJob(inst: InstanceRunner, w: JobWaiter): void {
-  if (inst.heldByIncident(w.executionId, 'EXTRACT_VALUE_ERROR', () => dispatchJob(inst, w))) return;
+  // behind an incident of its own: only resolving it tries again
+  const retry = () => dispatchJob(inst, w);
+  if (inst.heldByIncident(w.executionId, 'IO_MAPPING_ERROR', retry) || inst.heldByIncident(w.executionId, 'EXTRACT_VALUE_ERROR', retry)) return;
   const z = inst.compiled.zeebe.get(w.elementId);
-  const ctx = inst.contextFor(w.content);
+  let ctx: ReturnType<InstanceRunner['contextFor']>;
+  try {
+    ctx = inst.contextFor(w.content); // its input mappings
+  } catch (err) {
+    return inst.raiseIncident({ type: 'IO_MAPPING_ERROR', elementId: w.elementId, executionId: w.executionId, message: (err as Error).message, retry });
+  }
   let type: string;
   let retries: number;
   try {
@@ -42,7 +49,7 @@ function dispatchJob(inst: InstanceRunner, w: JobWaiter): void {
       elementId: w.elementId,
       executionId: w.executionId,
       message: (err as Error).message,
-      retry: () => dispatchJob(inst, w),
+      retry,
     });
   }
   const job: LocalJob = { key: w.jobKey, type, retries: Number.isFinite(retries) ? retries : 3, variables: ctx, customHeaders: z?.taskHeaders ?? {} };

@@ -11,6 +11,7 @@ export const STATE_NAMES: Record<string, { label: string; color: string }> = {
   completed: { label: '已办结', color: 'success' },
   canceled: { label: '已终止', color: 'default' },
   withdrawn: { label: '已撤回', color: 'default' },
+  failed: { label: '异常终止', color: 'error' },
 };
 
 /** The label and tag colour of an instance state; an unknown state shows as it is. */

@@ -31,6 +31,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'task.commented': '评论',
   'instance.withdrawn': '撤回',
   'instance.canceled': '终止',
+  'instance.failed': '异常终止',
   'project.paused': '暂停项目',
   'report.dispatched': '印发报送',
   'report.published': '公开发布',
