@@ -125,3 +125,33 @@ test('a step left open is urged when due (催办) and reported to supervision wh
   expect(listed).toEqual((await head.get(`/api/tasks/${ack.id}`)).body.task);
   expect(listed.overdue).toBe(true);
 });
+
+test('the starter of a request never checks it; the missing items reach the applicant as plain text, and stay as listed', async () => {
+  const sup = await s.login('sup1');
+  const other = await s.login('sup2');
+  const head = await s.login('sup_head');
+  const started = await sup.post('/api/process-instances', { processId: 'archive-lending', variables: { ...request, officerName: '王监督' } });
+  expect(started.status).toBe(201);
+  const id = started.body.id;
+
+  const check = await taskAt(other, id, 'check');
+  expect((await sup.get(`/api/tasks/${check.id}`)).body.actions).not.toContain('claim');
+  const claim = await sup.post(`/api/tasks/${check.id}/claim`, {});
+  expect([claim.status, claim.body.code]).toEqual([403, 'SEPARATION_OF_DUTIES']);
+  const handed = await head.post(`/api/tasks/${check.id}/transfer`, { userId: 'sup1' });
+  expect([handed.status, handed.body.code]).toEqual([422, 'SEPARATION_OF_DUTIES']);
+
+  const listed = '[点此补正](http://evil.example/x) <img src=x onerror=alert(1)>';
+  await claimAndComplete(other, check.id, { checkDecision: 'supplement', missingItems: listed, checkOpinion: '缺材料' });
+  const supplement = await taskAt(sup, id, 'supplement', 'mine');
+  // the form shows the list in a field of its own, as text: no markdown or HTML made of it
+  const form = (await sup.get('/api/forms/archive-supplement')).body.form;
+  expect(form.components.filter((c: Body) => c.type === 'text').some((c: Body) => String(c.text).includes('missingItems'))).toBe(false);
+  expect(form.components.find((c: Body) => c.key === 'missingItems')).toMatchObject({ type: 'textarea', disabled: true });
+  // and the applicant cannot rewrite what supervision listed
+  expect((await sup.post(`/api/tasks/${supplement.id}/complete`, { variables: { supplementNote: '已补充', missingItems: '无' } })).status).toBe(200);
+  expect((await instanceState(other, id)).variables.missingItems).toBe(listed);
+  // the next check is still not the starter's
+  const again = await taskAt(other, id, 'check');
+  expect((await sup.post(`/api/tasks/${again.id}/claim`, {})).status).toBe(403);
+});

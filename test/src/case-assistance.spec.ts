@@ -127,4 +127,10 @@ test('only the roles a diagram names may start it', async () => {
   const ext = await s.login('external1');
   const r2 = await ext.post('/api/process-instances', { processId: 'anomaly-escalation', variables: {} });
   expect(r2.status).toBe(403);
+  // admins too: they run the system, not the center's business (unless a diagram names them)
+  const admin = await s.login('admin');
+  const r3 = await admin.post('/api/process-instances', { processId: 'case-assistance', variables: { ...request, kind: 'assist' } });
+  expect([r3.status, r3.body.code]).toEqual([403, 'START_FORBIDDEN']);
+  const flows = (await admin.get('/api/process-definitions')).body.items as Array<{ processId: string; startable: boolean }>;
+  expect(flows.filter((f) => f.startable).map((f) => f.processId)).toEqual([]);
 });

@@ -21,6 +21,9 @@ export interface FormComponent {
   properties?: Record<string, string>;
   components?: FormComponent[];
   defaultValue?: unknown;
+  /** Shown, not filled in: whatever a request sends for it is not taken (form-js leaves it out). */
+  disabled?: boolean;
+  readonly?: boolean;
 }
 
 export interface FormSchema {
@@ -90,7 +93,7 @@ export function validateFormData(form: FormSchema, data: Record<string, unknown>
   for (const c of fields) {
     const key = c.key!;
     const label = c.label ?? key;
-    if (isHidden(c, scope)) continue;
+    if (isHidden(c, scope) || c.disabled || c.readonly) continue;
     const v = data[key];
     const empty = v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
     if (empty) {

@@ -179,6 +179,7 @@ export class EngineLink {
       variables: JSON.stringify(v),
       timeLimit: r.customHeaders.timeLimit ?? null,
       returnable,
+      ...(r.customHeaders.separateFromStarter === 'true' && { notForStarter: true }),
       urgeCount: 0,
       touched: false,
       version: 1,

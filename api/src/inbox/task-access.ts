@@ -47,7 +47,20 @@ export function reachOf(t: TaskDoc, u: UserDto, extra: { ccd: boolean; participa
   return u.roles.includes('admin') ? 'readonly' : null;
 }
 
+/** What the starter of a request may not do on a check or approval step of it (separation of duties). */
+export const HOLDING_ACTIONS: readonly TaskAction[] = ['claim', 'unclaim', 'complete', 'return', 'transfer', 'delegate', 'add-signer'];
+
+/** The starter of the request, on one of its steps that must be held by someone else. */
+export function ownRequest(t: TaskDoc, u: { id: string }): boolean {
+  return !!t.notForStarter && !!t.starter && t.starter === u.id;
+}
+
 export function allowedActions(t: TaskDoc, u: UserDto, reach: Reach): TaskAction[] {
+  const all = actionsOf(t, u, reach);
+  return ownRequest(t, u) ? all.filter((a) => !HOLDING_ACTIONS.includes(a)) : all;
+}
+
+function actionsOf(t: TaskDoc, u: UserDto, reach: Reach): TaskAction[] {
   // A step the diagram offers to nobody: the admins hand it to someone, and that is all they do.
   if (t.unrouted && !t.assignee && u.roles.includes('admin')) return t.status === 'open' ? ['comment', 'transfer'] : ['comment'];
   if (!reach || reach === 'readonly') return [];

@@ -53,6 +53,8 @@ export interface TaskDoc {
    * admins, who may only hand it to a colleague (转办), not do it themselves.
    */
   unrouted?: boolean;
+  /** A check or approval step (task header `separateFromStarter`): never held by the request's own starter. */
+  notForStarter?: boolean;
   urgedAt?: Date | null;
   supervisedAt?: Date | null;
   urgeCount: number;
@@ -110,6 +112,7 @@ export function taskModel(db: Connection): Model<TaskDoc> {
         timeLimit: String,
         returnable: { type: Boolean, default: false },
         unrouted: Boolean,
+        notForStarter: Boolean,
         urgedAt: Date,
         supervisedAt: Date,
         urgeCount: { type: Number, default: 0 },

@@ -52,7 +52,7 @@ export class FlowCatalog {
         ...(i.startFormId && { startFormId: i.startFormId }),
         starterGroups,
         ...(i.properties.category && { category: i.properties.category }),
-        startable: i.hasNoneStart && (u.roles.includes('admin') || starterGroups.some((g) => u.groups.includes(g))),
+        startable: i.hasNoneStart && mayStart(u, starterGroups),
       });
     }
     return out.sort((a, b) => a.processId.localeCompare(b.processId));
@@ -63,4 +63,14 @@ export class FlowCatalog {
     if (!e) throw notFound('Process', '流程', processId);
     return e;
   }
+}
+
+/**
+ * Who may start a flow: the groups its diagram names (`starterGroups`), and nobody else — admins
+ * included, unless the diagram names `admin`. A diagram that names none (one just drawn) may be
+ * started by admins only, to try it.
+ */
+export function mayStart(u: UserDto, starterGroups: string[]): boolean {
+  if (!starterGroups.length) return u.roles.includes('admin');
+  return starterGroups.some((g) => u.groups.includes(g));
 }

@@ -5,7 +5,7 @@
  * module of functions over this context.
  */
 import type { Model } from 'mongoose';
-import { conflict, userError, type UserDto } from '@ggzy/shared';
+import { AppError, conflict, userError, type UserDto } from '@ggzy/shared';
 import type { AuditInput, AuditService } from '../../audit/audit.service';
 import type { Notifier } from '../../notifications/notifier';
 import { peopleModels } from '../../people/user.model';
@@ -17,7 +17,7 @@ import { commentModel, type CommentDoc } from '../../comments/comment.model';
 import type { InboxService } from '../inbox.service';
 import type { TaskDoc } from '../task.model';
 import type { TaskChange } from '../store/task-store';
-import { isCandidate, type TaskAction } from '../task-access';
+import { HOLDING_ACTIONS, isCandidate, ownRequest, type TaskAction } from '../task-access';
 
 export class ActContext {
   private readonly people;
@@ -49,6 +49,7 @@ export class ActContext {
     if (t.status !== 'open' && action !== 'comment' && action !== 'cc')
       return conflict('TASK_NOT_OPEN', '任务已办结或已取消', 'The task is already completed or canceled');
     const mine = t.assignee === u.id;
+    if (ownRequest(t, u) && HOLDING_ACTIONS.includes(action)) return separation();
     if (t.unrouted && !t.assignee && u.roles.includes('admin'))
       return forbidden('此环节流程图未指定办理人，管理员只能将其转办给同事', 'The diagram offers this step to nobody: admins may only hand it to a colleague');
     if (action === 'claim' && t.assignee && isCandidate(t, u))
@@ -107,12 +108,14 @@ export class ActContext {
     return null;
   }
 
-  async colleague(id: string, u: UserDto): Promise<UserDto> {
+  /** A colleague who may take the task `t` (or a part in it) from `u`. */
+  async colleague(id: string, u: UserDto, t?: TaskDoc): Promise<UserDto> {
     const doc = await this.people.User.findById(id).lean();
     if (!doc || !doc.active || doc.roles.includes('external')) {
       throw userError('USER_NOT_FOUND', `找不到可接收任务的同事：${id}`, `No colleague who can take tasks: ${id}`, { status: 422 });
     }
     if (doc._id === u.id) throw userError('SELF_TARGET', '不能选择自己', 'You cannot choose yourself', { status: 422 });
+    if (t && ownRequest(t, { id: doc._id })) throw separation(422);
     return toUserDto(doc);
   }
 
@@ -149,3 +152,13 @@ export const ACTION_NAMES: Record<TaskAction, string> = {
   withdraw: '撤回',
   comment: '评论',
 };
+
+/** The refusal of separation of duties: nobody checks or approves their own request. */
+function separation(status = 403) {
+  return new AppError({
+    code: 'SEPARATION_OF_DUTIES',
+    status,
+    zh: '申请人不能审查或审批自己提交的申请',
+    en: 'The starter of a request never holds a check or approval step of it',
+  });
+}

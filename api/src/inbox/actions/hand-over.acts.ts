@@ -6,7 +6,7 @@ import type { ActContext } from './act-context';
 
 export async function transfer(ctx: ActContext, u: UserDto, id: string, to: string, comment?: string): Promise<TaskDoc> {
   const t = await ctx.require(u, id, 'transfer');
-  const target = await ctx.colleague(to, u);
+  const target = await ctx.colleague(to, u, t);
   // A step offered to certain groups (e.g. leaders' sign-off) may only be handed to someone the diagram offers it to.
   if (!t.unrouted && (t.candidateGroups.length || t.candidateUsers.length) && !isCandidate(t, target)) {
     throw userError(
@@ -34,7 +34,7 @@ export async function transfer(ctx: ActContext, u: UserDto, id: string, to: stri
 
 export async function delegate(ctx: ActContext, u: UserDto, id: string, to: string, comment?: string): Promise<TaskDoc> {
   const t = await ctx.require(u, id, 'delegate');
-  const target = await ctx.colleague(to, u);
+  const target = await ctx.colleague(to, u, t);
   const after = await ctx.update(
     t,
     { assignee: target.id, owner: u.id, delegationState: 'pending' },

@@ -6,7 +6,7 @@ import type { ActContext } from './act-context';
 
 export async function addSigner(ctx: ActContext, u: UserDto, id: string, to: string, comment?: string): Promise<TaskDoc> {
   const t = await ctx.require(u, id, 'add-signer');
-  const target = await ctx.colleague(to, u);
+  const target = await ctx.colleague(to, u, t);
   if (t.pendingSigners.includes(target.id)) throw conflict('ALREADY_SIGNER', `${target.name}已是加签人`, `${target.name} is already an added signer`);
   // The signer's task first (its id names the step's version, so an act made again after a crash
   // finds it instead of adding a second), then the step waits for it, with the audit event, in one
