@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import helmet from 'helmet';
 import express from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -77,6 +78,7 @@ export function createApp(d: AppDeps): express.Express {
   // API answers change with every request; hashing each body for an ETag only costs time (static files keep theirs).
   app.set('etag', false);
   app.use(requestLog(httpLogger));
+  app.use(securityHeaders());
   app.use('/api', healthRouter({ db: d.db, engine: d.engine, versions: v, startedAt: new Date() }));
   app.use('/api', openApiRouter(v.app));
   const auth = authRouter(d.auth, d.audit, d.loginGuard);
@@ -118,4 +120,38 @@ export function createApp(d: AppDeps): express.Express {
   }
   app.use(errorHandler(httpLogger));
   return app;
+}
+
+/**
+ * Security headers on every answer (helmet): a content security policy that the Angular app,
+ * ng-zorro, bpmn-js and form-js work under — scripts only from this origin, no inline scripts;
+ * inline styles allowed, because those libraries set styles at run time — no framing, no MIME
+ * sniffing, no referrer beyond this origin. HSTS only on a request that came over TLS (behind a
+ * proxy: TRUST_PROXY), so that a plain-HTTP intranet install is not locked out.
+ */
+function securityHeaders(): express.RequestHandler {
+  const headers = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  return (req, res, next) => {
+    if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=15552000; includeSubDomains');
+    headers(req, res, next);
+  };
 }

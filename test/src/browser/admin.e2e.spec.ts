@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { taskAt, claimAndComplete, type TestServer } from '../harness';
-import { describeInBrowser, expectAccessible, shot, signIn } from './browser';
+import { describeInBrowser, expectAccessible, shot, signIn, takeConsoleProblems } from './browser';
 
 describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
   let s: TestServer;
@@ -106,5 +106,25 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
     await admin.getByTestId('audit-result').getByText('审计链完整').waitFor();
     await shot(admin, '20-admin-audit');
     await expectAccessible(admin, 'admin audit');
+  });
+
+  test('the content security policy is on: an injected inline script does not run, and the refusal is caught', async () => {
+    const page = await signIn(browser, s.base, 'sup1');
+    const headers = (await page.request.get(`${s.base}/inbox`)).headers();
+    expect(headers['content-security-policy']).toContain("script-src 'self'");
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['referrer-policy']).toBe('same-origin');
+    const ran = await page.evaluate(async () => {
+      const el = document.createElement('script');
+      el.textContent = 'window.injected = true';
+      document.body.appendChild(el);
+      await new Promise((r) => setTimeout(r, 200));
+      return (window as unknown as { injected?: boolean }).injected === true;
+    });
+    expect(ran).toBe(false);
+    // the violation is what the watch on every screen would have failed the test for
+    expect(takeConsoleProblems().some((p) => /Content Security Policy/i.test(p))).toBe(true);
+    await page.context().close();
   });
 });

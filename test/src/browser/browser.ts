@@ -65,11 +65,37 @@ export async function expectAccessible(page: Page, screen: string, opts: { exclu
   if (blocking.length) throw new Error(`${screen}: ${blocking.length} accessibility violation(s)\n  ${blocking.join('\n  ')}`);
 }
 
+/**
+ * What the pages of a suite logged as errors: Content-Security-Policy violations (Chromium logs
+ * each as a console error), uncaught exceptions and other console errors. Each browser test fails
+ * when any was logged (see describeInBrowser).
+ */
+const consoleProblems: string[] = [];
+
+/** Collect the console errors and uncaught exceptions of a page. */
+export function watchConsole(page: Page): Page {
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    // A refusal a test provokes on purpose (a 4xx the app handles and shows) is logged by Chromium
+    // as a failed resource; it is not a fault of the page.
+    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+    consoleProblems.push(`${page.url()}: ${text}`);
+  });
+  page.on('pageerror', (err) => consoleProblems.push(`${page.url()}: uncaught ${err.message}`));
+  return page;
+}
+
+/** The problems logged so far, taken (a test that provokes one on purpose takes it). */
+export function takeConsoleProblems(): string[] {
+  return consoleProblems.splice(0);
+}
+
 /** Sign in through the login page and land on the inbox. */
 export async function signIn(browser: Browser, base: string, user: string): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   ctx.setDefaultTimeout(10_000);
-  const page = await ctx.newPage();
+  const page = watchConsole(await ctx.newPage());
   await page.goto(`${base}/login`);
   await page.fill('#username', user);
   await page.fill('#password', 'demo1234');
@@ -96,6 +122,9 @@ export function describeInBrowser(title: string, name: string, body: (ctx: { ser
       await s?.close();
     });
     jest.setTimeout(90_000);
+    beforeEach(() => void consoleProblems.splice(0));
+    // no CSP violation, uncaught exception or console error on any screen the test went through
+    afterEach(() => expect(consoleProblems.splice(0)).toEqual([]));
     body({ server: () => s, browser: () => b });
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { type TestServer } from '../harness';
-import { describeInBrowser, expectAccessible, shot, signIn } from './browser';
+import { watchConsole, describeInBrowser, expectAccessible, shot, signIn } from './browser';
 
 describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
   let s: TestServer;
@@ -176,7 +176,7 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     });
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     ctx.setDefaultTimeout(10_000);
-    const page = await ctx.newPage();
+    const page = watchConsole(await ctx.newPage());
     await page.goto(`${s.base}/login`);
     await page.locator('#username').focus();
     await page.keyboard.type('eng_head');
@@ -199,7 +199,7 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
   test('a wrong password is refused on the login page', async () => {
     const ctx = await browser.newContext();
     ctx.setDefaultTimeout(10_000);
-    const page = await ctx.newPage();
+    const page = watchConsole(await ctx.newPage());
     await page.goto(`${s.base}/login`);
     await page.locator('#username').waitFor();
     await expectAccessible(page, 'login');
