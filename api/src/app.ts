@@ -16,6 +16,7 @@ import { versions } from './versions';
 import type { AuthService } from './people/auth.service';
 import { authRouter, requireAuth } from './people/auth.router';
 import type { LoginGuard } from './people/login-guard';
+import type { StreamTickets } from './inbox/stream-tickets';
 import { usersRouter } from './people/users.router';
 import { usersAdminRouter } from './people/users-admin.router';
 import type { AuditService } from './audit/audit.service';
@@ -59,6 +60,7 @@ export interface AppDeps {
   calendar: WorkCalendar;
   /** The limits and summaries around sign-in. */
   loginGuard: LoginGuard;
+  streamTickets: StreamTickets;
   trustProxy?: string | false;
   /** The built web app (web/dist/browser), served on the same port; absent in API-only runs. */
   webDir?: string;
@@ -84,6 +86,9 @@ export function createApp(d: AppDeps): express.Express {
   const auth = authRouter(d.auth, d.audit, d.loginGuard);
   app.use('/api', auth.publicRoutes);
   app.use('/api', publicRouter(d.db));
+  const events = eventsRouter(d.inbox, d.notifier, d.auth, d.streamTickets, { replicas: d.replicas });
+  // the live-update stream takes a one-time ticket (or the bearer token) itself
+  app.use('/api', events.publicRoutes);
   // The token is checked before any body is read: nobody unknown makes the server read or inflate one.
   app.use('/api', requireAuth(d.auth));
   app.use('/api', express.json({ limit: JSON_LIMIT_BYTES }));
@@ -95,7 +100,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', projectsRouter(d.db, d.audit, d.notifier));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances, d.origins));
   app.use('/api', instancesRouter(d.instances));
-  app.use('/api', eventsRouter(d.inbox, d.notifier, d.auth, { replicas: d.replicas }));
+  app.use('/api', events.routes);
   app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit));
   app.use('/api', archivesRouter(d.db, d.audit));
   app.use('/api', notificationsRouter(d.notifier));

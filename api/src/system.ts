@@ -9,6 +9,7 @@ import { registerWorkers, type EnginePort, type UserTaskRecord } from '@ggzy/eng
 import type { Express } from 'express';
 import { createApp } from './app';
 import { AuditService } from './audit/audit.service';
+import { StreamTickets } from './inbox/stream-tickets';
 import { anchorFromSettings } from './audit/audit-anchor';
 import { AuthService } from './people/auth.service';
 import { FormRegistry } from './forms/form-registry';
@@ -184,6 +185,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       })
       .catch((err: unknown) => logger.error({ err }, 'notifying an assigned task failed'));
   });
+  const streamTickets = new StreamTickets(db);
   const app = createApp({
     db,
     engine,
@@ -201,6 +203,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     files,
     calendar,
     loginGuard,
+    streamTickets,
     webDir: settings.webDir,
     trustProxy: settings.TRUST_PROXY ?? false,
   });
@@ -234,6 +237,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       const carried = await starts.recover(0);
       if (carried) logger.info({ carried }, 'starts cut short by a stop carried through');
       starts.startRecovery();
+      streamTickets.startSweeping();
       const caught = await link.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
       const withdrawn = await actions.resumeWithdrawals();
@@ -260,6 +264,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     },
     async stop() {
       audit.stopCheckpoints();
+      streamTickets.stop();
       await loginGuard.stop().catch((err: unknown) => logger.warn({ err }, 'the summary of failed sign-ins was not written'));
       await starts.stop();
       if (catchUpTimer) clearTimeout(catchUpTimer);

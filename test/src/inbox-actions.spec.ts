@@ -198,7 +198,8 @@ memoryLayout('a change stored first by another process: the claim gets a conflic
 test('new work reaches the people it is offered to as server-sent events', async () => {
   const sup = await s.login('sup1');
   const ac = new AbortController();
-  const res = await fetch(`${s.base}/api/events?access_token=${sup.token}`, { signal: ac.signal });
+  const { ticket } = (await sup.post('/api/events/tickets', {})).body;
+  const res = await fetch(`${s.base}/api/events?ticket=${ticket}`, { signal: ac.signal });
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   const reader = res.body!.getReader();
   const received: string[] = [];

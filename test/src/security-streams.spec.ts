@@ -59,3 +59,37 @@ test('one user keeps at most five streams open: a sixth ends the oldest', async 
   for (const st of streams.slice(1)) expect(await within(st.ended, 100)).toBe('still open');
   for (const st of streams) st.abort();
 });
+
+test('no token in a URL: the stream opens with a one-time ticket of its session; ?access_token= is not taken anywhere', async () => {
+  const sup1 = await s.login('office1');
+  // a token in the query is not a sign-in, on the stream or any other GET
+  for (const p of ['/api/events', '/api/admin/users', '/api/tasks?view=mine']) {
+    const r = await fetch(`${s.base}${p}${p.includes('?') ? '&' : '?'}access_token=${sup1.token}`);
+    // refused: not signed in (401), or on the stream a parameter it does not take (400)
+    expect([p, r.status]).toEqual([p, p === '/api/events' ? 400 : 401]);
+    await r.body?.cancel();
+  }
+  const issued = await sup1.post('/api/events/tickets', {});
+  expect(issued.status).toBe(201);
+  expect(new Date(issued.body.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(30_000);
+  const aborter = new AbortController();
+  const live = await fetch(`${s.base}/api/events?ticket=${issued.body.ticket}`, { signal: aborter.signal });
+  expect([live.status, live.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/event-stream')]);
+  // good once
+  expect((await fetch(`${s.base}/api/events?ticket=${issued.body.ticket}`)).status).toBe(401);
+  expect((await fetch(`${s.base}/api/events?ticket=made-up`)).status).toBe(401);
+  expect((await s.anonymous().post('/api/events/tickets', {})).status).toBe(401);
+  // the stream opened with a ticket ends with its session
+  const reader = live.body!.getReader();
+  const ended = (async () => {
+    try {
+      while (!(await reader.read()).done);
+    } catch {
+      // aborted
+    }
+    return 'ended' as const;
+  })();
+  expect((await sup1.post('/api/auth/logout')).status).toBe(204);
+  expect(await within(ended, 2000)).toBe('ended');
+  aborter.abort();
+});

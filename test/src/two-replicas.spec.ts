@@ -39,7 +39,16 @@ test('a claim on one replica is seen on the other within a second, live too; a f
   const head = await b!.login('eng_head');
   // eng_head watches their live updates on replica B
   const aborter = new AbortController();
-  const live = await fetch(`${b!.base}/api/events?access_token=${head.token}`, { signal: aborter.signal });
+  // (the stream's one-time ticket is issued by replica A and taken by B)
+  const issued = await fetch(`${a!.base}/api/events/tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${head.token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(issued.status).toBe(201);
+  const { ticket } = (await issued.json()) as { ticket: string };
+  const live = await fetch(`${b!.base}/api/events?ticket=${ticket}`, { signal: aborter.signal });
+  expect(live.status).toBe(200);
   const reader = live.body!.getReader();
   let seen = '';
   const pump = (async () => {

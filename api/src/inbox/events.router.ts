@@ -1,13 +1,16 @@
 /**
  * GET /events — server-sent events for the web app, so new work appears without a reload:
  * `task` when a task offered to, assigned to, or started by the user appears or changes, and
- * `notification` for each of their notifications. EventSource cannot send headers, so the token
- * may come as `?access_token=` on this GET. With several replicas, what happened on the others
+ * `notification` for each of their notifications. EventSource cannot send headers, and a token
+ * never rides in a URL: the web app opens the stream with a one-time ticket (`POST
+ * /events/tickets`, stream-tickets.ts); other clients send their bearer token. With several
+ * replicas, what happened on the others
  * comes too (replica-bus.ts). A stream ends with its session (sign-out, the user disabled: at
  * once on this replica; with other replicas, at the next heartbeat); a user keeps at most MAX_STREAMS
  * open, a new one ending the oldest.
  */
 import { Router } from 'express';
+import type { UserDto } from '@ggzy/shared';
 import { API } from '@ggzy/shared/api';
 import { bind } from '../http/bind-route';
 import type { Notifier, NotificationDoc } from '../notifications/notifier';
@@ -15,8 +18,9 @@ import type { InboxService } from './inbox.service';
 import type { TaskDoc } from './task.model';
 import { isCandidate } from './task-access';
 import type { ReplicaBus, ReplicaEvent } from '../replicas/replica-bus';
-import type { AuthService } from '../people/auth.service';
-import { tokenOf } from '../people/auth.router';
+import { AuthService } from '../people/auth.service';
+import { bearer, unauthenticated } from '../people/auth.router';
+import type { StreamTickets } from './stream-tickets';
 
 const MAX_STREAMS = 5;
 
@@ -24,13 +28,30 @@ export function eventsRouter(
   inbox: InboxService,
   notifier: Notifier,
   auth: AuthService,
+  tickets: StreamTickets,
   opts: { heartbeatMs?: number; replicas?: ReplicaBus | null } = {},
-): Router {
-  const r = Router();
+): { publicRoutes: Router; routes: Router } {
+  const publicRoutes = Router();
+  const routes = Router();
+  bind(routes, API.streamTicket, ({ user, req }) => tickets.issue(AuthService.sessionOf(bearer(req.headers.authorization)!), user.id));
   /** Each user's open streams, oldest first: how to end each. */
   const open = new Map<string, Set<() => void>>();
-  bind(r, API.events, ({ user: u, req, res }) => {
-    const token = tokenOf(req.method, req.headers.authorization, req.query.access_token);
+  bind(publicRoutes, API.events, async ({ req, res, query }) => {
+    // Whose stream: the session of the ticket (the web app), or of the bearer token.
+    const token = bearer(req.headers.authorization);
+    let sessionId: string | null = null;
+    let u: UserDto | null = null;
+    if (token) {
+      sessionId = AuthService.sessionOf(token);
+      u = await auth.authenticate(token);
+    } else if (query.ticket) {
+      const t = await tickets.redeem(query.ticket);
+      sessionId = t?.sessionId ?? null;
+      u = t ? await auth.userOfSession(t.sessionId) : null;
+    }
+    if (!u || !sessionId) throw unauthenticated();
+    const session = sessionId;
+    const user = u;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -40,11 +61,12 @@ export function eventsRouter(
     res.write('retry: 3000\n\n');
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     const onTask = (t: TaskDoc, change: string) => {
-      const mine = t.assignee === u.id || t.owner === u.id || t.starter === u.id || t.pendingSigners.includes(u.id) || (!t.assignee && isCandidate(t, u));
+      const mine =
+        t.assignee === user.id || t.owner === user.id || t.starter === user.id || t.pendingSigners.includes(user.id) || (!t.assignee && isCandidate(t, user));
       if (mine) send('task', { change, task: inbox.toDto(t) });
     };
     const onNotification = (n: NotificationDoc) => {
-      if (n.userId === u.id)
+      if (n.userId === user.id)
         send('notification', { id: n._id, kind: n.kind, title: n.title, body: n.body, instanceId: n.instanceId, taskId: n.taskId, createdAt: n.createdAt });
     };
     // What happened on the other replicas reaches the people connected to this one too.
@@ -59,17 +81,17 @@ export function eventsRouter(
     // (a sign-out or a disabled account there); one process alone hears of it at once (`ended`).
     const beat = setInterval(() => {
       res.write(': keep-alive\n\n');
-      if (opts.replicas) void auth.authenticate(token ?? '').then((still) => still || end());
+      if (opts.replicas) void auth.userOfSession(session).then((still) => still || end());
     }, opts.heartbeatMs ?? 25_000);
     const onEnded = (e: { token?: string; userId?: string }) => {
-      if (e.token === token || e.userId === u.id) end();
+      if ((e.token && AuthService.sessionOf(e.token) === session) || e.userId === user.id) end();
     };
     auth.ended.add(onEnded);
-    const mine = open.get(u.id) ?? new Set<() => void>();
-    open.set(u.id, mine);
+    const mine = open.get(user.id) ?? new Set<() => void>();
+    open.set(user.id, mine);
     const end = () => {
       if (!mine.delete(end)) return;
-      if (!mine.size) open.delete(u.id);
+      if (!mine.size) open.delete(user.id);
       clearInterval(beat);
       auth.ended.delete(onEnded);
       inbox.listeners.delete(onTask);
@@ -81,5 +103,5 @@ export function eventsRouter(
     if (mine.size > MAX_STREAMS) mine.values().next().value!();
     req.on('close', end);
   });
-  return r;
+  return { publicRoutes, routes };
 }

@@ -8,31 +8,30 @@ import type { AuditService } from '../audit/audit.service';
 import type { AuthService } from './auth.service';
 import type { LoginGuard } from './login-guard';
 
-function bearer(header: string | undefined): string | null {
+export function bearer(header: string | undefined): string | null {
   const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header ?? '');
   return m ? m[1]! : null;
 }
 
-/** The token a request carries (as `requestUser` reads it). */
-export function tokenOf(method: string, authorization: string | undefined, accessToken: unknown): string | null {
-  return bearer(authorization) ?? (typeof accessToken === 'string' && method === 'GET' ? accessToken : null);
+/**
+ * The signed-in user of a request: the bearer token in `Authorization`, and nothing else — a token
+ * never rides in a URL (the live-update stream takes a one-time ticket, stream-tickets.ts); else 401.
+ */
+export async function requestUser(auth: AuthService, authorization: string | undefined): Promise<UserDto> {
+  const token = bearer(authorization);
+  const user = token ? await auth.authenticate(token) : null;
+  if (!user) throw unauthenticated();
+  return user;
 }
 
-/**
- * The signed-in user of a request: the bearer token in `Authorization`, or on a GET the
- * `access_token` query parameter (EventSource and download links cannot send headers); else 401.
- */
-export async function requestUser(auth: AuthService, method: string, authorization: string | undefined, accessToken: unknown): Promise<UserDto> {
-  const token = tokenOf(method, authorization, accessToken);
-  const user = token ? await auth.authenticate(token) : null;
-  if (!user) throw new AppError({ code: 'UNAUTHENTICATED', status: 401, zh: '未登录或登录已过期', en: 'Not signed in, or the session has expired' });
-  return user;
+export function unauthenticated(): AppError {
+  return new AppError({ code: 'UNAUTHENTICATED', status: 401, zh: '未登录或登录已过期', en: 'Not signed in, or the session has expired' });
 }
 
 /** Every route after this needs a valid token; public routes are mounted before it. */
 export function requireAuth(auth: AuthService): RequestHandler {
   return async (req, _res, next) => {
-    setUser(req, await requestUser(auth, req.method, req.headers.authorization, req.query.access_token));
+    setUser(req, await requestUser(auth, req.headers.authorization));
     next();
   };
 }

@@ -75,6 +75,19 @@ export class AuthService {
     return user;
   }
 
+  /** The session id of a token (sessions are kept by the hash of their token). */
+  static sessionOf(token: string): string {
+    return tokenId(token);
+  }
+
+  /** The user of a live session, by its id (a stream opened with a ticket looks at its session so). */
+  async userOfSession(sessionId: string): Promise<UserDto | null> {
+    const s = await this.m.Session.findById(sessionId).lean();
+    if (!s || s.expiresAt.getTime() <= Date.now()) return null;
+    const u = await this.m.User.findById(s.userId).lean();
+    return u && u.active ? toUserDto(u) : null;
+  }
+
   /** Told when sessions end here: one (`token`, a sign-out) or all of a user's (`userId`: disabled, new password). */
   readonly ended = new Set<(e: { token?: string; userId?: string }) => void>();
 

@@ -244,8 +244,18 @@ export const API = {
     path: '/api/events',
     summary: '实时更新（server-sent events: task, notification）Live updates',
     tag: '待办 Inbox',
-    query: z.strictObject({ access_token: z.string().optional() }),
+    auth: false,
+    query: z.strictObject({ ticket: z.string().max(100).optional() }),
     produces: 'text/event-stream',
+  }),
+  streamTicket: route({
+    method: 'post',
+    path: '/api/events/tickets',
+    summary: '实时更新的一次性票据（30 秒内有效）A one-time ticket to open the live-update stream',
+    tag: '待办 Inbox',
+    body: emptyBody,
+    response: z.strictObject({ ticket: z.string(), expiresAt: z.string() }),
+    status: 201,
   }),
   // ---- files, archives, notifications, audit ----------------------------------------------
   upload: route({

@@ -50,6 +50,12 @@ describeInBrowser('case assistance in a browser', 'browser_case', (ctx) => {
     await ext.getByTestId('attachments').getByText('投诉质疑书.pdf').waitFor();
     await shot(ext, '14-task-supplement-external1');
     await expectAccessible(ext, 'task page, supplement with attachments');
+    // saved through a local URL: the file is fetched with the session's header, no token in a link
+    const row = ext.getByTestId('attachments').locator('.file', { hasText: '投诉质疑书.pdf' });
+    expect(await row.locator('a').first().getAttribute('href')).not.toContain('access_token');
+    const [download] = await Promise.all([ext.waitForEvent('download'), row.getByText('下载').click()]);
+    expect(download.suggestedFilename()).toBe('投诉质疑书.pdf');
+    expect(download.url()).toMatch(/^blob:/);
     await ext.getByTestId('complete').click();
     await ext.waitForURL('**/inbox');
 

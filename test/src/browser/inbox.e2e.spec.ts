@@ -211,4 +211,28 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     await expectAccessible(page, 'login, refused');
     await ctx.close();
   });
+
+  test('new work appears without a reload, over a stream opened with a one-time ticket: no token in any URL', async () => {
+    const page = await signIn(browser, s.base, 'sup2');
+    const token = (await s.login('sup2')).token!;
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(r.url()));
+    await page.reload(); // every request of the inbox from its start is watched
+    await page.getByTestId('tab-unclaimed').click();
+    const rows = page.getByTestId('task-check');
+    const before = await rows.count();
+    // an applicant files an archive request: its check is offered to supervision
+    const ext = await s.login('external1');
+    const started = await ext.post('/api/process-instances', {
+      processId: 'archive-lending',
+      variables: { archiveId: 'DA-XXGC-2025-031', requesterUnit: '州住建局', officerName: '吴监管', purpose: '实时更新测试', requestedDays: 1 },
+    });
+    expect(started.status).toBe(201);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="task-check"]').length > n, before, { timeout: 15_000 });
+    const streams = urls.filter((u) => new URL(u).pathname === '/api/events');
+    expect(streams.length).toBeGreaterThan(0);
+    expect(streams.every((u) => /\/api\/events\?ticket=[\w-]+$/.test(u))).toBe(true);
+    expect(urls.filter((u) => u.includes('access_token') || u.includes(encodeURIComponent(token)) || u.includes(token))).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -38,6 +38,21 @@ export class ApiService {
     return firstValueFrom(this.http.get<Page<TaskDto>>('/api/tasks', { params }));
   }
 
+  /** A one-time ticket to open the live-update stream with (no token in its URL). */
+  streamTicket(): Promise<Reply<'streamTicket'>> {
+    return firstValueFrom(this.http.post<Reply<'streamTicket'>>('/api/events/tickets', {}));
+  }
+
+  /** A file, fetched with the session's header (a link would have to carry the token in its URL). */
+  file(id: string, inline: boolean): Promise<Blob> {
+    return firstValueFrom(
+      this.http.get(`/api/attachments/${encodeURIComponent(id)}`, {
+        params: new HttpParams().set('inline', inline),
+        responseType: 'blob',
+      }),
+    );
+  }
+
   counts(): Promise<Reply<'taskCounts'>> {
     return firstValueFrom(this.http.get<Reply<'taskCounts'>>('/api/tasks/counts'));
   }

@@ -167,11 +167,43 @@ export class InboxPage {
     void this.api.flows().then((f) => this.flows.set(f.items));
     void this.reload(1);
     // New work appears without a reload.
-    const events = new EventSource(
-      `/api/events?access_token=${encodeURIComponent(this.auth.token() ?? '')}`,
-    );
-    events.addEventListener('task', () => void this.reload(this.page()));
-    inject(DestroyRef).onDestroy(() => events.close());
+    inject(DestroyRef).onDestroy(() => {
+      this.closed = true;
+      this.events?.close();
+      clearTimeout(this.reconnect);
+    });
+    void this.listen();
+  }
+
+  private events: EventSource | null = null;
+  private reconnect?: ReturnType<typeof setTimeout>;
+  private closed = false;
+
+  /**
+   * Open the live-update stream with a one-time ticket (no token in its URL); when it drops, a new
+   * ticket opens it again a few seconds later (a ticket is good once).
+   */
+  private async listen(): Promise<void> {
+    if (this.closed || !this.auth.token()) return;
+    try {
+      const { ticket } = await this.api.streamTicket();
+      if (this.closed) return;
+      const events = new EventSource(`/api/events?ticket=${encodeURIComponent(ticket)}`);
+      this.events = events;
+      events.addEventListener('task', () => void this.reload(this.page()));
+      events.onerror = () => {
+        events.close();
+        this.again();
+      };
+    } catch {
+      this.again();
+    }
+  }
+
+  private again(): void {
+    if (this.closed) return;
+    clearTimeout(this.reconnect);
+    this.reconnect = setTimeout(() => void this.listen(), 3000);
   }
 
   selectTab(i: number): void {

@@ -13,12 +13,16 @@ import { TaskPageStore } from './task-page.store';
     <nz-card [nzTitle]="'附件' | t" nzSize="small" data-testid="attachments">
       @for (a of store.instance()?.attachments ?? []; track a.id) {
         <div class="file">
-          <a [href]="store.fileUrl(a.id, true)" target="_blank" rel="noopener">{{ a.filename }}</a>
+          <a href="" (click)="$event.preventDefault(); store.openFile(a.id, a.filename, true)">{{
+            a.filename
+          }}</a>
           <span class="muted"
             >{{ categoryName(a.category) }} · {{ (a.size / 1024).toFixed(0) }} KB ·
             {{ a.uploadedBy }}</span
           >
-          <a [href]="store.fileUrl(a.id, false)">{{ '下载' | t }}</a>
+          <a href="" (click)="$event.preventDefault(); store.openFile(a.id, a.filename, false)">{{
+            '下载' | t
+          }}</a>
         </div>
       } @empty {
         <p class="muted">{{ '暂无附件' | t }}</p>

@@ -63,6 +63,7 @@ describe('the task page store', () => {
     users: ReturnType<typeof vi.fn>;
     act: ReturnType<typeof vi.fn>;
     upload: ReturnType<typeof vi.fn>;
+    file?: ReturnType<typeof vi.fn>;
   };
   let user: ReturnType<typeof signal<UserDto | null>>;
   let navigate: ReturnType<typeof vi.fn>;
@@ -381,9 +382,25 @@ describe('the task page store', () => {
     expect(api.task).toHaveBeenCalledTimes(2);
   });
 
-  it('links attachments with the session’s token in the query', () => {
-    expect(store.fileUrl('a 1', true)).toBe(
-      '/api/attachments/a%201?inline=true&access_token=tok%201',
-    );
+  it('saves an attachment fetched with the session’s header, through a local URL (no token in any URL)', async () => {
+    // given
+    const blob = new Blob(['%PDF'], { type: 'application/pdf' });
+    api.file = vi.fn().mockResolvedValue(blob);
+    const clicked: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      clicked.push(`${this.download} ${this.href}`);
+    });
+    URL.createObjectURL = vi.fn().mockReturnValue('blob:local/1');
+    URL.revokeObjectURL = vi.fn();
+
+    // when
+    await store.openFile('a 1', '证明.pdf', false);
+
+    // then
+    expect(api.file).toHaveBeenCalledWith('a 1', false);
+    expect(clicked).toEqual(['证明.pdf blob:local/1']);
+    click.mockRestore();
   });
 });

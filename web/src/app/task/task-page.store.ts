@@ -196,9 +196,28 @@ export class TaskPageStore {
     }
   }
 
-  /** Link to an attachment; the token rides in the query because a plain link sends no header. */
-  fileUrl(id: string, inline: boolean): string {
-    return `/api/attachments/${encodeURIComponent(id)}?inline=${inline}&access_token=${encodeURIComponent(this.auth.token() ?? '')}`;
+  /**
+   * Open an attachment in a new tab, or save it: fetched with the session's header and handed to
+   * the browser as a local object URL, so that no token ever rides in a URL. The tab is opened at
+   * once (within the click), then given the file.
+   */
+  async openFile(id: string, filename: string, inline: boolean): Promise<void> {
+    const tab = inline ? window.open('', '_blank') : null;
+    if (tab) tab.opener = null;
+    try {
+      const url = URL.createObjectURL(await this.api.file(id, inline));
+      if (tab) tab.location.href = url;
+      else {
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = filename;
+        a.click();
+      }
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      tab?.close();
+      this.error.set(apiError(err));
+    }
   }
 
   private reload(): Promise<void> {
