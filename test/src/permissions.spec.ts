@@ -186,3 +186,27 @@ test('an instance one may not see is answered as one that does not exist, and id
   expect(a.instanceId.slice(0, 8)).not.toBe(b.instanceId.slice(0, 8));
   expect((await gen.get(`/api/audit?instanceId=${a.instanceId}`)).status).toBe(404);
 });
+
+test('files are added to a flow only by those who act on it, and only while it runs', async () => {
+  const ext = await s.login('external1');
+  const started = await ext.post('/api/process-instances', {
+    processId: 'archive-lending',
+    variables: { archiveId: 'DA-XXGC-2025-031', requesterUnit: '州住建局', officerName: '吴监管', purpose: '附件权限', requestedDays: 1 },
+  });
+  expect(started.status).toBe(201);
+  const id = started.body.id as string;
+  // the starter, and supervision (offered the open check)
+  expect((await ext.upload('补充.pdf', PDF, { category: 'other', instanceId: id })).status).toBe(201);
+  expect((await (await s.login('sup2')).upload('核查.pdf', PDF, { category: 'evidence', instanceId: id })).status).toBe(201);
+  // a leader who oversees it reads it, but does not add to it; an admin neither
+  const deputy = await s.login('deputy');
+  expect((await deputy.get(`/api/process-instances/${id}`)).status).toBe(200);
+  const byDeputy = await deputy.upload('领导.pdf', PDF, { category: 'other', instanceId: id });
+  expect([byDeputy.status, byDeputy.body.code]).toEqual([403, 'ATTACH_FORBIDDEN']);
+  const byAdmin = await (await s.login('admin')).upload('管理员.pdf', PDF, { category: 'other', instanceId: id });
+  expect(byAdmin.status).toBe(403);
+  // an ended flow takes no more files
+  expect((await (await s.login('admin')).post(`/api/process-instances/${id}/cancel`, { reason: '测试' })).status).toBe(200);
+  const late = await ext.upload('晚了.pdf', PDF, { category: 'other', instanceId: id });
+  expect([late.status, late.body.code]).toEqual([409, 'INSTANCE_NOT_ACTIVE']);
+});

@@ -1,7 +1,7 @@
 /** POST /attachments (multipart: file, category, instanceId?, taskId?) and GET /attachments/:id (download). */
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
-import { notFound, userError } from '@ggzy/shared';
+import { notFound, userError, type UserDto } from '@ggzy/shared';
 import { API } from '@ggzy/shared/api';
 import { forbidden } from '../http/auth-context';
 import { parseBody } from '../http/validate';
@@ -23,6 +23,30 @@ export function attachmentsRouter(store: AttachmentStore, instances: InstancesSe
       next(userError('UPLOAD_INVALID', '上传内容不正确', `Upload rejected: ${e.code ?? 'invalid multipart body'}`));
     });
   };
+  /**
+   * Who may add a file to a flow: those who act on it — its starter, and whoever holds or is
+   * offered one of its open steps (not an overseer who only reads it, not an admin as such), and
+   * only while it runs.
+   */
+  const mayAttach = async (u: UserDto, instanceId: string) => {
+    const m = await instances.meta(u, instanceId); // 404 for one they may not see
+    if (m.state !== 'active' && m.state !== 'incident')
+      throw userError('INSTANCE_NOT_ACTIVE', '流程已结束，不能再添加附件', 'The flow has ended: no more files can be added', { status: 409 });
+    if (m.starter === u.id) return;
+    const open = await inbox.store.find({ instanceId, status: 'open' });
+    const acting = open.some(
+      (t) =>
+        t.assignee === u.id ||
+        t.pendingSigners.includes(u.id) ||
+        (!t.assignee && (t.candidateUsers.includes(u.id) || t.candidateGroups.some((g) => u.groups.includes(g)))),
+    );
+    if (!acting)
+      throw forbidden(
+        '只有申请人和当前环节的办理人可以添加附件',
+        'Only the starter and those on an open step of the flow may add files to it',
+        'ATTACH_FORBIDDEN',
+      );
+  };
   bind(
     r,
     API.upload,
@@ -34,7 +58,7 @@ export function attachmentsRouter(store: AttachmentStore, instances: InstancesSe
         const { task } = await inbox.load(u, f.taskId);
         instanceId = task.instanceId;
       }
-      if (instanceId) await instances.meta(u, instanceId);
+      if (instanceId) await mayAttach(u, instanceId);
       const doc = await store.save(req.file, { uploadedBy: u.id, category: f.category, instanceId, taskId: f.taskId });
       if (instanceId)
         await audit.append({

@@ -176,19 +176,26 @@ describe('the task page store', () => {
     expect(store.completeLabel()).toBe('办理后交回');
   });
 
-  it('takes files while the task is open, from whoever may complete it or comment', async () => {
-    // given a task one may only comment on
-    api.task.mockResolvedValueOnce(aDetail(['comment']));
-    await store.load('t1');
-    expect(store.canUpload()).toBe(true);
-
-    // given a task one may only claim
-    api.task.mockResolvedValueOnce(aDetail(['claim']));
+  it('takes files while the task is open, from those who act on the flow, not from those who only read it', async () => {
+    // given a task one may only comment on (an overseer)
+    api.task.mockResolvedValueOnce(aDetail(['comment'], { task: aTask({ starter: 'ext1' }) }));
     await store.load('t1');
     expect(store.canUpload()).toBe(false);
 
+    // given a task one is offered (may claim)
+    api.task.mockResolvedValueOnce(aDetail(['claim'], { task: aTask({ starter: 'ext1' }) }));
+    await store.load('t1');
+    expect(store.canUpload()).toBe(true);
+
+    // given a step of a flow one started
+    api.task.mockResolvedValueOnce(aDetail(['comment'], { task: aTask({ starter: 'sup1' }) }));
+    await store.load('t1');
+    expect(store.canUpload()).toBe(true);
+
     // given a finished task
-    api.task.mockResolvedValueOnce(aDetail(['comment'], { task: aTask({ status: 'completed' }) }));
+    api.task.mockResolvedValueOnce(
+      aDetail(['comment'], { task: aTask({ status: 'completed', starter: 'sup1' }) }),
+    );
     await store.load('t1');
     expect(store.canUpload()).toBe(false);
   });

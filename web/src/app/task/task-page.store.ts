@@ -64,8 +64,13 @@ export class TaskPageStore {
     this.detail()?.task.delegationState === 'pending' ? '办理后交回' : '提交',
   );
   /** Files can be added while the task is open, by whoever may complete it or comment on it. */
+  /** Files are added by those who act on the flow: its starter, and whoever holds or is offered the step. */
   readonly canUpload = computed(
-    () => this.detail()?.task.status === 'open' && (this.can('complete') || this.can('comment')),
+    () =>
+      this.detail()?.task.status === 'open' &&
+      (this.can('complete') ||
+        this.can('claim') ||
+        this.detail()?.task.starter === this.auth.user()?.id),
   );
   /** What the form shows: the flow's variables, overlaid by the draft saved on this task. */
   readonly formData = computed(() => ({
