@@ -3,26 +3,18 @@ import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
 import { notFound, userError, type UserDto } from '@ggzy/shared';
 import { API } from '@ggzy/shared/api';
-import { forbidden } from '../http/auth-context';
+import { currentUser, forbidden } from '../http/auth-context';
 import { parseBody } from '../http/validate';
 import { bind } from '../http/bind-route';
 import type { AuditService } from '../audit/audit.service';
 import type { InstancesService } from '../instances/instances.service';
 import type { InboxService } from '../inbox/inbox.service';
-import type { AttachmentStore } from './attachments';
+import type { AttachmentStore, Received } from './attachments';
+
+const parseUpload = (body: unknown) => parseBody(API.upload.body, body);
 
 export function attachmentsRouter(store: AttachmentStore, instances: InstancesService, inbox: InboxService, audit: AuditService): Router {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: store.maxBytes + 1, files: 1, fields: 5 } });
   const r = Router();
-  const receive: RequestHandler = (req, res, next) => {
-    upload.single('file')(req, res, (err: unknown) => {
-      if (!err) return next();
-      const e = err as { code?: string };
-      if (e.code === 'LIMIT_FILE_SIZE')
-        return next(userError('FILE_TOO_LARGE', `文件超过 ${Math.round(store.maxBytes / 1048576)} MB`, 'The file is too large', { status: 413 }));
-      next(userError('UPLOAD_INVALID', '上传内容不正确', `Upload rejected: ${e.code ?? 'invalid multipart body'}`));
-    });
-  };
   /**
    * Who may add a file to a flow: those who act on it — its starter, and whoever holds or is
    * offered one of its open steps (not an overseer who only reads it, not an admin as such), and
@@ -47,19 +39,60 @@ export function attachmentsRouter(store: AttachmentStore, instances: InstancesSe
         'ATTACH_FORBIDDEN',
       );
   };
+  /** The flow a file goes to (through its task), checked before a byte of it is stored. */
+  const target = async (u: UserDto, body: unknown): Promise<{ f: ReturnType<typeof parseUpload>; instanceId?: string }> => {
+    const f = parseUpload(body);
+    let instanceId = f.instanceId;
+    if (f.taskId) {
+      const { task } = await inbox.load(u, f.taskId);
+      instanceId = task.instanceId;
+    }
+    if (instanceId) await mayAttach(u, instanceId);
+    return { f, instanceId };
+  };
+  // multer's storage engine: the fields come before the file (the web app and the API docs send
+  // them so), so who may add it is known before its bytes arrive; then they stream to GridFS.
+  const storage: multer.StorageEngine = {
+    _handleFile(req, file, cb) {
+      void (async () => {
+        const to = await target(currentUser(req), req.body);
+        return { to, received: await store.receive(file.originalname, file.stream) };
+      })().then(
+        (taken) => cb(null, taken as Partial<Express.Multer.File>),
+        (err: unknown) => {
+          file.stream.resume(); // the rest of the request is read and dropped
+          cb(err as Error);
+        },
+      );
+    },
+    _removeFile(_req, file, cb) {
+      const received = (file as unknown as { received?: Received }).received;
+      void (received ? store.discard(received.fileId) : Promise.resolve()).then(() => cb(null), cb);
+    },
+  };
+  const upload = multer({ storage, limits: { fileSize: store.maxBytes + 1, files: 1, fields: 5 } });
+  const receive: RequestHandler = (req, res, next) => {
+    upload.single('file')(req, res, (err: unknown) => {
+      if (!err) return next();
+      const e = err as { code?: string; status?: number };
+      if (e.code === 'LIMIT_FILE_SIZE')
+        return next(userError('FILE_TOO_LARGE', `文件超过 ${Math.round(store.maxBytes / 1048576)} MB`, 'The file is too large', { status: 413 }));
+      if (e instanceof Error && 'status' in e) return next(err); // a refusal of ours (type, size, who)
+      next(userError('UPLOAD_INVALID', '上传内容不正确', `Upload rejected: ${e.code ?? 'invalid multipart body'}`));
+    });
+  };
   bind(
     r,
     API.upload,
     async ({ user: u, req, body }) => {
-      const f = parseBody(API.upload.body, body);
-      if (!req.file) throw userError('FILE_MISSING', '请选择要上传的文件（字段 file）', 'No file in the upload (field "file")');
-      let instanceId = f.instanceId;
-      if (f.taskId) {
-        const { task } = await inbox.load(u, f.taskId);
-        instanceId = task.instanceId;
+      const taken = req.file as unknown as { received: Received; to: Awaited<ReturnType<typeof target>> } | undefined;
+      if (!taken) {
+        parseUpload(body); // a bad field is named first
+        throw userError('FILE_MISSING', '请选择要上传的文件（字段 file）', 'No file in the upload (field "file")');
       }
-      if (instanceId) await mayAttach(u, instanceId);
-      const doc = await store.save(req.file, { uploadedBy: u.id, category: f.category, instanceId, taskId: f.taskId });
+      const { received } = taken;
+      const { f, instanceId } = taken.to;
+      const doc = await store.record(received, { uploadedBy: u.id, category: f.category, instanceId, taskId: f.taskId });
       if (instanceId)
         await audit.append({
           actor: u.id,

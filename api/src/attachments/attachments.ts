@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
 import { modelOn } from '../db/model-on';
 import { Schema, mongo, type Connection, type Model } from 'mongoose';
 import { userError } from '@ggzy/shared';
@@ -34,6 +34,15 @@ export const ALLOWED_TYPES: Record<string, { mime: string; magic?: number[] }> =
   '.xls': { mime: 'application/vnd.ms-excel', magic: [0xd0, 0xcf, 0x11, 0xe0] },
   '.txt': { mime: 'text/plain' },
 };
+
+/** A file received into GridFS, before its metadata is recorded. */
+export interface Received {
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  fileId: string;
+}
 
 export const CATEGORIES = ['evidence', 'work-id', 'letter', 'complaint', 'unit-proof', 'officer-id', 'other'] as const;
 
@@ -72,12 +81,13 @@ export class AttachmentStore {
     this.bucket = new mongo.GridFSBucket(db.db!, { bucketName: 'attachments' });
   }
 
-  /** Check type and size, store the bytes, return the metadata. */
-  async save(
-    file: { originalname: string; buffer: Buffer },
-    meta: { uploadedBy: string; category?: string; instanceId?: string; taskId?: string },
-  ): Promise<AttachmentDoc> {
-    const filename = path.basename(Buffer.from(file.originalname, 'latin1').toString('utf8')).slice(0, 200);
+  /**
+   * Take a file as it arrives: its type checked by name at once and by its first bytes, its size
+   * counted and its SHA-256 computed on the way, the bytes written to GridFS chunk by chunk — never
+   * a whole file in memory. Over the size or not what its name says: the stored part is removed.
+   */
+  async receive(originalname: string, stream: AsyncIterable<Buffer>): Promise<Received> {
+    const filename = path.basename(Buffer.from(originalname, 'latin1').toString('utf8')).slice(0, 200);
     const ext = path.extname(filename).toLowerCase();
     const type = ALLOWED_TYPES[ext];
     if (!type) {
@@ -86,40 +96,66 @@ export class AttachmentStore {
         hint: `Allowed: ${Object.keys(ALLOWED_TYPES).join(' ')}`,
       });
     }
-    if (type.magic && !type.magic.every((b, i) => file.buffer[i] === b)) {
-      throw userError('FILE_CONTENT_MISMATCH', `文件内容与扩展名 ${ext} 不符`, `The file's content does not match its extension ${ext}`, { status: 415 });
-    }
-    if (file.buffer.length > this.maxBytes) {
-      throw userError(
-        'FILE_TOO_LARGE',
-        `文件超过 ${Math.round(this.maxBytes / 1048576)} MB`,
-        `The file is larger than ${Math.round(this.maxBytes / 1048576)} MB`,
-        { status: 413 },
-      );
-    }
     const id = randomUUID();
     const upload = this.bucket.openUploadStream(id, { metadata: { contentType: type.mime } });
-    await new Promise<void>((resolve, reject) => {
-      Readable.from(file.buffer)
-        .pipe(upload)
-        .on('finish', () => resolve())
-        .on('error', reject);
-    });
+    const hash = createHash('sha256');
+    let size = 0;
+    let head = Buffer.alloc(0);
+    const checkHead = () => {
+      if (type.magic && !type.magic.every((b, i) => head[i] === b))
+        throw userError('FILE_CONTENT_MISMATCH', `文件内容与扩展名 ${ext} 不符`, `The file's content does not match its extension ${ext}`, { status: 415 });
+    };
+    // A refusal on the way stops the writing; the rest of the upload is still read (leaving the
+    // loop early would abort the request's stream, and the client would get that instead).
+    let refused: unknown = null;
+    try {
+      for await (const chunk of stream) {
+        if (refused) continue;
+        try {
+          if (head.length < 8) {
+            head = Buffer.concat([head, chunk]).subarray(0, 8);
+            if (head.length >= (type.magic?.length ?? 0)) checkHead();
+          }
+          size += chunk.length;
+          if (size > this.maxBytes) {
+            const mb = Math.round(this.maxBytes / 1048576);
+            throw userError('FILE_TOO_LARGE', `文件超过 ${mb} MB`, `The file is larger than ${mb} MB`, { status: 413 });
+          }
+        } catch (err) {
+          refused = err;
+          continue;
+        }
+        hash.update(chunk);
+        if (!upload.write(chunk)) await once(upload, 'drain');
+      }
+      if (refused) throw refused;
+      checkHead();
+      await new Promise<void>((resolve, reject) => upload.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    } catch (err) {
+      await upload.abort().catch(() => undefined);
+      throw err;
+    }
+    return { filename, contentType: type.mime, size, sha256: hash.digest('hex'), fileId: String(upload.id) };
+  }
+
+  /** The metadata of a file received. */
+  async record(f: Received, meta: { uploadedBy: string; category?: string; instanceId?: string; taskId?: string }): Promise<AttachmentDoc> {
     const doc: AttachmentDoc = {
-      _id: id,
-      filename,
-      contentType: type.mime,
-      size: file.buffer.length,
-      sha256: createHash('sha256').update(file.buffer).digest('hex'),
+      _id: randomUUID(),
+      ...f,
       category: meta.category ?? null,
       uploadedBy: meta.uploadedBy,
       uploadedAt: new Date(),
       instanceId: meta.instanceId ?? null,
       taskId: meta.taskId ?? null,
-      fileId: String(upload.id),
     };
     await this.model.create(doc);
     return doc;
+  }
+
+  /** Bytes received whose upload did not complete (the request failed after them). */
+  async discard(fileId: string): Promise<void> {
+    await this.bucket.delete(new mongo.ObjectId(fileId)).catch(() => undefined);
   }
 
   open(doc: AttachmentDoc): NodeJS.ReadableStream {
