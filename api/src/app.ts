@@ -17,6 +17,7 @@ import type { AuthService } from './people/auth.service';
 import { authRouter, requireAuth } from './people/auth.router';
 import type { LoginGuard } from './people/login-guard';
 import type { StreamTickets } from './inbox/stream-tickets';
+import type { UploadQuota } from './attachments/upload-quota';
 import { usersRouter } from './people/users.router';
 import { usersAdminRouter } from './people/users-admin.router';
 import type { AuditService } from './audit/audit.service';
@@ -61,6 +62,8 @@ export interface AppDeps {
   /** The limits and summaries around sign-in. */
   loginGuard: LoginGuard;
   streamTickets: StreamTickets;
+  /** What one person may upload: bytes per day, files per minute. */
+  uploads: { quota: UploadQuota; perMinute: number };
   trustProxy?: string | false;
   /** The built web app (web/dist/browser), served on the same port; absent in API-only runs. */
   webDir?: string;
@@ -101,7 +104,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances, d.origins));
   app.use('/api', instancesRouter(d.instances));
   app.use('/api', events.routes);
-  app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit));
+  app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit, { db: d.db, ...d.uploads }));
   app.use('/api', archivesRouter(d.db, d.audit));
   app.use('/api', notificationsRouter(d.notifier));
   app.use('/api', auditRouter(d.audit, d.instances));

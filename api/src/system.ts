@@ -10,6 +10,7 @@ import type { Express } from 'express';
 import { createApp } from './app';
 import { AuditService } from './audit/audit.service';
 import { StreamTickets } from './inbox/stream-tickets';
+import { UploadQuota } from './attachments/upload-quota';
 import { anchorFromSettings } from './audit/audit-anchor';
 import { AuthService } from './people/auth.service';
 import { FormRegistry } from './forms/form-registry';
@@ -41,6 +42,8 @@ export type SystemSettings = Pick<
   | 'URGE_INTERVAL_MS'
   | 'ARCHIVE_APPROVER_GROUP'
   | 'MAX_UPLOAD_MB'
+  | 'UPLOAD_QUOTA_MB'
+  | 'UPLOAD_RATE'
   | 'LOGIN_ATTEMPTS'
   | 'DEMO_DATA'
   | 'INBOX_STORE'
@@ -63,6 +66,8 @@ export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
   URGE_INTERVAL_MS: 600_000,
   ARCHIVE_APPROVER_GROUP: 'leader.deputy',
   MAX_UPLOAD_MB: 20,
+  UPLOAD_QUOTA_MB: 500,
+  UPLOAD_RATE: 30,
   LOGIN_ATTEMPTS: 10,
   DEMO_DATA: 'true',
   INBOX_STORE: 'memory',
@@ -133,6 +138,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     superviseAfterMs: durationMs(settings.SUPERVISE_AFTER) * scale,
   });
   const files = new AttachmentStore(db, Math.floor(settings.MAX_UPLOAD_MB * 1048576));
+  const uploads = { quota: new UploadQuota(db, Math.floor(settings.UPLOAD_QUOTA_MB * 1048576)), perMinute: settings.UPLOAD_RATE };
   const catalog = new FlowCatalog(engine);
   const origins = new DefinitionOrigins(db, engine, logger.child({ scope: 'deploy' }));
   // Replicas on one database (the database layout) tell each other what their users must see live
@@ -204,6 +210,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     calendar,
     loginGuard,
     streamTickets,
+    uploads,
     webDir: settings.webDir,
     trustProxy: settings.TRUST_PROXY ?? false,
   });
@@ -238,6 +245,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       if (carried) logger.info({ carried }, 'starts cut short by a stop carried through');
       starts.startRecovery();
       streamTickets.startSweeping();
+      files.startSweeping();
       const caught = await link.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
       const withdrawn = await actions.resumeWithdrawals();
@@ -265,6 +273,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     async stop() {
       audit.stopCheckpoints();
       streamTickets.stop();
+      files.stopSweeping();
       await loginGuard.stop().catch((err: unknown) => logger.warn({ err }, 'the summary of failed sign-ins was not written'));
       await starts.stop();
       if (catchUpTimer) clearTimeout(catchUpTimer);

@@ -10,10 +10,20 @@ import type { AuditService } from '../audit/audit.service';
 import type { InstancesService } from '../instances/instances.service';
 import type { InboxService } from '../inbox/inbox.service';
 import type { AttachmentStore, Received } from './attachments';
+import type { UploadQuota } from './upload-quota';
+import { rateLimit } from 'express-rate-limit';
+import type { Connection } from 'mongoose';
+import { DatabaseLimitStore } from '../people/login-counter-store';
 
 const parseUpload = (body: unknown) => parseBody(API.upload.body, body);
 
-export function attachmentsRouter(store: AttachmentStore, instances: InstancesService, inbox: InboxService, audit: AuditService): Router {
+export function attachmentsRouter(
+  store: AttachmentStore,
+  instances: InstancesService,
+  inbox: InboxService,
+  audit: AuditService,
+  limits: { db: Connection; quota: UploadQuota; perMinute: number },
+): Router {
   const r = Router();
   /**
    * Who may add a file to a flow: those who act on it — its starter, and whoever holds or is
@@ -55,8 +65,12 @@ export function attachmentsRouter(store: AttachmentStore, instances: InstancesSe
   const storage: multer.StorageEngine = {
     _handleFile(req, file, cb) {
       void (async () => {
-        const to = await target(currentUser(req), req.body);
-        return { to, received: await store.receive(file.originalname, file.stream) };
+        const u = currentUser(req);
+        const to = await target(u, req.body);
+        await limits.quota.admit(u.id);
+        const received = await store.receive(file.originalname, file.stream);
+        await limits.quota.add(u.id, received.size);
+        return { to, received };
       })().then(
         (taken) => cb(null, taken as Partial<Express.Multer.File>),
         (err: unknown) => {
@@ -71,6 +85,24 @@ export function attachmentsRouter(store: AttachmentStore, instances: InstancesSe
     },
   };
   const upload = multer({ storage, limits: { fileSize: store.maxBytes + 1, files: 1, fields: 5 } });
+  // files per minute per person, counted in the database (every replica), before any is read
+  const rate = rateLimit({
+    windowMs: 60_000,
+    limit: limits.perMinute,
+    keyGenerator: (req) => currentUser(req).id,
+    store: new DatabaseLimitStore(limits.db, 'upload-rate:'),
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) =>
+      next(
+        userError(
+          'UPLOAD_RATE',
+          `上传过于频繁（每分钟最多 ${limits.perMinute} 个文件），请稍后再试`,
+          `Too many uploads: at most ${limits.perMinute} files a minute`,
+          { status: 429 },
+        ),
+      ),
+  });
   const receive: RequestHandler = (req, res, next) => {
     upload.single('file')(req, res, (err: unknown) => {
       if (!err) return next();
@@ -111,6 +143,7 @@ export function attachmentsRouter(store: AttachmentStore, instances: InstancesSe
         instanceId: doc.instanceId,
       };
     },
+    rate,
     receive,
   );
   bind(r, API.download, async ({ user: u, params, query, res }) => {

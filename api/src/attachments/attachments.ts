@@ -73,11 +73,16 @@ export class AttachmentStore {
   readonly model: Model<AttachmentDoc>;
   private readonly bucket: mongo.GridFSBucket;
 
+  /** Uploads on no flow yet, by id, with when they came. */
+  private readonly orphans;
+  private sweeper?: NodeJS.Timeout;
+
   constructor(
     private readonly db: Connection,
     readonly maxBytes: number,
   ) {
     this.model = attachmentModel(db);
+    this.orphans = db.collection<{ _id: string; at: Date }>('attachment_orphans');
     this.bucket = new mongo.GridFSBucket(db.db!, { bucketName: 'attachments' });
   }
 
@@ -150,7 +155,38 @@ export class AttachmentStore {
       taskId: meta.taskId ?? null,
     };
     await this.model.create(doc);
+    // not on a flow yet (uploaded before one starts): removed if no flow takes it within a day
+    if (!doc.instanceId) await this.orphans.insertOne({ _id: doc._id, at: doc.uploadedAt });
     return doc;
+  }
+
+  /**
+   * Remove uploads no flow took within `maxAgeMs` (their bytes and their record). The list of such
+   * uploads holds only the last day's, so looking through it stays cheap however many files exist.
+   */
+  async sweepOrphans(maxAgeMs = 86_400_000): Promise<number> {
+    const before = Date.now() - maxAgeMs;
+    let removed = 0;
+    for (const o of await this.orphans.find({}).toArray()) {
+      if (o.at.getTime() > before) continue;
+      const doc = await this.model.findById(o._id).lean();
+      if (doc && !doc.instanceId) {
+        await this.discard(doc.fileId);
+        await this.model.deleteOne({ _id: doc._id });
+        removed++;
+      }
+      await this.orphans.deleteOne({ _id: o._id });
+    }
+    return removed;
+  }
+
+  startSweeping(everyMs = 3_600_000): void {
+    this.sweeper = setInterval(() => void this.sweepOrphans().catch(() => undefined), everyMs);
+    this.sweeper.unref();
+  }
+
+  stopSweeping(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
   }
 
   /** Bytes received whose upload did not complete (the request failed after them). */
@@ -171,6 +207,7 @@ export class AttachmentStore {
     let n = 0;
     for (const id of ids) {
       const r = await this.model.updateOne({ _id: id, uploadedBy: uploader, instanceId: null }, { $set: { instanceId } });
+      if (r.modifiedCount) await this.orphans.deleteOne({ _id: id });
       n += r.modifiedCount;
     }
     return n;

@@ -50,6 +50,9 @@ const schema = z.object({
     .default(10 * 60_000),
   ARCHIVE_APPROVER_GROUP: z.string().default('leader.deputy'),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(20),
+  /** What one person may upload per day, and how many files per minute. */
+  UPLOAD_QUOTA_MB: z.coerce.number().positive().default(500),
+  UPLOAD_RATE: z.coerce.number().int().positive().default(30),
   LOGIN_ATTEMPTS: z.coerce.number().int().positive().default(10),
   /** Express 'trust proxy' when a reverse proxy sits in front (e.g. "loopback"); off by default. */
   TRUST_PROXY: z.string().optional(),
