@@ -12,7 +12,7 @@ import { evaluateCondition, isFeel, resolveValue, type FeelContext } from '../di
 import type { CompiledDefinition } from './definition-compiler';
 import type { GroupCommit } from './group-commit';
 import type { EndStatus, EngineModels, IncidentRec, OpenTask, OutcomeDoc, RuntimeDoc, TrailRec, WaitRec } from './models';
-import type { ElementApi, ExecuteMessage, MessageContent } from './bpmn-elements-types';
+import type { ExecuteMessage, MessageContent } from './bpmn-elements-types';
 import { createDefinition, waitingElements, type BpmnDefinition } from './bpmn-wiring';
 import { taskRecord } from './engine-events';
 import type { IncidentInput, InstanceRuntime } from './runtime-context';
@@ -20,11 +20,9 @@ import { mergeResult, scopeOf } from './variable-rules';
 import { Waiters, type Waiter } from './waiters';
 import { waitKindOf } from './waits';
 import { heldByIncident, raiseIncident, resolveIncidentsOf } from './waits/incident-wait';
-import { waitCall } from './waits/call-wait';
 import { executeJob, onLocalJobDone } from './waits/job-wait';
 import { executeScript } from './waits/script-task';
-import { waitMessage } from './waits/message-wait';
-import { waitUserTask } from './waits/user-task-wait';
+import { onEngineEvent } from './instance-events';
 
 export interface CompiledEntry {
   key: string;
@@ -137,12 +135,12 @@ export class InstanceRunner implements InstanceRuntime {
   // ---- lifecycle ---------------------------------------------------------------------------
 
   start(): void {
-    this.definition = createDefinition(this, (k, m, o) => this.onEngineEvent(k, m, o));
+    this.definition = createDefinition(this, (k, m, o) => onEngineEvent(this, k, m, o));
     this.definition.run({ processId: this.def.processId });
   }
 
   resume(state: unknown): void {
-    this.definition = createDefinition(this, (k, m, o) => this.onEngineEvent(k, m, o));
+    this.definition = createDefinition(this, (k, m, o) => onEngineEvent(this, k, m, o));
     this.definition.recover(state as never);
     this.definition.resume();
   }
@@ -264,52 +262,6 @@ export class InstanceRunner implements InstanceRuntime {
   /** Called (inside this instance's actor) when a job run in this process has finished. */
   onLocalJobDone(w: Waiter & { kind: 'job' }, job: LocalJob, outcome: JobOutcome): void {
     onLocalJobDone(this, w, job, outcome);
-  }
-
-  private onEngineEvent(routingKey: string, message: ExecuteMessage, owner: { getApi(m: unknown): ElementApi }): void {
-    const content = message.content;
-    switch (routingKey) {
-      case 'activity.wait': {
-        const api = owner.getApi(message);
-        if (content.type === 'bpmn:UserTask') return waitUserTask(this, api);
-        if (content.type === 'bpmn:ManualTask' || content.type === 'bpmn:Task') return api.signal();
-        if (this.compiled.messages.size) return waitMessage(this, api);
-        return;
-      }
-      case 'activity.call':
-        return waitCall(this, owner.getApi(message));
-      case 'activity.catch': {
-        // An error boundary caught: the error's variables are its result. With output mappings only
-        // those leave it (they also see `errorCode` and `errorMessage`); without, all merge.
-        const error = (content as { error?: { code?: string; message?: string } }).error;
-        if (content.type !== 'bpmn:ErrorEventDefinition' || !content.attachedTo || !error) return;
-        const caught = this.caughtError;
-        this.caughtError = null;
-        const z = this.compiled.zeebe.get(content.id);
-        const variables = caught?.variables ?? {};
-        const result = z?.outputs.length
-          ? { errorCode: caught?.code ?? error.code ?? null, errorMessage: caught?.message ?? error.message ?? null, ...variables }
-          : variables;
-        this.applyResult(content, result);
-        return;
-      }
-      case 'activity.leave':
-        for (const w of this.waiters.byElement(content.id)) {
-          this.waiters.delete(w);
-          waitKindOf(w).cancel(this, w);
-        }
-        return;
-      case 'definition.leave':
-        if (!this.ended) this.ended = 'completed';
-        return;
-      case 'definition.error': {
-        const err = (content as { error?: { message?: string } }).error;
-        this.ended = 'failed';
-        this.endError = err?.message ?? 'engine error';
-        this.host.logger.error({ instance: this.key, error: this.endError }, 'instance failed');
-        return;
-      }
-    }
   }
 
   // ---- state -------------------------------------------------------------------------------

@@ -1,99 +1,20 @@
-import { signal } from '@angular/core';
-import { TestBed } from '@angular/core/testing';
-import { HttpErrorResponse } from '@angular/common/http';
-import { Router } from '@angular/router';
-import { ApiService } from '../core/api.service';
-import { AuthService } from '../core/auth.service';
-import type { TaskAction, TaskDetail, TaskDto, UserDto } from '../core/api.types';
-import { TaskPageStore } from './task-page.store';
-
-function aTask(over: Partial<TaskDto> = {}): TaskDto {
-  return {
-    id: 't1',
-    kind: 'engine',
-    instanceId: 'i1',
-    processId: 'anomaly-escalation',
-    processName: '异常情况报告',
-    processVersion: 1,
-    elementId: 'verify',
-    name: '核实',
-    status: 'open',
-    assignee: 'sup1',
-    candidateGroups: ['supervision'],
-    candidateUsers: [],
-    priority: 50,
-    overdue: false,
-    createdAt: '2026-11-29T08:00:00Z',
-    title: '开标现场投标文件雷同',
-    starter: 'witness1',
-    pendingSigners: [],
-    urgeCount: 0,
-    version: 1,
-    ...over,
-  } as TaskDto;
-}
-
-function aDetail(actions: TaskAction[], over: Partial<TaskDetail> = {}): TaskDetail {
-  return {
-    task: aTask(),
-    actions,
-    variables: { title: '开标现场投标文件雷同', verdict: 'unknown' },
-    form: {
-      id: 'anomaly-verify',
-      components: [
-        { key: 'verdict', label: '核实结论' },
-        { key: 'notes', label: '核实及协调处置情况' },
-      ],
-    },
-    ...over,
-  };
-}
-
-function refusal(code: string, details: { field?: string; code: string; message: string }[] = []) {
-  return new HttpErrorResponse({
-    status: 400,
-    error: { code, message: '提交的内容有误', messageEn: 'Invalid', details },
-  });
-}
+import type { UserDto } from '../core/api.types';
+import type { TaskPageStore } from './task-page.store';
+import {
+  aDetail,
+  aTask,
+  refusal,
+  storeUnderTest,
+  type StoreUnderTest,
+} from './testing/task-page.fixtures';
 
 describe('the task page store', () => {
-  let api: {
-    task: ReturnType<typeof vi.fn>;
-    instance: ReturnType<typeof vi.fn>;
-    users: ReturnType<typeof vi.fn>;
-    act: ReturnType<typeof vi.fn>;
-    upload: ReturnType<typeof vi.fn>;
-    file?: ReturnType<typeof vi.fn>;
-  };
-  let user: ReturnType<typeof signal<UserDto | null>>;
-  let navigate: ReturnType<typeof vi.fn>;
+  let api: StoreUnderTest['api'];
+  let user: StoreUnderTest['user'];
+  let navigate: StoreUnderTest['navigate'];
   let store: TaskPageStore;
 
-  beforeEach(() => {
-    api = {
-      task: vi.fn().mockResolvedValue(aDetail(['complete', 'return', 'transfer', 'cc', 'comment'])),
-      instance: vi.fn().mockResolvedValue({ timeline: [], comments: [], attachments: [] }),
-      users: vi.fn().mockResolvedValue({
-        items: [
-          { id: 'sup1', name: '李监管', sections: ['supervision'] },
-          { id: 'sup2', name: '王监管', sections: ['supervision'] },
-        ],
-      }),
-      act: vi.fn().mockResolvedValue({}),
-      upload: vi.fn().mockResolvedValue({ id: 'a1', filename: 'x.pdf' }),
-    };
-    user = signal<UserDto | null>({ id: 'sup1', name: '李监管', roles: ['staff'] } as UserDto);
-    navigate = vi.fn().mockResolvedValue(true);
-    TestBed.configureTestingModule({
-      providers: [
-        TaskPageStore,
-        { provide: ApiService, useValue: api },
-        { provide: AuthService, useValue: { user, token: signal('tok 1') } },
-        { provide: Router, useValue: { navigateByUrl: navigate } },
-      ],
-    });
-    store = TestBed.inject(TaskPageStore);
-  });
+  beforeEach(() => ({ api, user, navigate, store } = storeUnderTest()));
 
   it('loads the task, its flow, and the colleagues it may be handed to, not oneself', async () => {
     // when
@@ -174,30 +95,6 @@ describe('the task page store', () => {
 
     // then
     expect(store.completeLabel()).toBe('办理后交回');
-  });
-
-  it('takes files while the task is open, from those who act on the flow, not from those who only read it', async () => {
-    // given a task one may only comment on (an overseer)
-    api.task.mockResolvedValueOnce(aDetail(['comment'], { task: aTask({ starter: 'ext1' }) }));
-    await store.load('t1');
-    expect(store.canUpload()).toBe(false);
-
-    // given a task one is offered (may claim)
-    api.task.mockResolvedValueOnce(aDetail(['claim'], { task: aTask({ starter: 'ext1' }) }));
-    await store.load('t1');
-    expect(store.canUpload()).toBe(true);
-
-    // given a step of a flow one started
-    api.task.mockResolvedValueOnce(aDetail(['comment'], { task: aTask({ starter: 'sup1' }) }));
-    await store.load('t1');
-    expect(store.canUpload()).toBe(true);
-
-    // given a finished task
-    api.task.mockResolvedValueOnce(
-      aDetail(['comment'], { task: aTask({ status: 'completed', starter: 'sup1' }) }),
-    );
-    await store.load('t1');
-    expect(store.canUpload()).toBe(false);
   });
 
   it('names candidate groups the way the staff do while nobody holds the task', async () => {
@@ -370,44 +267,5 @@ describe('the task page store', () => {
     // then
     expect(store.pending()).toBe('delegate');
     expect(store.error()?.code).toBe('USER_NOT_FOUND');
-  });
-
-  it('adds a file and a comment to this task, and reloads', async () => {
-    // given
-    await store.load('t1');
-    api.task.mockClear();
-    const file = new File(['%PDF'], '投诉质疑书.pdf', { type: 'application/pdf' });
-
-    // when
-    await store.upload(file, 'complaint');
-    const posted = await store.addComment('材料已补齐');
-
-    // then
-    expect(api.upload).toHaveBeenCalledWith(file, 'complaint', 't1');
-    expect(api.act).toHaveBeenCalledWith('t1', 'comments', { text: '材料已补齐' });
-    expect(posted).toBe(true);
-    expect(api.task).toHaveBeenCalledTimes(2);
-  });
-
-  it('saves an attachment fetched with the session’s header, through a local URL (no token in any URL)', async () => {
-    // given
-    const blob = new Blob(['%PDF'], { type: 'application/pdf' });
-    api.file = vi.fn().mockResolvedValue(blob);
-    const clicked: string[] = [];
-    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
-      this: HTMLAnchorElement,
-    ) {
-      clicked.push(`${this.download} ${this.href}`);
-    });
-    URL.createObjectURL = vi.fn().mockReturnValue('blob:local/1');
-    URL.revokeObjectURL = vi.fn();
-
-    // when
-    await store.openFile('a 1', '证明.pdf', false);
-
-    // then
-    expect(api.file).toHaveBeenCalledWith('a 1', false);
-    expect(clicked).toEqual(['证明.pdf blob:local/1']);
-    click.mockRestore();
   });
 });
