@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -14,15 +13,6 @@ import * as testing from '@ggzy/engine-workers/testing';
 import type { Body } from './harness';
 
 const MAIN = path.resolve(__dirname, '../../api/dist/main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A diagram laid out on a line, with its shapes and edges (the deploy gate wants them). */
 function diagram(processId: string, elements: Array<{ id: string; xml: string }>, flows: Array<[string, string, string, string?]>): string {
@@ -142,7 +132,7 @@ describe('no diagram or expression takes the server down', () => {
       ['150 parallel branches', parallel('wide-150', 150), 'sequence flows leaving one element'],
     ];
     uri = testing.testDbUri('containment');
-    const port = await freePort();
+    const port = await testing.freePort();
     base = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, [MAIN], {
       env: {

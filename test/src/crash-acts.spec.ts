@@ -7,7 +7,6 @@
  * Seeded (CRASH_SEED), bounded in time; the table of acts is printed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,15 +25,6 @@ function rng(seed: number): () => number {
 }
 
 const debug = (line: string) => void (process.env.CRASH_DEBUG && process.stderr.write(`${line}\n`));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 type Act = 'start' | 'claim' | 'complete' | 'urge' | 'add-signer' | 'sign' | 'withdraw';
 interface Acked {
@@ -146,7 +136,7 @@ async function openTaskOf(c: Client, instanceId: string, elementId: string, view
 
 test('acts acknowledged while the server is killed ten times are all there, with their audit events', async () => {
   const uri = testing.testDbUri('crash-acts');
-  const server = new Server(uri, await freePort(), mkdtempSync(path.join(os.tmpdir(), 'ggzy-crash-')));
+  const server = new Server(uri, await testing.freePort(), mkdtempSync(path.join(os.tmpdir(), 'ggzy-crash-')));
   await server.start();
   const random = rng(SEED);
   const acked: Acked[] = [];

@@ -10,11 +10,14 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-/** Open a stream; `ended` resolves when the server ends it. */
-async function stream(token: string): Promise<{ ended: Promise<'ended'>; abort(): void }> {
+/** Open a stream with a bearer token (or a one-time ticket); `ended` resolves when the server ends it. */
+async function stream(token: string, by: 'bearer' | 'ticket' = 'bearer'): Promise<{ ended: Promise<'ended'>; abort(): void }> {
   const aborter = new AbortController();
-  const r = await fetch(`${s.base}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: aborter.signal });
-  expect(r.status).toBe(200);
+  const r =
+    by === 'ticket'
+      ? await fetch(`${s.base}/api/events?ticket=${token}`, { signal: aborter.signal })
+      : await fetch(`${s.base}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: aborter.signal });
+  expect([r.status, r.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/event-stream')]);
   const reader = r.body!.getReader();
   const ended = (async () => {
     try {
@@ -72,24 +75,13 @@ test('no token in a URL: the stream opens with a one-time ticket of its session;
   const issued = await sup1.post('/api/events/tickets', {});
   expect(issued.status).toBe(201);
   expect(new Date(issued.body.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(30_000);
-  const aborter = new AbortController();
-  const live = await fetch(`${s.base}/api/events?ticket=${issued.body.ticket}`, { signal: aborter.signal });
-  expect([live.status, live.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/event-stream')]);
+  const live = await stream(issued.body.ticket, 'ticket');
   // good once
   expect((await fetch(`${s.base}/api/events?ticket=${issued.body.ticket}`)).status).toBe(401);
   expect((await fetch(`${s.base}/api/events?ticket=made-up`)).status).toBe(401);
   expect((await s.anonymous().post('/api/events/tickets', {})).status).toBe(401);
   // the stream opened with a ticket ends with its session
-  const reader = live.body!.getReader();
-  const ended = (async () => {
-    try {
-      while (!(await reader.read()).done);
-    } catch {
-      // aborted
-    }
-    return 'ended' as const;
-  })();
   expect((await sup1.post('/api/auth/logout')).status).toBe(204);
-  expect(await within(ended, 2000)).toBe('ended');
-  aborter.abort();
+  expect(await within(live.ended, 2000)).toBe('ended');
+  live.abort();
 });

@@ -17,7 +17,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@ggzy/engine-workers/testing';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import mongoose from 'mongoose';
@@ -67,15 +67,6 @@ function rssMb(pid: number): number {
   } catch {
     return NaN;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Run clients on worker threads against a port; all their latencies and counts. */

@@ -8,23 +8,14 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@ggzy/engine-workers/testing';
 import mongoose from 'mongoose';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const STAFF = ['witness1', 'eng_head', 'proc1', 'sup1', 'sup2', 'sup_head', 'office1', 'gen1', 'deputy', 'director'];
 const FLOODERS = 40;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
