@@ -89,7 +89,7 @@ export function createApp(d: AppDeps): express.Express {
   const auth = authRouter(d.auth, d.audit, d.loginGuard);
   app.use('/api', auth.publicRoutes);
   app.use('/api', publicRouter(d.db));
-  const events = eventsRouter(d.inbox, d.notifier, d.auth, d.streamTickets, { replicas: d.replicas });
+  const events = eventsRouter(d.inbox, d.notifier, d.auth, d.streamTickets, { replicas: d.replicas, instances: d.instances });
   // the live-update stream takes a one-time ticket (or the bearer token) itself
   app.use('/api', events.publicRoutes);
   // The token is checked before any body is read: nobody unknown makes the server read or inflate one.
@@ -100,13 +100,13 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', usersRouter(d.db));
   app.use('/api', calendarRouter(d.calendar, d.audit));
   app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));
-  app.use('/api', projectsRouter(d.db, d.audit, d.notifier));
+  app.use('/api', projectsRouter(d.db, d.audit, d.notifier, d.instances));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances, d.origins));
   app.use('/api', instancesRouter(d.instances));
   app.use('/api', events.routes);
   app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit, { db: d.db, ...d.uploads }));
   app.use('/api', archivesRouter(d.db, d.audit));
-  app.use('/api', notificationsRouter(d.notifier));
+  app.use('/api', notificationsRouter(d.notifier, d.instances));
   app.use('/api', auditRouter(d.audit, d.instances));
   app.use('/api', notFoundHandler());
   if (d.webDir && existsSync(path.join(d.webDir, 'index.html'))) {

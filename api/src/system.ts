@@ -172,6 +172,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     },
     starts,
   );
+  inbox.applicantKeys = (u, instanceId) => instances.applicantKeysOf(u, instanceId);
   const workers =
     settings.runWorkers === false ? { close() {} } : registerWorkers(engine, createWorkerServices({ db, notifier, audit, dayMs: 86_400_000 * scale }));
   link.attach();

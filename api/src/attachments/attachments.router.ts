@@ -6,6 +6,7 @@ import { API } from '@ggzy/shared/api';
 import { currentUser, forbidden } from '../http/auth-context';
 import { parseBody } from '../http/validate';
 import { bind } from '../http/bind-route';
+import { mayReadFile } from '../visibility/visibility';
 import type { AuditService } from '../audit/audit.service';
 import type { InstancesService } from '../instances/instances.service';
 import type { InboxService } from '../inbox/inbox.service';
@@ -152,7 +153,11 @@ export function attachmentsRouter(
     if (!doc) throw notFound('Attachment', '附件', id);
     if (doc.uploadedBy !== u.id) {
       if (!doc.instanceId) throw forbidden('无权下载此附件', 'You may not download this attachment');
-      await instances.meta(u, doc.instanceId);
+      // The same sight as the instance's page: an applicant has the files they gave and those of their own steps.
+      const { sight } = await instances.sight(u, doc.instanceId);
+      if (sight === 'none') await instances.meta(u, doc.instanceId);
+      if (!mayReadFile(sight, doc, u, sight === 'applicant' ? await instances.heldTaskIds(u, doc.instanceId) : new Set()))
+        throw forbidden('无权下载此附件', 'You may not download this attachment');
     }
     res.setHeader('Content-Type', doc.contentType);
     res.setHeader('Content-Disposition', `${query.inline === 'true' ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);

@@ -16,7 +16,10 @@ import { bind } from '../http/bind-route';
 import type { Notifier, NotificationDoc } from '../notifications/notifier';
 import type { InboxService } from './inbox.service';
 import type { TaskDoc } from './task.model';
-import { isCandidate } from './task-access';
+import { isCandidate, reachOf } from './task-access';
+import type { InstancesService } from '../instances/instances.service';
+import { maskedNotification } from '../notifications/notifier';
+import { sightOfReachable, visibleTask } from '../visibility/visibility';
 import type { ReplicaBus, ReplicaEvent } from '../replicas/replica-bus';
 import { AuthService } from '../people/auth.service';
 import { bearer, unauthenticated } from '../people/auth.router';
@@ -29,7 +32,7 @@ export function eventsRouter(
   notifier: Notifier,
   auth: AuthService,
   tickets: StreamTickets,
-  opts: { heartbeatMs?: number; replicas?: ReplicaBus | null } = {},
+  opts: { heartbeatMs?: number; replicas?: ReplicaBus | null; instances?: Pick<InstancesService, 'classifiedOutOfSight'> } = {},
 ): { publicRoutes: Router; routes: Router } {
   const publicRoutes = Router();
   const routes = Router();
@@ -59,23 +62,27 @@ export function eventsRouter(
       'X-Accel-Buffering': 'no',
     });
     res.write('retry: 3000\n\n');
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = (event: string, data: unknown) => !res.writableEnded && res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     const onTask = (t: TaskDoc, change: string) => {
       const mine =
         t.assignee === user.id || t.owner === user.id || t.starter === user.id || t.pendingSigners.includes(user.id) || (!t.assignee && isCandidate(t, user));
-      if (mine) send('task', { change, task: inbox.toDto(t) });
+      // The same reach as the task's own page (a classified step is not news to mere candidates), and the same sight.
+      if (mine && reachOf(t, user, { ccd: false, participant: false })) send('task', { change, task: visibleTask(sightOfReachable(user), inbox.toDto(t), user) });
     };
-    const onNotification = (n: NotificationDoc) => {
-      if (n.userId === user.id)
-        send('notification', { id: n._id, kind: n.kind, title: n.title, body: n.body, instanceId: n.instanceId, taskId: n.taskId, createdAt: n.createdAt });
+    const onNotification = async (doc: NotificationDoc) => {
+      if (doc.userId !== user.id) return;
+      const hidden = doc.instanceId && opts.instances ? await opts.instances.classifiedOutOfSight(user, [doc.instanceId]) : new Set<string>();
+      const n = doc.instanceId && hidden.has(doc.instanceId) ? maskedNotification(doc) : doc;
+      send('notification', { id: n._id, kind: n.kind, title: n.title, body: n.body, instanceId: n.instanceId, taskId: n.taskId, createdAt: n.createdAt });
     };
+    const heard = (n: NotificationDoc) => void onNotification(n).catch(() => undefined);
     // What happened on the other replicas reaches the people connected to this one too.
     const onReplica = (e: ReplicaEvent) => {
       if (e.kind === 'task') onTask(e.payload.task as TaskDoc, e.payload.change);
-      if (e.kind === 'notification') onNotification(e.payload as NotificationDoc);
+      if (e.kind === 'notification') heard(e.payload as NotificationDoc);
     };
     inbox.listeners.add(onTask);
-    notifier.listeners.add(onNotification);
+    notifier.listeners.add(heard);
     opts.replicas?.handlers.add(onReplica);
     // With each heartbeat, when other replicas may end sessions, the session is looked at again
     // (a sign-out or a disabled account there); one process alone hears of it at once (`ended`).
@@ -95,7 +102,7 @@ export function eventsRouter(
       clearInterval(beat);
       auth.ended.delete(onEnded);
       inbox.listeners.delete(onTask);
-      notifier.listeners.delete(onNotification);
+      notifier.listeners.delete(heard);
       opts.replicas?.handlers.delete(onReplica);
       res.end();
     };

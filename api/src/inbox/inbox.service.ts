@@ -12,6 +12,7 @@ import { createTaskStore, type TaskFilter, type TaskSort, type TaskStore, type T
 import { ccModel, type CcDoc } from '../cc/cc.model';
 import type { FormRegistry } from '../forms/form-registry';
 import { allowedActions, reachOf, type TaskAction } from './task-access';
+import { sightOfReachable, visibleTask, visibleVariables } from '../visibility/visibility';
 
 export interface TaskQuery {
   view: TaskView;
@@ -24,9 +25,6 @@ export interface TaskQuery {
   page: number;
   pageSize: number;
 }
-
-/** Variables that belong to the system and are not shown as form data. */
-const HIDDEN_VARS = new Set(['limits', 'projectOptions', 'archiveOptions']);
 
 /** Who took part in an instance and where it stands, derived from its tasks. */
 export interface InstanceFacts {
@@ -49,6 +47,8 @@ const NOT_OVERDUE = Buffer.from('{"overdue":false,');
 export class InboxService {
   readonly store: TaskStore;
   private readonly Cc: Model<CcDoc>;
+  /** The variables an applicant reads of one of their instances (set by the system: InstancesService). */
+  applicantKeys: (u: UserDto, instanceId: string) => Promise<Set<string>> = async () => new Set();
   /** Hears of every task change (live updates to the web app). */
   readonly listeners = new Set<(t: TaskDoc, change: string) => void>();
   /** A task version as lists show it (UTF-8 JSON after its `overdue` field) and when it falls due; see `listJson`. */
@@ -110,7 +110,14 @@ export class InboxService {
     const { items, total } = await this.query(u, q);
     const now = Date.now();
     const parts: Buffer[] = [LIST_START];
+    const applicant = sightOfReachable(u) === 'applicant';
     for (const t of items) {
+      if (applicant) {
+        // An applicant's few tasks, as they may see them (not cached: who holds a step is left out).
+        if (parts.length > 1) parts.push(COMMA);
+        parts.push(Buffer.from(JSON.stringify(visibleTask('applicant', this.toDto(t), u))));
+        continue;
+      }
       let cached = this.jsonCache.get(t);
       if (cached === undefined) {
         const { overdue: _overdue, ...rest } = this.toDto(t);
@@ -197,11 +204,13 @@ export class InboxService {
 
   async detail(u: UserDto, id: string) {
     const { task, actions } = await this.load(u, id);
+    const sight = sightOfReachable(u);
     const vars = await this.store.variables(task._id);
-    const variables = Object.fromEntries(Object.entries(vars).filter(([k]) => !HIDDEN_VARS.has(k)));
+    const keys = sight === 'applicant' ? await this.applicantKeys(u, task.instanceId) : undefined;
+    const variables = visibleVariables(sight, vars, keys);
     const form = task.formId ? (await this.forms.get(task.formId).catch(() => null))?.form : undefined;
     return {
-      task: this.toDto(task),
+      task: visibleTask(sight, this.toDto(task), u),
       actions,
       variables,
       ...(form && { form }),

@@ -13,7 +13,8 @@ export class FlowCatalog {
 
   constructor(private readonly engine: EnginePort) {}
 
-  private info(key: string, processId: string) {
+  /** What the diagram of a deployed version says of its process: start form and properties. */
+  info(key: string, processId: string) {
     let p = this.compiled.get(key);
     if (!p) {
       p = this.engine.getDefinition(key).then(async (d) => {

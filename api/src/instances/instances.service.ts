@@ -18,6 +18,10 @@ import { canSeeInstance } from './instance-access';
 import { instanceMetaModel, type InstanceMetaDoc } from './instance.model';
 import type { StartRequests } from './start-requests';
 import { commentModel } from '../comments/comment.model';
+import { ApplicantFields } from '../visibility/applicant-fields';
+import { sightOf, visibleComments, visibleEvent, visibleTask, visibleVariables, mayReadFile, type Sight } from '../visibility/visibility';
+import type { TaskDoc } from '../inbox/task.model';
+import { isClassified } from '../inbox/task-access';
 
 export interface StartOptions {
   /** ISO durations per time-limit name, already scaled by configuration. */
@@ -30,6 +34,7 @@ export class InstancesService {
   private readonly Archive;
   private readonly Meta;
   private readonly Comment;
+  readonly applicantFields: ApplicantFields;
 
   constructor(
     private readonly db: Connection,
@@ -46,6 +51,7 @@ export class InstancesService {
     this.Archive = archiveModels(db).Archive;
     this.Meta = instanceMetaModel(db);
     this.Comment = commentModel(db);
+    this.applicantFields = new ApplicantFields(catalog, forms);
   }
 
   /** Choices the start forms offer (valuesKey): projects and archives. */
@@ -126,17 +132,57 @@ export class InstancesService {
   }
 
   /** The instance and what its tasks tell of it, if the user may see it. */
-  private async visible(u: UserDto, id: string): Promise<{ m: InstanceMetaDoc; facts: InstanceFacts }> {
-    const m = await this.Meta.findById(id).lean();
-    if (!m) throw notFound('Process instance', '流程实例', id);
-    const facts = await this.inbox.facts(id, m.starter);
+  private async visible(u: UserDto, id: string): Promise<{ m: InstanceMetaDoc; facts: InstanceFacts; sight: Exclude<Sight, 'none'> }> {
+    const { m, facts, sight } = await this.sight(u, id);
     // Not one's to see: answered as if it did not exist, so ids cannot be probed.
-    if (!canSeeInstance(m, facts, u)) throw notFound('Process instance', '流程实例', id);
-    return { m, facts };
+    if (!m || sight === 'none') throw notFound('Process instance', '流程实例', id);
+    return { m, facts: facts!, sight };
+  }
+
+  /** How much of an instance the user sees (visibility.ts); `none` also when there is no such instance. */
+  async sight(u: UserDto, id: string): Promise<{ m: InstanceMetaDoc | null; facts?: InstanceFacts; sight: Sight }> {
+    const m = await this.Meta.findById(id).lean();
+    if (!m) return { m, sight: 'none' };
+    const facts = await this.inbox.facts(id, m.starter);
+    return { m, facts, sight: sightOf(u, m, facts) };
+  }
+
+  /** The variables an applicant reads of this instance, given the steps they held. */
+  applicantKeys(m: Pick<InstanceMetaDoc, 'definitionKey' | 'processId'>, held: Pick<TaskDoc, 'formId'>[]): Promise<Set<string>> {
+    return this.applicantFields.keys(m.definitionKey, m.processId, held.map((t) => t.formId));
+  }
+
+  /**
+   * Of these instances, the classified (保密/暂保密) ones the user may not see — for the paths that
+   * span instances (the whole audit trail, notifications, projects), which show of them only that
+   * something happened.
+   */
+  async classifiedOutOfSight(u: UserDto, ids: Iterable<string | null | undefined>): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const id of new Set([...ids].filter((x): x is string => !!x))) {
+      const m = await this.Meta.findById(id).select('starter classification').lean();
+      if (!m || !isClassified(m)) continue;
+      if (sightOf(u, m, await this.inbox.facts(id, m.starter)) === 'none') out.add(id);
+    }
+    return out;
+  }
+
+  /** The steps of an instance the user held (assignee or completer): what an applicant may see files and comments of. */
+  async heldTaskIds(u: UserDto, instanceId: string): Promise<Set<string>> {
+    const tasks = await this.inbox.store.find({ instanceId }, { createdAt: 1 });
+    return new Set(tasks.filter((t) => t.assignee === u.id || t.completedBy === u.id).map((t) => t._id));
+  }
+
+  /** The variables the applicant `u` reads of one of their instances. */
+  async applicantKeysOf(u: UserDto, instanceId: string): Promise<Set<string>> {
+    const m = await this.Meta.findById(instanceId).lean();
+    if (!m) return new Set();
+    const tasks = await this.inbox.store.find({ instanceId }, { createdAt: 1 });
+    return this.applicantKeys(m, tasks.filter((t) => t.assignee === u.id || t.completedBy === u.id));
   }
 
   async detail(u: UserDto, id: string) {
-    const { m, facts } = await this.visible(u, id);
+    const { m, facts, sight } = await this.visible(u, id);
     const [view, tasks, events, comments, attachments] = await Promise.all([
       this.engine.getInstance(id).catch(() => null),
       this.inbox.store.find({ instanceId: id }, { createdAt: 1 }),
@@ -145,13 +191,17 @@ export class InstancesService {
       this.files.forInstance(id),
     ]);
     const def = await this.engine.getDefinition(m.definitionKey).catch(() => null);
-    const external = u.roles.includes('external');
-    const hidden = new Set(['limits', 'attachmentIds', 'approverGroup']);
-    const variables = Object.fromEntries(
-      Object.entries(view?.variables ?? {}).filter(([k]) => !hidden.has(k) && !(external && /Opinion$|By$|ByName$/.test(k) && k !== 'approveOpinion')),
-    );
+    const held = tasks.filter((t) => t.assignee === u.id || t.completedBy === u.id);
+    const heldIds = new Set(held.map((t) => t._id));
+    const applicantKeys = sight === 'applicant' ? await this.applicantKeys(m, held) : undefined;
     return {
-      instance: { id: m._id, ...omitId(m), state: m.state, currentSteps: facts.currentSteps, participants: [...facts.participants] },
+      instance: {
+        id: m._id,
+        ...omitId(m),
+        state: m.state,
+        currentSteps: facts.currentSteps,
+        participants: sight === 'staff' ? [...facts.participants] : [u.id],
+      },
       engine: view && {
         status: view.status,
         activeElements: view.activeElements,
@@ -159,27 +209,29 @@ export class InstancesService {
       },
       diagram: def && { definitionKey: def.key, version: def.version, xml: def.xml },
       completedElements: [...new Set(tasks.filter((t) => t.status === 'completed' && t.kind === 'engine').map((t) => t.elementId))],
-      tasks: tasks.map((t) => this.inbox.toDto(t)),
-      timeline: events.map((e) => ({
-        seq: e.seq,
-        at: e.at,
-        actor: e.actor,
-        action: e.action,
-        taskId: e.taskId,
-        data: external ? { taskName: e.data.taskName, outcome: e.data.outcome } : e.data,
-      })),
-      comments: comments.map((c) => ({ id: c._id, taskId: c.taskId, author: c.author, authorName: c.authorName, text: c.text, at: c.at.toISOString() })),
-      attachments: attachments.map((a) => ({
-        id: a._id,
-        filename: a.filename,
-        size: a.size,
-        contentType: a.contentType,
-        category: a.category,
-        uploadedBy: a.uploadedBy,
-        uploadedAt: a.uploadedAt.toISOString(),
-        sha256: a.sha256,
-      })),
-      variables,
+      tasks: tasks.map((t) => visibleTask(sight, this.inbox.toDto(t), u)),
+      timeline: events.map((e) =>
+        visibleEvent(sight, { seq: e.seq, at: e.at, actor: e.actor, action: e.action, taskId: e.taskId, data: e.data }, u),
+      ),
+      comments: visibleComments(
+        sight,
+        comments.map((c) => ({ id: c._id, taskId: c.taskId, author: c.author, authorName: c.authorName, text: c.text, at: c.at.toISOString() })),
+        u,
+        heldIds,
+      ),
+      attachments: attachments
+        .filter((a) => mayReadFile(sight, a, u, heldIds))
+        .map((a) => ({
+          id: a._id,
+          filename: a.filename,
+          size: a.size,
+          contentType: a.contentType,
+          category: a.category,
+          uploadedBy: sight === 'staff' || a.uploadedBy === u.id ? a.uploadedBy : '',
+          uploadedAt: a.uploadedAt.toISOString(),
+          sha256: a.sha256,
+        })),
+      variables: visibleVariables(sight, view?.variables ?? {}, applicantKeys),
     };
   }
 

@@ -30,6 +30,11 @@ export function notificationModel(db: Connection): Model<NotificationDoc> {
   );
 }
 
+/** A notice of a classified (保密) matter, as shown to someone outside its circle: that there was one, and when. */
+export function maskedNotification<N extends NotificationDoc>(n: N): N {
+  return { ...n, title: '【保密事项】', body: '该事项已定密，内容仅限知悉范围内人员查看。', instanceId: undefined, taskId: undefined };
+}
+
 export interface NotifyInput {
   key: string;
   users?: string[];

@@ -1,6 +1,7 @@
 /**
  * GET /projects — trading projects and their state. Staff see why and by whose report a project
- * was paused; external applicants see only whether it is. POST /projects/:id/resume lifts a pause
+ * was paused (unless the report is classified and theirs not to see); external applicants see only
+ * whether it is. POST /projects/:id/resume lifts a pause
  * (supervision head or a leader), with a reason, and tells the project's section.
  */
 import { Router } from 'express';
@@ -12,15 +13,24 @@ import { forbidden } from '../http/auth-context';
 import type { AuditService } from '../audit/audit.service';
 import type { Notifier } from '../notifications/notifier';
 import { projectModel } from './project.model';
+import type { InstancesService } from '../instances/instances.service';
 
-export function projectsRouter(db: Connection, audit: AuditService, notifier: Notifier): Router {
+export function projectsRouter(db: Connection, audit: AuditService, notifier: Notifier, instances: InstancesService): Router {
   const Project = projectModel(db);
   const r = Router();
   bind(r, API.projects, async ({ user }) => {
     const docs = await Project.find({}).sort({ _id: 1 }).lean();
     const external = user.roles.includes('external');
+    // Why and by whose report a project was paused stays with the report when it is classified.
+    const hidden = external ? new Set<string>() : await instances.classifiedOutOfSight(user, docs.map((p) => p.pauseInstanceId));
     return {
-      items: docs.map(({ _id, ...p }) => (external ? { id: _id, name: p.name, section: p.section, kind: p.kind, status: p.status } : { id: _id, ...p })),
+      items: docs.map(({ _id, ...p }) =>
+        external
+          ? { id: _id, name: p.name, section: p.section, kind: p.kind, status: p.status }
+          : p.pauseInstanceId && hidden.has(p.pauseInstanceId)
+            ? { id: _id, ...p, pausedBy: null, pauseReason: null, pauseInstanceId: null }
+            : { id: _id, ...p },
+      ),
     };
   });
   bind(r, API.resumeProject, async ({ user: u, params, body }) => {

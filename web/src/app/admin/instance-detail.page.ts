@@ -11,7 +11,7 @@ import { NzCardModule } from 'ng-zorro-antd/card';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { NzInputModule } from 'ng-zorro-antd/input';
 import { apiError } from '../core/api.service';
-import { ACTION_LABELS } from '../core/labels';
+import { ACTION_LABELS, actorLabel } from '../core/labels';
 import { DiagramViewComponent } from '../task/diagram-view.component';
 import { type MonitoredInstance, stateOf } from './instances.model';
 
@@ -80,7 +80,7 @@ import { type MonitoredInstance, stateOf } from './instances.model';
       <nz-card [nzTitle]="'办理过程' | t" nzSize="small" class="gap">
         @for (e of d.timeline; track e.seq) {
           <div>
-            {{ e.at | date: 'MM-dd HH:mm:ss' }} {{ e.actor }} {{ label(e.action) }}
+            {{ e.at | date: 'MM-dd HH:mm:ss' }} {{ actorLabel(e.actor) | t }} {{ label(e.action) }}
             {{ e.data['taskName'] ?? '' }}
           </div>
         }
@@ -109,6 +109,7 @@ import { type MonitoredInstance, stateOf } from './instances.model';
   `,
 })
 export class InstancePage {
+  readonly actorLabel = actorLabel;
   private readonly http = inject(HttpClient);
   readonly id = input.required<string>();
   readonly d = signal<MonitoredInstance | null>(null);

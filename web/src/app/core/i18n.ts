@@ -27,6 +27,8 @@ const EN: Record<string, string> = {
   链头哈希: 'Head hash',
   时间: 'Time',
   操作人: 'Actor',
+  工作人员: 'Staff',
+  系统: 'System',
   动作: 'Action',
   流程实例: 'Instance',
   哈希: 'Hash',

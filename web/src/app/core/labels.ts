@@ -14,6 +14,15 @@ export function groupName(g: string): string {
   return SECTION_NAMES[g] ?? g;
 }
 
+/**
+ * Who did something, as the timeline names them: the system, a person, or — to an external
+ * applicant, who is not told staff names — '' for "staff".
+ */
+export function actorLabel(actor: string): string {
+  if (actor === 'system') return '系统';
+  return actor === '' ? '工作人员' : actor;
+}
+
 export const ACTION_LABELS: Record<string, string> = {
   'instance.started': '发起',
   'task.claimed': '认领',

@@ -2,7 +2,7 @@ import { Component, inject } from '@angular/core';
 import { NzCardModule } from 'ng-zorro-antd/card';
 import { FilePickerComponent } from '../core/file-picker.component';
 import { TranslatePipe } from '../core/i18n';
-import { CATEGORIES } from '../core/labels';
+import { CATEGORIES, actorLabel } from '../core/labels';
 import { TaskPageStore } from './task-page.store';
 
 /** The flow's files, to open or download; while the task is open, one more can be added. */
@@ -18,7 +18,7 @@ import { TaskPageStore } from './task-page.store';
           }}</a>
           <span class="muted"
             >{{ categoryName(a.category) }} · {{ (a.size / 1024).toFixed(0) }} KB ·
-            {{ a.uploadedBy }}</span
+            {{ actorLabel(a.uploadedBy) | t }}</span
           >
           <a href="" (click)="$event.preventDefault(); store.openFile(a.id, a.filename, false)">{{
             '下载' | t
@@ -48,6 +48,7 @@ import { TaskPageStore } from './task-page.store';
   `,
 })
 export class TaskAttachmentsComponent {
+  readonly actorLabel = actorLabel;
   readonly store = inject(TaskPageStore);
 
   categoryName(c?: string): string {

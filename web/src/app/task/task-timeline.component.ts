@@ -4,7 +4,7 @@ import { NzCardModule } from 'ng-zorro-antd/card';
 import { NzTimelineModule } from 'ng-zorro-antd/timeline';
 import { TranslatePipe } from '../core/i18n';
 import type { TimelineEvent } from '../core/api.types';
-import { ACTION_LABELS } from '../core/labels';
+import { ACTION_LABELS, actorLabel } from '../core/labels';
 
 /** 办理过程: what happened in the flow, oldest first, with the opinions given; returns in red. */
 @Component({
@@ -15,7 +15,7 @@ import { ACTION_LABELS } from '../core/labels';
       <nz-timeline>
         @for (e of events(); track e.seq) {
           <nz-timeline-item [nzColor]="e.action === 'task.returned' ? 'red' : 'blue'">
-            {{ e.at | date: 'MM-dd HH:mm' }} {{ e.actor === 'system' ? '系统' : e.actor }}
+            {{ e.at | date: 'MM-dd HH:mm' }} {{ actorLabel(e.actor) | t }}
             {{ actionLabel(e.action) }}
             {{ e.data['taskName'] ?? '' }}
             @if (e.data['opinion']) {
@@ -33,6 +33,7 @@ import { ACTION_LABELS } from '../core/labels';
   `,
 })
 export class TaskTimelineComponent {
+  readonly actorLabel = actorLabel;
   readonly events = input<TimelineEvent[]>([]);
 
   actionLabel(a: string): string {
