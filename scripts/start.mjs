@@ -14,6 +14,11 @@ await main(async () => {
   // (and, beside it, the key that signs them).
   const dataDir = path.resolve(ROOT, process.env.DATA_DIR ?? 'data');
   const env = { ...process.env, DATA_DIR: dataDir };
+  // A first look on this machine comes with the demo users; a server others reach starts empty
+  // (its first admin is created with the one-time code it prints) unless DEMO_DATA says otherwise.
+  const host = process.env.HOST ?? '127.0.0.1';
+  if (env.DEMO_DATA === undefined && (host === 'localhost' || host === '::1' || host.startsWith('127.'))) env.DEMO_DATA = 'true';
+  log(`[demo] ${env.DEMO_DATA === 'true' ? 'demo users loaded (password demo1234)' : 'no demo data'}`);
   log(`[data] ${dataDir}`);
   if (bin) {
     const port = Number(process.env.FERRETDB_PORT ?? 27018);

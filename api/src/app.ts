@@ -15,6 +15,7 @@ import { healthRouter } from './health/health.router';
 import { versions } from './versions';
 import type { AuthService } from './people/auth.service';
 import { authRouter, requireAuth } from './people/auth.router';
+import type { FirstAdmin } from './people/first-admin';
 import type { LoginGuard } from './people/login-guard';
 import type { StreamTickets } from './inbox/stream-tickets';
 import type { UploadQuota } from './attachments/upload-quota';
@@ -61,6 +62,8 @@ export interface AppDeps {
   calendar: WorkCalendar;
   /** The limits and summaries around sign-in. */
   loginGuard: LoginGuard;
+  /** The first admin's set-up, when there are no users. */
+  firstAdmin: FirstAdmin;
   streamTickets: StreamTickets;
   /** What one person may upload: bytes per day, files per minute. */
   uploads: { quota: UploadQuota; perMinute: number };
@@ -86,7 +89,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(securityHeaders());
   app.use('/api', healthRouter({ db: d.db, engine: d.engine, versions: v, startedAt: new Date() }));
   app.use('/api', openApiRouter(v.app));
-  const auth = authRouter(d.auth, d.audit, d.loginGuard);
+  const auth = authRouter(d.auth, d.audit, d.loginGuard, d.firstAdmin);
   app.use('/api', auth.publicRoutes);
   app.use('/api', publicRouter(d.db));
   const events = eventsRouter(d.inbox, d.notifier, d.auth, d.streamTickets, { replicas: d.replicas, instances: d.instances });

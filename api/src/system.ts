@@ -29,6 +29,7 @@ import { InstancesService } from './instances/instances.service';
 import { AttachmentStore } from './attachments/attachments';
 import { createWorkerServices } from './worker-role/handler-services';
 import { loadDemoData } from './demo/demo-data';
+import { FirstAdmin } from './people/first-admin';
 import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
 import { WorkCalendar } from './calendar/work-calendar';
 import type { Config } from './config/config';
@@ -149,8 +150,10 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     notifier.listeners.add((n) => replicas.publish({ kind: 'notification', payload: n }));
     forms.saved.add((id) => replicas.publish({ kind: 'form', payload: { id } }));
     calendar.changed.add(() => replicas.publish({ kind: 'calendar', payload: null }));
+    auth.changed.add((id) => replicas.publish({ kind: 'user', payload: { id } }));
     replicas.handlers.add((e) => {
       if (e.kind === 'form') forms.forget(e.payload.id);
+      if (e.kind === 'user') auth.forget(e.payload.id);
       if (e.kind === 'calendar') void calendar.load().catch((err: unknown) => logger.warn({ err }, 'reloading the calendar failed'));
     });
   }
@@ -158,6 +161,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const sole = settings.INBOX_STORE === 'memory' ? new SoleHolder(db) : null;
   const starts = new StartRequests(db, engine, audit, files, logger.child({ scope: 'start' }));
   const loginGuard = new LoginGuard(db, audit, { loginLimit: settings.LOGIN_ATTEMPTS });
+  const firstAdmin = new FirstAdmin(db, audit, logger.child({ scope: 'setup' }));
   const instances = new InstancesService(
     db,
     engine,
@@ -210,6 +214,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     files,
     calendar,
     loginGuard,
+    firstAdmin,
     streamTickets,
     uploads,
     webDir: settings.webDir,
@@ -235,6 +240,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       await forms.loadDirectory(`${settings.processesDir}/forms`);
       await calendar.load();
       if (settings.DEMO_DATA === 'true' && (await loadDemoData(db))) logger.info('demo data loaded (password demo1234)');
+      await firstAdmin.prepare();
       // Diagram files changed since they were last deployed from there; the forms as admins last
       // saved them go with the diagrams (a cluster links them to user tasks).
       await origins.deployFiles(settings.processesDir, async () => {

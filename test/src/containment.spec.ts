@@ -140,6 +140,7 @@ describe('no diagram or expression takes the server down', () => {
         MONGODB_URI: uri,
         PORT: String(port),
         HOST: '127.0.0.1',
+        DEMO_DATA: 'true',
         LOG_LEVEL: 'silent',
         AUDIT_KEY: 'containment-audit-key-0123456789',
         DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ggzy-containment-')),

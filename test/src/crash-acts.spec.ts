@@ -49,6 +49,7 @@ class Server {
         MONGODB_URI: this.uri,
         PORT: String(this.port),
         HOST: '127.0.0.1',
+        DEMO_DATA: 'true',
         LOG_LEVEL: 'silent',
         ENGINE_LEASE_MS: '2000',
         ENGINE_POLL_MS: '200',

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
 import { buildSystem, DEFAULT_SETTINGS, epochCollectionName, type System, type SystemSettings } from '@ggzy/api';
 import type { EnginePort } from '@ggzy/engine-workers';
 import * as testing from '@ggzy/engine-workers/testing';
@@ -104,6 +105,8 @@ export async function startServer(
   reuse?: Connection,
   /** Another engine adapter (the cluster contract test); the embedded engine by default. */
   makeEngine: (db: Connection) => EnginePort = (db) => testing.testEngine(db),
+  /** Where the system logs (quiet by default; a test that reads the log passes its own). */
+  logger: Logger = testing.quietLogger,
 ): Promise<TestServer> {
   const db = reuse ?? (await testing.connectTestDb(name));
   const engine = makeEngine(db);
@@ -113,7 +116,7 @@ export async function startServer(
     system = buildSystem({
       db,
       engine,
-      logger: testing.quietLogger,
+      logger,
       settings: {
         ...DEFAULT_SETTINGS,
         SLA_CHECK_MS: 200,

@@ -155,8 +155,11 @@ test('admins manage people: a new colleague works at once; a disabled one is out
   expect((await admin.post('/api/admin/users', { id: 'bad', name: 'x', roles: ['emperor'], password: 'whatever-1' })).status).toBe(400);
   expect((await (await s.login('sup_head')).post('/api/admin/users', { id: 'sneaky', name: 'x', roles: ['admin'], password: 'whatever-1' })).status).toBe(403);
 
+  // the password the admin gave is changed first; then the new colleague works at once
   const sup3 = await s.login('sup3', 'new-colleague-1');
   const { taskId } = await flowAtVerify('新同事认领');
+  expect((await sup3.post(`/api/tasks/${taskId}/claim`)).body.code).toBe('PASSWORD_CHANGE_REQUIRED');
+  expect((await sup3.post('/api/auth/password', { currentPassword: 'new-colleague-1', newPassword: 'Tide7-Maple-Quartz' })).status).toBe(204);
   expect((await sup3.post(`/api/tasks/${taskId}/claim`)).status).toBe(200);
 
   // disabled: the open session stops working and signing in is refused
@@ -167,7 +170,7 @@ test('admins manage people: a new colleague works at once; a disabled one is out
   });
   expect(off.status).toBe(200);
   expect((await sup3.get('/api/me')).status).toBe(401);
-  const again = await s.anonymous().post('/api/auth/login', { username: 'sup3', password: 'new-colleague-1' });
+  const again = await s.anonymous().post('/api/auth/login', { username: 'sup3', password: 'Tide7-Maple-Quartz' });
   expect(again.body.code).toBe('ACCOUNT_DISABLED');
   const trail = (await admin.get('/api/audit?action=user.updated')).body.items;
   expect(trail[0].data).toMatchObject({ userId: 'sup3', after: { active: false } });

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       MONGODB_URI: uri,
       PORT: String(port),
       HOST: '127.0.0.1',
+      DEMO_DATA: 'true',
       LOG_LEVEL: 'silent',
       AUDIT_KEY: 'login-flood-bench-key-0123456789',
       DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ggzy-login-bench-')),

@@ -56,7 +56,12 @@ const schema = z.object({
   LOGIN_ATTEMPTS: z.coerce.number().int().positive().default(10),
   /** Express 'trust proxy' when a reverse proxy sits in front (e.g. "loopback"); off by default. */
   TRUST_PROXY: z.string().optional(),
-  DEMO_DATA: z.enum(['true', 'false']).default('true'),
+  /**
+   * Demo users (password demo1234) and sample projects. Off unless asked for: `npm start` asks for
+   * them when it serves this machine only (HOST a loopback address). Without users the server
+   * prints a one-time code to create the first admin (sign-in page, or POST /api/setup).
+   */
+  DEMO_DATA: z.enum(['true', 'false']).default('false'),
   /**
    * memory: one API process holds the inbox (the embedded default); database: several replicas on a
    * real MongoDB. Cluster mode uses database unless told otherwise.

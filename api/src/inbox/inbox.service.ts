@@ -12,7 +12,7 @@ import { createTaskStore, type TaskFilter, type TaskSort, type TaskStore, type T
 import { ccModel, type CcDoc } from '../cc/cc.model';
 import type { FormRegistry } from '../forms/form-registry';
 import { allowedActions, reachOf, type TaskAction } from './task-access';
-import { sightOfReachable, visibleTask, visibleVariables } from '../visibility/visibility';
+import { sightOf, sightOfReachable, visibleTask, visibleVariables } from '../visibility/visibility';
 
 export interface TaskQuery {
   view: TaskView;
@@ -196,6 +196,8 @@ export class InboxService {
     if (!reach || reach === 'readonly') {
       const facts = await this.facts(task.instanceId, task.starter);
       if (facts.participants.has(u.id)) reach = reachOf(task, u, { ccd, participant: true });
+      // Who may see the instance may read each of its steps (its page lists them all), and do nothing on them.
+      if (!reach && sightOf(u, task, facts) !== 'none') reach = 'readonly';
     }
     // Not one's to see: answered as if it did not exist, so ids cannot be probed.
     if (!reach) throw notFound('Task', '任务', id);

@@ -7,6 +7,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Connection } from 'mongoose';
 import { AppError, groupsOf, type Role, type SectionCode, type UserDto } from '@ggzy/shared';
 import { peopleModels, type UserDoc } from './user.model';
+import { checkPassword } from './password-policy';
 
 const SESSION_MS = 12 * 3600_000;
 const CACHE_MS = 5_000;
@@ -23,6 +24,7 @@ export function toUserDto(u: UserDoc): UserDto {
     oversees: (u.oversees ?? []) as SectionCode[],
     ...(u.unit && { unit: u.unit }),
     groups: groupsOf({ sections, roles }),
+    ...(u.mustChangePassword && { mustChangePassword: true as const }),
   };
 }
 
@@ -91,10 +93,39 @@ export class AuthService {
   /** Told when sessions end here: one (`token`, a sign-out) or all of a user's (`userId`: disabled, new password). */
   readonly ended = new Set<(e: { token?: string; userId?: string }) => void>();
 
-  /** Drop cached sessions of a user (disabled, or a new password). */
-  forget(userId: string): void {
-    for (const [k, v] of this.cache) if (v.user.id === userId) this.cache.delete(k);
+  /**
+   * Drop cached sessions of a user (disabled, new rights, or a new password), so the next request
+   * reads them again; their live streams end (`keep`: the one session that goes on).
+   */
+  forget(userId: string, keep?: string): void {
+    for (const [k, v] of this.cache) if (v.user.id === userId && k !== keep) this.cache.delete(k);
+    if (keep) this.cache.delete(keep);
     for (const fn of this.ended) fn({ userId });
+  }
+
+  /**
+   * A person chooses their own password: the current one is checked, the new one must meet the
+   * policy; every other session of theirs ends (this one goes on).
+   */
+  async changePassword(userId: string, token: string, current: string, next: string): Promise<void> {
+    const u = await this.m.User.findById(userId).lean();
+    if (!u || !(await verify(u.passwordHash, current).catch(() => false)))
+      throw new AppError({ code: 'INVALID_CREDENTIALS', status: 422, zh: '当前密码不正确', en: 'The current password is wrong' });
+    if (await verify(u.passwordHash, next).catch(() => false))
+      throw new AppError({ code: 'WEAK_PASSWORD', status: 422, zh: '密码强度不足：新密码不能与当前密码相同', en: 'The password is too weak: it must differ from the current one' });
+    checkPassword(next, { id: u._id, name: u.name });
+    await this.m.User.updateOne({ _id: userId }, { $set: { passwordHash: await hash(next), mustChangePassword: false } });
+    await this.m.Session.deleteMany({ userId, _id: { $ne: tokenId(token) } });
+    this.userChanged(userId, token);
+  }
+
+  /** Told when a user's rights, state or password changed here (the other replicas are told too: system.ts). */
+  readonly changed = new Set<(userId: string) => void>();
+
+  /** A user changed (by an admin, or their own password): at once here, and on the other replicas. */
+  userChanged(userId: string, keep?: string): void {
+    this.forget(userId, keep);
+    for (const fn of this.changed) fn(userId);
   }
 
   async logout(token: string): Promise<void> {

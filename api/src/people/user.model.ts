@@ -11,6 +11,8 @@ export interface UserDoc {
   unit?: string;
   passwordHash: string;
   active: boolean;
+  /** An admin set the password: the person must choose their own before anything else. */
+  mustChangePassword?: boolean;
   createdAt: Date;
 }
 
@@ -38,6 +40,7 @@ export function peopleModels(db: Connection): { User: Model<UserDoc>; Session: M
         unit: String,
         passwordHash: { type: String, required: true },
         active: { type: Boolean, default: true },
+        mustChangePassword: Boolean,
         createdAt: { type: Date, default: () => new Date() },
       },
       { ...opts, collection: 'users' },

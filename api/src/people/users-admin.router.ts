@@ -1,6 +1,7 @@
 /**
  * User management for admins: create people, change their sections, roles and overseen sections,
- * disable them, set a new password. Every change is audited; a disabled user's sessions stop working.
+ * disable them, set a new password (which the person must change at first sign-in). Passwords meet
+ * the policy (password-policy.ts). Every change is audited and holds at once on every replica.
  */
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
@@ -11,6 +12,7 @@ import { bind } from '../http/bind-route';
 import type { AuditService } from '../audit/audit.service';
 import { AuthService, toUserDto } from './auth.service';
 import { peopleModels } from './user.model';
+import { checkPassword } from './password-policy';
 
 export function usersAdminRouter(db: Connection, audit: AuditService, auth: AuthService): Router {
   const { User, Session } = peopleModels(db);
@@ -24,7 +26,9 @@ export function usersAdminRouter(db: Connection, audit: AuditService, auth: Auth
     requireRole(me, 'admin');
     if (await User.exists({ _id: b.id })) throw conflict('USER_EXISTS', `用户名已存在：${b.id}`, `The username is taken: ${b.id}`);
     const { password, id, ...rest } = b;
-    await User.create({ _id: id, ...rest, passwordHash: await AuthService.hashPassword(password), active: true, createdAt: new Date() });
+    checkPassword(password, { id, name: b.name });
+    // The admin knows this password: the new colleague chooses their own at first sign-in.
+    await User.create({ _id: id, ...rest, passwordHash: await AuthService.hashPassword(password), active: true, mustChangePassword: true, createdAt: new Date() });
     await audit.append({ actor: me.id, action: 'user.created', data: { userId: id, after: rest } });
     return toUserDto((await User.findById(id).lean())!);
   });
@@ -34,11 +38,14 @@ export function usersAdminRouter(db: Connection, audit: AuditService, auth: Auth
     const before = await User.findById(id).lean();
     if (!before) throw notFound('User', '用户', id);
     const { password, ...set } = b;
-    await User.updateOne({ _id: id }, { $set: { ...set, ...(password && { passwordHash: await AuthService.hashPassword(password) }) } });
-    if (b.active === false || password) {
-      await Session.deleteMany({ userId: id });
-      auth.forget(id);
-    }
+    if (password) checkPassword(password, { id, name: b.name ?? before.name });
+    await User.updateOne(
+      { _id: id },
+      { $set: { ...set, ...(password && { passwordHash: await AuthService.hashPassword(password), mustChangePassword: true }) } },
+    );
+    if (b.active === false || password) await Session.deleteMany({ userId: id });
+    // New rights, a disabled account or a new password hold at once, on every replica.
+    auth.userChanged(id);
     await audit.append({
       actor: me.id,
       action: 'user.updated',

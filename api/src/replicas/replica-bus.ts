@@ -17,7 +17,8 @@ export type ReplicaEvent =
   | { kind: 'task'; payload: { task: unknown; change: string } }
   | { kind: 'notification'; payload: unknown }
   | { kind: 'form'; payload: { id: string } }
-  | { kind: 'calendar'; payload: null };
+  | { kind: 'calendar'; payload: null }
+  | { kind: 'user'; payload: { id: string } };
 
 interface EventDoc {
   /** Time-ordered: `<ms, 15 digits>-<origin>-<n>`. */

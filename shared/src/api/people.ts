@@ -19,6 +19,8 @@ export const userDto = z
     unit: z.string().optional(),
     /** Candidate groups this user belongs to, derived from sections and roles. */
     groups: z.array(z.string()),
+    /** Set when an admin gave the password: nothing but choosing a new one is allowed until then. */
+    mustChangePassword: z.literal(true).optional(),
   })
   .meta({ id: 'User' });
 
@@ -27,6 +29,21 @@ export const loginBody = z.strictObject({
   password: z.string().min(1).max(200),
 });
 export const loginReply = z.strictObject({ token: z.string(), user: userDto, expiresAt: isoDateTime });
+
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(1).max(200),
+});
+
+/** Whether the system has no users yet and waits for its first admin (DEMO_DATA off). */
+export const setupStatus = z.strictObject({ needed: z.boolean() });
+export const setupBody = z.strictObject({
+  /** The one-time code the server printed to its log when it found no users. */
+  code: z.string().trim().min(1).max(100),
+  id: z.string().regex(/^[a-z][a-z0-9_.-]{1,31}$/, 'lowercase letters, digits, _ . -'),
+  name: z.string().trim().min(1).max(40),
+  password: z.string().min(1).max(200),
+});
 
 export const sectionsReply = z.strictObject({
   sections: z.array(z.strictObject({ code: z.string(), name: z.string() })),
@@ -44,7 +61,7 @@ export const createUserBody = z.strictObject({
   roles,
   oversees: sections.default([]),
   unit: z.string().trim().max(100).optional(),
-  password: z.string().min(8).max(200),
+  password: z.string().min(1).max(200),
 });
 export const updateUserBody = z.strictObject({
   name: z.string().trim().min(1).max(40).optional(),
@@ -53,7 +70,7 @@ export const updateUserBody = z.strictObject({
   oversees: sections.optional(),
   unit: z.string().trim().max(100).optional(),
   active: z.boolean().optional(),
-  password: z.string().min(8).max(200).optional(),
+  password: z.string().min(1).max(200).optional(),
 });
 export const userParams = z.object({ id: newUsername });
 export const adminUser = userDto.extend({ active: z.boolean() }).meta({ id: 'AdminUser' });
