@@ -86,6 +86,28 @@ test('a claim on one replica is seen on the other within a second, live too; a f
   expect((await adminB.get('/api/forms/anomaly-verify')).body.form.components[0]).toEqual({ type: 'text', text: '副本 A 修订' });
 });
 
+test("an admin's change of someone's rights, or disabling them, holds on the other replica at once (not after its cache)", async () => {
+  const [a, b] = servers;
+  const adminA = await a!.login('admin');
+  const office = await b!.login('office1');
+  expect((await office.get('/api/me')).body.roles).toEqual(['staff']);
+  const patch = (body: unknown) =>
+    fetch(`${a!.base}/api/admin/users/office1`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${adminA.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  // B has just read office1 (its cache holds them for 5 s); the change on A is seen on B well within that
+  let t0 = Date.now();
+  expect((await patch({ roles: ['staff', 'head'] })).status).toBe(200);
+  await eventually(async () => ((await office.get('/api/me')).body.roles as string[]).includes('head'), 2_000, 'the new role on B');
+  expect(Date.now() - t0).toBeLessThan(2_000);
+  t0 = Date.now();
+  expect((await patch({ active: false })).status).toBe(200);
+  await eventually(async () => (await office.get('/api/me')).status === 401, 2_000, 'disabled on B');
+  expect(Date.now() - t0).toBeLessThan(2_000);
+});
+
 test('a second memory-layout process on the same database is refused, and starts once the first has stopped', async () => {
   const first = await startServer('one-inbox', { INBOX_STORE: 'memory' });
   servers.push(first);

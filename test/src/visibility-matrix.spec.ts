@@ -35,7 +35,14 @@ const SEES: Record<keyof typeof ids, User[]> = {
 async function anomaly(title: string, classification: 'public' | 'secret' | 'temp-secret', pauseNow = false): Promise<string> {
   const r = await c.witness1.post('/api/process-instances', {
     processId: 'anomaly-escalation',
-    variables: { projectId: pauseNow ? 'XXGC-2026-002' : 'XXGC-2026-001', category: 'trade', assignedBy: 'none', title, description: `${title}的情况说明`, pauseNow },
+    variables: {
+      projectId: pauseNow ? 'XXGC-2026-002' : 'XXGC-2026-001',
+      category: 'trade',
+      assignedBy: 'none',
+      title,
+      description: `${title}的情况说明`,
+      pauseNow,
+    },
   });
   expect(r.status).toBe(201);
   const id = r.body.id as string;
@@ -83,7 +90,9 @@ beforeAll(async () => {
   expect((await c.sup2.post(`/api/tasks/${work.id}/claim`)).status).toBe(200);
   expect((await c.sup2.upload('内部工作底稿.pdf', PDF, { category: 'evidence', taskId: work.id })).status).toBe(201);
   expect((await c.sup2.post(`/api/tasks/${work.id}/comments`, { text: '内部讨论：需核对录像时间' })).status).toBe(201);
-  expect((await c.sup2.post(`/api/tasks/${work.id}/complete`, { variables: { workOutcome: '已提供开标录像', workOpinion: '内部办理意见：录像有缺帧' } })).status).toBe(200);
+  expect(
+    (await c.sup2.post(`/api/tasks/${work.id}/complete`, { variables: { workOutcome: '已提供开标录像', workOpinion: '内部办理意见：录像有缺帧' } })).status,
+  ).toBe(200);
 
   // A: archive lending, checked and waiting for approval
   const proof = await c.external1.upload('介绍信.pdf', PDF, { category: 'letter' });
@@ -124,7 +133,11 @@ test.each(USERS)('%s: instance detail, its tasks and its trail answer exactly fo
 test('staff who may see a case read all of it: internal opinions, who held each step, their files and comments', async () => {
   for (const u of ['sup_head', 'director', 'admin'] as const) {
     const d = (await c[u].get(`/api/process-instances/${ids.C}`)).body;
-    expect(d.variables).toMatchObject({ registerOpinion: '内部登记意见：录像在机房二号柜', workOpinion: '内部办理意见：录像有缺帧', approveOpinion: '同意协查' });
+    expect(d.variables).toMatchObject({
+      registerOpinion: '内部登记意见：录像在机房二号柜',
+      workOpinion: '内部办理意见：录像有缺帧',
+      approveOpinion: '同意协查',
+    });
     expect(d.tasks.find((t: Body) => t.elementId === 'register')).toMatchObject({ assignee: 'sup1', completedBy: 'sup1' });
     expect(d.timeline.map((e: Body) => e.actor)).toEqual(expect.arrayContaining(['sup1', 'sup2', 'director']));
     expect(d.comments.map((x: Body) => [x.author, x.text])).toEqual([['sup2', '内部讨论：需核对录像时间']]);
@@ -136,15 +149,29 @@ test('staff who may see a case read all of it: internal opinions, who held each 
 test('the applicant reads their request, the answers addressed to them, and which steps it passed — no internal opinion, no staff name, no internal file', async () => {
   const ext = c.external1;
   const d = (await ext.get(`/api/process-instances/${ids.C}`)).body;
-  expect(d.variables).toMatchObject({ requesterUnit: '湘西州住房和城乡建设局', caseSummary: '请求协助调取开标录像。', approveOpinion: '同意协查', workOutcome: '已提供开标录像' });
+  expect(d.variables).toMatchObject({
+    requesterUnit: '湘西州住房和城乡建设局',
+    caseSummary: '请求协助调取开标录像。',
+    approveOpinion: '同意协查',
+    workOutcome: '已提供开标录像',
+  });
   expect(d.variables.supervisionRecordNo).toMatch(/^JD-/);
-  for (const k of ['registerOpinion', 'workOpinion', 'limits', 'approverGroup', 'starterSection']) expect({ k, v: d.variables[k] }).toEqual({ k, v: undefined });
+  for (const k of ['registerOpinion', 'workOpinion', 'limits', 'approverGroup', 'starterSection'])
+    expect({ k, v: d.variables[k] }).toEqual({ k, v: undefined });
   expect(JSON.stringify(d)).not.toMatch(/内部登记意见|内部办理意见|内部讨论|内部工作底稿/);
   // steps, their state and outcome; nobody's name
   expect(d.tasks.map((t: Body) => t.elementId)).toEqual(expect.arrayContaining(['register', 'approve', 'assist_work']));
-  for (const t of d.tasks) expect({ step: t.elementId, assignee: t.assignee, completedBy: t.completedBy, opinion: t.opinion }).toEqual({ step: t.elementId, assignee: null, completedBy: null, opinion: null });
+  for (const t of d.tasks)
+    expect({ step: t.elementId, assignee: t.assignee, completedBy: t.completedBy, opinion: t.opinion }).toEqual({
+      step: t.elementId,
+      assignee: null,
+      completedBy: null,
+      opinion: null,
+    });
   for (const who of ['sup1', 'sup2', 'director', '王监督', '田监督', '周主任']) expect(JSON.stringify(d.tasks) + JSON.stringify(d.timeline)).not.toContain(who);
-  expect(new Set(d.timeline.map((e: Body) => e.actor))).toEqual(new Set(['external1', '', 'system'].filter((a) => d.timeline.some((e: Body) => e.actor === a))));
+  expect(new Set(d.timeline.map((e: Body) => e.actor))).toEqual(
+    new Set(['external1', '', 'system'].filter((a) => d.timeline.some((e: Body) => e.actor === a))),
+  );
   for (const e of d.timeline) expect(Object.keys(e.data).every((k) => k === 'taskName' || k === 'outcome')).toBe(true);
   expect(d.instance.participants).toEqual(['external1']);
   expect(d.comments).toEqual([]);
@@ -214,7 +241,8 @@ test('a project paused by a classified report: why and by whom only for those wh
     const p = await project(u);
     expect({ u, status: p.status }).toEqual({ u, status: 'paused' });
     if (u === 'external1') expect(Object.keys(p).sort()).toEqual(['id', 'kind', 'name', 'section', 'status']);
-    else if (sees('S', u)) expect({ u, reason: p.pauseReason, by: p.pausedBy, inst: p.pauseInstanceId }).toEqual({ u, reason: '保密专报S', by: 'witness1', inst: ids.S });
+    else if (sees('S', u))
+      expect({ u, reason: p.pauseReason, by: p.pausedBy, inst: p.pauseInstanceId }).toEqual({ u, reason: '保密专报S', by: 'witness1', inst: ids.S });
     else expect({ u, reason: p.pauseReason, by: p.pausedBy, inst: p.pauseInstanceId }).toEqual({ u, reason: null, by: null, inst: null });
   }
 });
@@ -261,7 +289,11 @@ test('live updates follow the same policy: the applicant is not told who holds a
   try {
     const approve = await taskAt(c.deputy, ids.A, 'approve');
     expect((await c.deputy.post(`/api/tasks/${approve.id}/claim`)).status).toBe(200);
-    const claimed = await eventually(async () => events.find((e) => e.task.id === approve.id && e.change === 'updated' && e.task.status === 'open' && e.task.version > approve.version), 10_000, 'heard');
+    const claimed = await eventually(
+      async () => events.find((e) => e.task.id === approve.id && e.change === 'updated' && e.task.status === 'open' && e.task.version > approve.version),
+      10_000,
+      'heard',
+    );
     expect(claimed.task).toMatchObject({ id: approve.id, assignee: null, status: 'open' });
     expect(JSON.stringify(events)).not.toMatch(/"deputy"|孙分管/);
   } finally {

@@ -67,7 +67,8 @@ export function eventsRouter(
       const mine =
         t.assignee === user.id || t.owner === user.id || t.starter === user.id || t.pendingSigners.includes(user.id) || (!t.assignee && isCandidate(t, user));
       // The same reach as the task's own page (a classified step is not news to mere candidates), and the same sight.
-      if (mine && reachOf(t, user, { ccd: false, participant: false })) send('task', { change, task: visibleTask(sightOfReachable(user), inbox.toDto(t), user) });
+      if (mine && reachOf(t, user, { ccd: false, participant: false }))
+        send('task', { change, task: visibleTask(sightOfReachable(user), inbox.toDto(t), user) });
     };
     const onNotification = async (doc: NotificationDoc) => {
       if (doc.userId !== user.id) return;

@@ -149,7 +149,11 @@ export class InstancesService {
 
   /** The variables an applicant reads of this instance, given the steps they held. */
   applicantKeys(m: Pick<InstanceMetaDoc, 'definitionKey' | 'processId'>, held: Pick<TaskDoc, 'formId'>[]): Promise<Set<string>> {
-    return this.applicantFields.keys(m.definitionKey, m.processId, held.map((t) => t.formId));
+    return this.applicantFields.keys(
+      m.definitionKey,
+      m.processId,
+      held.map((t) => t.formId),
+    );
   }
 
   /**
@@ -178,7 +182,10 @@ export class InstancesService {
     const m = await this.Meta.findById(instanceId).lean();
     if (!m) return new Set();
     const tasks = await this.inbox.store.find({ instanceId }, { createdAt: 1 });
-    return this.applicantKeys(m, tasks.filter((t) => t.assignee === u.id || t.completedBy === u.id));
+    return this.applicantKeys(
+      m,
+      tasks.filter((t) => t.assignee === u.id || t.completedBy === u.id),
+    );
   }
 
   async detail(u: UserDto, id: string) {
@@ -210,9 +217,7 @@ export class InstancesService {
       diagram: def && { definitionKey: def.key, version: def.version, xml: def.xml },
       completedElements: [...new Set(tasks.filter((t) => t.status === 'completed' && t.kind === 'engine').map((t) => t.elementId))],
       tasks: tasks.map((t) => visibleTask(sight, this.inbox.toDto(t), u)),
-      timeline: events.map((e) =>
-        visibleEvent(sight, { seq: e.seq, at: e.at, actor: e.actor, action: e.action, taskId: e.taskId, data: e.data }, u),
-      ),
+      timeline: events.map((e) => visibleEvent(sight, { seq: e.seq, at: e.at, actor: e.actor, action: e.action, taskId: e.taskId, data: e.data }, u)),
       comments: visibleComments(
         sight,
         comments.map((c) => ({ id: c._id, taskId: c.taskId, author: c.author, authorName: c.authorName, text: c.text, at: c.at.toISOString() })),

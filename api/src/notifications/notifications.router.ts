@@ -21,7 +21,10 @@ export function notificationsRouter(notifier: Notifier, instances: InstancesServ
       me,
       items.map((n) => n.instanceId),
     );
-    return { items: items.map((n) => (n.instanceId && hidden.has(n.instanceId) ? maskedNotification(n) : n)).map(({ _id, ...n }) => ({ id: _id, ...n })), unreadCount };
+    return {
+      items: items.map((n) => (n.instanceId && hidden.has(n.instanceId) ? maskedNotification(n) : n)).map(({ _id, ...n }) => ({ id: _id, ...n })),
+      unreadCount,
+    };
   });
   bind(r, API.readAll, async ({ user: me }) => {
     const r2 = await notifier.model.updateMany({ userId: me.id, readAt: null }, { $set: { readAt: new Date() } });

@@ -53,13 +53,19 @@ export function authRouter(auth: AuthService, audit: AuditService, guard: LoginG
   const publicRoutes = Router();
   bind(publicRoutes, API.setupStatus, async () => ({ needed: await firstAdmin.needed() }));
   // Whoever runs the server has the code (its log); guessing it is slowed like a sign-in.
-  bind(publicRoutes, API.setup, ({ body }) => firstAdmin.complete(body), express.json({ limit: '16kb' }), rateLimit({
+  bind(
+    publicRoutes,
+    API.setup,
+    ({ body }) => firstAdmin.complete(body),
+    express.json({ limit: '16kb' }),
+    rateLimit({
       windowMs: 60_000,
       limit: 10,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       handler: (_req, _res, next) => next(userError('SETUP_RATE', '尝试过于频繁，请稍后再试', 'Too many attempts; try again later', { status: 429 })),
-    }));
+    }),
+  );
   // The only body read before sign-in: small, and parsed here (the rest of the API parses after the token check).
   bind(
     publicRoutes,

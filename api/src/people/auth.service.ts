@@ -112,7 +112,12 @@ export class AuthService {
     if (!u || !(await verify(u.passwordHash, current).catch(() => false)))
       throw new AppError({ code: 'INVALID_CREDENTIALS', status: 422, zh: '当前密码不正确', en: 'The current password is wrong' });
     if (await verify(u.passwordHash, next).catch(() => false))
-      throw new AppError({ code: 'WEAK_PASSWORD', status: 422, zh: '密码强度不足：新密码不能与当前密码相同', en: 'The password is too weak: it must differ from the current one' });
+      throw new AppError({
+        code: 'WEAK_PASSWORD',
+        status: 422,
+        zh: '密码强度不足：新密码不能与当前密码相同',
+        en: 'The password is too weak: it must differ from the current one',
+      });
     checkPassword(next, { id: u._id, name: u.name });
     await this.m.User.updateOne({ _id: userId }, { $set: { passwordHash: await hash(next), mustChangePassword: false } });
     await this.m.Session.deleteMany({ userId, _id: { $ne: tokenId(token) } });

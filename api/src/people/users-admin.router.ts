@@ -28,7 +28,14 @@ export function usersAdminRouter(db: Connection, audit: AuditService, auth: Auth
     const { password, id, ...rest } = b;
     checkPassword(password, { id, name: b.name });
     // The admin knows this password: the new colleague chooses their own at first sign-in.
-    await User.create({ _id: id, ...rest, passwordHash: await AuthService.hashPassword(password), active: true, mustChangePassword: true, createdAt: new Date() });
+    await User.create({
+      _id: id,
+      ...rest,
+      passwordHash: await AuthService.hashPassword(password),
+      active: true,
+      mustChangePassword: true,
+      createdAt: new Date(),
+    });
     await audit.append({ actor: me.id, action: 'user.created', data: { userId: id, after: rest } });
     return toUserDto((await User.findById(id).lean())!);
   });

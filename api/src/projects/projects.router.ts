@@ -22,7 +22,12 @@ export function projectsRouter(db: Connection, audit: AuditService, notifier: No
     const docs = await Project.find({}).sort({ _id: 1 }).lean();
     const external = user.roles.includes('external');
     // Why and by whose report a project was paused stays with the report when it is classified.
-    const hidden = external ? new Set<string>() : await instances.classifiedOutOfSight(user, docs.map((p) => p.pauseInstanceId));
+    const hidden = external
+      ? new Set<string>()
+      : await instances.classifiedOutOfSight(
+          user,
+          docs.map((p) => p.pauseInstanceId),
+        );
     return {
       items: docs.map(({ _id, ...p }) =>
         external

@@ -18,11 +18,7 @@ export type Sight = 'staff' | 'applicant' | 'none';
 /** Variables of the system, never shown as form data. */
 const PLUMBING = new Set(['limits', 'attachmentIds', 'approverGroup', 'projectOptions', 'archiveOptions']);
 
-export function sightOf(
-  u: UserDto,
-  m: { starter: string; classification?: string | null },
-  facts: Pick<InstanceFacts, 'participants' | 'groups'>,
-): Sight {
+export function sightOf(u: UserDto, m: { starter: string; classification?: string | null }, facts: Pick<InstanceFacts, 'participants' | 'groups'>): Sight {
   if (!canSeeInstance(m, facts, u)) return 'none';
   return u.roles.includes('external') ? 'applicant' : 'staff';
 }

@@ -82,12 +82,32 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
     await admin.click('text=人员管理');
     await admin.getByTestId('new-id').fill('gen2');
     await admin.getByTestId('new-name').fill('石综合');
+    // a password built on the username is refused, with the reason
     await admin.getByTestId('new-password').fill('gen2-password');
+    await admin.getByTestId('create-user').click();
+    await admin.getByText(/密码强度不足：不能包含用户名或姓名/).waitFor();
+    await admin.getByTestId('new-password').fill('Willow-Ember-350');
     await admin.getByTestId('create-user').click();
     await admin.getByTestId('user-gen2').waitFor();
     await shot(admin, '18-admin-users');
     await expectAccessible(admin, 'admin users');
-    expect((await s.anonymous().post('/api/auth/login', { username: 'gen2', password: 'gen2-password' })).status).toBe(200);
+
+    // the new colleague signs in and must first choose a password of their own
+    const gen2 = await signIn(browser, s.base, 'gen2', 'Willow-Ember-350', '**/password');
+    await gen2.getByText('您的密码由管理员设置').waitFor();
+    await shot(gen2, '18b-first-sign-in-password');
+    await expectAccessible(gen2, 'choose a password');
+    // other pages are not theirs yet
+    await gen2.goto(`${s.base}/inbox`);
+    await gen2.waitForURL('**/password');
+    await gen2.fill('#current', 'Willow-Ember-350');
+    await gen2.fill('#next', 'Copper-Lagoon-417');
+    await gen2.fill('#again', 'Copper-Lagoon-417');
+    await gen2.click('button[type=submit]');
+    await gen2.waitForURL('**/inbox');
+    await gen2.getByTestId('current-user').getByText('石综合').waitFor();
+    await gen2.context().close();
+    expect((await s.anonymous().post('/api/auth/login', { username: 'gen2', password: 'Copper-Lagoon-417' })).status).toBe(200);
 
     // the calendar: next year's New Year's Day, which the official data may not hold yet
     await admin.click('text=工作日历');

@@ -92,15 +92,15 @@ export function takeConsoleProblems(): string[] {
 }
 
 /** Sign in through the login page and land on the inbox. */
-export async function signIn(browser: Browser, base: string, user: string): Promise<Page> {
+export async function signIn(browser: Browser, base: string, user: string, password = 'demo1234', lands = '**/inbox'): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   ctx.setDefaultTimeout(10_000);
   const page = watchConsole(await ctx.newPage());
   await page.goto(`${base}/login`);
   await page.fill('#username', user);
-  await page.fill('#password', 'demo1234');
+  await page.fill('#password', password);
   await page.click('button[type=submit]');
-  await page.waitForURL('**/inbox');
+  await page.waitForURL(lands);
   return page;
 }
 

@@ -1,11 +1,17 @@
 import type { Routes } from '@angular/router';
-import { adminGuard, auditGuard, authGuard } from './core/route-guards';
+import { adminGuard, auditGuard, authGuard, signedInGuard } from './core/route-guards';
 
 export const routes: Routes = [
   {
     path: 'login',
     loadComponent: () => import('./login/login.page').then((m) => m.LoginPage),
     title: '登录',
+  },
+  {
+    path: 'password',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./login/password.page').then((m) => m.PasswordPage),
+    title: '修改密码',
   },
   {
     path: '',

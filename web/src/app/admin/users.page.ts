@@ -71,7 +71,7 @@ type Person = AdminUserDto;
           nz-input
           type="password"
           [(ngModel)]="draft.password"
-          placeholder="初始密码（至少 8 位）"
+          [placeholder]="'初始密码（至少 10 位，首次登录须修改）' | t"
           data-testid="new-password"
         />
         <button nz-button nzType="primary" (click)="create()" data-testid="create-user">

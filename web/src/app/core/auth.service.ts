@@ -37,6 +37,31 @@ export class AuthService {
     localStorage.setItem(KEY, JSON.stringify(r));
   }
 
+  /** Choose a new password (this session goes on; the user's others end). */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await firstValueFrom(this.http.post('/api/auth/password', { currentPassword, newPassword }));
+    this.remember(await firstValueFrom(this.http.get<UserDto>('/api/me')));
+  }
+
+  /** Whether the system waits for its first admin (no users yet). */
+  async setupNeeded(): Promise<boolean> {
+    const r = await firstValueFrom(this.http.get<{ needed: boolean }>('/api/setup')).catch(() => ({
+      needed: false,
+    }));
+    return r.needed;
+  }
+
+  /** Create the first admin with the one-time code from the server's log, and sign in as them. */
+  async setup(b: { code: string; id: string; name: string; password: string }): Promise<void> {
+    await firstValueFrom(this.http.post('/api/setup', b));
+    await this.login(b.id, b.password);
+  }
+
+  private remember(user: UserDto): void {
+    this.user.set(user);
+    localStorage.setItem(KEY, JSON.stringify({ token: this.token(), user }));
+  }
+
   async logout(): Promise<void> {
     await firstValueFrom(this.http.post('/api/auth/logout', {})).catch(() => undefined);
     this.clear();

@@ -28,6 +28,22 @@ const EN: Record<string, string> = {
   时间: 'Time',
   操作人: 'Actor',
   工作人员: 'Staff',
+  修改密码: 'Change password',
+  '初始密码（至少 10 位，首次登录须修改）':
+    'Initial password (10+ characters, changed at first sign-in)',
+  '您的密码由管理员设置，请先修改为只有您知道的密码。':
+    'An admin set your password: choose one only you know before going on.',
+  当前密码: 'Current password',
+  新密码: 'New password',
+  再次输入新密码: 'New password again',
+  '至少 10 个字符，不含用户名或姓名；常用词、键盘连续键、日期不够安全。':
+    'At least 10 characters, without your username or name; common words, keyboard runs and dates are not safe.',
+  保存新密码: 'Save the new password',
+  创建首个管理员: 'Create the first admin',
+  '系统中还没有用户。请输入服务器启动日志中的一次性设置码，创建第一个管理员账号。':
+    'There are no users yet. Enter the one-time setup code from the server log to create the first admin account.',
+  设置码: 'Setup code',
+  创建并登录: 'Create and sign in',
   系统: 'System',
   动作: 'Action',
   流程实例: 'Instance',

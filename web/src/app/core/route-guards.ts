@@ -3,11 +3,16 @@ import { Router } from '@angular/router';
 import { groupsOf } from '@ggzy/shared';
 import { AuthService } from './auth.service';
 
-/** Pages for signed-in users; others go to sign in. */
+/** Pages for signed-in users; others go to sign in, and whose password an admin set first choose their own. */
 export const authGuard = () => {
   const auth = inject(AuthService);
-  return auth.signedIn() ? true : inject(Router).parseUrl('/login');
+  if (!auth.signedIn()) return inject(Router).parseUrl('/login');
+  return auth.user()?.mustChangePassword ? inject(Router).parseUrl('/password') : true;
 };
+
+/** The page to choose a new password: for anyone signed in. */
+export const signedInGuard = () =>
+  inject(AuthService).signedIn() ? true : inject(Router).parseUrl('/login');
 
 /** Pages for admins; others go to their inbox. The server checks every request all the same. */
 export const adminGuard = () => {

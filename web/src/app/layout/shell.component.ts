@@ -58,6 +58,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
           >
             {{ i18n.lang() === 'zh' ? 'English' : '中文' }}
           </button>
+          <a nz-button nzType="link" class="logout" routerLink="/password">{{ '修改密码' | t }}</a>
           <button nz-button nzType="link" class="logout" (click)="auth.logout()">
             {{ '退出' | t }}
           </button>
