@@ -32,7 +32,7 @@ const SEES: Record<keyof typeof ids, User[]> = {
   A: ['external1', 'sup1', 'sup2', 'sup_head', 'director', 'deputy', 'admin'],
 };
 
-async function anomaly(title: string, classification: 'public' | 'secret' | 'temp-secret', pauseNow = false): Promise<string> {
+async function anomaly(title: string, classification: 'public' | 'secret' | 'temp-secret', pauseNow = false, termMs = 30 * 86_400_000): Promise<string> {
   const r = await c.witness1.post('/api/process-instances', {
     processId: 'anomaly-escalation',
     variables: {
@@ -51,7 +51,7 @@ async function anomaly(title: string, classification: 'public' | 'secret' | 'tem
   await claimAndComplete(c.sup1, (await taskAt(c.sup1, id, 'draft_sup')).id, { reportBackground: '背景', reportDevelopment: '进展', reportHandling: '处置' });
   await claimAndComplete(c.office1, (await taskAt(c.office1, id, 'review')).id, { reviewDecision: 'approve' });
   await claimAndComplete(c.director, (await taskAt(c.director, id, 'sign')).id, { signDecision: 'sign' });
-  const term = classification === 'temp-secret' ? { declassifyAt: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 19) } : {};
+  const term = classification === 'temp-secret' ? { declassifyAt: new Date(Date.now() + termMs).toISOString().slice(0, 19) } : {};
   await claimAndComplete(c.sup1, (await taskAt(c.sup1, id, 'classify')).id, { classification, ...term });
   return id;
 }
@@ -300,4 +300,27 @@ test('live updates follow the same policy: the applicant is not told who holds a
     aborter.abort();
     await reading;
   }
+});
+
+test('the review of a 暂保密 report at the end of its term is offered only to those entitled among supervision and office, and listed to nobody else', async () => {
+  const id = await anomaly('暂保密到期U', 'temp-secret', false, 2_000);
+  // due: the review step waits, offered to supervision and office
+  const review = await eventually(
+    async () => ((await c.director.get(`/api/process-instances/${id}`)).body.tasks as Body[]).find((t) => t.elementId === 'reclassify' && t.status === 'open'),
+    20_000,
+    'the review step',
+  );
+  expect(review.candidateGroups).toEqual(['supervision', 'office']);
+  const unclaimed = async (u: User) => ((await c[u].get('/api/tasks?view=unclaimed&pageSize=100')).body.items as Body[]).map((t) => t.id);
+  const counted = async (u: User) => (await c[u].get('/api/tasks/counts')).body.unclaimed as number;
+  // supervision staff who may not see the report do not find its step, nor count it
+  const before = await counted('sup2');
+  expect(await unclaimed('sup2')).not.toContain(review.id);
+  expect(JSON.stringify((await c.sup2.get('/api/tasks?view=unclaimed&pageSize=100')).body)).not.toContain('暂保密到期U');
+  expect((await c.sup2.post(`/api/tasks/${review.id}/claim`)).status).toBe(404);
+  expect(await counted('sup2')).toBe(before);
+  // the supervision head does, and reviews it
+  expect(await unclaimed('sup_head')).toContain(review.id);
+  await claimAndComplete(c.sup_head, review.id, { classification: 'public' });
+  await eventually(async () => (await c.sup_head.get(`/api/process-instances/${id}`)).body.instance.state === 'completed', 10_000, 'published');
 });

@@ -11,7 +11,7 @@ import type { TaskDoc } from './task.model';
 import { createTaskStore, type TaskFilter, type TaskSort, type TaskStore, type TaskStoreMode } from './store/task-store';
 import { ccModel, type CcDoc } from '../cc/cc.model';
 import type { FormRegistry } from '../forms/form-registry';
-import { allowedActions, reachOf, type TaskAction } from './task-access';
+import { allowedActions, entitledToClassified, reachOf, type TaskAction } from './task-access';
 import { sightOf, sightOfReachable, visibleTask, visibleVariables } from '../visibility/visibility';
 
 export interface TaskQuery {
@@ -36,7 +36,8 @@ export interface InstanceFacts {
 /** The views of open work, answered by the live inbox. */
 const LIVE_VIEWS: Record<'mine' | 'unclaimed', (u: UserDto) => TaskFilter> = {
   mine: (u) => ({ status: 'open', assignee: u.id }),
-  unclaimed: (u) => ({ status: 'open', candidate: { groups: u.groups, user: u.id } }),
+  // A step of a classified matter is offered only to those entitled to see it (as its page is).
+  unclaimed: (u) => ({ status: 'open', candidate: { groups: u.groups, user: u.id, ...(!entitledToClassified(u) && { unclassified: true }) } }),
 };
 
 const LIST_START = Buffer.from('{"items":[');

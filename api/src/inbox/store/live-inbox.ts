@@ -9,6 +9,9 @@ import { SortedIds, SortedIndex, entryOf, mergedPage, unionSize, type SortEntry 
 import { matches, onlyIndexed, type TaskFilter } from './task-filter';
 import { isDefaultSort, sortedPage, type TaskSort } from './task-sort';
 
+const SECRET = 'classified:';
+const offerKey = (t: TaskDoc) => (t.classification === 'secret' || t.classification === 'temp-secret' ? (k: string) => SECRET + k : (k: string) => k);
+
 export class LiveInbox {
   readonly tasks = new Map<string, TaskDoc>();
   readonly instances = new Map<string, LiveInstance>();
@@ -90,8 +93,16 @@ export class LiveInbox {
     if (!e) return;
     const op = (idx: SortedIndex, key: string) => (adding ? idx.add(key, e) : idx.delete(key, e));
     if (t.assignee) return op(this.assignedTo, t.assignee);
-    for (const g of t.candidateGroups) op(this.offeredToGroup, g);
-    for (const u of t.candidateUsers) op(this.offeredToUser, u);
+    // Steps of classified matters are filed apart: only those entitled find them (task-filter.ts).
+    const key = offerKey(t);
+    for (const g of t.candidateGroups) op(this.offeredToGroup, key(g));
+    for (const u of t.candidateUsers) op(this.offeredToUser, key(u));
+  }
+
+  /** The offer lists a candidate filter reads: the unclassified ones, and the classified ones unless it asks for `unclassified` only. */
+  private offers(c: NonNullable<TaskFilter['candidate']>): (SortedIds | undefined)[] {
+    const keys = (k: string) => (c.unclassified ? [k] : [k, SECRET + k]);
+    return [...c.groups.flatMap((g) => keys(g).map((k) => this.offeredToGroup.get(k))), ...keys(c.user).map((k) => this.offeredToUser.get(k))];
   }
 
   page(filter: TaskFilter, sort: TaskSort, skip: number, limit: number): { items: TaskDoc[]; total: number } {
@@ -120,9 +131,7 @@ export class LiveInbox {
     if (!onlyIndexed(filter) || filter.status !== 'open') return null;
     if (typeof filter.assignee === 'string' && !filter.candidate) return [this.assignedTo.get(filter.assignee) ?? new SortedIds()];
     if (!filter.candidate) return null;
-    const lists = [...filter.candidate.groups.map((g) => this.offeredToGroup.get(g)), this.offeredToUser.get(filter.candidate.user)].filter(
-      (x): x is SortedIds => !!x && x.size > 0,
-    );
+    const lists = this.offers(filter.candidate).filter((x): x is SortedIds => !!x && x.size > 0);
     return lists.length ? lists : [new SortedIds()];
   }
 
@@ -134,8 +143,7 @@ export class LiveInbox {
     else if (ids) source = ids;
     else if (filter.candidate && filter.status === 'open') {
       const union = new Set<string>();
-      for (const g of filter.candidate.groups) for (const id of this.offeredToGroup.get(g)?.ids ?? []) union.add(id);
-      for (const id of this.offeredToUser.get(filter.candidate.user)?.ids ?? []) union.add(id);
+      for (const list of this.offers(filter.candidate)) for (const id of list?.ids ?? []) union.add(id);
       source = union;
     } else if (filter.status === 'open' && typeof filter.assignee === 'string') source = this.assignedTo.get(filter.assignee)?.ids ?? [];
     const out: TaskDoc[] = [];

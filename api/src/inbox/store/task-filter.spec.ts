@@ -41,6 +41,7 @@ const taskArb: fc.Arbitrary<Omit<TaskDoc, '_id'>> = fc.record({
   supervisedAt: fc.option(fc.constant(new Date(base)), { nil: null }),
   urgeCount: fc.constant(0),
   touched: fc.boolean(),
+  classification: fc.option(fc.constantFrom('public', 'secret', 'temp-secret'), { nil: null }),
   version: fc.constant(1),
 });
 
@@ -49,7 +50,7 @@ const filterArb: fc.Arbitrary<TaskFilter> = fc.record(
     status: fc.constantFrom('open', 'completed', 'canceled'),
     kind: fc.constantFrom('engine', 'add-sign'),
     assignee: fc.option(fc.constantFrom(...users), { nil: null }),
-    candidate: fc.record({ groups: fc.subarray(groups), user: fc.constantFrom(...users) }),
+    candidate: fc.record({ groups: fc.subarray(groups), user: fc.constantFrom(...users), unclassified: fc.boolean() }, { requiredKeys: ['groups', 'user'] }),
     completedBy: fc.constantFrom(...users),
     starter: fc.constantFrom(...users),
     instanceId: fc.constantFrom('i1', 'i2', 'i3'),

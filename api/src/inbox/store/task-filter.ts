@@ -11,8 +11,11 @@ export interface TaskFilter {
   status?: InboxTaskStatus;
   kind?: InboxTaskKind;
   assignee?: string | null;
-  /** Unassigned tasks offered to one of these groups or to this user. */
-  candidate?: { groups: string[]; user: string };
+  /**
+   * Unassigned tasks offered to one of these groups or to this user; `unclassified`: not of a
+   * classified (保密/暂保密) matter — being offered a step of one is not enough to see it (task-access.ts).
+   */
+  candidate?: { groups: string[]; user: string; unclassified?: boolean };
   completedBy?: string;
   starter?: string;
   instanceId?: string;
@@ -26,6 +29,8 @@ export interface TaskFilter {
   touched?: boolean;
 }
 
+const CLASSIFIED = ['secret', 'temp-secret'];
+
 export function matches(t: TaskDoc, f: TaskFilter, idSet?: Set<string>): boolean {
   if (f.ids && !(idSet ?? new Set(f.ids)).has(t._id)) return false;
   if (f.status && t.status !== f.status) return false;
@@ -33,6 +38,7 @@ export function matches(t: TaskDoc, f: TaskFilter, idSet?: Set<string>): boolean
   if (f.assignee !== undefined && (t.assignee ?? null) !== f.assignee) return false;
   if (f.candidate && (t.assignee || !(t.candidateUsers.includes(f.candidate.user) || t.candidateGroups.some((g) => f.candidate!.groups.includes(g)))))
     return false;
+  if (f.candidate?.unclassified && CLASSIFIED.includes(t.classification ?? '')) return false;
   if (f.completedBy && t.completedBy !== f.completedBy) return false;
   if (f.starter && t.starter !== f.starter) return false;
   if (f.instanceId && t.instanceId !== f.instanceId) return false;
@@ -55,6 +61,7 @@ export function toMongo(f: TaskFilter): Record<string, unknown> {
   if (f.candidate) {
     q.assignee = null;
     q.$or = [{ candidateGroups: { $in: f.candidate.groups } }, { candidateUsers: f.candidate.user }];
+    if (f.candidate.unclassified) q.classification = { $nin: CLASSIFIED };
   }
   if (f.completedBy) q.completedBy = f.completedBy;
   if (f.starter) q.starter = f.starter;
