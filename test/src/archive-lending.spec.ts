@@ -155,3 +155,51 @@ test('the starter of a request never checks it; the missing items reach the appl
   const again = await taskAt(other, id, 'check');
   expect((await sup.post(`/api/tasks/${again.id}/claim`, {})).status).toBe(403);
 });
+
+test('a refusal always has its reason, at the check and at the approval, and the applicant is told it', async () => {
+  const ext = await s.login('external1');
+  const sup = await s.login('sup1');
+  const deputy = await s.login('deputy');
+  const start = async () => {
+    const proof = await ext.upload('单位证明.pdf', PDF, { category: 'unit-proof' });
+    const r = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: request, attachmentIds: [proof.body.id] });
+    expect(r.status).toBe(201);
+    return r.body.id as string;
+  };
+  // at the check
+  const a = await start();
+  const check = await taskAt(sup, a, 'check');
+  expect((await sup.post(`/api/tasks/${check.id}/claim`)).status).toBe(200);
+  for (const checkOpinion of [undefined, '   ']) {
+    const r = await sup.post(`/api/tasks/${check.id}/complete`, {
+      variables: { checkDecision: 'refuse', ...(checkOpinion !== undefined && { checkOpinion }) },
+    });
+    expect([r.status, r.body.details]).toEqual([422, [expect.objectContaining({ field: 'checkOpinion', code: 'REQUIRED' })]]);
+  }
+  expect((await sup.post(`/api/tasks/${check.id}/complete`, { variables: { checkDecision: 'refuse', checkOpinion: '借阅用途与该档案无关' } })).status).toBe(
+    200,
+  );
+  const toldA = await eventually(
+    async () => (await ext.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'archive.refused' && n.instanceId === a),
+    10_000,
+    'told at the check',
+  );
+  expect(toldA.body).toContain('借阅用途与该档案无关');
+  // at the approval
+  const b = await start();
+  await claimAndComplete(sup, (await taskAt(sup, b, 'check')).id, { checkDecision: 'pass' });
+  const approve = await taskAt(deputy, b, 'approve');
+  expect((await deputy.post(`/api/tasks/${approve.id}/claim`)).status).toBe(200);
+  const bare = await deputy.post(`/api/tasks/${approve.id}/complete`, { variables: { approveDecision: 'refuse' } });
+  expect([bare.status, bare.body.details]).toEqual([422, [expect.objectContaining({ field: 'approveOpinion', code: 'REQUIRED' })]]);
+  expect(
+    (await deputy.post(`/api/tasks/${approve.id}/complete`, { variables: { approveDecision: 'refuse', approveOpinion: '该档案涉及在办案件' } })).status,
+  ).toBe(200);
+  const toldB = await eventually(
+    async () => (await ext.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'archive.refused' && n.instanceId === b),
+    10_000,
+    'told at the approval',
+  );
+  expect(toldB.body).toContain('该档案涉及在办案件');
+  for (const id of [a, b]) await eventually(async () => (await instanceState(ext, id)).instance.state === 'completed', 10_000, 'ended');
+});

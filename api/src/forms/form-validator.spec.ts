@@ -21,6 +21,14 @@ test('a temporary classification needs its end date, in the future', () => {
   expect(problems(f, { classification: 'temp-secret', declassifyAt: new Date(Date.now() + 86_400_000).toISOString() })).toEqual([]);
 });
 
+test('a refusal needs its reason: a field required only when its condition holds (properties.requiredWhen)', () => {
+  const f = form('archive-check');
+  expect(problems(f, { checkDecision: 'refuse' })).toEqual(['checkOpinion:REQUIRED']);
+  expect(problems(f, { checkDecision: 'refuse', checkOpinion: '  ' })).toEqual(['checkOpinion:REQUIRED']);
+  expect(problems(f, { checkDecision: 'refuse', checkOpinion: '借阅用途与本档案无关' })).toEqual([]);
+  expect(problems(f, { checkDecision: 'pass' })).toEqual([]);
+});
+
 test('hidden fields are neither required nor kept', () => {
   const f = form('anomaly-classify');
   // declassifyAt is hidden unless temp-secret: not required, and dropped if sent

@@ -59,7 +59,11 @@ export function fieldWithRole(form: FormSchema, role: 'decision' | 'opinion'): F
 }
 
 function isHidden(c: FormComponent, scope: Record<string, unknown>): boolean {
-  const expr = c.conditional?.hide;
+  return holds(c.conditional?.hide, scope);
+}
+
+/** Whether a FEEL condition (`=…`) of the form holds for these values; no condition, or a broken one, does not. */
+function holds(expr: string | undefined, scope: Record<string, unknown>): boolean {
   if (!expr) return false;
   try {
     return evaluateFeel(expr.replace(/^\s*=/, ''), scope).value === true;
@@ -95,9 +99,11 @@ export function validateFormData(form: FormSchema, data: Record<string, unknown>
     const label = c.label ?? key;
     if (isHidden(c, scope) || c.disabled || c.readonly) continue;
     const v = data[key];
-    const empty = v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+    // Blank text is no answer: a reason of spaces is no reason.
+    const empty = v === undefined || v === null || (typeof v === 'string' && !v.trim()) || (Array.isArray(v) && v.length === 0);
     if (empty) {
-      if (c.validate?.required) p(key, 'REQUIRED', `${label}为必填项`, `${label} is required`);
+      // properties.requiredWhen: required only when a FEEL condition holds (the reason of a refusal).
+      if (c.validate?.required || holds(c.properties?.requiredWhen, scope)) p(key, 'REQUIRED', `${label}为必填项`, `${label} is required`);
       continue;
     }
     switch (c.type) {
