@@ -117,6 +117,12 @@ test('case assistance refused by the director: the requester is told the reason'
   );
   expect(told.body).toContain('该事项不属于本中心协查范围');
   await eventually(async () => (await instanceState(ext, id)).instance.state === 'completed', 10_000, 'ended');
+  // 统一由监督科对接记录: a refused request is in the supervision record too, with its reason
+  const record = await s.db.collection('supervision_records').findOne({ _id: id as never });
+  expect(record).toMatchObject({ kind: '案件协查协办', outcome: '不予同意：该事项不属于本中心协查范围', unit: '湘西州住房和城乡建设局' });
+  const done = await instanceState(ext, id);
+  expect(done.variables.supervisionRecordNo).toMatch(/^JD-/);
+  expect(done.completedElements).toEqual(expect.arrayContaining(['register', 'approve']));
 });
 
 test('only the roles a diagram names may start it', async () => {
