@@ -50,15 +50,7 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
   const seen = (await ext.get('/api/projects')).body.items.find((p: Body) => p.id === 'XXGC-2026-001');
   expect(seen).toEqual({ id: 'XXGC-2026-001', name: expect.any(String), section: 'engineering', kind: '工程建设', status: 'paused' });
 
-  // the witness's section head acknowledges at once
-  const ack = await taskAt(head, id, 'ack');
-  expect(ack.candidateGroups).toEqual(['engineering.head']);
-  expect(ack.priority).toBeGreaterThanOrEqual(90);
-  expect(ack.dueDate).toBeTruthy();
-  expect((await witness.get(`/api/tasks?view=unclaimed`)).body.items.some((t: Body) => t.id === ack.id)).toBe(false);
-  await claimAndComplete(head, ack.id, { ackOpinion: '情况紧急，已确认，立即报告' });
-
-  // supervision, the deputy and the director are told at the same time
+  // supervision, the deputy overseeing engineering and the director are told at once (同步), while the head is still to acknowledge
   for (const c of [sup, deputy, director]) {
     await eventually(
       async () => (await c.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'anomaly.reported' && n.instanceId === id),
@@ -66,6 +58,15 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
       `${c.user} notified`,
     );
   }
+  expect((await taskAt(head, id, 'ack')).status).toBe('open');
+
+  // the witness's section head acknowledges at once
+  const ack = await taskAt(head, id, 'ack');
+  expect(ack.candidateGroups).toEqual(['engineering.head']);
+  expect(ack.priority).toBeGreaterThanOrEqual(90);
+  expect(ack.dueDate).toBeTruthy();
+  expect((await witness.get(`/api/tasks?view=unclaimed`)).body.items.some((t: Body) => t.id === ack.id)).toBe(false);
+  await claimAndComplete(head, ack.id, { ackOpinion: '情况紧急，已确认，立即报告' });
 
   // supervision verifies: substantiated, and drafts (not a platform matter)
   const verify = await taskAt(sup, id, 'verify');
@@ -194,4 +195,59 @@ test('a platform matter is drafted by the office; an unsubstantiated one ends wi
     'reporter told',
   );
   expect(note.body).toContain('投诉不实');
+});
+
+/** A person an admin adds, with their own password chosen. */
+async function colleague(id: string, name: string, extra: Record<string, unknown>) {
+  const admin = await s.login('admin');
+  expect((await admin.post('/api/admin/users', { id, name, password: 'Temporary-Pass-Quartz-81', ...extra })).status).toBe(201);
+  const c = await s.login(id, 'Temporary-Pass-Quartz-81');
+  expect((await c.post('/api/auth/password', { currentPassword: 'Temporary-Pass-Quartz-81', newPassword: 'Own-Choice-Lantern-92' })).status).toBe(204);
+  return c;
+}
+
+const told = async (c: Awaited<ReturnType<TestServer['login']>>, kind: string, id: string) =>
+  ((await c.get('/api/notifications?limit=100')).body.items as Body[]).some((n) => n.kind === kind && n.instanceId === id);
+
+test('the deputy who hears of a report is the one overseeing its section; the principal always', async () => {
+  const dep2 = await colleague('dep2', '向分管', { roles: ['deputy'], oversees: ['procurement'] });
+  const deputy = await s.login('deputy');
+  const director = await s.login('director');
+  const proc = await s.login('proc1');
+  const r = await proc.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { ...report, projectId: 'XXCG-2026-010', title: '采购项目异常', pauseNow: false },
+  });
+  expect(r.status).toBe(201);
+  await eventually(async () => (await told(dep2, 'anomaly.reported', r.body.id)) && (await told(director, 'anomaly.reported', r.body.id)), 10_000, 'told');
+  // deputy oversees supervision, engineering, general and office — not procurement
+  expect(await told(deputy, 'anomaly.reported', r.body.id)).toBe(false);
+  const vars = (await director.get(`/api/process-instances/${r.body.id}`)).body.variables;
+  expect(vars.overseers).toEqual(['dep2']);
+});
+
+test("a report found untrue: everyone told of it — supervision, leaders, the paused project's parties — is told it is closed", async () => {
+  const witness = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const sup = await s.login('sup1');
+  const r = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { ...report, projectId: 'XXGC-2026-002', title: '经核实不属实的报告' },
+  });
+  const id = r.body.id as string;
+  await claimAndComplete(head, (await taskAt(head, id, 'ack')).id, {});
+  await claimAndComplete(sup, (await taskAt(sup, id, 'verify')).id, { verifyResult: 'unsubstantiated', verifyFindings: '经调取录像，所报情况不存在。' });
+  // the reporter; all of supervision; the director and the overseeing deputy; the paused project's section, its head, the general section
+  for (const u of ['witness1', 'sup1', 'sup2', 'sup_head', 'director', 'deputy', 'eng_head', 'gen1']) {
+    const c = await s.login(u);
+    await eventually(() => told(c, 'anomaly.unsubstantiated', id), 10_000, `${u} told it is closed`);
+  }
+  const note = ((await (await s.login('gen1')).get('/api/notifications?limit=100')).body.items as Body[]).find(
+    (n) => n.kind === 'anomaly.unsubstantiated' && n.instanceId === id,
+  );
+  expect(note.title).toContain('不属实，已办结');
+  expect(note.body).toContain('所报情况不存在');
+  // those never told of it are not told now
+  for (const u of ['proc1', 'office1']) expect(await told(await s.login(u), 'anomaly.unsubstantiated', id)).toBe(false);
+  await eventually(async () => (await instanceState(witness, id)).instance.state === 'completed', 10_000, 'closed');
 });

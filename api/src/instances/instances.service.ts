@@ -18,6 +18,7 @@ import { canSeeInstance } from './instance-access';
 import { instanceMetaModel, type InstanceMetaDoc } from './instance.model';
 import type { StartRequests } from './start-requests';
 import { commentModel } from '../comments/comment.model';
+import { peopleModels } from '../people/user.model';
 import { ApplicantFields } from '../visibility/applicant-fields';
 import { sightOf, visibleComments, visibleEvent, visibleTask, visibleVariables, mayReadFile, type Sight } from '../visibility/visibility';
 import type { TaskDoc } from '../inbox/task.model';
@@ -34,6 +35,7 @@ export class InstancesService {
   private readonly Archive;
   private readonly Meta;
   private readonly Comment;
+  private readonly User;
   readonly applicantFields: ApplicantFields;
 
   constructor(
@@ -51,7 +53,18 @@ export class InstancesService {
     this.Archive = archiveModels(db).Archive;
     this.Meta = instanceMetaModel(db);
     this.Comment = commentModel(db);
+    this.User = peopleModels(db).User;
     this.applicantFields = new ApplicantFields(catalog, forms);
+  }
+
+  /**
+   * The deputy leaders who oversee a section (分管领导, the users' `oversees`): whom a flow tells
+   * of that section's matters; every deputy when none is named for it.
+   */
+  private async overseersOf(section: string | null): Promise<string[]> {
+    const deputies = await this.User.find({ roles: 'deputy', active: true }).select('oversees').lean();
+    const named = deputies.filter((d) => !!section && (d.oversees ?? []).includes(section));
+    return (named.length ? named : deputies).map((d) => d._id).sort();
   }
 
   /** Choices the start forms offer (valuesKey): projects and archives. */
@@ -92,6 +105,7 @@ export class InstancesService {
       starterUnit: u.unit ?? (u.sections[0] ? sectionName(u.sections[0]) : null),
       projectName: project?.name ?? null,
       projectSection: project?.section ?? null,
+      overseers: await this.overseersOf(project?.section ?? u.sections[0] ?? null),
       approverGroup: this.opts.archiveApproverGroup,
       limits: this.opts.limits,
       attachmentIds,

@@ -27,15 +27,16 @@ export function createWorkerServices(deps: { db: Connection; notifier: Notifier;
         await Project.updateOne({ _id: projectId }, { $set: { status: 'paused', pausedAt, pausedBy: by, pauseReason: reason, pauseInstanceId: instanceId } });
         await audit.append({ actor: 'system', action: 'project.paused', instanceId, data: { projectId, before: p.status, after: 'paused', reason } });
       }
+      const told = [p.section, `${p.section}.head`, 'supervision', 'general'];
       const notified = await notifier.send({
         key: `pause:${instanceId}`,
-        groups: [p.section, `${p.section}.head`, 'supervision', 'general'],
+        groups: told,
         instanceId,
         kind: 'project.paused',
         title: `【项目暂停】${p.name}`,
         body: `因“${reason}”，项目 ${p._id} 已立即暂停，请保留现场证据，各方暂停相关交易活动。`,
       });
-      return { pausedAt: pausedAt.toISOString(), notified };
+      return { pausedAt: pausedAt.toISOString(), notified, told };
     },
     async recordDispatch(d) {
       const doc = await insertOnce(rec.Dispatch, {

@@ -26,7 +26,8 @@ export interface AttachmentInfo {
 /** What workers do outside the engine; the API implements it on its database. Every call is idempotent. */
 export interface WorkerServices {
   notify(n: NotificationInput): Promise<number>;
-  pauseProject(p: { projectId: string; instanceId: string; reason: string; by: string }): Promise<{ pausedAt: string; notified: number }>;
+  /** `told`: the groups the pause was announced to (told again if the report is closed as untrue). */
+  pauseProject(p: { projectId: string; instanceId: string; reason: string; by: string }): Promise<{ pausedAt: string; notified: number; told: string[] }>;
   recordDispatch(d: {
     instanceId: string;
     round: number;

@@ -10,6 +10,6 @@ export default defineWorker({
   async handler(job, services) {
     const { projectId, title, starter } = job.variables;
     const r = await services.pauseProject({ projectId, instanceId: job.processInstanceKey, reason: title, by: starter });
-    return jobOutcome.complete({ pausedAt: r.pausedAt });
+    return jobOutcome.complete({ pausedAt: r.pausedAt, pauseToldGroups: r.told });
   },
 });

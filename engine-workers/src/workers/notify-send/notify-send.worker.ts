@@ -1,7 +1,8 @@
 /**
- * notify.send — in-app notifications. Task headers say what and to whom:
- * `template` (a key below) and `to` (comma-separated candidate groups, or `@variable` naming a
- * variable that holds a username).
+ * notify.send — in-app notifications. Task headers say what and to whom: `template` (a key below)
+ * and `to`, comma-separated: candidate groups; `@variable`, a variable holding a username or a
+ * list of them; `#variable`, a variable holding a group or a list of them (a variable not set is
+ * nobody). Each person is told once however many entries name them.
  */
 import { z } from 'zod';
 import { jobOutcome } from '../../port/engine-port';
@@ -13,11 +14,12 @@ const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 export const TEMPLATES: Record<string, { title: (v: Vars) => string; body: (v: Vars) => string }> = {
   'anomaly.reported': {
     title: (v) => `【要情专报】${s(v.title)}`,
-    body: (v) => `${s(v.starterName)}报告项目“${s(v.projectName)}”出现异常，科室负责人已确认，请监督科核实处置并及时报告。${v.pauseNow ? '项目已暂停。' : ''}`,
+    body: (v) =>
+      `${s(v.starterName)}报告项目“${s(v.projectName)}”出现异常，同步报告监督科及中心领导（科室负责人确认中），请监督科核实处置并及时报告。${v.pauseNow ? '项目已立即暂停。' : ''}`,
   },
   'anomaly.unsubstantiated': {
-    title: (v) => `【要情专报】${s(v.title)} 经核实不属实`,
-    body: (v) => `监督科核实结论：不属实。${s(v.verifyFindings)}`,
+    title: (v) => `【要情专报】${s(v.title)} 经核实不属实，已办结`,
+    body: (v) => `监督科核实结论：不属实，此事项已办结。${s(v.verifyFindings)}${v.pausedAt ? ' 项目是否恢复交易，以监督科或中心领导的恢复通知为准。' : ''}`,
   },
   'case.refused': {
     title: (v) => `【${v.kind === 'review' ? '复评复审' : '协查协办'}】申请不予同意`,
@@ -46,12 +48,12 @@ export default defineWorker({
     if (!template) return jobOutcome.fail(`unknown notification template '${job.customHeaders.template}'`, { retries: 0 });
     const users: string[] = [];
     const groups: string[] = [];
+    const names = (v: unknown) => (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && !!x);
     for (const t of (job.customHeaders.to ?? '').split(',').map((x) => x.trim())) {
       if (!t) continue;
-      if (t.startsWith('@')) {
-        const u = job.variables[t.slice(1)];
-        if (typeof u === 'string' && u) users.push(u);
-      } else groups.push(t);
+      if (t.startsWith('@')) users.push(...names(job.variables[t.slice(1)]));
+      else if (t.startsWith('#')) groups.push(...names(job.variables[t.slice(1)]));
+      else groups.push(t);
     }
     const notified = await services.notify({
       key: `job:${job.key}`,
