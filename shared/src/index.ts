@@ -5,3 +5,4 @@ export * from './people/sections';
 export * from './inbox/inbox-types';
 export * from './time/china-time';
 export * from './time/json-dates';
+export * from './attachments/categories';

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
-import { PROCESSES_DIR, startServer, type Body, type TestServer } from './harness';
+import { PROCESSES_DIR, startServer, type Body, type TestServer, requestArchive } from './harness';
 
 let s: TestServer | undefined;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ggzy-processes-'));
@@ -59,11 +59,12 @@ test('an admin version stays the latest across restarts; a changed file still be
   expect(versions.map((v) => v.version)).toEqual([2, 1]);
   expect(versions[0]!.origin).toEqual({ source: 'admin', by: 'admin', byName: expect.any(String) });
   expect(versions[1]!.origin).toMatchObject({ source: 'file', file: 'archive-lending.bpmn' });
-  const started = await (
-    await s!.login('external1')
-  ).post('/api/process-instances', {
-    processId: 'archive-lending',
-    variables: { archiveId: 'DA-XXCG-2025-012', requesterUnit: '州财政局', officerName: '吴监管', purpose: '核查', requestedDays: 3 },
+  const started = await requestArchive(await s!.login('external1'), {
+    archiveId: 'DA-XXCG-2025-012',
+    requesterUnit: '州财政局',
+    officerName: '吴监管',
+    purpose: '核查',
+    requestedDays: 3,
   });
   expect(started.status).toBe(201);
   expect(started.body.version).toBe(2);

@@ -1,9 +1,12 @@
 /**
  * 要情专报 end to end over HTTP, as the center's people: FLOWS.md "anomaly-escalation".
  */
-import { startServer, taskAt, claimAndComplete, eventually, instanceState, type Body, type TestServer } from './harness';
+import { startServer, taskAt, claimAndComplete, eventually, instanceState, PDF, type Body, type TestServer } from './harness';
 
 let s: TestServer;
+
+/** Evidence kept at the scene (现场证据), uploaded; its id. */
+const evidence = async (c: Awaited<ReturnType<TestServer['login']>>) => (await c.upload('现场照片.pdf', PDF, { category: 'evidence' })).body.id as string;
 beforeAll(async () => {
   s = await startServer('anomaly');
 });
@@ -27,8 +30,17 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
   const director = await s.login('director');
   const deputy = await s.login('deputy');
 
-  // when the witness reports with an immediate pause
-  const started = await witness.post('/api/process-instances', { processId: 'anomaly-escalation', variables: report });
+  // 3.2.2 保留现场相关证据: a report that pauses its project needs its evidence
+  const bare = await witness.post('/api/process-instances', { processId: 'anomaly-escalation', variables: report });
+  expect([bare.status, bare.body.code, bare.body.message]).toEqual([422, 'ATTACHMENTS_MISSING', '缺少必须提交的材料：现场证据']);
+  expect((await witness.get('/api/projects')).body.items.find((p: Body) => p.id === 'XXGC-2026-001').status).toBe('active');
+
+  // when the witness reports with an immediate pause, and the evidence
+  const started = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: report,
+    attachmentIds: [await evidence(witness)],
+  });
   expect(started.status).toBe(201);
   const id = started.body.id as string;
 
@@ -233,6 +245,7 @@ test("a report found untrue: everyone told of it — supervision, leaders, the p
   const r = await witness.post('/api/process-instances', {
     processId: 'anomaly-escalation',
     variables: { ...report, projectId: 'XXGC-2026-002', title: '经核实不属实的报告' },
+    attachmentIds: [await evidence(witness)],
   });
   const id = r.body.id as string;
   await claimAndComplete(head, (await taskAt(head, id, 'ack')).id, {});

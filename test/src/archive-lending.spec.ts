@@ -2,7 +2,7 @@
  * 交易档案借阅 end to end (6.5.3), and the time limits (催办 → 督办) — run with time scaled by
  * configuration (TIME_SCALE): one configured day passes in about 1.7 s.
  */
-import { startServer, taskAt, claimAndComplete, eventually, instanceState, PDF, type Body, type TestServer } from './harness';
+import { startServer, taskAt, claimAndComplete, eventually, instanceState, PDF, type Body, type TestServer, requestArchive } from './harness';
 
 const SCALE = 0.00002; // 1 day = 1.728 s; PT2H = 0.144 s; SUPERVISE_AFTER PT4H = 0.288 s
 
@@ -26,20 +26,26 @@ test('external1 asks for an archive; supervision asks once for more; the deputy 
   const deputy = await s.login('deputy');
   const other = await s.login('sup2');
 
+  // 6.5.3 须持本单位证明材料及本人身份证: without both, nothing starts, and what is missing is named
   const proof = await ext.upload('单位证明.pdf', PDF, { category: 'unit-proof' });
-  const started = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: request, attachmentIds: [proof.body.id] });
+  const refused = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: request, attachmentIds: [proof.body.id] });
+  expect([refused.status, refused.body.code, refused.body.message]).toEqual([422, 'ATTACHMENTS_MISSING', '缺少必须提交的材料：经办人身份证明']);
+  expect(refused.body.details).toEqual([expect.objectContaining({ field: 'officer-id', code: 'REQUIRED' })]);
+  const none = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: request });
+  expect(none.body.details.map((d: Body) => d.field)).toEqual(['unit-proof', 'officer-id']);
+  const started = await requestArchive(ext, request);
   expect(started.status).toBe(201);
   const id = started.body.id;
 
   // supervision lists everything missing at once
   await claimAndComplete(sup, (await taskAt(sup, id, 'check')).id, {
     checkDecision: 'supplement',
-    missingItems: '经办人身份证复印件',
-    checkOpinion: '缺经办人身份证明',
+    missingItems: '加盖公章的单位介绍信',
+    checkOpinion: '缺单位介绍信',
   });
   const supplement = await taskAt(ext, id, 'supplement', 'mine');
-  expect((await ext.get(`/api/tasks/${supplement.id}`)).body.variables.missingItems).toBe('经办人身份证复印件');
-  expect((await ext.upload('身份证.pdf', PDF, { category: 'officer-id', taskId: supplement.id })).status).toBe(201);
+  expect((await ext.get(`/api/tasks/${supplement.id}`)).body.variables.missingItems).toBe('加盖公章的单位介绍信');
+  expect((await ext.upload('介绍信.pdf', PDF, { category: 'letter', taskId: supplement.id })).status).toBe(201);
   expect((await ext.post(`/api/tasks/${supplement.id}/complete`, { variables: { supplementNote: '已补充' } })).status).toBe(200);
   await claimAndComplete(sup, (await taskAt(sup, id, 'check')).id, { checkDecision: 'pass', checkOpinion: '材料齐全' });
 
@@ -130,7 +136,7 @@ test('the starter of a request never checks it; the missing items reach the appl
   const sup = await s.login('sup1');
   const other = await s.login('sup2');
   const head = await s.login('sup_head');
-  const started = await sup.post('/api/process-instances', { processId: 'archive-lending', variables: { ...request, officerName: '王监督' } });
+  const started = await requestArchive(sup, { ...request, officerName: '王监督' });
   expect(started.status).toBe(201);
   const id = started.body.id;
 
@@ -161,8 +167,7 @@ test('a refusal always has its reason, at the check and at the approval, and the
   const sup = await s.login('sup1');
   const deputy = await s.login('deputy');
   const start = async () => {
-    const proof = await ext.upload('单位证明.pdf', PDF, { category: 'unit-proof' });
-    const r = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: request, attachmentIds: [proof.body.id] });
+    const r = await requestArchive(ext, request);
     expect(r.status).toBe(201);
     return r.body.id as string;
   };

@@ -203,6 +203,13 @@ export async function reportAnomaly(c: Client, title: string): Promise<string> {
 }
 
 /** Claim and complete a task in one go; asserts both succeed. */
+/** An archive-lending request as its officer files it (6.5.3): with the unit's proof and the officer's ID uploaded first. */
+export async function requestArchive(c: Client, variables: Record<string, unknown>, extra: string[] = []): Promise<Reply> {
+  const proof = await c.upload('单位证明.pdf', PDF, { category: 'unit-proof' });
+  const id = await c.upload('经办人身份证.pdf', PDF, { category: 'officer-id' });
+  return c.post('/api/process-instances', { processId: 'archive-lending', variables, attachmentIds: [proof.body.id, id.body.id, ...extra] });
+}
+
 export async function claimAndComplete(c: Client, taskId: string, variables: Record<string, unknown>): Promise<Body> {
   const claim = await c.post(`/api/tasks/${taskId}/claim`);
   if (claim.status !== 200) throw new Error(`claim by ${c.user}: ${claim.status} ${JSON.stringify(claim.body)}`);

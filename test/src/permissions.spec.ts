@@ -2,7 +2,7 @@
  * The permission matrix: every action by every role on tasks outside their reach is refused (403)
  * and changes nothing; admin-only operations; classified (保密) reports seen only by the entitled.
  */
-import { startServer, taskAt, claimAndComplete, eventually, PDF, type Body, type Client, type TestServer } from './harness';
+import { startServer, taskAt, claimAndComplete, eventually, PDF, type Body, type Client, type TestServer, requestArchive } from './harness';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -192,9 +192,12 @@ test('an instance one may not see is answered as one that does not exist, and id
 
 test('files are added to a flow only by those who act on it, and only while it runs', async () => {
   const ext = await s.login('external1');
-  const started = await ext.post('/api/process-instances', {
-    processId: 'archive-lending',
-    variables: { archiveId: 'DA-XXGC-2025-031', requesterUnit: '州住建局', officerName: '吴监管', purpose: '附件权限', requestedDays: 1 },
+  const started = await requestArchive(ext, {
+    archiveId: 'DA-XXGC-2025-031',
+    requesterUnit: '州住建局',
+    officerName: '吴监管',
+    purpose: '附件权限',
+    requestedDays: 1,
   });
   expect(started.status).toBe(201);
   const id = started.body.id as string;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, taskAt, claimAndComplete, eventually, PROCESSES_DIR, PDF, type TestServer } from './harness';
+import { startServer, taskAt, claimAndComplete, eventually, PROCESSES_DIR, PDF, type TestServer, requestArchive } from './harness';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -18,8 +18,7 @@ test('a redrawn diagram changes what new instances do; running ones finish on th
   const admin = await s.login('admin');
   const ext = await s.login('external1');
   const sup = await s.login('sup1');
-  const proof = await ext.upload('证明.pdf', PDF, { category: 'unit-proof' });
-  const old = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: request, attachmentIds: [proof.body.id] });
+  const old = await requestArchive(ext, request);
   expect(old.body.version).toBe(1);
 
   // the admin makes the director, not the configured leader, approve archive lending
@@ -38,7 +37,7 @@ test('a redrawn diagram changes what new instances do; running ones finish on th
       .sort(),
   ).toEqual([1, 2]);
 
-  const fresh = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: request });
+  const fresh = await requestArchive(ext, request);
   expect(fresh.body.version).toBe(2);
   for (const id of [old.body.id, fresh.body.id]) await claimAndComplete(sup, (await taskAt(sup, id, 'check')).id, { checkDecision: 'pass' });
   expect((await taskAt(await s.login('deputy'), old.body.id, 'approve')).candidateGroups).toEqual(['leader.deputy']);
@@ -134,7 +133,7 @@ test('a failing job becomes an incident the admin sees and retries once the caus
   const sup = await s.login('sup1');
   const director = await s.login('director');
   const admin = await s.login('admin');
-  const started = await ext.post('/api/process-instances', { processId: 'archive-lending', variables: { ...request, archiveId: 'DA-XXGC-2025-031' } });
+  const started = await requestArchive(ext, { ...request, archiveId: 'DA-XXGC-2025-031' });
   const id = started.body.id;
   await claimAndComplete(sup, (await taskAt(sup, id, 'check')).id, { checkDecision: 'pass' });
 
@@ -182,8 +181,8 @@ test('limits in days count working days of the calendar, which admins adjust', a
   const cal = (await sup.get('/api/calendar?year=2026')).body.days;
   expect(cal).toEqual(expect.arrayContaining([expect.objectContaining({ date: '2026-10-01', workday: false, source: 'official' })]));
 
-  const body = { processId: 'archive-lending', variables: { ...request, archiveId: 'DA-XXCG-2025-012' } };
-  const first = await taskAt(sup, (await ext.post('/api/process-instances', body)).body.id, 'check');
+  const body = { ...request, archiveId: 'DA-XXCG-2025-012' };
+  const first = await taskAt(sup, (await requestArchive(ext, body)).body.id, 'check');
   const due1 = new Date(first.dueDate);
   expect(due1.toISOString().slice(11, 16)).toBe('09:30'); // 17:30 China time, the end of a working day
   const day1 = new Date(due1.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -197,7 +196,7 @@ test('limits in days count working days of the calendar, which admins adjust', a
     });
   expect((await put(day1, { type: 'holiday', name: '临时闭馆' }, sup)).status).toBe(403);
   expect((await put(day1, { type: 'holiday', name: '临时闭馆' })).status).toBe(200);
-  const second = await taskAt(sup, (await ext.post('/api/process-instances', body)).body.id, 'check');
+  const second = await taskAt(sup, (await requestArchive(ext, body)).body.id, 'check');
   expect(new Date(second.dueDate).getTime()).toBeGreaterThan(due1.getTime());
   expect(new Date(new Date(second.dueDate).getTime() + 8 * 3600_000).toISOString().slice(0, 10)).not.toBe(day1);
   const year = day1.slice(0, 4);

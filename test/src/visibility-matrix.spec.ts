@@ -10,7 +10,7 @@
  *   C  case assistance by external1 (completed; internal opinions on its steps)
  *   A  archive lending by external1 (at its approval)
  */
-import { startServer, taskAt, claimAndComplete, eventually, PDF, type Body, type Client, type TestServer } from './harness';
+import { startServer, taskAt, claimAndComplete, eventually, PDF, type Body, type Client, type TestServer, requestArchive } from './harness';
 
 let s: TestServer;
 const USERS = ['witness1', 'eng_head', 'proc1', 'sup1', 'sup2', 'sup_head', 'office1', 'gen1', 'deputy', 'director', 'admin', 'external1'] as const;
@@ -43,6 +43,7 @@ async function anomaly(title: string, classification: 'public' | 'secret' | 'tem
       description: `${title}的情况说明`,
       pauseNow,
     },
+    attachmentIds: pauseNow ? [(await c.witness1.upload('现场照片.pdf', PDF, { category: 'evidence' })).body.id] : [],
   });
   expect(r.status).toBe(201);
   const id = r.body.id as string;
@@ -95,11 +96,12 @@ beforeAll(async () => {
   ).toBe(200);
 
   // A: archive lending, checked and waiting for approval
-  const proof = await c.external1.upload('介绍信.pdf', PDF, { category: 'letter' });
-  const ar = await c.external1.post('/api/process-instances', {
-    processId: 'archive-lending',
-    variables: { archiveId: 'DA-XXGC-2025-031', requesterUnit: '湘西州住房和城乡建设局', officerName: '吴监管', purpose: '案件调查', requestedDays: 1 },
-    attachmentIds: [proof.body.id],
+  const ar = await requestArchive(c.external1, {
+    archiveId: 'DA-XXGC-2025-031',
+    requesterUnit: '湘西州住房和城乡建设局',
+    officerName: '吴监管',
+    purpose: '案件调查',
+    requestedDays: 1,
   });
   expect(ar.status).toBe(201);
   ids.A = ar.body.id;

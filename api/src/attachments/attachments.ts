@@ -44,8 +44,6 @@ export interface Received {
   fileId: string;
 }
 
-export const CATEGORIES = ['evidence', 'work-id', 'letter', 'complaint', 'unit-proof', 'officer-id', 'other'] as const;
-
 export function attachmentModel(db: Connection): Model<AttachmentDoc> {
   return modelOn<AttachmentDoc>(
     db,

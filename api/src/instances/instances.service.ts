@@ -4,7 +4,8 @@
  */
 import type { Connection } from 'mongoose';
 import type { EnginePort } from '@ggzy/engine-workers';
-import { notFound, userError, sectionName, type UserDto } from '@ggzy/shared';
+import { categoryLabel, notFound, operationalError, userError, sectionName, type FlowEntry, type UserDto } from '@ggzy/shared';
+import { evaluateFeel } from '@ggzy/engine-workers';
 import type { AuditService } from '../audit/audit.service';
 import type { FormRegistry } from '../forms/form-registry';
 import { validateFormData } from '../forms/form-validator';
@@ -67,6 +68,36 @@ export class InstancesService {
     return (named.length ? named : deputies).map((d) => d._id).sort();
   }
 
+  /**
+   * The materials a flow cannot start without: `zeebe:property requiredAttachments` on its process,
+   * a FEEL list of categories evaluated on the start form's values (e.g. the evidence of a report
+   * that pauses its project, 3.2.2; the unit's proof and the officer's ID of an archive request,
+   * 6.5.3). All that is missing is named at once.
+   */
+  private async requireAttachments(flow: FlowEntry, values: Record<string, unknown>, given: Set<string>): Promise<void> {
+    const expr = (await this.catalog.info(flow.definitionKey, flow.processId)).properties.requiredAttachments;
+    if (!expr) return;
+    let required: unknown;
+    try {
+      required = evaluateFeel(expr.replace(/^\s*=/, ''), values).value;
+    } catch {
+      required = null;
+    }
+    if (!Array.isArray(required))
+      throw operationalError(
+        'DIAGRAM_PROPERTY_INVALID',
+        `流程的 requiredAttachments 无法求值：${expr}`,
+        `The flow's requiredAttachments cannot be evaluated: ${expr}`,
+      );
+    const missing = required.filter((c): c is string => typeof c === 'string' && !given.has(c));
+    if (!missing.length) return;
+    const labels = missing.map(categoryLabel).join('、');
+    throw userError('ATTACHMENTS_MISSING', `缺少必须提交的材料：${labels}`, `Required materials are missing: ${missing.join(', ')}`, {
+      status: 422,
+      details: missing.map((c) => ({ field: c, code: 'REQUIRED', message: `请上传${categoryLabel(c)}`, messageEn: `Upload the ${c}` })),
+    });
+  }
+
   /** Choices the start forms offer (valuesKey): projects and archives. */
   async formOptions(): Promise<Record<string, { label: string; value: string }[]>> {
     const [projects, archives] = await Promise.all([
@@ -92,11 +123,14 @@ export class InstancesService {
     const values = flow.startFormId ? validateFormData((await this.forms.get(flow.startFormId)).form, input, options) : {};
     if (!flow.startFormId && Object.keys(input).length)
       throw userError('FORM_INVALID', '此流程没有发起表单，不接受数据', 'This flow has no start form and takes no data', { status: 422 });
+    const given = new Set<string>();
     for (const id of attachmentIds) {
       const a = await this.files.model.findById(id).lean();
       if (!a || a.uploadedBy !== u.id || a.instanceId)
         throw userError('ATTACHMENT_INVALID', `附件不可用：${id}`, `Attachment cannot be used: ${id}`, { status: 422 });
+      given.add(a.category ?? 'other');
     }
+    await this.requireAttachments(flow, values, given);
     const project = typeof values.projectId === 'string' ? await this.Project.findById(values.projectId).lean() : null;
     const context = {
       starter: u.id,

@@ -1,5 +1,6 @@
 /** Projects, archives and their grants, attachments, notifications, the audit trail, the calendar, health. */
 import { z } from 'zod';
+import { ATTACHMENT_CATEGORY_CODES } from '../attachments/categories';
 import { isoDateTime, itemsOf, jsonObject } from './common';
 
 export const projectDto = z
@@ -55,9 +56,8 @@ export const archiveViewsReply = itemsOf(
 );
 export const publicReportsReply = itemsOf(z.strictObject({ id: z.string(), title: z.string(), content: z.unknown(), publishedAt: isoDateTime }));
 
-export const ATTACHMENT_CATEGORIES = ['evidence', 'work-id', 'letter', 'complaint', 'unit-proof', 'officer-id', 'other'] as const;
 export const uploadFields = z.strictObject({
-  category: z.enum(ATTACHMENT_CATEGORIES).default('other'),
+  category: z.enum(ATTACHMENT_CATEGORY_CODES).default('other'),
   instanceId: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/)

@@ -3,7 +3,7 @@
  * checked as they go, deploys it, and a new instance takes the new version — no code change.
  */
 import type { Browser } from 'playwright-core';
-import { taskAt, claimAndComplete, type TestServer } from '../harness';
+import { taskAt, claimAndComplete, type TestServer, requestArchive } from '../harness';
 import { describeInBrowser, expectAccessible, shot, signIn, takeConsoleProblems } from './browser';
 
 describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
@@ -45,9 +45,12 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
 
     // a request started now runs on version 2 and meets the renamed step
     const ext = await s.login('external1');
-    const started = await ext.post('/api/process-instances', {
-      processId: 'archive-lending',
-      variables: { archiveId: 'DA-XXGC-2025-031', requesterUnit: '州住建局', officerName: '吴监管', purpose: '核查', requestedDays: 2 },
+    const started = await requestArchive(ext, {
+      archiveId: 'DA-XXGC-2025-031',
+      requesterUnit: '州住建局',
+      officerName: '吴监管',
+      purpose: '核查',
+      requestedDays: 2,
     });
     expect(started.body.version).toBe(2);
     const sup = await s.login('sup1');

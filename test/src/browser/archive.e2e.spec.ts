@@ -30,6 +30,13 @@ describeInBrowser('archive lending in a browser', 'browser_archive', (ctx) => {
     await ext.locator('.ant-select-item-option', { hasText: '单位证明' }).click();
     await ext.getByTestId('file').setInputFiles({ name: '单位证明.pdf', mimeType: 'application/pdf', buffer: PDF });
     await ext.getByText('单位证明：单位证明.pdf').waitFor();
+    // without the officer's ID it does not start (6.5.3), and says what is missing
+    await ext.getByTestId('submit-start').click();
+    await ext.getByText('缺少必须提交的材料：经办人身份证明').waitFor();
+    await ext.locator('nz-select.category').click();
+    await ext.locator('.ant-select-item-option', { hasText: '经办人身份证明' }).click();
+    await ext.getByTestId('file').setInputFiles({ name: '身份证.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await ext.getByText('经办人身份证明：身份证.pdf').waitFor();
     await shot(ext, '09-start-archive-external1');
     await expectAccessible(ext, 'start form with attachments');
     await ext.getByTestId('submit-start').click();

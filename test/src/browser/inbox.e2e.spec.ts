@@ -4,7 +4,7 @@
  * supervision finds the next step in its inbox — screenshots of each screen.
  */
 import type { Browser } from 'playwright-core';
-import { type TestServer } from '../harness';
+import { type TestServer, requestArchive } from '../harness';
 import { watchConsole, describeInBrowser, expectAccessible, shot, signIn } from './browser';
 
 describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
@@ -223,9 +223,12 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     const before = await rows.count();
     // an applicant files an archive request: its check is offered to supervision
     const ext = await s.login('external1');
-    const started = await ext.post('/api/process-instances', {
-      processId: 'archive-lending',
-      variables: { archiveId: 'DA-XXGC-2025-031', requesterUnit: '州住建局', officerName: '吴监管', purpose: '实时更新测试', requestedDays: 1 },
+    const started = await requestArchive(ext, {
+      archiveId: 'DA-XXGC-2025-031',
+      requesterUnit: '州住建局',
+      officerName: '吴监管',
+      purpose: '实时更新测试',
+      requestedDays: 1,
     });
     expect(started.status).toBe(201);
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="task-check"]').length > n, before, { timeout: 15_000 });

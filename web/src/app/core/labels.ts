@@ -1,5 +1,5 @@
 /** Chinese labels for codes the API uses; sections and roles come from the shared definitions. */
-import { ROLE_NAMES as SHARED_ROLE_NAMES, SECTIONS } from '@ggzy/shared';
+import { ATTACHMENT_CATEGORIES, ROLE_NAMES as SHARED_ROLE_NAMES, SECTIONS } from '@ggzy/shared';
 
 export const SECTION_NAMES: Record<string, string> = Object.fromEntries(
   SECTIONS.map((s) => [s.code, s.name]),
@@ -51,13 +51,5 @@ export const ACTION_LABELS: Record<string, string> = {
   'task.completion-void': '办理未生效',
 };
 
-/** Attachment categories the API accepts. */
-export const CATEGORIES = [
-  { value: 'evidence', label: '现场证据' },
-  { value: 'work-id', label: '工作证复印件' },
-  { value: 'letter', label: '工作函原件（扫描件）' },
-  { value: 'complaint', label: '投诉质疑书' },
-  { value: 'unit-proof', label: '单位证明' },
-  { value: 'officer-id', label: '经办人身份证明' },
-  { value: 'other', label: '其他' },
-];
+/** Attachment categories (工作证, 公函, 证明材料…), as the server names them. */
+export const CATEGORIES = ATTACHMENT_CATEGORIES;
