@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, taskAt, claimAndComplete, eventually, PROCESSES_DIR, PDF, type TestServer, requestArchive } from './harness';
+import { startServer, taskAt, claimAndComplete, eventually, PROCESSES_DIR, type TestServer, requestArchive } from './harness';
 
 let s: TestServer;
 beforeAll(async () => {
