@@ -176,10 +176,27 @@ test('a platform matter is drafted by the office; an unsubstantiated one ends wi
   const sup = await s.login('sup1');
   const office = await s.login('office1');
 
+  // a platform matter need not name a project (any other report must)
+  const { projectId: _none, ...unbound } = report;
+  const noProject = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { ...unbound, pauseNow: false, title: '无项目' },
+  });
+  expect([noProject.status, noProject.body.details]).toEqual([422, [expect.objectContaining({ field: 'projectId', code: 'REQUIRED' })]]);
   const platform = await witness.post('/api/process-instances', {
     processId: 'anomaly-escalation',
-    variables: { ...report, category: 'platform', pauseNow: false, title: '电子交易系统开标时宕机' },
+    variables: { ...unbound, category: 'platform', pauseNow: false, title: '电子交易系统开标时宕机' },
   });
+  expect(platform.status).toBe(201);
+  // 信息科 (the admin's section) is told of a platform matter too, with supervision and the leaders
+  const admin = await s.login('admin');
+  const toldIt = await eventually(
+    async () => (await admin.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'anomaly.reported' && n.instanceId === platform.body.id),
+    10_000,
+    '信息科 told',
+  );
+  expect(toldIt.body).toContain('报告平台重大事项');
+  expect((await instanceState(witness, platform.body.id)).instance.projectId ?? null).toBeNull();
   const other = await witness.post('/api/process-instances', {
     processId: 'anomaly-escalation',
     variables: { ...report, projectId: 'XXGC-2026-002', pauseNow: false, title: '投诉称评标专家迟到' },

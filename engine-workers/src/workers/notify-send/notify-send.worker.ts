@@ -15,7 +15,7 @@ export const TEMPLATES: Record<string, { title: (v: Vars) => string; body: (v: V
   'anomaly.reported': {
     title: (v) => `【要情专报】${s(v.title)}`,
     body: (v) =>
-      `${s(v.starterName)}报告项目“${s(v.projectName)}”出现异常，同步报告监督科及中心领导（科室负责人确认中），请监督科核实处置并及时报告。${v.pauseNow ? '项目已立即暂停。' : ''}`,
+      `${s(v.starterName)}报告${v.projectName ? `项目“${s(v.projectName)}”出现异常` : '平台重大事项'}，同步报告监督科及中心领导（科室负责人确认中），请监督科核实处置并及时报告。${v.pauseNow ? '项目已立即暂停。' : ''}`,
   },
   'anomaly.unsubstantiated': {
     title: (v) => `【要情专报】${s(v.title)} 经核实不属实，已办结`,
