@@ -281,3 +281,39 @@ test("a report found untrue: everyone told of it — supervision, leaders, the p
   for (const u of ['proc1', 'office1']) expect(await told(await s.login(u), 'anomaly.unsubstantiated', id)).toBe(false);
   await eventually(async () => (await instanceState(witness, id)).instance.state === 'completed', 10_000, 'closed');
 });
+
+test('a draft is never reviewed by its writer: the office review is not offered to who drafted it, and is refused to them', async () => {
+  const witness = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const sup = await s.login('sup1');
+  const office = await s.login('office1');
+  const officeHead = await s.login('office_head');
+  const { projectId: _none, ...unbound } = report;
+  const r = await witness.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { ...unbound, category: 'platform', pauseNow: false, title: '交易系统证书服务中断' },
+  });
+  const id = r.body.id as string;
+  await claimAndComplete(head, (await taskAt(head, id, 'ack')).id, {});
+  await claimAndComplete(sup, (await taskAt(sup, id, 'verify')).id, { verifyResult: 'substantiated', verifyFindings: '证书服务中断 2 小时属实' });
+  await claimAndComplete(office, (await taskAt(office, id, 'draft_office')).id, {
+    reportBackground: '背景',
+    reportDevelopment: '经过',
+    reportHandling: '处置',
+  });
+  // the review waits for the office — but not for the one who drafted it
+  const review = await taskAt(officeHead, id, 'review');
+  expect(review.candidateGroups).toEqual(['office']);
+  const offered = async (c: typeof office) => ((await c.get('/api/tasks?view=unclaimed&pageSize=100')).body.items as Body[]).some((t) => t.id === review.id);
+  expect(await offered(office)).toBe(false);
+  const mine = await office.get(`/api/tasks/${review.id}`);
+  expect(mine.body.actions).not.toContain('claim');
+  const claim = await office.post(`/api/tasks/${review.id}/claim`);
+  expect([claim.status, claim.body.code]).toEqual([403, 'SEPARATION_OF_DUTIES']);
+  // nor handed to them
+  expect((await officeHead.post(`/api/tasks/${review.id}/claim`)).status).toBe(200);
+  expect((await officeHead.post(`/api/tasks/${review.id}/transfer`, { userId: 'office1' })).body.code).toBe('SEPARATION_OF_DUTIES');
+  expect((await officeHead.post(`/api/tasks/${review.id}/complete`, { variables: { reviewDecision: 'approve' } })).status).toBe(200);
+  // the one who drafted is on record
+  expect((await instanceState(officeHead, id)).variables.drafter).toBe('office1');
+});

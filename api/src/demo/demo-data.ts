@@ -19,6 +19,7 @@ export const DEMO_USERS = [
   { _id: 'sup2', name: '田监督', sections: ['supervision'], roles: ['staff'] },
   { _id: 'sup_head', name: '赵监督', sections: ['supervision'], roles: ['staff', 'head'] },
   { _id: 'office1', name: '陈办公', sections: ['office'], roles: ['staff'] },
+  { _id: 'office_head', name: '杨办公', sections: ['office'], roles: ['staff', 'head'] },
   { _id: 'gen1', name: '刘综合', sections: ['general'], roles: ['staff'] },
   { _id: 'deputy', name: '孙分管', sections: [], roles: ['deputy'], oversees: ['supervision', 'engineering', 'general', 'office'] },
   { _id: 'director', name: '周主任', sections: [], roles: ['principal'] },

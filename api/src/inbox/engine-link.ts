@@ -179,7 +179,8 @@ export class EngineLink {
       variables: JSON.stringify(v),
       timeLimit: r.customHeaders.timeLimit ?? null,
       returnable,
-      ...(r.customHeaders.separateFromStarter === 'true' && { notForStarter: true }),
+      ...notFor(r),
+      holderAs: r.customHeaders.recordHolderAs ?? null,
       urgeCount: 0,
       touched: false,
       version: 1,
@@ -216,4 +217,16 @@ export class EngineLink {
     await this.store.endInstance(key);
     return changed;
   }
+}
+
+/** Who may not hold a new step (separation of duties, task-access.ts `ownRequest`), from its headers and the variables they name. */
+function notFor(r: UserTaskRecord): { notFor?: string[] } {
+  const out = new Set<string>();
+  const starter = r.variables.starter;
+  if (r.customHeaders.separateFromStarter === 'true' && typeof starter === 'string' && starter) out.add(starter);
+  for (const name of (r.customHeaders.separateFrom ?? '').split(',').map((x) => x.trim())) {
+    const v = name ? r.variables[name] : undefined;
+    for (const who of Array.isArray(v) ? v : [v]) if (typeof who === 'string' && who) out.add(who);
+  }
+  return out.size ? { notFor: [...out].sort() } : {};
 }

@@ -50,9 +50,9 @@ export function reachOf(t: TaskDoc, u: UserDto, extra: { ccd: boolean; participa
 /** What the starter of a request may not do on a check or approval step of it (separation of duties). */
 export const HOLDING_ACTIONS: readonly TaskAction[] = ['claim', 'unclaim', 'complete', 'return', 'transfer', 'delegate', 'add-signer'];
 
-/** The starter of the request, on one of its steps that must be held by someone else. */
-export function ownRequest(t: TaskDoc, u: { id: string }): boolean {
-  return !!t.notForStarter && !!t.starter && t.starter === u.id;
+/** Someone this step must not be held by: the starter of the request, the writer of the draft it checks (separation of duties). */
+export function ownRequest(t: Pick<TaskDoc, 'notForStarter' | 'starter' | 'notFor'>, u: { id: string }): boolean {
+  return (!!t.notForStarter && !!t.starter && t.starter === u.id) || !!t.notFor?.includes(u.id);
 }
 
 export function allowedActions(t: TaskDoc, u: UserDto, reach: Reach): TaskAction[] {

@@ -53,8 +53,16 @@ export interface TaskDoc {
    * admins, who may only hand it to a colleague (转办), not do it themselves.
    */
   unrouted?: boolean;
-  /** A check or approval step (task header `separateFromStarter`): never held by the request's own starter. */
+  /** A check or approval step (task header `separateFromStarter`): never held by the request's own starter (tasks made before `notFor`). */
   notForStarter?: boolean;
+  /**
+   * Who may never hold this step (separation of duties): the request's starter (header
+   * `separateFromStarter`) and the people the header `separateFrom` names — variables holding
+   * whoever did an earlier step (e.g. `drafter`, recorded by that step's header `recordHolderAs`).
+   */
+  notFor?: string[];
+  /** Completing this step records who did it in this variable (task header `recordHolderAs`). */
+  holderAs?: string | null;
   urgedAt?: Date | null;
   supervisedAt?: Date | null;
   urgeCount: number;
@@ -113,6 +121,8 @@ export function taskModel(db: Connection): Model<TaskDoc> {
         returnable: { type: Boolean, default: false },
         unrouted: Boolean,
         notForStarter: Boolean,
+        notFor: { type: [String], default: undefined },
+        holderAs: String,
         urgedAt: Date,
         supervisedAt: Date,
         urgeCount: { type: Number, default: 0 },

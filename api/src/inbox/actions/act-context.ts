@@ -158,7 +158,7 @@ function separation(status = 403) {
   return new AppError({
     code: 'SEPARATION_OF_DUTIES',
     status,
-    zh: '申请人不能审查或审批自己提交的申请',
-    en: 'The starter of a request never holds a check or approval step of it',
+    zh: '不能审查或审批自己提交的申请或自己起草的文稿',
+    en: 'Nobody holds a check, review or approval step of their own request or draft',
   });
 }

@@ -36,6 +36,8 @@ export async function complete(
     values = validateFormData(form, values, vars);
     outcome = decision?.key ? String(values[decision.key] ?? '') || null : null;
     opinion = op?.key && typeof values[op.key] === 'string' ? (values[op.key] as string) : null;
+    // Who wrote it, for the steps that must be held by someone else (`separateFrom`).
+    if (t.holderAs) values = { ...values, [t.holderAs]: u.id };
   } else if (Object.keys(data).length) {
     throw userError('FORM_INVALID', '此任务没有表单，不接受数据', 'This task has no form and takes no data', { status: 422 });
   }

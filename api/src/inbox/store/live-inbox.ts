@@ -12,6 +12,8 @@ import { isDefaultSort, sortedPage, type TaskSort } from './task-sort';
 const SECRET = 'classified:';
 const offerKey = (t: TaskDoc) => (t.classification === 'secret' || t.classification === 'temp-secret' ? (k: string) => SECRET + k : (k: string) => k);
 
+const excludedOf = (t: TaskDoc): string[] => [...(t.notFor ?? []), ...(t.notForStarter && t.starter ? [t.starter] : [])];
+
 export class LiveInbox {
   readonly tasks = new Map<string, TaskDoc>();
   readonly instances = new Map<string, LiveInstance>();
@@ -20,6 +22,8 @@ export class LiveInbox {
   private readonly offeredToGroup = new SortedIndex();
   private readonly offeredToUser = new SortedIndex();
   private readonly assignedTo = new SortedIndex();
+  /** Per user, the open unassigned steps offered to them that they may not hold (their own request's check…). */
+  private readonly excluded = new Map<string, Set<string>>();
   /** The sort entry each indexed task was filed under, to take it out again. */
   private readonly entries = new Map<string, SortEntry>();
 
@@ -93,6 +97,14 @@ export class LiveInbox {
     if (!e) return;
     const op = (idx: SortedIndex, key: string) => (adding ? idx.add(key, e) : idx.delete(key, e));
     if (t.assignee) return op(this.assignedTo, t.assignee);
+    // Who may not hold it finds the lists they read through a scan instead (task-filter.ts).
+    for (const u of excludedOf(t)) {
+      const set = this.excluded.get(u) ?? new Set<string>();
+      if (adding) set.add(t._id);
+      else set.delete(t._id);
+      if (set.size) this.excluded.set(u, set);
+      else this.excluded.delete(u);
+    }
     // Steps of classified matters are filed apart: only those entitled find them (task-filter.ts).
     const key = offerKey(t);
     for (const g of t.candidateGroups) op(this.offeredToGroup, key(g));
@@ -131,6 +143,8 @@ export class LiveInbox {
     if (!onlyIndexed(filter) || filter.status !== 'open') return null;
     if (typeof filter.assignee === 'string' && !filter.candidate) return [this.assignedTo.get(filter.assignee) ?? new SortedIds()];
     if (!filter.candidate) return null;
+    // A step offered to this user's groups that they may not hold: the lists alone would show it.
+    if (this.excluded.has(filter.candidate.user)) return null;
     const lists = this.offers(filter.candidate).filter((x): x is SortedIds => !!x && x.size > 0);
     return lists.length ? lists : [new SortedIds()];
   }
@@ -148,7 +162,7 @@ export class LiveInbox {
     } else if (filter.status === 'open' && typeof filter.assignee === 'string') source = this.assignedTo.get(filter.assignee)?.ids ?? [];
     const out: TaskDoc[] = [];
     const docs: Iterable<TaskDoc> = source ? [...source].map((id) => this.tasks.get(id)).filter((t): t is TaskDoc => !!t) : this.tasks.values();
-    const exact = !!source && onlyIndexed(filter);
+    const exact = !!source && onlyIndexed(filter) && !(filter.candidate && this.excluded.has(filter.candidate.user));
     for (const t of docs) {
       // The index already holds exactly these (open; offered to the user, or assigned to them).
       if (!exact && !matches(t, filter, ids)) continue;

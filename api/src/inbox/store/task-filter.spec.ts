@@ -42,6 +42,8 @@ const taskArb: fc.Arbitrary<Omit<TaskDoc, '_id'>> = fc.record({
   urgeCount: fc.constant(0),
   touched: fc.boolean(),
   classification: fc.option(fc.constantFrom('public', 'secret', 'temp-secret'), { nil: null }),
+  notForStarter: fc.option(fc.boolean(), { nil: undefined }),
+  notFor: fc.option(fc.subarray(users), { nil: undefined }),
   version: fc.constant(1),
 });
 

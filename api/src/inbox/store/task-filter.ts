@@ -5,6 +5,7 @@
  */
 import type { InboxTaskKind, InboxTaskStatus } from '@ggzy/shared';
 import type { TaskDoc } from '../task.model';
+import { ownRequest } from '../task-access';
 
 export interface TaskFilter {
   ids?: string[];
@@ -12,7 +13,8 @@ export interface TaskFilter {
   kind?: InboxTaskKind;
   assignee?: string | null;
   /**
-   * Unassigned tasks offered to one of these groups or to this user; `unclassified`: not of a
+   * Unassigned tasks offered to one of these groups or to this user, and not steps this user may
+   * not hold (their own request's check, their own draft's review); `unclassified`: not of a
    * classified (保密/暂保密) matter — being offered a step of one is not enough to see it (task-access.ts).
    */
   candidate?: { groups: string[]; user: string; unclassified?: boolean };
@@ -39,6 +41,7 @@ export function matches(t: TaskDoc, f: TaskFilter, idSet?: Set<string>): boolean
   if (f.candidate && (t.assignee || !(t.candidateUsers.includes(f.candidate.user) || t.candidateGroups.some((g) => f.candidate!.groups.includes(g)))))
     return false;
   if (f.candidate?.unclassified && CLASSIFIED.includes(t.classification ?? '')) return false;
+  if (f.candidate && ownRequest(t, { id: f.candidate.user })) return false;
   if (f.completedBy && t.completedBy !== f.completedBy) return false;
   if (f.starter && t.starter !== f.starter) return false;
   if (f.instanceId && t.instanceId !== f.instanceId) return false;
@@ -62,6 +65,8 @@ export function toMongo(f: TaskFilter): Record<string, unknown> {
     q.assignee = null;
     q.$or = [{ candidateGroups: { $in: f.candidate.groups } }, { candidateUsers: f.candidate.user }];
     if (f.candidate.unclassified) q.classification = { $nin: CLASSIFIED };
+    q.notFor = { $ne: f.candidate.user };
+    q.$nor = [{ notForStarter: true, starter: f.candidate.user }];
   }
   if (f.completedBy) q.completedBy = f.completedBy;
   if (f.starter) q.starter = f.starter;
