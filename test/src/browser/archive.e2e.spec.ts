@@ -60,6 +60,21 @@ describeInBrowser('archive lending in a browser', 'browser_archive', (ctx) => {
     await deputy.getByTestId('complete').click();
     await deputy.waitForURL('**/inbox');
 
+    // the applicant is told in the app, live: the notice is counted on the header and reads in full
+    await ext.getByTestId('unread-count').waitFor();
+    await ext.getByTestId('notifications').click();
+    const notices = ext.getByTestId('notification-list');
+    await notices
+      .locator('[data-kind="archive.granted"]')
+      .getByText(/已开通只读网上调阅/)
+      .waitFor();
+    await shot(ext, '11a-notifications-external1');
+    await expectAccessible(ext, 'notifications');
+    await ext.getByTestId('read-all').click();
+    await ext.getByTestId('unread-count').waitFor({ state: 'detached' });
+    expect((await (await s.login('external1')).get('/api/notifications?unread=true')).body.unreadCount).toBe(0);
+    await ext.getByTestId('notifications').click();
+
     // the applicant reads it, watermarked with their name
     await ext.click('text=档案调阅');
     await ext.getByTestId('read-DA-XXGC-2025-031').waitFor();

@@ -5,11 +5,14 @@
  * nobody). Each person is told once however many entries name them.
  */
 import { z } from 'zod';
+import { chinaDateTime } from '@ggzy/shared';
 import { jobOutcome } from '../../port/engine-port';
 import { defineWorker } from '../worker-manifest';
 
 type Vars = Record<string, unknown>;
 const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+/** A moment as people read it: China time, to the minute. */
+const when = (v: unknown) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? chinaDateTime(new Date(v)).slice(0, 16) : s(v));
 
 export const TEMPLATES: Record<string, { title: (v: Vars) => string; body: (v: Vars) => string }> = {
   'anomaly.reported': {
@@ -35,7 +38,7 @@ export const TEMPLATES: Record<string, { title: (v: Vars) => string; body: (v: V
   },
   'archive.granted': {
     title: () => '【档案借阅】已开通只读调阅',
-    body: (v) => `档案 ${s(v.archiveId)} 已开通只读网上调阅，有效期至 ${s(v.accessExpiresAt)}，调阅全程留痕。`,
+    body: (v) => `档案 ${s(v.archiveId)} 已开通只读网上调阅，有效期至 ${when(v.accessExpiresAt)}（北京时间），调阅全程留痕。`,
   },
 };
 

@@ -14,6 +14,7 @@ export type {
   FormSchema,
   InstanceDetail,
   InstanceSummary,
+  NotificationDto,
   Page,
   ProcessDefinitionDto,
   TaskDetail,

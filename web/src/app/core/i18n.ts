@@ -29,6 +29,9 @@ const EN: Record<string, string> = {
   操作人: 'Actor',
   工作人员: 'Staff',
   修改密码: 'Change password',
+  通知: 'Notifications',
+  全部标为已读: 'Mark all read',
+  暂无通知: 'No notifications',
   '初始密码（至少 10 位，首次登录须修改）':
     'Initial password (10+ characters, changed at first sign-in)',
   '您的密码由管理员设置，请先修改为只有您知道的密码。':

@@ -1,5 +1,5 @@
 import { TranslatePipe } from '../core/i18n';
-import { Component, DestroyRef, inject, signal } from '@angular/core';
+import { Component, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
 import { DatePipe } from '@angular/common';
@@ -10,7 +10,8 @@ import { NzBadgeModule } from 'ng-zorro-antd/badge';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { NzSwitchModule } from 'ng-zorro-antd/switch';
 import { ApiService } from '../core/api.service';
-import { AuthService } from '../core/auth.service';
+import { LiveEvents } from '../core/live-events.service';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { FlowEntry, TaskDto, TaskView } from '../core/api.types';
 import { candidates, dueSoon, statusName } from './task-labels';
 
@@ -147,7 +148,6 @@ const VIEWS: { view: TaskView; label: string }[] = [
 })
 export class InboxPage {
   private readonly api = inject(ApiService);
-  private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   readonly views = VIEWS;
   readonly view = signal<TaskView>('mine');
@@ -166,44 +166,10 @@ export class InboxPage {
   constructor() {
     void this.api.flows().then((f) => this.flows.set(f.items));
     void this.reload(1);
-    // New work appears without a reload.
-    inject(DestroyRef).onDestroy(() => {
-      this.closed = true;
-      this.events?.close();
-      clearTimeout(this.reconnect);
-    });
-    void this.listen();
-  }
-
-  private events: EventSource | null = null;
-  private reconnect?: ReturnType<typeof setTimeout>;
-  private closed = false;
-
-  /**
-   * Open the live-update stream with a one-time ticket (no token in its URL); when it drops, a new
-   * ticket opens it again a few seconds later (a ticket is good once).
-   */
-  private async listen(): Promise<void> {
-    if (this.closed || !this.auth.token()) return;
-    try {
-      const { ticket } = await this.api.streamTicket();
-      if (this.closed) return;
-      const events = new EventSource(`/api/events?ticket=${encodeURIComponent(ticket)}`);
-      this.events = events;
-      events.addEventListener('task', () => void this.reload(this.page()));
-      events.onerror = () => {
-        events.close();
-        this.again();
-      };
-    } catch {
-      this.again();
-    }
-  }
-
-  private again(): void {
-    if (this.closed) return;
-    clearTimeout(this.reconnect);
-    this.reconnect = setTimeout(() => void this.listen(), 3000);
+    // New work appears without a reload (the shell keeps the live stream open).
+    inject(LiveEvents)
+      .taskChanged.pipe(takeUntilDestroyed())
+      .subscribe(() => void this.reload(this.page()));
   }
 
   selectTab(i: number): void {

@@ -1,5 +1,5 @@
 import { I18nService, TranslatePipe } from '../core/i18n';
-import { Component, computed, inject } from '@angular/core';
+import { Component, DestroyRef, computed, inject } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { NzLayoutModule } from 'ng-zorro-antd/layout';
 import { NzMenuModule } from 'ng-zorro-antd/menu';
@@ -8,6 +8,8 @@ import { NzButtonModule } from 'ng-zorro-antd/button';
 import { AuthService } from '../core/auth.service';
 import { mayAudit } from '../core/route-guards';
 import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
+import { LiveEvents } from '../core/live-events.service';
+import { NotificationBellComponent } from './notification-bell.component';
 
 @Component({
   selector: 'app-shell',
@@ -20,6 +22,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
     NzMenuModule,
     NzTagModule,
     NzButtonModule,
+    NotificationBellComponent,
   ],
   template: `
     <nz-layout class="shell">
@@ -40,6 +43,7 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
             }
           </ul>
         </nav>
+        <app-notification-bell />
         <span class="who" data-testid="current-user">
           <strong>{{ auth.user()?.name }}</strong>
           @for (s of sections(); track s) {
@@ -120,7 +124,14 @@ import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
 })
 export class ShellComponent {
   readonly auth = inject(AuthService);
+  /** One live stream per tab while signed in: the inbox and the notifications listen to it. */
+  private readonly live = inject(LiveEvents);
   readonly i18n = inject(I18nService);
+  constructor() {
+    this.live.start();
+    inject(DestroyRef).onDestroy(() => this.live.stop());
+  }
+
   /** Shown whole where there is room, cut short with its full text on hover where there is not. */
   readonly product = computed(() => this.i18n.t('湘西州公共资源交易中心 · 流程系统'));
   readonly sections = computed(() =>
