@@ -98,7 +98,11 @@ test('case assistance refused by the director: the requester is told the reason'
   const id = started.body.id;
 
   // materials complete: straight to supervision's registration
-  await claimAndComplete(sup, (await taskAt(sup, id, 'register')).id, { registerOpinion: '已登记，建议协助调取开标录像' });
+  await claimAndComplete(sup, (await taskAt(sup, id, 'register')).id, {
+    registerDecision: 'accept',
+    assistSection: 'supervision',
+    registerOpinion: '已登记，建议协助调取开标录像',
+  });
   const approve = await taskAt(director, id, 'approve');
   // a refusal needs its reason
   await director.post(`/api/tasks/${approve.id}/claim`);
@@ -139,4 +143,66 @@ test('only the roles a diagram names may start it', async () => {
   expect([r3.status, r3.body.code]).toEqual([403, 'START_FORBIDDEN']);
   const flows = (await admin.get('/api/process-definitions')).body.items as Array<{ processId: string; startable: boolean }>;
   expect(flows.filter((f) => f.startable).map((f) => f.processId)).toEqual([]);
+});
+
+test('5.3.3 相关科室协助办理: supervision names the assisting section at registration, and that section does the work; registration may also ask once for more, or refuse', async () => {
+  const ext = await s.login('external1');
+  const sup = await s.login('sup1');
+  const director = await s.login('director');
+  const witness = await s.login('witness1');
+  const start = async (caseSummary: string) => {
+    const files = [await ext.upload('工作证.pdf', PDF, { category: 'work-id' }), await ext.upload('工作函.pdf', PDF, { category: 'letter' })];
+    const r = await ext.post('/api/process-instances', {
+      processId: 'case-assistance',
+      variables: { ...request, kind: 'assist', caseSummary },
+      attachmentIds: files.map((f) => f.body.id),
+    });
+    expect(r.status).toBe(201);
+    return r.body.id as string;
+  };
+
+  // accepted, with the engineering section to assist
+  const a = await start('请求协助核查投标人业绩');
+  const register = await taskAt(sup, a, 'register');
+  await sup.post(`/api/tasks/${register.id}/claim`);
+  const noSection = await sup.post(`/api/tasks/${register.id}/complete`, { variables: { registerDecision: 'accept', registerOpinion: '受理' } });
+  expect([noSection.status, noSection.body.details]).toEqual([422, [expect.objectContaining({ field: 'assistSection', code: 'REQUIRED' })]]);
+  expect(
+    (
+      await sup.post(`/api/tasks/${register.id}/complete`, {
+        variables: { registerDecision: 'accept', assistSection: 'engineering', registerOpinion: '受理，由工程科协助' },
+      })
+    ).status,
+  ).toBe(200);
+  await claimAndComplete(director, (await taskAt(director, a, 'approve')).id, { approveDecision: 'approve', approveOpinion: '同意' });
+  const work = await taskAt(witness, a, 'assist_work');
+  expect([work.name, work.candidateGroups]).toEqual(['相关科室协助办理', ['engineering']]);
+  expect(((await sup.get('/api/tasks?view=unclaimed&pageSize=100')).body.items as Body[]).some((t) => t.id === work.id)).toBe(false);
+  await claimAndComplete(witness, work.id, { workOutcome: '已核查投标人业绩，情况属实', recordingOutside: false });
+  await eventually(async () => (await instanceState(ext, a)).instance.state === 'completed', 10_000, 'done');
+
+  // asked once for more at registration: the applicant sees the whole list, supplies it, and it comes back to registration
+  const b = await start('请求协助调取开标录像');
+  await claimAndComplete(sup, (await taskAt(sup, b, 'register')).id, {
+    registerDecision: 'supplement',
+    missingMaterials: ['投诉质疑书', '其他说明材料'],
+    registerOpinion: '缺投诉质疑书及说明',
+  });
+  const supplement = await taskAt(ext, b, 'supplement', 'mine');
+  expect((await ext.get(`/api/tasks/${supplement.id}`)).body.variables.missingMaterials).toEqual(['投诉质疑书', '其他说明材料']);
+  expect((await ext.upload('投诉质疑书.pdf', PDF, { category: 'complaint', taskId: supplement.id })).status).toBe(201);
+  expect((await ext.post(`/api/tasks/${supplement.id}/complete`, { variables: { supplementNote: '已补充' } })).status).toBe(200);
+  const again = await taskAt(sup, b, 'register');
+  expect(again.status).toBe('open');
+
+  // refused at registration: the applicant is told why, and it is recorded
+  await claimAndComplete(sup, again.id, { registerDecision: 'refuse', registerOpinion: '不属于本中心协查范围' });
+  const told = await eventually(
+    async () => (await ext.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'case.refused' && n.instanceId === b),
+    10_000,
+    'told',
+  );
+  expect(told.body).toContain('不属于本中心协查范围');
+  await eventually(async () => (await instanceState(ext, b)).instance.state === 'completed', 10_000, 'ended');
+  expect(await s.db.collection('supervision_records').findOne({ _id: b as never })).toMatchObject({ outcome: '不予同意：不属于本中心协查范围' });
 });

@@ -85,7 +85,11 @@ beforeAll(async () => {
     attachmentIds: files.map((f) => f.body.id),
   });
   ids.C = cs.body.id;
-  await claimAndComplete(c.sup1, (await taskAt(c.sup1, ids.C, 'register')).id, { registerOpinion: '内部登记意见：录像在机房二号柜' });
+  await claimAndComplete(c.sup1, (await taskAt(c.sup1, ids.C, 'register')).id, {
+    registerDecision: 'accept',
+    assistSection: 'supervision',
+    registerOpinion: '内部登记意见：录像在机房二号柜',
+  });
   await claimAndComplete(c.director, (await taskAt(c.director, ids.C, 'approve')).id, { approveDecision: 'approve', approveOpinion: '同意协查' });
   const work = await taskAt(c.sup2, ids.C, 'assist_work');
   expect((await c.sup2.post(`/api/tasks/${work.id}/claim`)).status).toBe(200);

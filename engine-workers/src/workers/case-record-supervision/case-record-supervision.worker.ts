@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { jobOutcome } from '../../port/engine-port';
 import { defineWorker } from '../worker-manifest';
+import { caseRefusalReason } from '../case-refusal';
 
 export default defineWorker({
   taskType: 'case.record-supervision',
@@ -14,14 +15,13 @@ export default defineWorker({
     kind: z.enum(['assist', 'review']),
     caseSummary: z.string(),
     workOutcome: z.string().optional(),
-    approveOpinion: z.string().optional(),
-    auditOpinion: z.string().optional(),
+
     requesterUnit: z.string(),
   }),
   async handler(job, services) {
     const v = job.variables;
     const refused = job.customHeaders.outcome === 'refused';
-    const outcome = refused ? `不予同意：${v.approveOpinion ?? v.auditOpinion ?? ''}` : v.workOutcome;
+    const outcome = refused ? `不予同意：${caseRefusalReason(v)}` : v.workOutcome;
     if (outcome === undefined) return jobOutcome.fail('the work has no outcome (workOutcome) to record', { retries: 0 });
     const r = await services.recordSupervision({
       instanceId: job.processInstanceKey,

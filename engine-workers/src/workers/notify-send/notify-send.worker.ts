@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { chinaDateTime } from '@ggzy/shared';
 import { jobOutcome } from '../../port/engine-port';
 import { defineWorker } from '../worker-manifest';
+import { caseRefusalReason } from '../case-refusal';
 
 type Vars = Record<string, unknown>;
 const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
@@ -26,7 +27,7 @@ export const TEMPLATES: Record<string, { title: (v: Vars) => string; body: (v: V
   },
   'case.refused': {
     title: (v) => `【${v.kind === 'review' ? '复评复审' : '协查协办'}】申请不予同意`,
-    body: (v) => `您的申请（${s(v.requesterUnit)}）不予同意。理由：${s(v.approveOpinion ?? v.auditOpinion)}`,
+    body: (v) => `您的申请（${s(v.requesterUnit)}）不予同意。理由：${caseRefusalReason(v)}`,
   },
   'case.done': {
     title: (v) => `【${v.kind === 'review' ? '复评复审' : '协查协办'}】已办结`,
