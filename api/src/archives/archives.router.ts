@@ -13,6 +13,7 @@ import { bind } from '../http/bind-route';
 import type { AuditService } from '../audit/audit.service';
 import { archiveModels } from './archive.model';
 import { recordModels } from '../records/records.model';
+import { peopleModels } from '../people/user.model';
 
 /** China time (UTC+8), as people at the center read clocks. */
 function beijing(at: Date): string {
@@ -29,6 +30,7 @@ function escapeHtml(s: string): string {
 
 export function archivesRouter(db: Connection, audit: AuditService): Router {
   const { Archive, Grant, View } = archiveModels(db);
+  const { User } = peopleModels(db);
   const r = Router();
   bind(r, API.archives, async () => {
     const docs = await Archive.find({}).select('projectId title sha256 archivedAt').sort({ _id: 1 }).lean();
@@ -74,7 +76,19 @@ export function archivesRouter(db: Connection, audit: AuditService): Router {
       throw forbidden('只有监督科、领导和管理员可以查看调阅记录', 'Only supervision, leaders and admins see the view trail');
     }
     const docs = await View.find({ archiveId: params.id }).sort({ at: -1 }).lean();
-    return { items: docs.map(({ _id, ...v }) => ({ id: _id, ...v })) };
+    // Who each borrower is (a handful of people per archive), read by id.
+    const people = new Map<string, { name: string; unit?: string }>();
+    for (const b of new Set(docs.map((d) => d.borrower))) {
+      const p = await User.findById(b).select('name unit').lean();
+      if (p) people.set(b, { name: p.name, ...(p.unit && { unit: p.unit }) });
+    }
+    return {
+      items: docs.map(({ _id, ...v }) => ({
+        id: _id,
+        ...v,
+        ...(people.has(v.borrower) && { borrowerName: people.get(v.borrower)!.name, borrowerUnit: people.get(v.borrower)!.unit }),
+      })),
+    };
   });
   return r;
 }

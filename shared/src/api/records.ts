@@ -52,7 +52,17 @@ export const archiveView = z.strictObject({
   expiresAt: isoDateTime,
 });
 export const archiveViewsReply = itemsOf(
-  z.strictObject({ id: z.string(), grantId: z.string(), archiveId: z.string(), borrower: z.string(), at: isoDateTime, ip: z.string().optional() }),
+  z.strictObject({
+    id: z.string(),
+    grantId: z.string(),
+    archiveId: z.string(),
+    borrower: z.string(),
+    /** The borrower's name and unit, as the view log shows them. */
+    borrowerName: z.string().optional(),
+    borrowerUnit: z.string().optional(),
+    at: isoDateTime,
+    ip: z.string().optional(),
+  }),
 );
 export const publicReportsReply = itemsOf(z.strictObject({ id: z.string(), title: z.string(), content: z.unknown(), publishedAt: isoDateTime }));
 

@@ -3,6 +3,7 @@
  * proof, supervision checks it, the deputy approves, and the applicant reads the archive,
  * watermarked with their name.
  */
+import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { PDF, type TestServer } from '../harness';
 import { describeInBrowser, expectAccessible, shot, signIn, claimFromInbox } from './browser';
@@ -91,5 +92,21 @@ describeInBrowser('archive lending in a browser', 'browser_archive', (ctx) => {
     await expectAccessible(ext, 'archive reader', { exclude: ['.marks'] });
     const views = (await (await s.login('sup1')).get('/api/archives/DA-XXGC-2025-031/views')).body.items;
     expect(views.filter((v: { borrower: string }) => v.borrower === 'external1').length).toBeGreaterThanOrEqual(1);
+
+    // supervision reads the view log (调阅全程留痕) and exports it
+    await sup.click('text=调阅记录');
+    await sup.getByTestId('views-archive').click();
+    await sup.locator('.ant-select-item-option', { hasText: 'DA-XXGC-2025-031' }).click();
+    await sup.getByTestId('view-external1').first().getByText('吴监管（external1）').waitFor();
+    await sup.getByRole('heading', { name: '档案调阅记录' }).click();
+    await shot(sup, '11b-archive-view-log');
+    await expectAccessible(sup, 'archive view log');
+    const [download] = await Promise.all([sup.waitForEvent('download'), sup.getByTestId('views-export').click()]);
+    expect(download.suggestedFilename()).toBe('调阅记录-DA-XXGC-2025-031.csv');
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('\ufeff"档案","调阅时间（北京时间）","调阅人","来源地址","授权"');
+    expect(csv).toContain('"吴监管（external1） 湘西州住房和城乡建设局"');
+    // the applicant has no such page
+    expect(await ext.getByText('调阅记录').count()).toBe(0);
   });
 });

@@ -1,5 +1,11 @@
 import type { Routes } from '@angular/router';
-import { adminGuard, auditGuard, authGuard, signedInGuard } from './core/route-guards';
+import {
+  adminGuard,
+  auditGuard,
+  authGuard,
+  signedInGuard,
+  viewLogGuard,
+} from './core/route-guards';
 
 export const routes: Routes = [
   {
@@ -39,6 +45,13 @@ export const routes: Routes = [
         loadComponent: () =>
           import('./archives/archive-grants.page').then((m) => m.ArchiveGrantsPage),
         title: '我的档案调阅',
+      },
+      {
+        path: 'archive-views',
+        canActivate: [viewLogGuard],
+        loadComponent: () =>
+          import('./archives/archive-views.page').then((m) => m.ArchiveViewsPage),
+        title: '档案调阅记录',
       },
       {
         path: 'archives/:id',

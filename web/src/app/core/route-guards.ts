@@ -33,6 +33,22 @@ export function mayAudit(
   );
 }
 
+/** Who may read who read the archives (调阅记录): supervision, leaders, admins (as the server rules). */
+export function mayReadViewLog(
+  u: { roles: readonly string[]; sections: readonly string[] } | null | undefined,
+): boolean {
+  if (!u) return false;
+  return (
+    u.roles.includes('admin') ||
+    u.roles.includes('principal') ||
+    u.roles.includes('deputy') ||
+    groupsOf(u).includes('supervision')
+  );
+}
+
+export const viewLogGuard = () =>
+  mayReadViewLog(inject(AuthService).user()) ? true : inject(Router).parseUrl('/inbox');
+
 /** Pages for those who audit; others go to their inbox. */
 export const auditGuard = () =>
   mayAudit(inject(AuthService).user()) ? true : inject(Router).parseUrl('/inbox');
