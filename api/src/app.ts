@@ -16,6 +16,7 @@ import { versions } from './versions';
 import type { AuthService } from './people/auth.service';
 import { authRouter, requireAuth } from './people/auth.router';
 import type { FirstAdmin } from './people/first-admin';
+import type { ProjectPauses } from './projects/project-pauses';
 import type { LoginGuard } from './people/login-guard';
 import type { StreamTickets } from './inbox/stream-tickets';
 import type { UploadQuota } from './attachments/upload-quota';
@@ -62,6 +63,8 @@ export interface AppDeps {
   calendar: WorkCalendar;
   /** The limits and summaries around sign-in. */
   loginGuard: LoginGuard;
+  /** Projects paused on a report, and their pauses lifted. */
+  pauses: ProjectPauses;
   /** The first admin's set-up, when there are no users. */
   firstAdmin: FirstAdmin;
   streamTickets: StreamTickets;
@@ -103,7 +106,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', usersRouter(d.db));
   app.use('/api', calendarRouter(d.calendar, d.audit));
   app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));
-  app.use('/api', projectsRouter(d.db, d.audit, d.notifier, d.instances));
+  app.use('/api', projectsRouter(d.db, d.pauses, d.instances));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances, d.origins));
   app.use('/api', instancesRouter(d.instances));
   app.use('/api', events.routes);

@@ -30,6 +30,7 @@ import { AttachmentStore } from './attachments/attachments';
 import { createWorkerServices } from './worker-role/handler-services';
 import { loadDemoData } from './demo/demo-data';
 import { FirstAdmin } from './people/first-admin';
+import { ProjectPauses } from './projects/project-pauses';
 import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
 import { WorkCalendar } from './calendar/work-calendar';
 import type { Config } from './config/config';
@@ -162,6 +163,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const starts = new StartRequests(db, engine, audit, files, logger.child({ scope: 'start' }));
   const loginGuard = new LoginGuard(db, audit, { loginLimit: settings.LOGIN_ATTEMPTS });
   const firstAdmin = new FirstAdmin(db, audit, logger.child({ scope: 'setup' }));
+  const pauses = new ProjectPauses(db, audit, notifier);
   const instances = new InstancesService(
     db,
     engine,
@@ -215,6 +217,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     calendar,
     loginGuard,
     firstAdmin,
+    pauses,
     streamTickets,
     uploads,
     webDir: settings.webDir,

@@ -120,8 +120,15 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
   expect(directorList[0].processId).toBe('anomaly-escalation');
   await claimAndComplete(director, sign.id, { signDecision: 'sign', signOpinion: '同意报送' });
 
-  // dispatch is recorded; supervision classifies it public; it is published
+  // dispatched; the project was paused: supervision's head (or a leader) decides on the pause in a step of its own
+  const supHead = await s.login('sup_head');
+  const resume = await taskAt(supHead, id, 'resume_done');
+  expect([resume.name, resume.candidateGroups]).toEqual(['恢复交易', ['supervision.head', 'leader.deputy', 'leader.principal']]);
+  expect((await witness.post(`/api/tasks/${resume.id}/claim`)).status).toBe(403);
+  await claimAndComplete(supHead, resume.id, { resumeDecision: 'keep', resumeOpinion: '串标问题移交行政监督部门，暂不恢复' });
+  // kept paused, for now: classification follows
   const classify = await taskAt(sup, id, 'classify');
+  expect((await witness.get('/api/projects')).body.items.find((p: Body) => p.id === 'XXGC-2026-001').status).toBe('paused');
   await claimAndComplete(sup, classify.id, { classification: 'public', classifyOpinion: '可公开' });
   const done = await eventually(
     async () => {
@@ -150,6 +157,7 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
     'office1:task.completed:办公室审核',
     'director:task.completed:中心领导签发',
     'system:report.dispatched',
+    'sup_head:task.completed:恢复交易',
     'sup1:task.completed:确定密级',
     'system:report.published',
   ];
@@ -158,8 +166,7 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
   expect(done.completedElements).toEqual(expect.arrayContaining(['ack', 'verify', 'draft_sup', 'review', 'sign', 'classify']));
   expect(done.diagram.xml).toContain('anomaly-escalation');
 
-  // supervision's head lifts the pause once it is dealt with
-  const supHead = await s.login('sup_head');
+  // supervision's head lifts the pause later, once it is dealt with
   expect((await witness.post('/api/projects/XXGC-2026-001/resume', { reason: '已处理' })).status).toBe(403);
   expect((await supHead.post('/api/projects/XXGC-2026-001/resume', { reason: '串标问题已移交处理，恢复交易' })).body.status).toBe('active');
   expect((await supHead.post('/api/projects/XXGC-2026-001/resume', { reason: '再次' })).status).toBe(409);
@@ -279,7 +286,28 @@ test("a report found untrue: everyone told of it — supervision, leaders, the p
   expect(note.body).toContain('所报情况不存在');
   // those never told of it are not told now
   for (const u of ['proc1', 'office1']) expect(await told(await s.login(u), 'anomaly.unsubstantiated', id)).toBe(false);
+  // the pause it made is lifted in a step of its own, with the reason, and the project's parties are told
+  const director = await s.login('director');
+  const resume = await taskAt(director, id, 'resume_closed');
+  const noReason = await (async () => {
+    await director.post(`/api/tasks/${resume.id}/claim`);
+    return director.post(`/api/tasks/${resume.id}/complete`, { variables: { resumeDecision: 'resume' } });
+  })();
+  expect([noReason.status, noReason.body.details]).toEqual([422, [expect.objectContaining({ field: 'resumeOpinion', code: 'REQUIRED' })]]);
+  expect(
+    (await director.post(`/api/tasks/${resume.id}/complete`, { variables: { resumeDecision: 'resume', resumeOpinion: '报告不属实，恢复交易' } })).status,
+  ).toBe(200);
   await eventually(async () => (await instanceState(witness, id)).instance.state === 'completed', 10_000, 'closed');
+  const project = (await witness.get('/api/projects')).body.items.find((p: Body) => p.id === 'XXGC-2026-002');
+  expect(project.status).toBe('active');
+  const resumed = await eventually(
+    async () => ((await head.get('/api/notifications?limit=100')).body.items as Body[]).find((n) => n.kind === 'project.resumed' && n.instanceId === id),
+    10_000,
+    'the section told',
+  );
+  expect(resumed.body).toContain('报告不属实，恢复交易');
+  const trail = (await director.get(`/api/audit?instanceId=${id}&action=project.resumed`)).body.items;
+  expect(trail.map((e: Body) => [e.actor, e.data.opinion])).toEqual([['director', '报告不属实，恢复交易']]);
 });
 
 test('a draft is never reviewed by its writer: the office review is not offered to who drafted it, and is refused to them', async () => {

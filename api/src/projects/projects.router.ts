@@ -6,16 +6,14 @@
  */
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
-import { notFound, userError } from '@ggzy/shared';
 import { API } from '@ggzy/shared/api';
 import { bind } from '../http/bind-route';
 import { forbidden } from '../http/auth-context';
-import type { AuditService } from '../audit/audit.service';
-import type { Notifier } from '../notifications/notifier';
 import { projectModel } from './project.model';
+import type { ProjectPauses } from './project-pauses';
 import type { InstancesService } from '../instances/instances.service';
 
-export function projectsRouter(db: Connection, audit: AuditService, notifier: Notifier, instances: InstancesService): Router {
+export function projectsRouter(db: Connection, pauses: ProjectPauses, instances: InstancesService): Router {
   const Project = projectModel(db);
   const r = Router();
   bind(r, API.projects, async ({ user }) => {
@@ -43,27 +41,7 @@ export function projectsRouter(db: Connection, audit: AuditService, notifier: No
       throw forbidden('只有监督科负责人和中心领导可以恢复暂停的项目', 'Only the supervision head and leaders resume a paused project');
     }
     const { id } = params;
-    const { reason } = body;
-    const p = await Project.findById(id).lean();
-    if (!p) throw notFound('Project', '项目', id);
-    if (p.status !== 'paused') throw userError('PROJECT_NOT_PAUSED', '项目未暂停', 'The project is not paused', { status: 409 });
-    await Project.updateOne(
-      { _id: id, status: 'paused' },
-      { $set: { status: 'active', pausedAt: null, pausedBy: null, pauseReason: null, pauseInstanceId: null } },
-    );
-    await audit.append({
-      actor: u.id,
-      action: 'project.resumed',
-      instanceId: p.pauseInstanceId ?? undefined,
-      data: { projectId: id, before: 'paused', after: 'active', opinion: reason },
-    });
-    await notifier.send({
-      key: `resume:${id}:${Date.now()}`,
-      groups: [p.section, `${p.section}.head`, 'supervision', 'general'],
-      kind: 'project.resumed',
-      title: `【恢复交易】${p.name}`,
-      body: `项目 ${id} 已恢复交易。${reason}`,
-    });
+    await pauses.resume({ projectId: id, reason: body.reason, by: u.id, key: `${id}:${Date.now()}` });
     return { id, status: 'active' };
   });
   return r;

@@ -4,6 +4,7 @@ import type { WorkerServices } from '@ggzy/engine-workers';
 import { chinaMonthStart, notFound } from '@ggzy/shared';
 import type { Notifier } from '../notifications/notifier';
 import { projectModel } from '../projects/project.model';
+import { ProjectPauses } from '../projects/project-pauses';
 import { recordModels, insertOnce } from '../records/records.model';
 import { archiveModels } from '../archives/archive.model';
 import { attachmentModel } from '../attachments/attachments';
@@ -11,6 +12,7 @@ import type { AuditService } from '../audit/audit.service';
 
 export function createWorkerServices(deps: { db: Connection; notifier: Notifier; audit: AuditService; dayMs: number }): WorkerServices {
   const { db, notifier, audit, dayMs } = deps;
+  const pauses = new ProjectPauses(db, audit, notifier);
   const Project = projectModel(db);
   const rec = recordModels(db);
   const arch = archiveModels(db);
@@ -18,26 +20,8 @@ export function createWorkerServices(deps: { db: Connection; notifier: Notifier;
   return {
     now: () => new Date(),
     notify: (n) => notifier.send(n),
-    async pauseProject({ projectId, instanceId, reason, by }) {
-      const p = await Project.findById(projectId).lean();
-      if (!p) throw notFound('Project', '项目', projectId);
-      let pausedAt = p.pausedAt ?? new Date();
-      if (p.pauseInstanceId !== instanceId) {
-        pausedAt = new Date();
-        await Project.updateOne({ _id: projectId }, { $set: { status: 'paused', pausedAt, pausedBy: by, pauseReason: reason, pauseInstanceId: instanceId } });
-        await audit.append({ actor: 'system', action: 'project.paused', instanceId, data: { projectId, before: p.status, after: 'paused', reason } });
-      }
-      const told = [p.section, `${p.section}.head`, 'supervision', 'general'];
-      const notified = await notifier.send({
-        key: `pause:${instanceId}`,
-        groups: told,
-        instanceId,
-        kind: 'project.paused',
-        title: `【项目暂停】${p.name}`,
-        body: `因“${reason}”，项目 ${p._id} 已立即暂停，请保留现场证据，各方暂停相关交易活动。`,
-      });
-      return { pausedAt: pausedAt.toISOString(), notified, told };
-    },
+    pauseProject: (p) => pauses.pause(p),
+    resumeProject: (p) => pauses.resume(p),
     async recordDispatch(d) {
       const doc = await insertOnce(rec.Dispatch, {
         _id: `${d.instanceId}:${d.round}`,

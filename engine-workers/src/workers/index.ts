@@ -4,6 +4,7 @@ import { jobOutcome } from '../port/engine-port';
 import type { WorkerManifest, WorkerServices } from './worker-manifest';
 import notifySend from './notify-send/notify-send.worker';
 import anomalyPauseProject from './anomaly-pause-project/anomaly-pause-project.worker';
+import anomalyResumeProject from './anomaly-resume-project/anomaly-resume-project.worker';
 import anomalyDispatch from './anomaly-dispatch/anomaly-dispatch.worker';
 import anomalyPublish from './anomaly-publish/anomaly-publish.worker';
 import anomalyCompileMonthly from './anomaly-compile-monthly/anomaly-compile-monthly.worker';
@@ -18,6 +19,7 @@ export * from './worker-manifest';
 export const WORKERS: WorkerManifest[] = [
   notifySend,
   anomalyPauseProject,
+  anomalyResumeProject,
   anomalyDispatch,
   anomalyPublish,
   anomalyCompileMonthly,

@@ -28,6 +28,8 @@ export interface WorkerServices {
   notify(n: NotificationInput): Promise<number>;
   /** `told`: the groups the pause was announced to (told again if the report is closed as untrue). */
   pauseProject(p: { projectId: string; instanceId: string; reason: string; by: string }): Promise<{ pausedAt: string; notified: number; told: string[] }>;
+  /** Lift the pause this report made (`instanceId`); `key` makes a repeat the same lifting. */
+  resumeProject(p: { projectId: string; instanceId: string; reason: string; by: string; key: string }): Promise<{ resumed: boolean }>;
   recordDispatch(d: {
     instanceId: string;
     round: number;
