@@ -3,7 +3,6 @@ import type { Connection } from 'mongoose';
 import type { WorkerServices } from '@ggzy/engine-workers';
 import { chinaMonthStart, notFound } from '@ggzy/shared';
 import type { Notifier } from '../notifications/notifier';
-import { projectModel } from '../projects/project.model';
 import { ProjectPauses } from '../projects/project-pauses';
 import { recordModels, insertOnce } from '../records/records.model';
 import { archiveModels } from '../archives/archive.model';
@@ -13,7 +12,6 @@ import type { AuditService } from '../audit/audit.service';
 export function createWorkerServices(deps: { db: Connection; notifier: Notifier; audit: AuditService; dayMs: number }): WorkerServices {
   const { db, notifier, audit, dayMs } = deps;
   const pauses = new ProjectPauses(db, audit, notifier);
-  const Project = projectModel(db);
   const rec = recordModels(db);
   const arch = archiveModels(db);
   const Attachment = attachmentModel(db);
