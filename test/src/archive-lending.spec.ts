@@ -208,3 +208,38 @@ test('a refusal always has its reason, at the check and at the approval, and the
   expect(toldB.body).toContain('该档案涉及在办案件');
   for (const id of [a, b]) await eventually(async () => (await instanceState(ext, id)).instance.state === 'completed', 10_000, 'ended');
 });
+
+test('access goes to the officer the request names, who may be a colleague of the one who filed it — only of their own unit', async () => {
+  const admin = await s.login('admin');
+  const colleague = async (id: string, unit: string) => {
+    expect((await admin.post('/api/admin/users', { id, name: `${id}经办`, roles: ['external'], unit, password: 'Initial-Harbor-5520' })).status).toBe(201);
+    const c = await s.login(id, 'Initial-Harbor-5520');
+    expect((await c.post('/api/auth/password', { currentPassword: 'Initial-Harbor-5520', newPassword: 'Own-Quartz-Lantern-61' })).status).toBe(204);
+    return c;
+  };
+  const ext2 = await colleague('external2', '湘西州住房和城乡建设局');
+  await colleague('external3', '湘西州财政局');
+  const ext = await s.login('external1');
+  const sup = await s.login('sup1');
+  const deputy = await s.login('deputy');
+  // the choice offered: the filer's own unit, themselves included
+  const options = (await ext.get('/api/forms/archive-request')).body.options.officerOptions.map((o: Body) => o.value);
+  expect(options).toEqual(['external1', 'external2']);
+  const foreign = await requestArchive(ext, { ...request, officer: 'external3' });
+  expect([foreign.status, foreign.body.details]).toEqual([422, [expect.objectContaining({ field: 'officer', code: 'NOT_AN_OPTION' })]]);
+
+  const r = await requestArchive(ext, { ...request, archiveId: 'DA-XXCG-2025-012', officerName: 'external2经办', officer: 'external2' });
+  expect(r.status).toBe(201);
+  await claimAndComplete(sup, (await taskAt(sup, r.body.id, 'check')).id, { checkDecision: 'pass' });
+  await claimAndComplete(deputy, (await taskAt(deputy, r.body.id, 'approve')).id, { approveDecision: 'approve', accessDays: 1, approveOpinion: '同意' });
+  // the officer reads it, and is told; the one who filed it is told, and does not read it
+  await eventually(async () => (await ext2.get('/api/archives/DA-XXCG-2025-012/view')).status === 200, 10_000, 'the officer reads');
+  expect((await ext.get('/api/archives/DA-XXCG-2025-012/view')).status).toBe(403);
+  for (const c of [ext, ext2])
+    await eventually(
+      async () => ((await c.get('/api/notifications')).body.items as Body[]).some((n) => n.kind === 'archive.granted' && n.instanceId === r.body.id),
+      10_000,
+      `${c.user} told`,
+    );
+  expect((await ext2.get('/api/archive-grants')).body.items.map((g: Body) => g.archiveId)).toContain('DA-XXCG-2025-012');
+});

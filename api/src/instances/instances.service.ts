@@ -98,15 +98,27 @@ export class InstancesService {
     });
   }
 
-  /** Choices the start forms offer (valuesKey): projects and archives. */
-  async formOptions(): Promise<Record<string, { label: string; value: string }[]>> {
-    const [projects, archives] = await Promise.all([
+  /**
+   * Choices the forms offer (valuesKey): projects, archives, and the officers `u` may name on a
+   * request — the people of their own unit (an applicant) or section (staff), themselves included.
+   */
+  async formOptions(u: UserDto): Promise<Record<string, { label: string; value: string }[]>> {
+    const [projects, archives, people] = await Promise.all([
       this.Project.find({}).sort({ _id: 1 }).lean(),
       this.Archive.find({}).select('title').sort({ _id: 1 }).lean(),
+      this.User.find({ active: true }).select('name roles sections unit').lean(),
     ]);
+    const external = u.roles.includes('external');
+    const sameSide = people.filter((p) =>
+      external
+        ? (p.roles ?? []).includes('external') && !!u.unit && p.unit === u.unit
+        : !(p.roles ?? []).includes('external') && !!u.sections[0] && (p.sections ?? []).includes(u.sections[0]),
+    );
+    const officers = sameSide.some((p) => p._id === u.id) ? sameSide : [...sameSide, { _id: u.id, name: u.name }];
     return {
       projectOptions: projects.map((p) => ({ label: `${p._id} ${p.name}`, value: p._id })),
       archiveOptions: archives.map((a) => ({ label: `${a._id} ${a.title}`, value: a._id })),
+      officerOptions: officers.map((p) => ({ label: `${p.name}（${p._id}）`, value: p._id })).sort((a, b) => a.value.localeCompare(b.value)),
     };
   }
 
@@ -119,7 +131,7 @@ export class InstancesService {
     if (repeated) return repeated;
     const flow = await this.catalog.entry(u, processId);
     if (!flow.startable) throw forbidden(`您不能发起“${flow.name}”`, `You may not start ${flow.processId}`, 'START_FORBIDDEN');
-    const options = await this.formOptions();
+    const options = await this.formOptions(u);
     const values = flow.startFormId ? validateFormData((await this.forms.get(flow.startFormId)).form, input, options) : {};
     if (!flow.startFormId && Object.keys(input).length)
       throw userError('FORM_INVALID', '此流程没有发起表单，不接受数据', 'This flow has no start form and takes no data', { status: 422 });
