@@ -345,3 +345,30 @@ test('a draft is never reviewed by its writer: the office review is not offered 
   // the one who drafted is on record
   expect((await instanceState(officeHead, id)).variables.drafter).toBe('office1');
 });
+
+test('3.2.4: a matter the prefecture or province assigns is started by the office and drafted by it at once — no acknowledgement, no verification', async () => {
+  const office = await s.login('office1');
+  const officeHead = await s.login('office_head');
+  const r = await office.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { ...report, pauseNow: false, assignedBy: 'prefecture', title: '州公管办交办：某项目投诉核查情况' },
+  });
+  expect(r.status).toBe(201);
+  const id = r.body.id as string;
+  const draft = await taskAt(office, id, 'draft_office');
+  expect(draft.candidateGroups).toEqual(['office']);
+  await claimAndComplete(office, draft.id, { reportBackground: '州公管办交办', reportDevelopment: '核查经过', reportHandling: '处理意见' });
+  await claimAndComplete(officeHead, (await taskAt(officeHead, id, 'review')).id, { reviewDecision: 'approve' });
+  const d = await instanceState(office, id);
+  expect(d.completedElements).toEqual(expect.arrayContaining(['draft_office', 'review']));
+  expect(d.completedElements).not.toContain('ack');
+  expect(d.completedElements).not.toContain('verify');
+  expect(d.tasks.map((t: Body) => t.elementId)).not.toContain('ack');
+  // the leaders heard of it at once all the same
+  const director = await s.login('director');
+  await eventually(
+    async () => ((await director.get('/api/notifications?limit=100')).body.items as Body[]).some((n) => n.kind === 'anomaly.reported' && n.instanceId === id),
+    10_000,
+    'told',
+  );
+});
