@@ -120,6 +120,11 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
   expect(directorList[0].processId).toBe('anomaly-escalation');
   await claimAndComplete(director, sign.id, { signDecision: 'sign', signOpinion: '同意报送' });
 
+  // the office issues it (印发, 3.2.5)
+  const issue = await taskAt(office, id, 'issue');
+  expect(issue.candidateGroups).toEqual(['office']);
+  await claimAndComplete(office, issue.id, { issueCopies: 6, issueNote: '按规定范围报送' });
+
   // dispatched; the project was paused: supervision's head (or a leader) decides on the pause in a step of its own
   const supHead = await s.login('sup_head');
   const resume = await taskAt(supHead, id, 'resume_done');
@@ -138,7 +143,19 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
     10_000,
     'instance completed',
   );
-  expect(done.variables.dispatchNo).toMatch(/^湘西交易要情/);
+  // numbered in order within the year, not after the instance; one record per recipient, the project's supervisory department named
+  expect(done.variables.dispatchNo).toMatch(/^湘西交易要情〔\d{4}〕\d+号$/);
+  expect(done.variables.issuedBy).toBe('office1');
+  const deliveries = await s.db.collection('dispatch_deliveries').find({ instanceId: id }).sort({ _id: 1 }).toArray();
+  expect(deliveries.map((d) => [d.kind, d.to])).toEqual([
+    ['send', '州委'],
+    ['send', '州人民政府'],
+    ['send', '州公管委'],
+    ['send', '州纪委监委'],
+    ['copy', '州公管办'],
+    ['copy', '湘西州住房和城乡建设局'],
+  ]);
+  expect(new Set(deliveries.map((d) => d.dispatchNo))).toEqual(new Set([done.variables.dispatchNo]));
   expect(done.variables.signByName).toBe('周主任');
   expect(done.variables.publicationId).toBe(id);
   const pub = await s.anonymous().get('/api/public/special-reports');
@@ -156,6 +173,7 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
     'sup1:task.completed:监督科起草专报',
     'office1:task.completed:办公室审核',
     'director:task.completed:中心领导签发',
+    'office1:task.completed:办公室印发',
     'system:report.dispatched',
     'sup_head:task.completed:恢复交易',
     'sup1:task.completed:确定密级',
@@ -371,4 +389,30 @@ test('3.2.4: a matter the prefecture or province assigns is started by the offic
     10_000,
     'told',
   );
+});
+
+test('文号 run in order within the year, whoever the report: the next issued gets the next number', async () => {
+  const witness = await s.login('witness1');
+  const head = await s.login('eng_head');
+  const sup = await s.login('sup1');
+  const office = await s.login('office1');
+  const officeHead = await s.login('office_head');
+  const director = await s.login('director');
+  const numbers: string[] = [];
+  for (const title of ['编号一', '编号二']) {
+    const r = await witness.post('/api/process-instances', { processId: 'anomaly-escalation', variables: { ...report, pauseNow: false, title } });
+    const id = r.body.id as string;
+    await claimAndComplete(head, (await taskAt(head, id, 'ack')).id, {});
+    await claimAndComplete(sup, (await taskAt(sup, id, 'verify')).id, { verifyResult: 'substantiated', verifyFindings: '属实' });
+    await claimAndComplete(sup, (await taskAt(sup, id, 'draft_sup')).id, { reportBackground: 'a', reportDevelopment: 'b', reportHandling: 'c' });
+    await claimAndComplete(officeHead, (await taskAt(officeHead, id, 'review')).id, { reviewDecision: 'approve' });
+    await claimAndComplete(director, (await taskAt(director, id, 'sign')).id, { signDecision: 'sign' });
+    await claimAndComplete(office, (await taskAt(office, id, 'issue')).id, { issueCopies: 3 });
+    await taskAt(sup, id, 'classify');
+    numbers.push((await instanceState(sup, id)).variables.dispatchNo);
+  }
+  const n = numbers.map((x) => Number(/〕(\d+)号$/.exec(x)![1]));
+  expect(n[1]).toBe(n[0]! + 1);
+  const year = /〔(\d{4})〕/.exec(numbers[1]!)![1];
+  expect((await s.db.collection('document_numbers').findOne({ _id: `dispatch:${year}` as never }))?.seq).toBe(n[1]);
 });

@@ -119,6 +119,7 @@ test('a report classified 保密 is visible only to those entitled', async () =>
   await claimAndComplete(sup1, (await taskAt(sup1, instanceId, 'draft_sup')).id, { reportBackground: 'a', reportDevelopment: 'b', reportHandling: 'c' });
   await claimAndComplete(office, (await taskAt(office, instanceId, 'review')).id, { reviewDecision: 'approve' });
   await claimAndComplete(director, (await taskAt(director, instanceId, 'sign')).id, { signDecision: 'sign' });
+  await claimAndComplete(office, (await taskAt(office, instanceId, 'issue')).id, { issueCopies: 6 });
   await claimAndComplete(sup1, (await taskAt(sup1, instanceId, 'classify')).id, { classification: 'secret' });
   await eventually(async () => (await sup1.get(`/api/process-instances/${instanceId}`)).body.instance?.state === 'completed', 10_000, 'done');
 

@@ -52,6 +52,7 @@ async function anomaly(title: string, classification: 'public' | 'secret' | 'tem
   await claimAndComplete(c.sup1, (await taskAt(c.sup1, id, 'draft_sup')).id, { reportBackground: '背景', reportDevelopment: '进展', reportHandling: '处置' });
   await claimAndComplete(c.office1, (await taskAt(c.office1, id, 'review')).id, { reviewDecision: 'approve' });
   await claimAndComplete(c.director, (await taskAt(c.director, id, 'sign')).id, { signDecision: 'sign' });
+  await claimAndComplete(c.office1, (await taskAt(c.office1, id, 'issue')).id, { issueCopies: 6 });
   // a paused project stays paused (the director decides so in the flow's own step)
   if (pauseNow) await claimAndComplete(c.director, (await taskAt(c.director, id, 'resume_done')).id, { resumeDecision: 'keep', resumeOpinion: '维持暂停' });
   const term = classification === 'temp-secret' ? { declassifyAt: new Date(Date.now() + termMs).toISOString().slice(0, 19) } : {};

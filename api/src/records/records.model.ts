@@ -11,6 +11,27 @@ export interface DispatchDoc {
   copyTo: string[];
   content: string;
   dispatchedAt: Date;
+  /** 文号: 湘西交易要情〔year〕n号, n in order within the year (document-numbers). */
+  dispatchNo?: string;
+  /** Who issued it (the office step). */
+  issuedBy?: string;
+}
+
+/** One recipient's copy of a dispatched report: sent to (报送) or copied to (抄送). */
+export interface DispatchDeliveryDoc {
+  _id: string;
+  dispatchId: string;
+  instanceId: string;
+  dispatchNo: string;
+  to: string;
+  kind: 'send' | 'copy';
+  at: Date;
+}
+
+/** The last number given in a series of documents (e.g. `dispatch:2026`). */
+export interface DocumentNumberDoc {
+  _id: string;
+  seq: number;
 }
 
 export interface PublicationDoc {
@@ -56,7 +77,19 @@ export function recordModels(db: Connection) {
       copyTo: [String],
       content: String,
       dispatchedAt: Date,
+      dispatchNo: String,
+      issuedBy: String,
     }),
+    DispatchDelivery: model<DispatchDeliveryDoc>(db, 'DispatchDelivery', 'dispatch_deliveries', {
+      _id: String,
+      dispatchId: String,
+      instanceId: String,
+      dispatchNo: String,
+      to: String,
+      kind: String,
+      at: Date,
+    }),
+    DocumentNumber: model<DocumentNumberDoc>(db, 'DocumentNumber', 'document_numbers', { _id: String, seq: Number }),
     Publication: model<PublicationDoc>(db, 'Publication', 'publications', {
       _id: String,
       instanceId: String,

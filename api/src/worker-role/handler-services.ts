@@ -1,10 +1,12 @@
 /** The API's implementation of what job workers do outside the engine, on its own collections. */
 import type { Connection } from 'mongoose';
 import type { WorkerServices } from '@ggzy/engine-workers';
-import { chinaMonthStart, notFound } from '@ggzy/shared';
+import { chinaDate, chinaMonthStart, notFound } from '@ggzy/shared';
 import type { Notifier } from '../notifications/notifier';
 import { ProjectPauses } from '../projects/project-pauses';
-import { recordModels, insertOnce } from '../records/records.model';
+import { projectModel } from '../projects/project.model';
+import { supervisoryDepartment } from '../projects/supervisory-departments';
+import { recordModels, insertOnce, type DispatchDoc } from '../records/records.model';
 import { archiveModels } from '../archives/archive.model';
 import { attachmentModel } from '../attachments/attachments';
 import type { AuditService } from '../audit/audit.service';
@@ -12,6 +14,7 @@ import type { AuditService } from '../audit/audit.service';
 export function createWorkerServices(deps: { db: Connection; notifier: Notifier; audit: AuditService; dayMs: number }): WorkerServices {
   const { db, notifier, audit, dayMs } = deps;
   const pauses = new ProjectPauses(db, audit, notifier);
+  const Project = projectModel(db);
   const rec = recordModels(db);
   const arch = archiveModels(db);
   const Attachment = attachmentModel(db);
@@ -21,26 +24,40 @@ export function createWorkerServices(deps: { db: Connection; notifier: Notifier;
     pauseProject: (p) => pauses.pause(p),
     resumeProject: (p) => pauses.resume(p),
     async recordDispatch(d) {
-      const doc = await insertOnce(rec.Dispatch, {
-        _id: `${d.instanceId}:${d.round}`,
-        instanceId: d.instanceId,
-        round: d.round,
-        title: d.title,
-        recipients: d.recipients,
-        copyTo: d.copyTo,
-        content: JSON.stringify(d.content),
-        dispatchedAt: new Date(),
-      });
+      const id = `${d.instanceId}:${d.round}`;
+      let doc: DispatchDoc | null = await rec.Dispatch.findById(id).lean();
+      if (!doc) {
+        // 文号 in order within the year; a number is given once (a repeat finds the record made with it).
+        const now = new Date();
+        const year = Number(chinaDate(now).slice(0, 4));
+        const n = await rec.DocumentNumber.findOneAndUpdate({ _id: `dispatch:${year}` }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean();
+        const project = d.projectId ? await Project.findById(d.projectId).lean() : null;
+        doc = await insertOnce(rec.Dispatch, {
+          _id: id,
+          instanceId: d.instanceId,
+          round: d.round,
+          title: d.title,
+          recipients: d.recipients,
+          // 相关行政监督部门: the supervisory department of the project's kind
+          copyTo: d.copyTo.map((c) => (c === '相关行政监督部门' ? (supervisoryDepartment(project?.kind) ?? c) : c)),
+          content: JSON.stringify(d.content),
+          dispatchedAt: now,
+          dispatchNo: `湘西交易要情〔${year}〕${n!.seq}号`,
+          ...(d.issuedBy && { issuedBy: d.issuedBy }),
+        });
+      }
+      if (!doc) throw notFound('Dispatch', '报送记录', id);
+      const dispatchNo = doc.dispatchNo ?? `湘西交易要情〔${doc.dispatchedAt.getFullYear()}〕${d.instanceId.slice(-6)}-${d.round}`;
+      const deliveries = [...doc.recipients.map((to) => ({ to, kind: 'send' as const })), ...doc.copyTo.map((to) => ({ to, kind: 'copy' as const }))];
+      for (const [i, x] of deliveries.entries())
+        await insertOnce(rec.DispatchDelivery, { _id: `${id}:${i}`, dispatchId: id, instanceId: d.instanceId, dispatchNo, to: x.to, kind: x.kind, at: doc.dispatchedAt });
       await audit.append({
         actor: 'system',
         action: 'report.dispatched',
         instanceId: d.instanceId,
-        data: { round: d.round, recipients: d.recipients, copyTo: d.copyTo },
+        data: { round: d.round, dispatchNo, recipients: doc.recipients, copyTo: doc.copyTo },
       });
-      return {
-        dispatchNo: `湘西交易要情〔${doc.dispatchedAt.getFullYear()}〕${d.instanceId.slice(-6)}-${d.round}`,
-        dispatchedAt: doc.dispatchedAt.toISOString(),
-      };
+      return { dispatchNo, dispatchedAt: doc.dispatchedAt.toISOString(), copyTo: doc.copyTo };
     },
     async publishReport(p) {
       await insertOnce(rec.Publication, {

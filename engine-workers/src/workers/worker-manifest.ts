@@ -37,7 +37,10 @@ export interface WorkerServices {
     recipients: string[];
     copyTo: string[];
     content: Record<string, unknown>;
-  }): Promise<{ dispatchNo: string; dispatchedAt: string }>;
+    /** The report's project, whose supervisory department `相关行政监督部门` in `copyTo` means. */
+    projectId?: string | null;
+    issuedBy?: string;
+  }): Promise<{ dispatchNo: string; dispatchedAt: string; copyTo: string[] }>;
   publishReport(p: { instanceId: string; title: string; content: Record<string, unknown> }): Promise<{ publicationId: string }>;
   compileMonthly(p: { month: string }): Promise<{ compilationId: string; count: number }>;
   /** Attachments of an instance, plus uploads named by id (those sent with the start request). */

@@ -127,10 +127,23 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     await director.getByTestId('complete').click();
     await director.waitForURL('**/inbox');
 
+    // the office issues it (印发); it is numbered in order within the year
+    await office.reload();
+    await office.getByTestId('tab-unclaimed').click();
+    await office.getByTestId('task-issue').first().click();
+    await office.getByTestId('claim').click();
+    await office.getByLabel('印发说明').fill('按规定范围报送');
+    await shot(office, '06b-task-issue-office');
+    await expectAccessible(office, 'task page, issue');
+    await office.getByTestId('complete').click();
+    await office.waitForURL('**/inbox');
+
     await sup.reload();
     await sup.getByTestId('tab-unclaimed').click();
     await sup.getByTestId('task-classify').first().click();
     await sup.getByTestId('claim').click();
+    await sup.getByText(/文号：湘西交易要情〔\d{4}〕\d+号/).waitFor();
+    await shot(sup, '06c-task-classify-with-number');
     await sup.getByLabel('公开').check();
     await sup.getByTestId('complete').click();
     await sup.waitForURL('**/inbox');
