@@ -50,7 +50,15 @@ export function createWorkerServices(deps: { db: Connection; notifier: Notifier;
       const dispatchNo = doc.dispatchNo ?? `湘西交易要情〔${doc.dispatchedAt.getFullYear()}〕${d.instanceId.slice(-6)}-${d.round}`;
       const deliveries = [...doc.recipients.map((to) => ({ to, kind: 'send' as const })), ...doc.copyTo.map((to) => ({ to, kind: 'copy' as const }))];
       for (const [i, x] of deliveries.entries())
-        await insertOnce(rec.DispatchDelivery, { _id: `${id}:${i}`, dispatchId: id, instanceId: d.instanceId, dispatchNo, to: x.to, kind: x.kind, at: doc.dispatchedAt });
+        await insertOnce(rec.DispatchDelivery, {
+          _id: `${id}:${i}`,
+          dispatchId: id,
+          instanceId: d.instanceId,
+          dispatchNo,
+          to: x.to,
+          kind: x.kind,
+          at: doc.dispatchedAt,
+        });
       await audit.append({
         actor: 'system',
         action: 'report.dispatched',
