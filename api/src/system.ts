@@ -180,7 +180,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   );
   inbox.applicantKeys = (u, instanceId) => instances.applicantKeysOf(u, instanceId);
   const workers =
-    settings.runWorkers === false ? { close() {} } : registerWorkers(engine, createWorkerServices({ db, notifier, audit, dayMs: 86_400_000 * scale }));
+    settings.runWorkers === false ? { close() {} } : registerWorkers(engine, createWorkerServices({ db, notifier, audit, files, dayMs: 86_400_000 * scale }));
   link.attach();
   engine.on('instance.started', (i) => starts.recordEngineStart(i));
   // A step the diagram assigns to one person (returned to its drafter, 一次性告知 to the applicant) is announced to them.

@@ -34,7 +34,7 @@ test('re-review: missing complaint letter is told once; supplied; supervision au
   // when external1 files a re-review request
   const started = await ext.post('/api/process-instances', {
     processId: 'case-assistance',
-    variables: { ...request, kind: 'review' },
+    variables: { ...request, kind: 'review', recordingOutside: true },
     attachmentIds: [workId.body.id, letter.body.id],
   });
   expect(started.status).toBe(201);
@@ -56,13 +56,28 @@ test('re-review: missing complaint letter is told once; supplied; supervision au
   await claimAndComplete(sup, (await taskAt(sup, id, 'audit')).id, { auditDecision: 'pass', auditOpinion: '材料齐全，符合复评复审条件' });
   await claimAndComplete(director, (await taskAt(director, id, 'approve')).id, { approveDecision: 'approve', approveOpinion: '同意复评复审' });
 
+  // 5.3.4: before the work, the general section is told in writing (a 告知书 with the request) and confirms and schedules the recording
+  await eventually(
+    async () => (await gen.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'case.recording-notice' && n.instanceId === id),
+    10_000,
+    'general told',
+  );
+  const schedule = await taskAt(gen, id, 'schedule_recording');
+  expect(schedule.candidateGroups).toEqual(['general']);
+  expect(((await gen.get(`/api/process-instances/${id}`)).body.tasks as Body[]).map((t) => t.elementId)).not.toContain('review_work');
+  const notice = (await gen.get(`/api/process-instances/${id}`)).body.attachments.find((a: Body) => a.category === 'notice');
+  expect(notice).toMatchObject({ filename: '录音录像告知书.txt', uploadedBy: 'system' });
+  const text = await fetch(`${s.base}/api/attachments/${notice.id}`, { headers: { authorization: `Bearer ${gen.token}` } }).then((r) => r.text());
+  expect(text).toContain('异常处理室以外场所录音录像告知书');
+  expect(text).toContain('湘西州住房和城乡建设局');
+  await claimAndComplete(gen, schedule.id, { recordingAt: '2026-12-10T09:00', recordingPlace: '开标室二', recordingStaff: '刘综合' });
+
   // the business section that ran the project undertakes it
   const work = await taskAt(witness, id, 'review_work');
   expect(work.candidateGroups).toEqual(['engineering']);
-  await claimAndComplete(witness, work.id, { workOutcome: '经复评，维持原评标结果', recordingOutside: true });
+  await claimAndComplete(witness, work.id, { workOutcome: '经复评，维持原评标结果' });
 
-  // recording outside the room goes to the general section in writing; the requester is told
-  await eventually(async () => (await gen.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'case.recording-notice'), 10_000, 'general told');
+  // the requester is told
   const told = await eventually(
     async () => (await ext.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'case.done'),
     10_000,
@@ -178,7 +193,7 @@ test('5.3.3 相关科室协助办理: supervision names the assisting section at
   const work = await taskAt(witness, a, 'assist_work');
   expect([work.name, work.candidateGroups]).toEqual(['相关科室协助办理', ['engineering']]);
   expect(((await sup.get('/api/tasks?view=unclaimed&pageSize=100')).body.items as Body[]).some((t) => t.id === work.id)).toBe(false);
-  await claimAndComplete(witness, work.id, { workOutcome: '已核查投标人业绩，情况属实', recordingOutside: false });
+  await claimAndComplete(witness, work.id, { workOutcome: '已核查投标人业绩，情况属实' });
   await eventually(async () => (await instanceState(ext, a)).instance.state === 'completed', 10_000, 'done');
 
   // asked once for more at registration: the applicant sees the whole list, supplies it, and it comes back to registration

@@ -141,6 +141,42 @@ export class AttachmentStore {
     return { filename, contentType: type.mime, size, sha256: hash.digest('hex'), fileId: String(upload.id) };
   }
 
+  /**
+   * A text document the system writes (a 告知书…), kept as an attachment of the instance; its id
+   * comes from `key`, so writing it again (a job run twice) finds the first.
+   */
+  async storeDocument(d: { key: string; filename: string; text: string; category: string; instanceId: string }): Promise<AttachmentDoc> {
+    // An id of the same form as uploads' (a UUID), derived from the key (name-based, version 5 layout).
+    const h = createHash('sha256').update(d.key).digest('hex');
+    const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    const existing = await this.model.findById(id).lean();
+    if (existing) return existing;
+    const received = await this.receive(
+      // receive() takes names as multer gives them (UTF-8 bytes read as latin1)
+      Buffer.from(d.filename, 'utf8').toString('latin1'),
+      (async function* () {
+        yield Buffer.from(d.text, 'utf8');
+      })(),
+    );
+    const doc: AttachmentDoc = {
+      _id: id,
+      ...received,
+      category: d.category,
+      uploadedBy: 'system',
+      uploadedAt: new Date(),
+      instanceId: d.instanceId,
+      taskId: null,
+    };
+    try {
+      await this.model.create(doc);
+    } catch (err) {
+      await this.discard(received.fileId);
+      if ((err as { code?: number }).code !== 11000) throw err;
+      return (await this.model.findById(id).lean())!;
+    }
+    return doc;
+  }
+
   /** The metadata of a file received. */
   async record(f: Received, meta: { uploadedBy: string; category?: string; instanceId?: string; taskId?: string }): Promise<AttachmentDoc> {
     const doc: AttachmentDoc = {

@@ -8,11 +8,11 @@ import { projectModel } from '../projects/project.model';
 import { supervisoryDepartment } from '../projects/supervisory-departments';
 import { recordModels, insertOnce, type DispatchDoc } from '../records/records.model';
 import { archiveModels } from '../archives/archive.model';
-import { attachmentModel } from '../attachments/attachments';
+import { attachmentModel, type AttachmentStore } from '../attachments/attachments';
 import type { AuditService } from '../audit/audit.service';
 
-export function createWorkerServices(deps: { db: Connection; notifier: Notifier; audit: AuditService; dayMs: number }): WorkerServices {
-  const { db, notifier, audit, dayMs } = deps;
+export function createWorkerServices(deps: { db: Connection; notifier: Notifier; audit: AuditService; files: AttachmentStore; dayMs: number }): WorkerServices {
+  const { db, notifier, audit, files, dayMs } = deps;
   const pauses = new ProjectPauses(db, audit, notifier);
   const Project = projectModel(db);
   const rec = recordModels(db);
@@ -97,6 +97,10 @@ export function createWorkerServices(deps: { db: Connection; notifier: Notifier;
     async attachmentsOf(instanceId, ids = []) {
       const docs = await Attachment.find(ids.length ? { $or: [{ instanceId }, { _id: { $in: ids } }] } : { instanceId }).lean();
       return docs.map((d) => ({ id: d._id, category: d.category ?? undefined, filename: d.filename }));
+    },
+    async issueDocument(d) {
+      const doc = await files.storeDocument(d);
+      return { attachmentId: doc._id };
     },
     async recordSupervision(r) {
       const doc = await insertOnce(rec.SupervisionRecord, { _id: r.instanceId, ...r, recordedAt: new Date() });

@@ -14,6 +14,7 @@ import { healthRouter } from '../health/health.router';
 import { versions } from '../versions';
 import type { Config } from '../config/config';
 import { createWorkerServices } from './handler-services';
+import { AttachmentStore } from '../attachments/attachments';
 import { anchorFromSettings } from '../audit/audit-anchor';
 import { instanceMetaModel } from '../instances/instance.model';
 
@@ -28,6 +29,8 @@ export async function startWorkerProcess(deps: {
     db,
     notifier: new Notifier(db),
     audit: new AuditService(db, { algorithm: config.AUDIT_HASH, anchor: anchorFromSettings(config) }),
+    // The documents the flows write are small text files: no upload limit concerns them.
+    files: new AttachmentStore(db, 1048576),
     dayMs: 86_400_000 * config.TIME_SCALE,
   });
   const workers = registerWorkers(engine, services);

@@ -45,6 +45,8 @@ export interface WorkerServices {
   compileMonthly(p: { month: string }): Promise<{ compilationId: string; count: number }>;
   /** Attachments of an instance, plus uploads named by id (those sent with the start request). */
   attachmentsOf(instanceId: string, ids?: string[]): Promise<AttachmentInfo[]>;
+  /** A document the flow writes (告知书…), kept with the instance's attachments; `key` makes a repeat the same document. */
+  issueDocument(d: { instanceId: string; key: string; filename: string; text: string; category: string }): Promise<{ attachmentId: string }>;
   recordSupervision(r: { instanceId: string; kind: string; summary: string; outcome: string; unit: string }): Promise<{ recordNo: string }>;
   grantArchiveAccess(g: { instanceId: string; archiveId: string; borrower: string; days: number }): Promise<{ grantId: string; expiresAt: string }>;
   revokeArchiveAccess(r: { instanceId: string; grantId: string }): Promise<{ revokedAt: string }>;

@@ -6,6 +6,7 @@ export const ATTACHMENT_CATEGORIES = [
   { value: 'complaint', label: '投诉质疑书' },
   { value: 'unit-proof', label: '单位证明' },
   { value: 'officer-id', label: '经办人身份证明' },
+  { value: 'notice', label: '告知书' },
   { value: 'other', label: '其他' },
 ] as const;
 
