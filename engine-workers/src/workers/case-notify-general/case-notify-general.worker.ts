@@ -8,6 +8,9 @@ import { chinaDate } from '@ggzy/shared';
 import { jobOutcome } from '../../port/engine-port';
 import { defineWorker } from '../worker-manifest';
 
+/** A paragraph's indent in Chinese official writing: two full-width spaces. */
+const INDENT = '\u3000\u3000';
+
 export default defineWorker({
   taskType: 'case.notify-general',
   title: '书面告知综合科录音录像',
@@ -26,8 +29,8 @@ export default defineWorker({
       '异常处理室以外场所录音录像告知书',
       '',
       '综合科：',
-      `　　根据“12345”精细化管理规定第 5.3.4 条，应${v.requesterUnit}${v.kind === 'review' ? '复评复审' : '案件协查协办'}申请，${project}需在异常处理室以外场所录音录像。请确认并安排时间、地点和经办人，全程留存录音录像。`,
-      `　　申请事由：${v.caseSummary}`,
+      `${INDENT}根据“12345”精细化管理规定第 5.3.4 条，应${v.requesterUnit}${v.kind === 'review' ? '复评复审' : '案件协查协办'}申请，${project}需在异常处理室以外场所录音录像。请确认并安排时间、地点和经办人，全程留存录音录像。`,
+      `${INDENT}申请事由：${v.caseSummary}`,
       '',
       '监督科',
       chinaDate(services.now()),
