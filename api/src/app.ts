@@ -17,6 +17,7 @@ import type { AuthService } from './people/auth.service';
 import { authRouter, requireAuth } from './people/auth.router';
 import type { FirstAdmin } from './people/first-admin';
 import type { ProjectPauses } from './projects/project-pauses';
+import { recordsRouter } from './records/records.router';
 import type { LoginGuard } from './people/login-guard';
 import type { StreamTickets } from './inbox/stream-tickets';
 import type { UploadQuota } from './attachments/upload-quota';
@@ -112,6 +113,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', events.routes);
   app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit, { db: d.db, ...d.uploads }));
   app.use('/api', archivesRouter(d.db, d.audit));
+  app.use('/api', recordsRouter(d.db));
   app.use('/api', notificationsRouter(d.notifier, d.instances));
   app.use('/api', auditRouter(d.audit, d.instances));
   app.use('/api', notFoundHandler());

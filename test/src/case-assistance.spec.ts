@@ -76,6 +76,13 @@ test('re-review: missing complaint letter is told once; supplied; supervision au
   const work = await taskAt(witness, id, 'review_work');
   expect(work.candidateGroups).toEqual(['engineering']);
   await claimAndComplete(witness, work.id, { workOutcome: '经复评，维持原评标结果' });
+  // supervision writes the on-site supervision record (表六): when, where, who, what was done
+  await claimAndComplete(sup, (await taskAt(sup, id, 'record_details')).id, {
+    recordAt: '2026-12-10T09:00',
+    recordPlace: '开标室二',
+    recordPresent: '监督科王监督、申请单位吴监管',
+    recordMeasures: '调取录像，现场核对',
+  });
 
   // the requester is told
   const told = await eventually(
@@ -194,6 +201,12 @@ test('5.3.3 相关科室协助办理: supervision names the assisting section at
   expect([work.name, work.candidateGroups]).toEqual(['相关科室协助办理', ['engineering']]);
   expect(((await sup.get('/api/tasks?view=unclaimed&pageSize=100')).body.items as Body[]).some((t) => t.id === work.id)).toBe(false);
   await claimAndComplete(witness, work.id, { workOutcome: '已核查投标人业绩，情况属实' });
+  await claimAndComplete(sup, (await taskAt(sup, a, 'record_details')).id, {
+    recordAt: '2026-12-10T09:00',
+    recordPlace: '开标室二',
+    recordPresent: '监督科王监督、申请单位吴监管',
+    recordMeasures: '调取录像，现场核对',
+  });
   await eventually(async () => (await instanceState(ext, a)).instance.state === 'completed', 10_000, 'done');
 
   // asked once for more at registration: the applicant sees the whole list, supplies it, and it comes back to registration
@@ -220,4 +233,22 @@ test('5.3.3 相关科室协助办理: supervision names the assisting section at
   expect(told.body).toContain('不属于本中心协查范围');
   await eventually(async () => (await instanceState(ext, b)).instance.state === 'completed', 10_000, 'ended');
   expect(await s.db.collection('supervision_records').findOne({ _id: b as never })).toMatchObject({ outcome: '不予同意：不属于本中心协查范围' });
+});
+
+test('表六: the supervision records of a year, numbered in order, with when, where, who, what was done and the files; for supervision and leaders only', async () => {
+  const sup = await s.login('sup1');
+  const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+  const r = await sup.get(`/api/records/supervision?year=${year}`);
+  expect(r.status).toBe(200);
+  const items = r.body.items as Body[];
+  // the requests done and refused in this file, in order
+  expect(items.length).toBeGreaterThanOrEqual(3);
+  const numbers = items.map((i) => i.recordNo);
+  expect(numbers).toEqual(numbers.map((_, k) => `JD-${year}-${String(k + 1).padStart(4, '0')}`));
+  const done = items.find((i) => i.outcome === '经复评，维持原评标结果');
+  expect(done).toMatchObject({ kind: '复评复审', place: '开标室二', present: '监督科王监督、申请单位吴监管', measures: '调取录像，现场核对' });
+  expect(done.attachments.map((a: Body) => a.filename)).toEqual(expect.arrayContaining(['工作证.pdf', '工作函.pdf', '投诉质疑书.pdf', '录音录像告知书.txt']));
+  expect(items.some((i) => i.outcome.startsWith('不予同意：'))).toBe(true);
+  for (const u of ['witness1', 'gen1', 'external1']) expect((await (await s.login(u)).get('/api/records/supervision')).status).toBe(403);
+  expect((await (await s.login('director')).get(`/api/records/supervision?year=${year}`)).body.items.length).toBe(items.length);
 });

@@ -101,6 +101,12 @@ beforeAll(async () => {
   expect(
     (await c.sup2.post(`/api/tasks/${work.id}/complete`, { variables: { workOutcome: '已提供开标录像', workOpinion: '内部办理意见：录像有缺帧' } })).status,
   ).toBe(200);
+  await claimAndComplete(c.sup1, (await taskAt(c.sup1, ids.C, 'record_details')).id, {
+    recordAt: '2026-12-10T09:00',
+    recordPlace: '开标室二',
+    recordPresent: '监督科王监督、申请单位吴监管',
+    recordMeasures: '调取录像，现场核对',
+  });
 
   // A: archive lending, checked and waiting for approval
   const ar = await requestArchive(c.external1, {

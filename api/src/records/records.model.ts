@@ -58,6 +58,15 @@ export interface SupervisionRecordDoc {
   summary: string;
   outcome: string;
   recordedAt: Date;
+  /** 编号: JD-year-nnnn, in order within the year (document-numbers). */
+  recordNo?: string;
+  /** When and where the supervision took place, who was present, what was done (表六). */
+  at?: Date | null;
+  place?: string | null;
+  present?: string | null;
+  measures?: string | null;
+  /** The files of the request and its handling. */
+  attachmentIds?: string[];
 }
 
 const opts = { versionKey: false, _id: false } as const;
@@ -111,6 +120,12 @@ export function recordModels(db: Connection) {
       unit: String,
       summary: String,
       outcome: String,
+      recordNo: String,
+      at: Date,
+      place: String,
+      present: String,
+      measures: String,
+      attachmentIds: { type: [String], default: undefined },
       recordedAt: Date,
     }),
   };

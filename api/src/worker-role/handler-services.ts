@@ -103,8 +103,29 @@ export function createWorkerServices(deps: { db: Connection; notifier: Notifier;
       return { attachmentId: doc._id };
     },
     async recordSupervision(r) {
-      const doc = await insertOnce(rec.SupervisionRecord, { _id: r.instanceId, ...r, recordedAt: new Date() });
-      return { recordNo: `JD-${doc.recordedAt.getFullYear()}-${r.instanceId.slice(-6)}` };
+      const existing = await rec.SupervisionRecord.findById(r.instanceId).lean();
+      if (existing?.recordNo) return { recordNo: existing.recordNo };
+      // numbered in order within the year; a number is given once (a repeat finds the record made with it)
+      const now = new Date();
+      const year = Number(chinaDate(now).slice(0, 4));
+      const n = await rec.DocumentNumber.findOneAndUpdate({ _id: `supervision:${year}` }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean();
+      const files = await Attachment.find({ instanceId: r.instanceId }).select('_id').lean();
+      const doc = await insertOnce(rec.SupervisionRecord, {
+        _id: r.instanceId,
+        instanceId: r.instanceId,
+        kind: r.kind,
+        unit: r.unit,
+        summary: r.summary,
+        outcome: r.outcome,
+        recordedAt: now,
+        recordNo: `JD-${year}-${String(n!.seq).padStart(4, '0')}`,
+        at: r.at ? new Date(r.at) : null,
+        place: r.place ?? null,
+        present: r.present ?? null,
+        measures: r.measures ?? null,
+        attachmentIds: files.map((f) => f._id),
+      });
+      return { recordNo: doc.recordNo ?? '' };
     },
     async grantArchiveAccess({ instanceId, archiveId, borrower, days }) {
       const a = await arch.Archive.findById(archiveId).lean();

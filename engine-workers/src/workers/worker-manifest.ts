@@ -47,7 +47,17 @@ export interface WorkerServices {
   attachmentsOf(instanceId: string, ids?: string[]): Promise<AttachmentInfo[]>;
   /** A document the flow writes (告知书…), kept with the instance's attachments; `key` makes a repeat the same document. */
   issueDocument(d: { instanceId: string; key: string; filename: string; text: string; category: string }): Promise<{ attachmentId: string }>;
-  recordSupervision(r: { instanceId: string; kind: string; summary: string; outcome: string; unit: string }): Promise<{ recordNo: string }>;
+  recordSupervision(r: {
+    instanceId: string;
+    kind: string;
+    summary: string;
+    outcome: string;
+    unit: string;
+    at?: string | null;
+    place?: string | null;
+    present?: string | null;
+    measures?: string | null;
+  }): Promise<{ recordNo: string }>;
   grantArchiveAccess(g: { instanceId: string; archiveId: string; borrower: string; days: number }): Promise<{ grantId: string; expiresAt: string }>;
   revokeArchiveAccess(r: { instanceId: string; grantId: string }): Promise<{ revokedAt: string }>;
   /** Now, for handlers that stamp times (tests may run time faster through configuration). */

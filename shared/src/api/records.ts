@@ -64,6 +64,25 @@ export const archiveViewsReply = itemsOf(
     ip: z.string().optional(),
   }),
 );
+/** 表六 现场监督执法过程记录: the supervision records of a year. */
+export const supervisionRecordsQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100).optional() });
+export const supervisionRecordsReply = itemsOf(
+  z.strictObject({
+    id: z.string(),
+    recordNo: z.string(),
+    instanceId: z.string(),
+    kind: z.string(),
+    unit: z.string(),
+    summary: z.string(),
+    outcome: z.string(),
+    recordedAt: isoDateTime,
+    at: isoDateTime.nullable(),
+    place: z.string().nullable(),
+    present: z.string().nullable(),
+    measures: z.string().nullable(),
+    attachments: z.array(z.strictObject({ id: z.string(), filename: z.string() })),
+  }),
+);
 export const publicReportsReply = itemsOf(z.strictObject({ id: z.string(), title: z.string(), content: z.unknown(), publishedAt: isoDateTime }));
 
 export const uploadFields = z.strictObject({

@@ -321,6 +321,14 @@ export const API = {
     response: rec.archiveView,
     produces: 'application/json or text/html',
   }),
+  supervisionRecords: route({
+    method: 'get',
+    path: '/api/records/supervision',
+    summary: '现场监督执法过程记录（表六；监督科、领导、管理员）Supervision records of a year',
+    tag: '档案 Archives',
+    query: rec.supervisionRecordsQuery,
+    response: rec.supervisionRecordsReply,
+  }),
   archiveViews: route({
     method: 'get',
     path: '/api/archives/{id}/views',

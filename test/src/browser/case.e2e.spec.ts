@@ -4,7 +4,7 @@
  * approves, the engineering section re-reviews; the applicant sees it finished.
  */
 import type { Browser, Page } from 'playwright-core';
-import { PDF, eventually, type TestServer } from '../harness';
+import { PDF, claimAndComplete, eventually, taskAt, type TestServer } from '../harness';
 import { describeInBrowser, expectAccessible, shot, signIn, claimFromInbox } from './browser';
 
 async function pickCategory(page: Page, scope: string, label: string): Promise<void> {
@@ -86,6 +86,24 @@ describeInBrowser('case assistance in a browser', 'browser_case', (ctx) => {
     await expectAccessible(witness, 'task page, re-review');
     await witness.getByTestId('complete').click();
     await witness.waitForURL('**/inbox');
+
+    // supervision writes the on-site supervision record (表六), and reads the year's in the browser
+    const supApi = await s.login('sup1');
+    const instanceId = (await supApi.get('/api/tasks?view=unclaimed&pageSize=100')).body.items.find(
+      (t: { elementId: string }) => t.elementId === 'record_details',
+    )?.instanceId;
+    await claimAndComplete(supApi, (await taskAt(supApi, instanceId, 'record_details')).id, {
+      recordAt: '2026-12-10T09:00',
+      recordPlace: '开标室二',
+      recordPresent: '监督科王监督、申请单位吴监管',
+      recordMeasures: '调取录像，现场核对评分表',
+    });
+    await sup.click('text=监督记录');
+    await sup.getByTestId('records-table').getByText('调取录像，现场核对评分表').waitFor();
+    await shot(sup, '15b-supervision-records');
+    await expectAccessible(sup, 'supervision records');
+    const [table6] = await Promise.all([sup.waitForEvent('download'), sup.getByTestId('records-export').click()]);
+    expect(table6.suggestedFilename()).toMatch(/^表六-现场监督执法过程记录-\d{4}\.csv$/);
 
     // the applicant's request is finished and they were told
     const api = await s.login('external1');

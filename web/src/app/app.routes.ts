@@ -47,6 +47,13 @@ export const routes: Routes = [
         title: '我的档案调阅',
       },
       {
+        path: 'supervision-records',
+        canActivate: [viewLogGuard],
+        loadComponent: () =>
+          import('./archives/supervision-records.page').then((m) => m.SupervisionRecordsPage),
+        title: '现场监督记录',
+      },
+      {
         path: 'archive-views',
         canActivate: [viewLogGuard],
         loadComponent: () =>

@@ -17,6 +17,10 @@ export default defineWorker({
     workOutcome: z.string().optional(),
 
     requesterUnit: z.string(),
+    recordAt: z.string().optional(),
+    recordPlace: z.string().optional(),
+    recordPresent: z.string().optional(),
+    recordMeasures: z.string().optional(),
   }),
   async handler(job, services) {
     const v = job.variables;
@@ -29,6 +33,10 @@ export default defineWorker({
       summary: v.caseSummary,
       outcome,
       unit: v.requesterUnit,
+      at: v.recordAt ?? null,
+      place: v.recordPlace ?? null,
+      present: v.recordPresent ?? null,
+      measures: v.recordMeasures ?? null,
     });
     return jobOutcome.complete({ supervisionRecordNo: r.recordNo });
   },

@@ -33,7 +33,7 @@ export function mayAudit(
   );
 }
 
-/** Who may read who read the archives (调阅记录): supervision, leaders, admins (as the server rules). */
+/** Who may read who read the archives (调阅记录) and the supervision records (表六): supervision, leaders, admins (as the server rules). */
 export function mayReadViewLog(
   u: { roles: readonly string[]; sections: readonly string[] } | null | undefined,
 ): boolean {

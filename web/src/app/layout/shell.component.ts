@@ -143,7 +143,12 @@ export class ShellComponent {
     { path: '/inbox', label: '工作台' },
     { path: '/start', label: '发起' },
     { path: '/archives', label: '档案调阅' },
-    ...(mayReadViewLog(this.auth.user()) ? [{ path: '/archive-views', label: '调阅记录' }] : []),
+    ...(mayReadViewLog(this.auth.user())
+      ? [
+          { path: '/archive-views', label: '调阅记录' },
+          { path: '/supervision-records', label: '监督记录' },
+        ]
+      : []),
     ...(this.isAdmin()
       ? [
           { path: '/admin/processes', label: '流程设计' },
