@@ -416,3 +416,30 @@ test('文号 run in order within the year, whoever the report: the next issued g
   const year = /〔(\d{4})〕/.exec(numbers[1]!)![1];
   expect((await s.db.collection('document_numbers').findOne({ _id: `dispatch:${year}` as never }))?.seq).toBe(n[1]);
 });
+
+test('a report supervision staff made themselves is verified by a colleague, never by them', async () => {
+  const sup1 = await s.login('sup1');
+  const sup2 = await s.login('sup2');
+  const head = await s.login('eng_head');
+  const r = await sup1.post('/api/process-instances', {
+    processId: 'anomaly-escalation',
+    variables: { ...report, pauseNow: false, title: '监督科自行发现的异常' },
+  });
+  expect(r.status).toBe(201);
+  const id = r.body.id as string;
+  // its acknowledgement goes to the head of the reporter's own section
+  const ack = await eventually(
+    async () =>
+      (await head.get(`/api/process-instances/${id}`)).status === 200
+        ? null
+        : ((await sup1.get(`/api/process-instances/${id}`)).body.tasks as Body[]).find((t) => t.elementId === 'ack'),
+    10_000,
+    'the acknowledgement',
+  );
+  expect(ack.candidateGroups).toEqual(['supervision.head']);
+  await claimAndComplete(await s.login('sup_head'), ack.id, {});
+  const verify = await taskAt(sup2, id, 'verify');
+  expect(((await sup1.get('/api/tasks?view=unclaimed&pageSize=100')).body.items as Body[]).some((t) => t.id === verify.id)).toBe(false);
+  expect((await sup1.post(`/api/tasks/${verify.id}/claim`)).body.code).toBe('SEPARATION_OF_DUTIES');
+  await claimAndComplete(sup2, verify.id, { verifyResult: 'unsubstantiated', verifyFindings: '经核实不属实' });
+});
