@@ -420,7 +420,6 @@ test('文号 run in order within the year, whoever the report: the next issued g
 test('a report supervision staff made themselves is verified by a colleague, never by them', async () => {
   const sup1 = await s.login('sup1');
   const sup2 = await s.login('sup2');
-  const head = await s.login('eng_head');
   const r = await sup1.post('/api/process-instances', {
     processId: 'anomaly-escalation',
     variables: { ...report, pauseNow: false, title: '监督科自行发现的异常' },
@@ -429,10 +428,7 @@ test('a report supervision staff made themselves is verified by a colleague, nev
   const id = r.body.id as string;
   // its acknowledgement goes to the head of the reporter's own section
   const ack = await eventually(
-    async () =>
-      (await head.get(`/api/process-instances/${id}`)).status === 200
-        ? null
-        : ((await sup1.get(`/api/process-instances/${id}`)).body.tasks as Body[]).find((t) => t.elementId === 'ack'),
+    async () => ((await sup1.get(`/api/process-instances/${id}`)).body.tasks as Body[]).find((t) => t.elementId === 'ack'),
     10_000,
     'the acknowledgement',
   );
