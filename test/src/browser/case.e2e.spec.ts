@@ -114,4 +114,38 @@ describeInBrowser('case assistance in a browser', 'browser_case', (ctx) => {
     );
     expect(done.body).toContain('维持原评标结果');
   });
+
+  test('the general section receives the 告知书 with the request, and schedules the recording', async () => {
+    const ext = await s.login('external1');
+    const files = [await ext.upload('工作证.pdf', PDF, { category: 'work-id' }), await ext.upload('工作函.pdf', PDF, { category: 'letter' })];
+    const r = await ext.post('/api/process-instances', {
+      processId: 'case-assistance',
+      variables: {
+        requesterUnit: '湘西州住房和城乡建设局',
+        officerName: '吴监管',
+        officerPhone: '0743-8221234',
+        projectId: 'XXGC-2026-001',
+        caseSummary: '请求在开标室以外场所对询问过程录音录像。',
+        recordingOutside: true,
+        kind: 'assist',
+      },
+      attachmentIds: files.map((f) => f.body.id),
+    });
+    expect(r.status).toBe(201);
+    const sup = await s.login('sup1');
+    await claimAndComplete(sup, (await taskAt(sup, r.body.id, 'register')).id, {
+      registerDecision: 'accept',
+      assistSection: 'supervision',
+      registerOpinion: '受理',
+    });
+    const director = await s.login('director');
+    await claimAndComplete(director, (await taskAt(director, r.body.id, 'approve')).id, { approveDecision: 'approve', approveOpinion: '同意' });
+    const gen = await signIn(browser, s.base, 'gen1');
+    await claimFromInbox(gen, 'schedule_recording');
+    await gen.getByText('录音录像告知书.txt').waitFor();
+    await gen.getByLabel('地点').fill('询问室一');
+    await shot(gen, '16-task-recording-schedule-general');
+    await expectAccessible(gen, 'task page, recording schedule');
+    await gen.context().close();
+  });
 });

@@ -4,8 +4,8 @@
  * supervision finds the next step in its inbox — screenshots of each screen.
  */
 import type { Browser } from 'playwright-core';
-import { type TestServer, requestArchive } from '../harness';
-import { watchConsole, describeInBrowser, expectAccessible, shot, signIn } from './browser';
+import { PDF, claimAndComplete, eventually, taskAt, type TestServer, requestArchive } from '../harness';
+import { watchConsole, describeInBrowser, expectAccessible, shot, signIn, claimFromInbox } from './browser';
 
 describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
   let s: TestServer;
@@ -250,5 +250,34 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     expect(streams.every((u) => /\/api\/events\?ticket=[\w-]+$/.test(u))).toBe(true);
     expect(urls.filter((u) => u.includes('access_token') || u.includes(encodeURIComponent(token)) || u.includes(token))).toEqual([]);
     await page.context().close();
+  });
+
+  test('a leader lifts the pause a report made, in a step of its own, with the reason', async () => {
+    const witness = await s.login('witness1');
+    const evidence = await witness.upload('现场照片.pdf', PDF, { category: 'evidence' });
+    const r = await witness.post('/api/process-instances', {
+      processId: 'anomaly-escalation',
+      variables: { projectId: 'XXTD-2026-003', category: 'trade', assignedBy: 'none', title: '挂牌现场秩序异常', description: '说明', pauseNow: true },
+      attachmentIds: [evidence.body.id],
+    });
+    expect(r.status).toBe(201);
+    const head = await s.login('eng_head');
+    await claimAndComplete(head, (await taskAt(head, r.body.id, 'ack')).id, {});
+    const sup = await s.login('sup1');
+    await claimAndComplete(sup, (await taskAt(sup, r.body.id, 'verify')).id, { verifyResult: 'unsubstantiated', verifyFindings: '经调取录像，秩序正常' });
+    const director = await signIn(browser, s.base, 'director');
+    await claimFromInbox(director, 'resume_closed');
+    await director.getByLabel('恢复交易').check();
+    await director.getByLabel('理由').fill('报告不属实，恢复交易');
+    await shot(director, '17-task-resume-director');
+    await expectAccessible(director, 'task page, lifting a pause');
+    await director.getByTestId('complete').click();
+    await director.waitForURL('**/inbox');
+    await eventually(
+      async () => (await witness.get('/api/projects')).body.items.find((p: { id: string; status: string }) => p.id === 'XXTD-2026-003')?.status === 'active',
+      10_000,
+      'resumed',
+    );
+    await director.context().close();
   });
 });
