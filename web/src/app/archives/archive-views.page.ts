@@ -8,6 +8,7 @@ import { NzSelectModule } from 'ng-zorro-antd/select';
 import { NzTableModule } from 'ng-zorro-antd/table';
 import { chinaDateTime } from '@ggzy/shared';
 import { TranslatePipe } from '../core/i18n';
+import { downloadCsv } from '../core/csv';
 import type { Reply } from '../core/api.types';
 
 type View = Reply<'archiveViews'>['items'][number];
@@ -113,7 +114,6 @@ export class ArchiveViewsPage {
 
   /** The list as a CSV file (UTF-8 with a byte-order mark, so Excel and WPS read the Chinese). */
   export(): void {
-    const cell = (x: string) => `"${x.replace(/"/g, '""')}"`;
     const rows = [
       ['档案', '调阅时间（北京时间）', '调阅人', '来源地址', '授权'],
       ...this.views().map((v) => [
@@ -124,11 +124,6 @@ export class ArchiveViewsPage {
         v.grantId,
       ]),
     ];
-    const csv = '\ufeff' + rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-    a.download = `调阅记录-${this.archiveId()}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    downloadCsv(`调阅记录-${this.archiveId()}.csv`, rows);
   }
 }

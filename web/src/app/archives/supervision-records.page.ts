@@ -8,6 +8,7 @@ import { NzInputNumberModule } from 'ng-zorro-antd/input-number';
 import { NzTableModule } from 'ng-zorro-antd/table';
 import { chinaDateTime } from '@ggzy/shared';
 import { TranslatePipe } from '../core/i18n';
+import { downloadCsv } from '../core/csv';
 import type { Reply } from '../core/api.types';
 
 type Row = Reply<'supervisionRecords'>['items'][number];
@@ -117,7 +118,6 @@ export class SupervisionRecordsPage {
 
   /** The year's records as a CSV file (UTF-8 with a byte-order mark, so Excel and WPS read the Chinese). */
   export(): void {
-    const cell = (x: string) => `"${x.replace(/"/g, '""')}"`;
     const at = (x: string | null) => (x ? chinaDateTime(new Date(x)) : '');
     const rows = [
       [
@@ -147,11 +147,6 @@ export class SupervisionRecordsPage {
         at(r.recordedAt),
       ]),
     ];
-    const csv = '\ufeff' + rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-    a.download = `表六-现场监督执法过程记录-${this.year()}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    downloadCsv(`表六-现场监督执法过程记录-${this.year()}.csv`, rows);
   }
 }
