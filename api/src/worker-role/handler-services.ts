@@ -14,6 +14,9 @@ import type { AuditService } from '../audit/audit.service';
 export function createWorkerServices(deps: { db: Connection; notifier: Notifier; audit: AuditService; files: AttachmentStore; dayMs: number }): WorkerServices {
   const { db, notifier, audit, files, dayMs } = deps;
   const pauses = new ProjectPauses(db, audit, notifier);
+  /** The next number of a series of documents (文号, 表六): one atomic increment of its counter, by `_id`. */
+  const nextNumber = (series: string) =>
+    rec.DocumentNumber.findOneAndUpdate({ _id: series }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
   const Project = projectModel(db);
   const rec = recordModels(db);
   const arch = archiveModels(db);
@@ -30,7 +33,7 @@ export function createWorkerServices(deps: { db: Connection; notifier: Notifier;
         // 文号 in order within the year; a number is given once (a repeat finds the record made with it).
         const now = new Date();
         const year = Number(chinaDate(now).slice(0, 4));
-        const n = await rec.DocumentNumber.findOneAndUpdate({ _id: `dispatch:${year}` }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean();
+        const n = await nextNumber(`dispatch:${year}`);
         const project = d.projectId ? await Project.findById(d.projectId).lean() : null;
         doc = await insertOnce(rec.Dispatch, {
           _id: id,
@@ -108,7 +111,7 @@ export function createWorkerServices(deps: { db: Connection; notifier: Notifier;
       // numbered in order within the year; a number is given once (a repeat finds the record made with it)
       const now = new Date();
       const year = Number(chinaDate(now).slice(0, 4));
-      const n = await rec.DocumentNumber.findOneAndUpdate({ _id: `supervision:${year}` }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean();
+      const n = await nextNumber(`supervision:${year}`);
       const files = await Attachment.find({ instanceId: r.instanceId }).select('_id').lean();
       const doc = await insertOnce(rec.SupervisionRecord, {
         _id: r.instanceId,
