@@ -184,9 +184,7 @@ test('the applicant reads their request, the answers addressed to them, and whic
       opinion: null,
     });
   for (const who of ['sup1', 'sup2', 'director', '王监督', '田监督', '周主任']) expect(JSON.stringify(d.tasks) + JSON.stringify(d.timeline)).not.toContain(who);
-  expect(new Set(d.timeline.map((e: Body) => e.actor))).toEqual(
-    new Set(['external1', '', 'system'].filter((a) => d.timeline.some((e: Body) => e.actor === a))),
-  );
+  for (const e of d.timeline) expect(['external1', '', 'system']).toContain(e.actor);
   for (const e of d.timeline) expect(Object.keys(e.data).every((k) => k === 'taskName' || k === 'outcome')).toBe(true);
   expect(d.instance.participants).toEqual(['external1']);
   expect(d.comments).toEqual([]);

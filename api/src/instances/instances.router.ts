@@ -71,7 +71,10 @@ export function definitionsRouter(
     await audit.append({ actor: user.id, action: 'form.saved', data: { formId: params.id, version } });
     return { id: params.id, version: version ?? (await forms.get(params.id)).version, changed: version !== null };
   });
-  bind(r, API.form, async ({ params, user }) => ({ ...(await forms.get(params.id)), options: await instances.formOptions(user) }));
+  bind(r, API.form, async ({ params, user }) => {
+    const f = await forms.get(params.id);
+    return { ...f, options: await instances.formOptions(user, f.form) };
+  });
   return r;
 }
 

@@ -8,7 +8,7 @@ import { categoryLabel, notFound, operationalError, userError, sectionName, type
 import { evaluateFeel } from '@ggzy/engine-workers';
 import type { AuditService } from '../audit/audit.service';
 import type { FormRegistry } from '../forms/form-registry';
-import { validateFormData } from '../forms/form-validator';
+import { fieldsOf, validateFormData, type FormSchema } from '../forms/form-validator';
 import type { InboxService, InstanceFacts } from '../inbox/inbox.service';
 import { projectModel } from '../projects/project.model';
 import { archiveModels } from '../archives/archive.model';
@@ -102,11 +102,13 @@ export class InstancesService {
    * Choices the forms offer (valuesKey): projects, archives, and the officers `u` may name on a
    * request — the people of their own unit (an applicant) or section (staff), themselves included.
    */
-  async formOptions(u: UserDto): Promise<Record<string, { label: string; value: string }[]>> {
+  async formOptions(u: UserDto, form?: FormSchema): Promise<Record<string, { label: string; value: string }[]>> {
+    // The people are read only for a form that offers them (a task page's form seldom does).
+    const wantsOfficers = !form || fieldsOf(form).some((f) => f.valuesKey === 'officerOptions');
     const [projects, archives, people] = await Promise.all([
       this.Project.find({}).sort({ _id: 1 }).lean(),
       this.Archive.find({}).select('title').sort({ _id: 1 }).lean(),
-      this.User.find({ active: true }).select('name roles sections unit').lean(),
+      wantsOfficers ? this.User.find({ active: true }).select('name roles sections unit').lean() : Promise.resolve([]),
     ]);
     const external = u.roles.includes('external');
     const sameSide = people.filter((p) =>
@@ -118,7 +120,9 @@ export class InstancesService {
     return {
       projectOptions: projects.map((p) => ({ label: `${p._id} ${p.name}`, value: p._id })),
       archiveOptions: archives.map((a) => ({ label: `${a._id} ${a.title}`, value: a._id })),
-      officerOptions: officers.map((p) => ({ label: `${p.name}（${p._id}）`, value: p._id })).sort((a, b) => a.value.localeCompare(b.value)),
+      ...(wantsOfficers && {
+        officerOptions: officers.map((p) => ({ label: `${p.name}（${p._id}）`, value: p._id })).sort((a, b) => a.value.localeCompare(b.value)),
+      }),
     };
   }
 
@@ -131,8 +135,8 @@ export class InstancesService {
     if (repeated) return repeated;
     const flow = await this.catalog.entry(u, processId);
     if (!flow.startable) throw forbidden(`您不能发起“${flow.name}”`, `You may not start ${flow.processId}`, 'START_FORBIDDEN');
-    const options = await this.formOptions(u);
-    const values = flow.startFormId ? validateFormData((await this.forms.get(flow.startFormId)).form, input, options) : {};
+    const startForm = flow.startFormId ? (await this.forms.get(flow.startFormId)).form : undefined;
+    const values = startForm ? validateFormData(startForm, input, await this.formOptions(u, startForm)) : {};
     if (!flow.startFormId && Object.keys(input).length)
       throw userError('FORM_INVALID', '此流程没有发起表单，不接受数据', 'This flow has no start form and takes no data', { status: 422 });
     const given = new Set<string>();
@@ -231,21 +235,19 @@ export class InstancesService {
     return out;
   }
 
-  /** The steps of an instance the user held (assignee or completer): what an applicant may see files and comments of. */
+  /** The steps of an instance the user held (assignee or completer): what an applicant may see the files, comments and forms of. */
+  private async heldTasks(u: UserDto, instanceId: string, tasks?: TaskDoc[]): Promise<TaskDoc[]> {
+    return (tasks ?? (await this.inbox.store.find({ instanceId }, { createdAt: 1 }))).filter((t) => t.assignee === u.id || t.completedBy === u.id);
+  }
+
   async heldTaskIds(u: UserDto, instanceId: string): Promise<Set<string>> {
-    const tasks = await this.inbox.store.find({ instanceId }, { createdAt: 1 });
-    return new Set(tasks.filter((t) => t.assignee === u.id || t.completedBy === u.id).map((t) => t._id));
+    return new Set((await this.heldTasks(u, instanceId)).map((t) => t._id));
   }
 
   /** The variables the applicant `u` reads of one of their instances. */
   async applicantKeysOf(u: UserDto, instanceId: string): Promise<Set<string>> {
     const m = await this.Meta.findById(instanceId).lean();
-    if (!m) return new Set();
-    const tasks = await this.inbox.store.find({ instanceId }, { createdAt: 1 });
-    return this.applicantKeys(
-      m,
-      tasks.filter((t) => t.assignee === u.id || t.completedBy === u.id),
-    );
+    return m ? this.applicantKeys(m, await this.heldTasks(u, instanceId)) : new Set();
   }
 
   async detail(u: UserDto, id: string) {
@@ -258,7 +260,7 @@ export class InstancesService {
       this.files.forInstance(id),
     ]);
     const def = await this.engine.getDefinition(m.definitionKey).catch(() => null);
-    const held = tasks.filter((t) => t.assignee === u.id || t.completedBy === u.id);
+    const held = await this.heldTasks(u, id, tasks);
     const heldIds = new Set(held.map((t) => t._id));
     const applicantKeys = sight === 'applicant' ? await this.applicantKeys(m, held) : undefined;
     return {

@@ -20,31 +20,21 @@ export const adminGuard = () => {
   return auth.user()?.roles.includes('admin') ? true : inject(Router).parseUrl('/inbox');
 };
 
-/** Who may read the whole audit trail and verify it: admins, leaders, the supervision head (as the server rules). */
-export function mayAudit(
-  u: { roles: readonly string[]; sections: readonly string[] } | null | undefined,
-): boolean {
+type Someone = { roles: readonly string[]; sections: readonly string[] } | null | undefined;
+
+/** Admins, the leaders, and the members of `group`. */
+function adminLeaderOr(u: Someone, group: string): boolean {
   if (!u) return false;
   return (
-    u.roles.includes('admin') ||
-    u.roles.includes('principal') ||
-    u.roles.includes('deputy') ||
-    groupsOf(u).includes('supervision.head')
+    ['admin', 'principal', 'deputy'].some((r) => u.roles.includes(r)) || groupsOf(u).includes(group)
   );
 }
 
+/** Who may read the whole audit trail and verify it: admins, leaders, the supervision head (as the server rules). */
+export const mayAudit = (u: Someone): boolean => adminLeaderOr(u, 'supervision.head');
+
 /** Who may read who read the archives (调阅记录) and the supervision records (表六): supervision, leaders, admins (as the server rules). */
-export function mayReadViewLog(
-  u: { roles: readonly string[]; sections: readonly string[] } | null | undefined,
-): boolean {
-  if (!u) return false;
-  return (
-    u.roles.includes('admin') ||
-    u.roles.includes('principal') ||
-    u.roles.includes('deputy') ||
-    groupsOf(u).includes('supervision')
-  );
-}
+export const mayReadViewLog = (u: Someone): boolean => adminLeaderOr(u, 'supervision');
 
 export const viewLogGuard = () =>
   mayReadViewLog(inject(AuthService).user()) ? true : inject(Router).parseUrl('/inbox');
