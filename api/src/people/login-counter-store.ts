@@ -1,8 +1,8 @@
 /**
  * Failed sign-ins counted in the database, so that the limit holds across every API replica on it
- * (express-rate-limit's own store counts per process). One document per key and fixed window
- * (`_id`: the limiter's prefix, the client's key and the window's number), its count and when the
- * window ends. Read and written by `_id` only; ended windows are swept now and then.
+ * (express-rate-limit's own store counts per process). One document per key (`_id`: the limiter's
+ * prefix and the client's key): its count and when its window ends. Read and written by `_id`;
+ * ended windows are swept now and then.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ClientRateLimitInfo, IncrementResponse, Options, Store } from 'express-rate-limit';
@@ -39,35 +39,43 @@ export class DatabaseLimitStore implements Store {
     this.windowMs = options.windowMs;
   }
 
-  /** The document of the window `at` falls in: fixed windows, so counting is one atomic upsert. */
-  private idOf(key: string, at = Date.now()): { id: string; resetAt: Date } {
-    const n = Math.floor(at / this.windowMs);
-    return { id: `${this.prefix}${key}|${n}`, resetAt: new Date((n + 1) * this.windowMs) };
-  }
-
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    const { id } = this.idOf(key);
-    const d = await this.model.findById(id).lean();
-    return d ? { totalHits: Math.max(0, d.hits), resetTime: d.resetAt } : undefined;
+    const d = await this.model.findById(this.prefix + key).lean();
+    return d && d.resetAt > new Date() ? { totalHits: Math.max(0, d.hits), resetTime: d.resetAt } : undefined;
   }
 
+  /**
+   * One more hit in the key's window, which begins at its first hit (as express-rate-limit's own
+   * store does; windows fixed to the clock would let a burst that straddles a boundary count twice
+   * the limit). Each step is one atomic write by `_id`: count in a live window, or start a new one
+   * over an ended window, or insert the first — two replicas racing both count.
+   */
   async increment(key: string): Promise<IncrementResponse> {
-    const { id, resetAt } = this.idOf(key);
-    // One atomic upsert by `_id` (two at once both count, whichever replica takes them).
-    const cur = await this.model
-      .findOneAndUpdate({ _id: id }, { $inc: { hits: 1 }, $setOnInsert: { resetAt } }, { returnDocument: 'after', upsert: true })
-      .lean();
+    const id = this.prefix + key;
     if (++this.sweeps % 100 === 0) void this.model.deleteMany({ resetAt: { $lt: new Date() } }).catch(() => undefined);
-    // (at least this request, should a success taken back in a window boundary's moment have gone below)
-    return { totalHits: Math.max(1, cur?.hits ?? 1), resetTime: cur?.resetAt ?? resetAt };
+    for (let attempt = 0; ; attempt++) {
+      const now = new Date();
+      const live = await this.model.findOneAndUpdate({ _id: id, resetAt: { $gt: now } }, { $inc: { hits: 1 } }, { returnDocument: 'after' }).lean();
+      if (live) return { totalHits: Math.max(1, live.hits), resetTime: live.resetAt };
+      const resetAt = new Date(now.getTime() + this.windowMs);
+      const renewed = await this.model.findOneAndUpdate({ _id: id, resetAt: { $lte: now } }, { $set: { hits: 1, resetAt } }, { returnDocument: 'after' }).lean();
+      if (renewed) return { totalHits: renewed.hits, resetTime: renewed.resetAt };
+      try {
+        await this.model.create({ _id: id, hits: 1, resetAt });
+        return { totalHits: 1, resetTime: resetAt };
+      } catch (err) {
+        // another replica inserted it first: count in that window
+        if ((err as { code?: number }).code !== 11000 || attempt > 3) throw err;
+      }
+    }
   }
 
   async decrement(key: string): Promise<void> {
-    // A success taken back: in the window it counts in now (none there: nothing to take back).
-    await this.model.updateOne({ _id: this.idOf(key).id }, { $inc: { hits: -1 } });
+    // A success taken back, in the window still running (an ended one has nothing to take back).
+    await this.model.updateOne({ _id: this.prefix + key, resetAt: { $gt: new Date() } }, { $inc: { hits: -1 } });
   }
 
   async resetKey(key: string): Promise<void> {
-    await this.model.deleteOne({ _id: this.idOf(key).id });
+    await this.model.deleteOne({ _id: this.prefix + key });
   }
 }
