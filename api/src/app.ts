@@ -41,6 +41,8 @@ import { attachmentsRouter } from './attachments/attachments.router';
 import { archivesRouter, publicRouter } from './archives/archives.router';
 import { openApiRouter } from './openapi/openapi';
 import { projectsRouter } from './projects/projects.router';
+import type { ProjectRegister } from './projects/project-register';
+import type { ProjectImport } from './projects/project-import';
 import { calendarRouter } from './calendar/calendar.router';
 import type { WorkCalendar } from './calendar/work-calendar';
 import { eventsRouter } from './inbox/events.router';
@@ -66,6 +68,9 @@ export interface AppDeps {
   loginGuard: LoginGuard;
   /** Projects paused on a report, and their pauses lifted. */
   pauses: ProjectPauses;
+  /** The project register and its sheet import. */
+  projects: ProjectRegister;
+  projectImports: ProjectImport;
   /** The first admin's set-up, when there are no users. */
   firstAdmin: FirstAdmin;
   streamTickets: StreamTickets;
@@ -107,7 +112,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', usersRouter(d.db));
   app.use('/api', calendarRouter(d.calendar, d.audit));
   app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));
-  app.use('/api', projectsRouter(d.db, d.pauses, d.instances));
+  app.use('/api', projectsRouter(d.db, d.projects, d.projectImports, d.pauses, d.instances));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances, d.origins));
   app.use('/api', instancesRouter(d.instances));
   app.use('/api', events.routes);

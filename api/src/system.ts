@@ -31,6 +31,8 @@ import { createWorkerServices } from './worker-role/handler-services';
 import { loadDemoData } from './demo/demo-data';
 import { FirstAdmin } from './people/first-admin';
 import { ProjectPauses } from './projects/project-pauses';
+import { ProjectRegister } from './projects/project-register';
+import { ProjectImport } from './projects/project-import';
 import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
 import { WorkCalendar } from './calendar/work-calendar';
 import type { Config } from './config/config';
@@ -142,6 +144,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const files = new AttachmentStore(db, Math.floor(settings.MAX_UPLOAD_MB * 1048576));
   const uploads = { quota: new UploadQuota(db, Math.floor(settings.UPLOAD_QUOTA_MB * 1048576)), perMinute: settings.UPLOAD_RATE };
   const catalog = new FlowCatalog(engine);
+  const projects = new ProjectRegister(db, audit);
+  const projectImports = new ProjectImport(db, projects, audit);
   const origins = new DefinitionOrigins(db, engine, logger.child({ scope: 'deploy' }));
   // Replicas on one database (the database layout) tell each other what their users must see live
   // and what makes caches stale.
@@ -152,9 +156,11 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     forms.saved.add((id) => replicas.publish({ kind: 'form', payload: { id } }));
     calendar.changed.add(() => replicas.publish({ kind: 'calendar', payload: null }));
     auth.changed.add((id) => replicas.publish({ kind: 'user', payload: { id } }));
+    projects.changed.on('project', (id) => replicas.publish({ kind: 'project', payload: { id } }));
     replicas.handlers.add((e) => {
       if (e.kind === 'form') forms.forget(e.payload.id);
       if (e.kind === 'user') auth.forget(e.payload.id);
+      if (e.kind === 'project') void projects.reload(e.payload.id).catch((err: unknown) => logger.warn({ err }, 'reloading a project failed'));
       if (e.kind === 'calendar') void calendar.load().catch((err: unknown) => logger.warn({ err }, 'reloading the calendar failed'));
     });
   }
@@ -179,6 +185,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     starts,
   );
   inbox.applicantKeys = (u, instanceId) => instances.applicantKeysOf(u, instanceId);
+  instances.projects = projects;
   const workers =
     settings.runWorkers === false ? { close() {} } : registerWorkers(engine, createWorkerServices({ db, notifier, audit, files, dayMs: 86_400_000 * scale }));
   link.attach();
@@ -218,6 +225,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     loginGuard,
     firstAdmin,
     pauses,
+    projects,
+    projectImports,
     streamTickets,
     uploads,
     webDir: settings.webDir,
@@ -243,6 +252,9 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       await forms.loadDirectory(`${settings.processesDir}/forms`);
       await calendar.load();
       if (settings.DEMO_DATA === 'true' && (await loadDemoData(db))) logger.info('demo data loaded (password demo1234)');
+      await projects.load();
+      const imported = await projectImports.recover();
+      if (imported) logger.info({ imported }, 'project imports cut short by a stop finished');
       await firstAdmin.prepare();
       // Diagram files changed since they were last deployed from there; the forms as admins last
       // saved them go with the diagrams (a cluster links them to user tasks).

@@ -6,3 +6,4 @@ export * from './inbox/inbox-types';
 export * from './time/china-time';
 export * from './time/json-dates';
 export * from './attachments/categories';
+export * from './projects/project-kinds';

@@ -70,14 +70,25 @@ export class Client {
     return { status: r.status, body: parsed };
   }
 
-  async upload<T = Body>(filename: string, content: Buffer, fields: Record<string, string> = {}): Promise<Reply<T>> {
+  upload<T = Body>(filename: string, content: Buffer, fields: Record<string, string> = {}): Promise<Reply<T>> {
+    return this.postFile<T>('/api/attachments', filename, content, fields);
+  }
+
+  /** A multipart POST of one file (field `file`) and some fields. */
+  async postFile<T = Body>(p: string, filename: string, content: Buffer, fields: Record<string, string> = {}): Promise<Reply<T>> {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     form.append('file', new Blob([new Uint8Array(content)]), filename);
-    const r = await fetch(this.base + '/api/attachments', { method: 'POST', headers: this.headers(), body: form });
+    const r = await fetch(this.base + p, { method: 'POST', headers: this.headers(), body: form });
     const body = (await r.json()) as T;
-    checkAnswer('POST', '/api/attachments', r.status, body);
+    checkAnswer('POST', p, r.status, body);
     return { status: r.status, body };
+  }
+
+  /** The bytes of an answer (a file), with its status and type. */
+  async file(p: string): Promise<{ status: number; type: string; bytes: Buffer }> {
+    const r = await fetch(this.base + p, { headers: this.headers() });
+    return { status: r.status, type: r.headers.get('content-type') ?? '', bytes: Buffer.from(await r.arrayBuffer()) };
   }
 }
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { AuthService } from '../people/auth.service';
 import { peopleModels } from '../people/user.model';
-import { projectModel } from '../projects/project.model';
+import { linkToProject, projectModel } from '../projects/project.model';
 import { archiveModels } from '../archives/archive.model';
 
 export const DEMO_PASSWORD = 'demo1234';
@@ -25,13 +25,58 @@ export const DEMO_USERS = [
   { _id: 'director', name: '周主任', sections: [], roles: ['principal'] },
   { _id: 'admin', name: '系统管理员', sections: ['it'], roles: ['admin'] },
   { _id: 'external1', name: '吴监管', sections: [], roles: ['external'], unit: '湘西州住房和城乡建设局' },
+  // the e-trading system's account: pushes projects to the register (PUT /api/projects/{id})
+  { _id: 'etrade', name: '电子交易系统', sections: [], roles: ['integration'] },
 ] as const;
 
 export const DEMO_PROJECTS = [
-  { _id: 'XXGC-2026-001', name: '湘西州人民医院门诊综合楼建设工程施工', section: 'engineering', kind: '工程建设' },
-  { _id: 'XXGC-2026-002', name: '吉首市乾州大道提质改造工程', section: 'engineering', kind: '工程建设' },
-  { _id: 'XXCG-2026-010', name: '州教育局中小学教学设备采购', section: 'procurement', kind: '政府采购' },
-  { _id: 'XXTD-2026-003', name: '吉首经开区工业用地使用权挂牌出让', section: 'resources', kind: '土地使用权出让' },
+  {
+    _id: 'XXGC-2026-001',
+    name: '湘西州人民医院门诊综合楼建设工程施工',
+    section: 'engineering',
+    kind: '工程建设',
+    tenderer: '湘西州人民医院',
+    agent: '湖南湘西建设工程咨询有限公司',
+    budget: 86_500_000,
+    registeredOn: '2026-09-02',
+    noticeOn: '2026-09-10',
+    stage: 'announced',
+  },
+  {
+    _id: 'XXGC-2026-002',
+    name: '吉首市乾州大道提质改造工程',
+    section: 'engineering',
+    kind: '工程建设',
+    tenderer: '吉首市住房和城乡建设局',
+    agent: '湖南德信项目管理有限公司',
+    budget: 32_000_000,
+    registeredOn: '2026-10-12',
+    stage: 'accepted',
+  },
+  {
+    _id: 'XXCG-2026-010',
+    name: '州教育局中小学教学设备采购',
+    section: 'procurement',
+    kind: '政府采购',
+    tenderer: '湘西州教育和体育局',
+    agent: '湘西众诚招标代理有限公司',
+    budget: 4_680_000,
+    registeredOn: '2026-05-20',
+    noticeOn: '2026-06-03',
+    stage: 'contracted',
+    contractOn: '2026-07-10',
+  },
+  {
+    _id: 'XXTD-2026-003',
+    name: '吉首经开区工业用地使用权挂牌出让',
+    section: 'resources',
+    kind: '土地矿产',
+    tenderer: '湘西州自然资源和规划局',
+    agent: null,
+    budget: 15_600_000,
+    registeredOn: '2026-08-15',
+    stage: 'announced',
+  },
 ] as const;
 
 const ARCHIVES = [
@@ -63,11 +108,13 @@ export async function loadDemoData(db: Connection): Promise<boolean> {
     );
   }
   const Project = projectModel(db);
-  for (const p of DEMO_PROJECTS) await Project.updateOne({ _id: p._id }, { $setOnInsert: { ...p, status: 'active', createdAt: new Date() } }, { upsert: true });
+  for (const p of DEMO_PROJECTS)
+    await Project.updateOne({ _id: p._id }, { $setOnInsert: { ...p, source: 'demo', version: 1, status: 'active', createdAt: new Date() } }, { upsert: true });
   const { Archive } = archiveModels(db);
   for (const a of ARCHIVES) {
     const sha256 = createHash('sha256').update(a.content).digest('hex');
     await Archive.updateOne({ _id: a._id }, { $setOnInsert: { ...a, sha256, archivedAt: new Date('2025-11-05T08:00:00Z') } }, { upsert: true });
+    await linkToProject(db, a.projectId, { archiveId: a._id });
   }
   return true;
 }

@@ -38,6 +38,8 @@ export class InstancesService {
   private readonly Comment;
   private readonly User;
   readonly applicantFields: ApplicantFields;
+  /** The register's open projects (the forms' project choices), set once the register exists. */
+  projects?: { openProjects(): { id: string; name: string }[] };
 
   constructor(
     private readonly db: Connection,
@@ -106,7 +108,7 @@ export class InstancesService {
     // The people are read only for a form that offers them (a task page's form seldom does).
     const wantsOfficers = !form || fieldsOf(form).some((f) => f.valuesKey === 'officerOptions');
     const [projects, archives, people] = await Promise.all([
-      this.Project.find({}).sort({ _id: 1 }).lean(),
+      this.projects ? this.projects.openProjects() : [],
       this.Archive.find({}).select('title').sort({ _id: 1 }).lean(),
       wantsOfficers ? this.User.find({ active: true }).select('name roles sections unit').lean() : Promise.resolve([]),
     ]);
@@ -118,7 +120,7 @@ export class InstancesService {
     );
     const officers = sameSide.some((p) => p._id === u.id) ? sameSide : [...sameSide, { _id: u.id, name: u.name }];
     return {
-      projectOptions: projects.map((p) => ({ label: `${p._id} ${p.name}`, value: p._id })),
+      projectOptions: projects.map((p) => ({ label: `${p.id} ${p.name}`, value: p.id })),
       archiveOptions: archives.map((a) => ({ label: `${a._id} ${a.title}`, value: a._id })),
       ...(wantsOfficers && {
         officerOptions: officers.map((p) => ({ label: `${p.name}（${p._id}）`, value: p._id })).sort((a, b) => a.value.localeCompare(b.value)),

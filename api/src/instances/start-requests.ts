@@ -14,6 +14,7 @@
  * minute) pending requests are carried through from step 2. The collection holds the starts of
  * the last day only (done requests answer a repeated key meanwhile), so reading it whole is cheap.
  */
+import { linkToProject } from '../projects/project.model';
 import { randomBytes } from 'node:crypto';
 import { Types, Schema, type Connection, type Model } from 'mongoose';
 import type { EnginePort, InstanceStartedInfo } from '@ggzy/engine-workers';
@@ -57,7 +58,7 @@ export class StartRequests {
   private running: Promise<void> | null = null;
 
   constructor(
-    db: Connection,
+    private readonly db: Connection,
     private readonly engine: EnginePort,
     private readonly audit: AuditService,
     private readonly files: AttachmentStore,
@@ -131,6 +132,8 @@ export class StartRequests {
     const key = created.key;
     const meta: InstanceMetaDoc = { ...doc.meta, _id: key, version: created.version, definitionKey: created.definitionKey };
     await this.Meta.updateOne({ _id: key }, { $setOnInsert: meta }, { upsert: true });
+    // (on the project's page; carried again after a crash, it adds nothing)
+    if (meta.projectId) await linkToProject(this.db, meta.projectId, { instanceId: key });
     // A flow that ended while it started (no human step) finished before its row existed.
     await this.settleState(key);
     if (doc.attachmentIds.length) await this.files.link(doc.attachmentIds, doc.user, key);

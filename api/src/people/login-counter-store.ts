@@ -58,7 +58,9 @@ export class DatabaseLimitStore implements Store {
       const live = await this.model.findOneAndUpdate({ _id: id, resetAt: { $gt: now } }, { $inc: { hits: 1 } }, { returnDocument: 'after' }).lean();
       if (live) return { totalHits: Math.max(1, live.hits), resetTime: live.resetAt };
       const resetAt = new Date(now.getTime() + this.windowMs);
-      const renewed = await this.model.findOneAndUpdate({ _id: id, resetAt: { $lte: now } }, { $set: { hits: 1, resetAt } }, { returnDocument: 'after' }).lean();
+      const renewed = await this.model
+        .findOneAndUpdate({ _id: id, resetAt: { $lte: now } }, { $set: { hits: 1, resetAt } }, { returnDocument: 'after' })
+        .lean();
       if (renewed) return { totalHits: renewed.hits, resetTime: renewed.resetAt };
       try {
         await this.model.create({ _id: id, hits: 1, resetAt });

@@ -1,48 +1,122 @@
 /**
- * GET /projects — trading projects and their state. Staff see why and by whose report a project
- * was paused (unless the report is classified and theirs not to see); external applicants see only
- * whether it is. POST /projects/:id/resume lifts a pause
- * (supervision head or a leader), with a reason, and tells the project's section.
+ * The project register over HTTP: search, register, edit or push (PUT, idempotent by number), the
+ * import sheet and its template, a project's page, and lifting a pause. Staff see why and by whose
+ * report a project was paused (unless the report is classified and theirs not to see); external
+ * applicants see only the register's public fields and whether it is paused.
  */
 import { Router } from 'express';
+import multer from 'multer';
 import type { Connection } from 'mongoose';
-import { API } from '@ggzy/shared/api';
+import { userError, type UserDto } from '@ggzy/shared';
+import { API, type ProjectDto } from '@ggzy/shared/api';
 import { bind } from '../http/bind-route';
 import { forbidden } from '../http/auth-context';
-import { projectModel } from './project.model';
 import type { ProjectPauses } from './project-pauses';
 import type { InstancesService } from '../instances/instances.service';
+import { instanceMetaModel } from '../instances/instance.model';
+import { archiveModels } from '../archives/archive.model';
+import { projectDto, type ProjectRegister } from './project-register';
+import { importTemplate, type ProjectImport } from './project-import';
+import { projectLinksModel, type ProjectDoc } from './project.model';
 
-export function projectsRouter(db: Connection, pauses: ProjectPauses, instances: InstancesService): Router {
-  const Project = projectModel(db);
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export function projectsRouter(db: Connection, register: ProjectRegister, imports: ProjectImport, pauses: ProjectPauses, instances: InstancesService): Router {
+  const Links = projectLinksModel(db);
+  const Meta = instanceMetaModel(db);
+  const { Archive } = archiveModels(db);
   const r = Router();
-  bind(r, API.projects, async ({ user }) => {
-    const docs = await Project.find({}).sort({ _id: 1 }).lean();
-    const external = user.roles.includes('external');
+
+  /** The entries as `u` may read them. */
+  const shown = async (u: UserDto, docs: ProjectDoc[]): Promise<ProjectDto[]> => {
+    if (u.roles.includes('external')) return docs.map((p) => ({ id: p._id, name: p.name, section: p.section, kind: p.kind, status: p.status }));
     // Why and by whose report a project was paused stays with the report when it is classified.
-    const hidden = external
-      ? new Set<string>()
-      : await instances.classifiedOutOfSight(
-          user,
-          docs.map((p) => p.pauseInstanceId),
+    const hidden = await instances.classifiedOutOfSight(
+      u,
+      docs.map((p) => p.pauseInstanceId),
+    );
+    return docs.map((p) =>
+      projectDto(p.pauseInstanceId && hidden.has(p.pauseInstanceId) ? { ...p, pausedBy: null, pauseReason: null, pauseInstanceId: null } : p),
+    );
+  };
+
+  bind(r, API.projects, async ({ user, query }) => {
+    const { docs, total } = await register.search(query);
+    return { items: await shown(user, docs), total, page: query.page, pageSize: query.pageSize };
+  });
+
+  bind(r, API.createProject, async ({ user, body }) => {
+    const { id, ...input } = body;
+    return { project: projectDto(await register.create(user, id, input)), created: true };
+  });
+
+  bind(r, API.projectImportTemplate, async ({ user, res }) => {
+    if (!register.mayRegister(user)) throw forbidden('您不能导入项目', 'You may not import projects');
+    res.setHeader('content-type', XLSX);
+    res.setHeader('content-disposition', `attachment; filename="project-import-template.xlsx"; filename*=UTF-8''${encodeURIComponent('项目导入模板.xlsx')}`);
+    res.send(await importTemplate());
+  });
+
+  const sheet = multer({ storage: multer.memoryStorage(), limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 2 } });
+  bind(
+    r,
+    API.importProjects,
+    async ({ user, req, query }) => {
+      if (!register.mayRegister(user)) throw forbidden('您不能导入项目', 'You may not import projects');
+      const file = req.file;
+      if (!file) throw userError('FILE_MISSING', '请选择要导入的 Excel 表（字段 file）', 'No sheet in the upload (field "file")');
+      return imports.import(user, file.buffer, query.dryRun === 'true');
+    },
+    (req, res, next) =>
+      sheet.single('file')(req, res, (err: unknown) => {
+        if (!err) return next();
+        const code = (err as { code?: string }).code;
+        next(
+          code === 'LIMIT_FILE_SIZE'
+            ? userError('FILE_TOO_LARGE', '导入表不能超过 5 MB', 'The sheet is larger than 5 MB', { status: 413 })
+            : userError('UPLOAD_INVALID', '上传内容不正确', `Upload rejected: ${code ?? 'invalid multipart body'}`),
         );
+      }),
+  );
+
+  bind(r, API.project, async ({ user, params }) => {
+    const doc = await register.get(params.id);
+    const links = await Links.findById(params.id).lean();
+    const metas = await Promise.all((links?.instanceIds ?? []).map((id) => Meta.findById(id).lean()));
+    const sights = await Promise.all(metas.map((m) => (m ? instances.sight(user, m._id) : undefined)));
+    const external = user.roles.includes('external');
+    const archives = external ? [] : await Promise.all((links?.archiveIds ?? []).map((id) => Archive.findById(id).select('title archivedAt').lean()));
     return {
-      items: docs.map(({ _id, ...p }) =>
-        external
-          ? { id: _id, name: p.name, section: p.section, kind: p.kind, status: p.status }
-          : p.pauseInstanceId && hidden.has(p.pauseInstanceId)
-            ? { id: _id, ...p, pausedBy: null, pauseReason: null, pauseInstanceId: null }
-            : { id: _id, ...p },
-      ),
+      project: (await shown(user, [doc]))[0]!,
+      editable: register.mayWrite(user, doc.section) && !user.roles.includes('integration'),
+      instances: metas
+        .filter((m, i) => m && sights[i] && sights[i].sight !== 'none')
+        .map((m) => ({
+          id: m!._id,
+          processId: m!.processId,
+          processName: m!.processName,
+          title: m!.title,
+          state: m!.state,
+          startedAt: new Date(m!.startedAt).toISOString(),
+          endedAt: m!.endedAt ? new Date(m!.endedAt).toISOString() : null,
+        }))
+        .sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
+      archives: archives.filter((a) => !!a).map((a) => ({ id: a._id, title: a.title, archivedAt: a.archivedAt ? new Date(a.archivedAt).toISOString() : null })),
     };
   });
+
+  bind(r, API.saveProject, async ({ user, params, body }) => {
+    const { doc, created } = await register.save(user, params.id, body, user.roles.includes('integration') ? 'push' : 'register');
+    return { project: projectDto(doc), created };
+  });
+
   bind(r, API.resumeProject, async ({ user: u, params, body }) => {
     if (!u.groups.includes('supervision.head') && !u.roles.includes('deputy') && !u.roles.includes('principal')) {
       throw forbidden('只有监督科负责人和中心领导可以恢复暂停的项目', 'Only the supervision head and leaders resume a paused project');
     }
     const { id } = params;
     await pauses.resume({ projectId: id, reason: body.reason, by: u.id, key: `${id}:${Date.now()}` });
-    return { id, status: 'active' };
+    return { id, status: 'active' as const };
   });
   return r;
 }

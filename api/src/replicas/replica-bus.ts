@@ -18,7 +18,8 @@ export type ReplicaEvent =
   | { kind: 'notification'; payload: unknown }
   | { kind: 'form'; payload: { id: string } }
   | { kind: 'calendar'; payload: null }
-  | { kind: 'user'; payload: { id: string } };
+  | { kind: 'user'; payload: { id: string } }
+  | { kind: 'project'; payload: { id: string } };
 
 interface EventDoc {
   /** Time-ordered: `<ms, 15 digits>-<origin>-<n>`. */

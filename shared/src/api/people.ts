@@ -53,7 +53,7 @@ export const usersReply = itemsOf(userDto);
 
 const newUsername = z.string().regex(/^[a-z][a-z0-9_.-]{1,31}$/, 'lowercase letters, digits, _ . -');
 const sections = z.array(sectionCode).max(13);
-const roles = z.array(role).min(1).max(7);
+const roles = z.array(role).min(1).max(ROLES.length);
 export const createUserBody = z.strictObject({
   id: newUsername,
   name: z.string().trim().min(1).max(40),

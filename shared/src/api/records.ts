@@ -3,26 +3,6 @@ import { z } from 'zod';
 import { ATTACHMENT_CATEGORY_CODES } from '../attachments/categories';
 import { isoDateTime, itemsOf, jsonObject } from './common';
 
-export const projectDto = z
-  .strictObject({
-    id: z.string(),
-    name: z.string(),
-    section: z.string(),
-    kind: z.string(),
-    status: z.enum(['active', 'paused']),
-    // Staff only: why, since when and by whose report a project is paused.
-    pausedAt: isoDateTime.nullable().optional(),
-    pausedBy: z.string().nullable().optional(),
-    pauseReason: z.string().nullable().optional(),
-    pauseInstanceId: z.string().nullable().optional(),
-    createdAt: isoDateTime.optional(),
-  })
-  .meta({ id: 'Project' });
-export const projectsReply = itemsOf(projectDto);
-export const projectParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'not a project id') });
-export const resumeBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
-export const resumeReply = z.strictObject({ id: z.string(), status: z.literal('active') });
-
 export const archiveDto = z
   .strictObject({ id: z.string(), projectId: z.string().optional(), title: z.string(), sha256: z.string(), archivedAt: isoDateTime.optional() })
   .meta({ id: 'Archive' });
@@ -181,7 +161,6 @@ export const healthReply = z.looseObject({
   uptimeSeconds: z.number(),
 });
 
-export type ProjectDto = z.infer<typeof projectDto>;
 export type ArchiveDto = z.infer<typeof archiveDto>;
 export type NotificationDto = z.infer<typeof notificationDto>;
 export type AuditEventDto = z.infer<typeof auditEventDto>;

@@ -10,6 +10,7 @@ import * as inbox from './inbox';
 import * as inst from './instances';
 import * as people from './people';
 import * as rec from './records';
+import * as proj from './projects';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -120,15 +121,64 @@ export const API = {
     response: rec.calendarSetReply,
   }),
   // ---- projects, health, public -----------------------------------------------------------
-  projects: route({ method: 'get', path: '/api/projects', summary: '交易项目及状态 Projects', tag: '项目 Projects', response: rec.projectsReply }),
+  projects: route({
+    method: 'get',
+    path: '/api/projects',
+    summary: '项目登记簿：查询、筛选 Project register: search and filter',
+    tag: '项目 Projects',
+    query: proj.projectListQuery,
+    response: proj.projectsReply,
+  }),
+  createProject: route({
+    method: 'post',
+    path: '/api/projects',
+    summary: '登记项目（综合科、业务科室）Register a project',
+    tag: '项目 Projects',
+    body: proj.projectCreateBody,
+    response: proj.projectSaveReply,
+    status: 201,
+  }),
+  project: route({
+    method: 'get',
+    path: '/api/projects/{id}',
+    summary: '项目页：登记信息、流程、档案 A project and what hangs on it',
+    tag: '项目 Projects',
+    params: proj.projectParams,
+    response: proj.projectDetail,
+  }),
+  saveProject: route({
+    method: 'put',
+    path: '/api/projects/{id}',
+    summary: '修改项目，或由电子交易系统推送（按项目编号幂等）Edit, or push from an e-trading system (idempotent by number)',
+    tag: '项目 Projects',
+    params: proj.projectParams,
+    body: proj.projectInput,
+    response: proj.projectSaveReply,
+  }),
+  projectImportTemplate: route({
+    method: 'get',
+    path: '/api/projects/import-template',
+    summary: '项目导入模板（Excel）The import sheet template (.xlsx)',
+    tag: '项目 Projects',
+    produces: 'application/octet-stream',
+  }),
+  importProjects: route({
+    method: 'post',
+    path: '/api/projects/import',
+    summary: '从 Excel 批量导入项目（全部成功或全部不导入，逐行报告问题）Import projects from a sheet: all or none, problems row by row',
+    tag: '项目 Projects',
+    query: proj.projectImportQuery,
+    bodyType: 'multipart',
+    response: proj.projectImportReply,
+  }),
   resumeProject: route({
     method: 'post',
     path: '/api/projects/{id}/resume',
     summary: '恢复暂停的项目（监督科负责人、领导）Resume a paused project',
     tag: '项目 Projects',
-    params: rec.projectParams,
-    body: rec.resumeBody,
-    response: rec.resumeReply,
+    params: proj.projectParams,
+    body: proj.resumeBody,
+    response: proj.resumeReply,
   }),
   health: route({ method: 'get', path: '/api/health', summary: '健康检查 Health', tag: '运维 Operations', auth: false, response: rec.healthReply }),
   publicReports: route({

@@ -22,7 +22,7 @@ export const SECTION_CODES = SECTIONS.map((s) => s.code) as SectionCode[];
 /** Sections that run trading projects; their staff act as witnesses. */
 export const BUSINESS_SECTIONS: SectionCode[] = ['engineering', 'procurement', 'resources', 'property', 'gpc'];
 
-export const ROLES = ['staff', 'witness', 'head', 'deputy', 'principal', 'admin', 'external'] as const;
+export const ROLES = ['staff', 'witness', 'head', 'deputy', 'principal', 'admin', 'external', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_NAMES: Record<Role, string> = {
@@ -33,6 +33,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   principal: '主要领导',
   admin: '系统管理员',
   external: '外部申请人',
+  integration: '系统对接账号',
 };
 
 export function sectionName(code: string): string {

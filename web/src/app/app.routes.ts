@@ -4,6 +4,7 @@ import {
   auditGuard,
   authGuard,
   signedInGuard,
+  staffGuard,
   viewLogGuard,
 } from './core/route-guards';
 
@@ -39,6 +40,18 @@ export const routes: Routes = [
         path: 'start',
         loadComponent: () => import('./start/start.page').then((m) => m.StartPage),
         title: '发起',
+      },
+      {
+        path: 'projects',
+        canActivate: [staffGuard],
+        loadComponent: () => import('./projects/projects.page').then((m) => m.ProjectsPage),
+        title: '项目登记簿',
+      },
+      {
+        path: 'projects/:id',
+        canActivate: [staffGuard],
+        loadComponent: () => import('./projects/project.page').then((m) => m.ProjectPage),
+        title: '项目',
       },
       {
         path: 'archives',

@@ -42,3 +42,10 @@ export const viewLogGuard = () =>
 /** Pages for those who audit; others go to their inbox. */
 export const auditGuard = () =>
   mayAudit(inject(AuthService).user()) ? true : inject(Router).parseUrl('/inbox');
+
+/** Who reads the project register: the center's people (not external applicants or system accounts). */
+export const mayReadRegister = (u: Someone): boolean =>
+  !!u && !u.roles.includes('external') && !u.roles.includes('integration');
+
+export const staffGuard = () =>
+  mayReadRegister(inject(AuthService).user()) ? true : inject(Router).parseUrl('/inbox');

@@ -6,7 +6,7 @@ import { NzMenuModule } from 'ng-zorro-antd/menu';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { AuthService } from '../core/auth.service';
-import { mayAudit, mayReadViewLog } from '../core/route-guards';
+import { mayAudit, mayReadRegister, mayReadViewLog } from '../core/route-guards';
 import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
 import { LiveEvents } from '../core/live-events.service';
 import { NotificationBellComponent } from './notification-bell.component';
@@ -142,6 +142,7 @@ export class ShellComponent {
   readonly menu = computed(() => [
     { path: '/inbox', label: '工作台' },
     { path: '/start', label: '发起' },
+    ...(mayReadRegister(this.auth.user()) ? [{ path: '/projects', label: '项目' }] : []),
     { path: '/archives', label: '档案调阅' },
     ...(mayReadViewLog(this.auth.user())
       ? [

@@ -1,0 +1,315 @@
+/**
+ * The project register (项目登记簿): registering, editing and the push of an e-trading system
+ * (idempotent by project number), the rules an entry keeps (a kind's sections, dates in order), who
+ * may write, and search over the register.
+ *
+ * Search reads an in-memory catalogue of the entries' searchable fields, loaded once at start and
+ * kept current by this process's writes and by the other replicas' (the `project` replica event):
+ * on the embedded database a query by anything but `_id` reads the whole collection, and the
+ * register grows every year. A page of results is then read by id, so what it shows (the pause
+ * state included) is always the stored one.
+ */
+import { EventEmitter } from 'node:events';
+import type { Connection, Model } from 'mongoose';
+import { AppError, conflict, notFound, type UserDto } from '@ggzy/shared';
+import {
+  PROJECT_DATE_NAMES,
+  PROJECT_DATES,
+  SECTIONS_OF_KIND,
+  type ImportProblem,
+  type ProjectDto,
+  type ProjectInput,
+  type ProjectKind,
+} from '@ggzy/shared/api';
+import { BUSINESS_SECTIONS, sectionName } from '@ggzy/shared';
+import { forbidden } from '../http/auth-context';
+import type { AuditService } from '../audit/audit.service';
+import { projectModel, type ProjectDoc } from './project.model';
+
+type Source = NonNullable<ProjectDoc['source']>;
+
+interface Entry {
+  id: string;
+  name: string;
+  kind: string;
+  section: string;
+  stage: string;
+  registeredOn: string;
+  openingAt: number;
+  budget: number;
+  /** Lower-case number, name, tenderer and agent, for word search. */
+  text: string;
+}
+
+export interface ProjectQuery {
+  q?: string;
+  kind?: string;
+  section?: string;
+  stage?: string;
+  sort?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** The problems of one entry against the register's rules (the schema has checked each field). */
+export function entryProblems(p: Pick<ProjectInput, 'kind' | 'section'> & Partial<Record<(typeof PROJECT_DATES)[number], string | null>>): ImportProblem[] {
+  const out: ImportProblem[] = [];
+  const allowed = SECTIONS_OF_KIND[p.kind as ProjectKind];
+  if (allowed && !allowed.includes(p.section as never))
+    out.push({
+      row: 0,
+      column: 'section',
+      message: `${p.kind}项目由${allowed.map(sectionName).join('、')}办理，不是${sectionName(p.section)}`,
+      messageEn: `A ${p.kind} project is run by ${allowed.join(', ')}, not ${p.section}`,
+    });
+  let last: { field: (typeof PROJECT_DATES)[number]; day: string } | undefined;
+  for (const field of PROJECT_DATES) {
+    const v = p[field];
+    if (!v) continue;
+    const day = field === 'openingAt' ? chinaDay(v) : v;
+    if (last && day < last.day)
+      out.push({
+        row: 0,
+        column: field,
+        message: `${PROJECT_DATE_NAMES[field]}（${day}）早于${PROJECT_DATE_NAMES[last.field]}（${last.day}）`,
+        messageEn: `${field} (${day}) is before ${last.field} (${last.day})`,
+      });
+    last = { field, day };
+  }
+  return out;
+}
+
+/** The day (YYYY-MM-DD) a moment falls on in Beijing time. */
+function chinaDay(iso: string): string {
+  return new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export function projectDto(d: ProjectDoc): ProjectDto {
+  const { _id, openingAt, pausedAt, createdAt, updatedAt, ...rest } = d;
+  return {
+    id: _id,
+    ...rest,
+    // (a field never given reads as empty, as one cleared does)
+    tenderer: rest.tenderer ?? null,
+    agent: rest.agent ?? null,
+    budget: rest.budget ?? null,
+    registeredOn: rest.registeredOn ?? null,
+    noticeOn: rest.noticeOn ?? null,
+    awardOn: rest.awardOn ?? null,
+    contractOn: rest.contractOn ?? null,
+    openingAt: openingAt ? new Date(openingAt).toISOString() : null,
+    pausedAt: pausedAt ? new Date(pausedAt).toISOString() : null,
+    createdAt: createdAt ? new Date(createdAt).toISOString() : undefined,
+    updatedAt: updatedAt ? new Date(updatedAt).toISOString() : null,
+  } as ProjectDto;
+}
+
+export class ProjectRegister {
+  readonly model: Model<ProjectDoc>;
+  /** Entries changed here (the replicas are told). */
+  readonly changed = new EventEmitter<{ project: [string] }>();
+  private readonly catalog = new Map<string, Entry>();
+
+  constructor(
+    db: Connection,
+    private readonly audit: AuditService,
+  ) {
+    this.model = projectModel(db);
+  }
+
+  /** Read the register's searchable fields once (the only whole read of the collection). */
+  async load(): Promise<void> {
+    this.catalog.clear();
+    const docs = await this.model.find({}).select('name kind section stage tenderer agent budget registeredOn openingAt').lean();
+    for (const d of docs) this.remember(d);
+  }
+
+  /** Read one entry again (changed by another replica). */
+  async reload(id: string): Promise<void> {
+    const d = await this.model.findById(id).lean();
+    if (d) this.remember(d);
+    else this.catalog.delete(id);
+  }
+
+  private remember(d: Partial<ProjectDoc> & { _id: string }): void {
+    this.catalog.set(d._id, {
+      id: d._id,
+      name: d.name ?? '',
+      kind: d.kind ?? '',
+      section: d.section ?? '',
+      stage: d.stage ?? 'registered',
+      registeredOn: d.registeredOn ?? '',
+      openingAt: d.openingAt ? new Date(d.openingAt).getTime() : 0,
+      budget: d.budget ?? -1,
+      text: [d._id, d.name, d.tenderer, d.agent].filter(Boolean).join('\n').toLowerCase(),
+    });
+  }
+
+  /** Projects open for new work (the forms' choices): every one not archived or terminated, by number. */
+  openProjects(): { id: string; name: string }[] {
+    return [...this.catalog.values()]
+      .filter((e) => e.stage !== 'archived' && e.stage !== 'terminated')
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((e) => ({ id: e.id, name: e.name }));
+  }
+
+  has(id: string): boolean {
+    return this.catalog.has(id);
+  }
+
+  async search(q: ProjectQuery): Promise<{ docs: ProjectDoc[]; total: number }> {
+    const words = (q.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const hits = [...this.catalog.values()].filter(
+      (e) =>
+        (!q.kind || e.kind === q.kind) &&
+        (!q.section || e.section === q.section) &&
+        (!q.stage || e.stage === q.stage) &&
+        words.every((w) => e.text.includes(w)),
+    );
+    const sort = q.sort ?? 'id';
+    const desc = sort.startsWith('-');
+    const key = (desc ? sort.slice(1) : sort) as 'id' | 'registeredOn' | 'openingAt' | 'budget';
+    hits.sort((a, b) => {
+      const x = a[key];
+      const y = b[key];
+      const c = typeof x === 'number' ? x - (y as number) : String(x).localeCompare(String(y));
+      return (desc ? -c : c) || a.id.localeCompare(b.id);
+    });
+    const page = hits.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+    const docs = await Promise.all(page.map((e) => this.model.findById(e.id).lean()));
+    return { docs: docs.filter((d) => !!d), total: hits.length };
+  }
+
+  async get(id: string): Promise<ProjectDoc> {
+    const d = await this.model.findById(id).lean();
+    if (!d) throw notFound('Project', '项目', id);
+    return d;
+  }
+
+  /**
+   * Who may write an entry of `section`: admins, the general section (综合科, the front desk), the
+   * business section that runs it, and an e-trading system's account (`integration`).
+   */
+  mayWrite(u: UserDto, section?: string): boolean {
+    if (u.roles.includes('admin') || u.roles.includes('integration') || u.sections.includes('general')) return true;
+    return !!section && (u.sections as readonly string[]).includes(section);
+  }
+
+  /** Whether `u` may register projects at all (the register's buttons). */
+  mayRegister(u: UserDto): boolean {
+    return this.mayWrite(u) || u.sections.some((s) => (BUSINESS_SECTIONS as readonly string[]).includes(s));
+  }
+
+  private check(u: UserDto, id: string, input: ProjectInput): void {
+    if (!this.mayWrite(u, input.section))
+      throw forbidden(`您不能登记或修改${sectionName(input.section)}的项目`, `You may not register or edit projects of ${input.section}`);
+    const problems = entryProblems(input);
+    if (problems.length)
+      throw new AppError({
+        kind: 'user',
+        code: 'PROJECT_INVALID',
+        status: 422,
+        zh: `项目 ${id} 登记信息有误：${problems.map((p) => p.message).join('；')}`,
+        en: `Project ${id} is not valid: ${problems.map((p) => p.messageEn).join('; ')}`,
+        details: problems.map((p) => ({ field: p.column, code: 'INVALID', message: p.message, messageEn: p.messageEn })),
+      });
+  }
+
+  /** The fields of an entry as stored (what the input leaves out is cleared, as a PUT replaces). */
+  private fieldsOf(input: ProjectInput) {
+    return {
+      name: input.name,
+      kind: input.kind,
+      section: input.section,
+      tenderer: input.tenderer,
+      agent: input.agent ?? null,
+      budget: input.budget ?? null,
+      registeredOn: input.registeredOn ?? null,
+      noticeOn: input.noticeOn ?? null,
+      openingAt: input.openingAt ? new Date(input.openingAt) : null,
+      awardOn: input.awardOn ?? null,
+      contractOn: input.contractOn ?? null,
+    };
+  }
+
+  /** Register a new project; one already registered under that number is refused. */
+  async create(u: UserDto, id: string, input: ProjectInput, source: Source = 'register'): Promise<ProjectDoc> {
+    this.check(u, id, input);
+    const now = new Date();
+    const doc = {
+      _id: id,
+      ...this.fieldsOf(input),
+      stage: input.stage ?? 'registered',
+      source,
+      version: 1,
+      status: 'active' as const,
+      createdAt: now,
+      createdBy: u.id,
+      updatedAt: now,
+      updatedBy: u.id,
+    };
+    const r = await this.model.updateOne({ _id: id }, { $setOnInsert: doc }, { upsert: true });
+    if (!r.upsertedCount) throw conflict('PROJECT_EXISTS', `项目编号 ${id} 已登记`, `Project ${id} is already registered`);
+    await this.audit.append({ actor: u.id, action: 'project.registered', data: { projectId: id, source, name: input.name } });
+    this.after(doc);
+    return doc;
+  }
+
+  /**
+   * Replace an entry, or register it if there is none (the push of an e-trading system: the same
+   * push twice changes nothing the second time). `input.version`: the version the editor read; an
+   * entry changed since is refused.
+   */
+  async save(u: UserDto, id: string, input: ProjectInput, source: Source): Promise<{ doc: ProjectDoc; created: boolean }> {
+    const before = await this.model.findById(id).lean();
+    if (!before) return { doc: await this.create(u, id, input, source), created: true };
+    this.check(u, id, input);
+    if (!this.mayWrite(u, before.section)) throw forbidden(`您不能修改${sectionName(before.section)}的项目`, `You may not edit projects of ${before.section}`);
+    if (input.version !== undefined && input.version !== (before.version ?? 0))
+      throw conflict('PROJECT_CHANGED', '项目已被他人修改，请刷新后再改', 'The project was changed by someone else; reload it first');
+    const fields = { ...this.fieldsOf(input), stage: input.stage ?? before.stage ?? 'registered' };
+    const changes = Object.entries(fields).filter(([k, v]) => String(v ?? '') !== String((before as unknown as Record<string, unknown>)[k] ?? ''));
+    if (!changes.length) return { doc: before, created: false };
+    const version = (before.version ?? 0) + 1;
+    const now = new Date();
+    const r = await this.model.updateOne({ _id: id, version: before.version ?? 0 }, { $set: { ...fields, version, updatedAt: now, updatedBy: u.id } });
+    if (!r.matchedCount) throw conflict('PROJECT_CHANGED', '项目已被他人修改，请刷新后再改', 'The project was changed by someone else; reload it first');
+    await this.audit.append({
+      actor: u.id,
+      action: 'project.updated',
+      data: {
+        projectId: id,
+        source,
+        changed: Object.fromEntries(changes.map(([k, v]) => [k, { before: (before as unknown as Record<string, unknown>)[k] ?? null, after: v }])),
+      },
+    });
+    const doc = { ...before, ...fields, version, updatedAt: now, updatedBy: u.id };
+    this.after(doc);
+    return { doc, created: false };
+  }
+
+  /** Entries written by an import (already checked, numbers new): one by one, each idempotent. */
+  async insertImported(u: UserDto, rows: { id: string; input: ProjectInput }[], at: Date): Promise<void> {
+    for (const { id, input } of rows) {
+      const doc = {
+        _id: id,
+        ...this.fieldsOf(input),
+        stage: input.stage ?? 'registered',
+        source: 'import' as const,
+        version: 1,
+        status: 'active' as const,
+        createdAt: at,
+        createdBy: u.id,
+        updatedAt: at,
+        updatedBy: u.id,
+      };
+      await this.model.updateOne({ _id: id }, { $setOnInsert: doc }, { upsert: true });
+      this.after(doc);
+    }
+  }
+
+  private after(doc: Partial<ProjectDoc> & { _id: string }): void {
+    this.remember(doc);
+    this.changed.emit('project', doc._id);
+  }
+}
