@@ -4,4 +4,6 @@ export * from './people';
 export * from './inbox';
 export * from './instances';
 export * from './records';
+export * from './projects';
+export * from './venues';
 export * from './routes';
