@@ -43,6 +43,8 @@ import { openApiRouter } from './openapi/openapi';
 import { projectsRouter } from './projects/projects.router';
 import type { ProjectRegister } from './projects/project-register';
 import type { ProjectImport } from './projects/project-import';
+import type { VenueCalendar } from './venues/venue-calendar';
+import { venuesRouter } from './venues/venues.router';
 import { calendarRouter } from './calendar/calendar.router';
 import type { WorkCalendar } from './calendar/work-calendar';
 import { eventsRouter } from './inbox/events.router';
@@ -71,6 +73,8 @@ export interface AppDeps {
   /** The project register and its sheet import. */
   projects: ProjectRegister;
   projectImports: ProjectImport;
+  /** Rooms, their bookings and the hall board. */
+  venues: VenueCalendar;
   /** The first admin's set-up, when there are no users. */
   firstAdmin: FirstAdmin;
   streamTickets: StreamTickets;
@@ -101,6 +105,8 @@ export function createApp(d: AppDeps): express.Express {
   const auth = authRouter(d.auth, d.audit, d.loginGuard, d.firstAdmin);
   app.use('/api', auth.publicRoutes);
   app.use('/api', publicRouter(d.db));
+  const venues = venuesRouter(d.venues);
+  app.use('/api', venues.publicRoutes);
   const events = eventsRouter(d.inbox, d.notifier, d.auth, d.streamTickets, { replicas: d.replicas, instances: d.instances });
   // the live-update stream takes a one-time ticket (or the bearer token) itself
   app.use('/api', events.publicRoutes);
@@ -112,7 +118,8 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', usersRouter(d.db));
   app.use('/api', calendarRouter(d.calendar, d.audit));
   app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));
-  app.use('/api', projectsRouter(d.db, d.projects, d.projectImports, d.pauses, d.instances));
+  app.use('/api', projectsRouter(d.db, d.projects, d.projectImports, d.pauses, d.instances, d.venues));
+  app.use('/api', venues.routes);
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances, d.origins));
   app.use('/api', instancesRouter(d.instances));
   app.use('/api', events.routes);

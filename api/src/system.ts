@@ -33,6 +33,7 @@ import { FirstAdmin } from './people/first-admin';
 import { ProjectPauses } from './projects/project-pauses';
 import { ProjectRegister } from './projects/project-register';
 import { ProjectImport } from './projects/project-import';
+import { VenueCalendar } from './venues/venue-calendar';
 import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
 import { WorkCalendar } from './calendar/work-calendar';
 import type { Config } from './config/config';
@@ -170,6 +171,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const loginGuard = new LoginGuard(db, audit, { loginLimit: settings.LOGIN_ATTEMPTS });
   const firstAdmin = new FirstAdmin(db, audit, logger.child({ scope: 'setup' }));
   const pauses = new ProjectPauses(db, audit, notifier);
+  const venues = new VenueCalendar(db, projects, audit, notifier);
   const instances = new InstancesService(
     db,
     engine,
@@ -227,6 +229,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     pauses,
     projects,
     projectImports,
+    venues,
     streamTickets,
     uploads,
     webDir: settings.webDir,

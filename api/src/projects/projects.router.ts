@@ -17,11 +17,19 @@ import { instanceMetaModel } from '../instances/instance.model';
 import { archiveModels } from '../archives/archive.model';
 import { projectDto, type ProjectRegister } from './project-register';
 import { importTemplate, type ProjectImport } from './project-import';
+import type { VenueCalendar } from '../venues/venue-calendar';
 import { projectLinksModel, type ProjectDoc } from './project.model';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export function projectsRouter(db: Connection, register: ProjectRegister, imports: ProjectImport, pauses: ProjectPauses, instances: InstancesService): Router {
+export function projectsRouter(
+  db: Connection,
+  register: ProjectRegister,
+  imports: ProjectImport,
+  pauses: ProjectPauses,
+  instances: InstancesService,
+  venues: VenueCalendar,
+): Router {
   const Links = projectLinksModel(db);
   const Meta = instanceMetaModel(db);
   const { Archive } = archiveModels(db);
@@ -86,6 +94,8 @@ export function projectsRouter(db: Connection, register: ProjectRegister, import
     const sights = await Promise.all(metas.map((m) => (m ? instances.sight(user, m._id) : undefined)));
     const external = user.roles.includes('external');
     const archives = external ? [] : await Promise.all((links?.archiveIds ?? []).map((id) => Archive.findById(id).select('title archivedAt').lean()));
+    // (a session since moved or cancelled is no longer there)
+    const sessions = external ? [] : await Promise.all((links?.sessionIds ?? []).map((id) => venues.session(id).catch(() => null)));
     return {
       project: (await shown(user, [doc]))[0]!,
       editable: register.mayWrite(user, doc.section) && !user.roles.includes('integration'),
@@ -102,6 +112,7 @@ export function projectsRouter(db: Connection, register: ProjectRegister, import
         }))
         .sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
       archives: archives.filter((a) => !!a).map((a) => ({ id: a._id, title: a.title, archivedAt: a.archivedAt ? new Date(a.archivedAt).toISOString() : null })),
+      sessions: sessions.filter((x) => !!x).sort((a, b) => (a.day + a.start).localeCompare(b.day + b.start)),
     };
   });
 

@@ -104,7 +104,10 @@ export class VenueCalendar {
     this.Room = modelOn<RoomDoc>(
       db,
       'VenueRoom',
-      new Schema<RoomDoc>({ _id: String, name: String, kind: String, seats: Number, active: Boolean }, { versionKey: false, _id: false, collection: 'venue_rooms' }),
+      new Schema<RoomDoc>(
+        { _id: String, name: String, kind: String, seats: Number, active: Boolean },
+        { versionKey: false, _id: false, collection: 'venue_rooms' },
+      ),
     );
     this.Day = modelOn<DayDoc>(
       db,
@@ -216,7 +219,10 @@ export class VenueCalendar {
     for (;;) {
       const doc = await this.Day.findById(dayId(room, day)).lean();
       if (!doc || !doc.sessions.some((s) => s.id === id)) return;
-      const r = await this.Day.updateOne({ _id: doc._id, version: doc.version }, { $set: { sessions: doc.sessions.filter((s) => s.id !== id), version: doc.version + 1 } });
+      const r = await this.Day.updateOne(
+        { _id: doc._id, version: doc.version },
+        { $set: { sessions: doc.sessions.filter((s) => s.id !== id), version: doc.version + 1 } },
+      );
       if (r.modifiedCount) return;
     }
   }
@@ -253,7 +259,11 @@ export class VenueCalendar {
     }));
     await linkToProject(this.db, project._id, { sessionId: id });
     const session = this.dto({ room: room._id, day: b.day }, s, room.name);
-    await this.audit.append({ actor: u.id, action: 'venue.booked', data: { sessionId: id, projectId: project._id, room: room._id, day: b.day, start: b.start, end: b.end } });
+    await this.audit.append({
+      actor: u.id,
+      action: 'venue.booked',
+      data: { sessionId: id, projectId: project._id, room: room._id, day: b.day, start: b.start, end: b.end },
+    });
     const notified = await this.tell(session, 'venue.booked', `【场地预约】${session.projectName}`, `${this.when(session)}，${session.purpose}。`);
     return { session, notified };
   }
@@ -264,7 +274,8 @@ export class VenueCalendar {
     const before = await this.session(id);
     if (b.version !== undefined && b.version !== before.version)
       throw conflict('BOOKING_CHANGED', '预约已被他人修改，请刷新后再改', 'The booking was changed by someone else; reload it first');
-    if (b.projectId !== before.projectId) throw userError('BOOKING_PROJECT', '预约的项目不能更改，请取消后重新预约', 'A booking keeps its project; cancel it and book again', { status: 422 });
+    if (b.projectId !== before.projectId)
+      throw userError('BOOKING_PROJECT', '预约的项目不能更改，请取消后重新预约', 'A booking keeps its project; cancel it and book again', { status: 422 });
     const room = await this.room(b.room);
     const sameDay = room._id === before.room && b.day === before.day;
     const moved: SessionDoc = {
@@ -310,7 +321,9 @@ export class VenueCalendar {
     const s = await this.session(id);
     await this.remove(s.room, s.day, id);
     await this.audit.append({ actor: u.id, action: 'venue.canceled', data: { sessionId: id, projectId: s.projectId, when: this.when(s), reason } });
-    return { notified: await this.tell(s, 'venue.canceled', `【场地取消】${s.projectName}`, `${this.when(s)}的${s.purpose}已取消。原因：${reason}`, [s.bookedBy]) };
+    return {
+      notified: await this.tell(s, 'venue.canceled', `【场地取消】${s.projectName}`, `${this.when(s)}的${s.purpose}已取消。原因：${reason}`, [s.bookedBy]),
+    };
   }
 
   /** The head of the project's business section names the witness on duty: a witness of that section. */
@@ -328,11 +341,20 @@ export class VenueCalendar {
       if (!doc || !cur) throw notFound('Booking', '场地预约', id);
       if (cur.witness === witness) return { session: this.dto(doc, cur, s.roomName), notified: 0 };
       const next = { ...cur, witness, witnessName: person.name, version: cur.version + 1 };
-      const r = await this.Day.updateOne({ _id: doc._id, version: doc.version }, { $set: { sessions: doc.sessions.map((x) => (x.id === id ? next : x)), version: doc.version + 1 } });
+      const r = await this.Day.updateOne(
+        { _id: doc._id, version: doc.version },
+        { $set: { sessions: doc.sessions.map((x) => (x.id === id ? next : x)), version: doc.version + 1 } },
+      );
       if (!r.modifiedCount) continue;
       const session = this.dto(doc, next, s.roomName);
       await this.audit.append({ actor: u.id, action: 'venue.witness-named', data: { sessionId: id, projectId: s.projectId, witness, before: cur.witness } });
-      const notified = await this.tell(session, 'venue.witness', `【见证安排】${s.projectName}`, `${this.when(session)}的${s.purpose}由 ${person.name} 见证。`, cur.witness ? [cur.witness] : []);
+      const notified = await this.tell(
+        session,
+        'venue.witness',
+        `【见证安排】${s.projectName}`,
+        `${this.when(session)}的${s.purpose}由 ${person.name} 见证。`,
+        cur.witness ? [cur.witness] : [],
+      );
       return { session, notified };
     }
   }

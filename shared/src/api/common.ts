@@ -10,6 +10,11 @@ export const processId = z.string().regex(NCNAME, 'not a process id');
 /** A point in time as JSON carries it (ISO 8601). */
 export const isoDateTime = z.string().meta({ format: 'date-time' });
 export const idParams = z.object({ id: anyId });
+/** A project number (交易编号) as a path and a key: letters, digits, `-` and `_`. */
+export const projectNumber = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,60}$/, 'not a project number (letters, digits, - and _, at most 60)');
 /** A form's id in a path: an NCName like the ids of diagrams. */
 export const formIdParams = z.object({ id: z.string().regex(NCNAME, 'not a form id') });
 /** A POST that takes no fields. */

@@ -5,15 +5,11 @@
 import { z } from 'zod';
 import { BUSINESS_SECTIONS, type SectionCode } from '../people/sections';
 import { PROJECT_KINDS, PROJECT_STAGES } from '../projects/project-kinds';
-import { isoDateTime } from './common';
+import { isoDateTime, projectNumber } from './common';
+import { sessionDto } from './venues';
 
 export * from '../projects/project-kinds';
 
-/** A project number (交易编号) as a path and a key: letters, digits, `-` and `_`. */
-export const projectNumber = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9_-]{1,60}$/, 'not a project number (letters, digits, - and _, at most 60)');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date (YYYY-MM-DD)');
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -114,6 +110,8 @@ export const projectDetail = z
       }),
     ),
     archives: z.array(z.strictObject({ id: z.string(), title: z.string(), archivedAt: isoDateTime.nullable().optional() })),
+    /** Its sessions in the venue calendar, in time order. */
+    sessions: z.array(sessionDto),
   })
   .meta({ id: 'ProjectDetail' });
 

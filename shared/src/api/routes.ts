@@ -11,6 +11,7 @@ import * as inst from './instances';
 import * as people from './people';
 import * as rec from './records';
 import * as proj from './projects';
+import * as venue from './venues';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -179,6 +180,76 @@ export const API = {
     params: proj.projectParams,
     body: proj.resumeBody,
     response: proj.resumeReply,
+  }),
+  // ---- venues and the hall board ------------------------------------------------------------
+  venueRooms: route({ method: 'get', path: '/api/venues/rooms', summary: '场地 Rooms', tag: '场地 Venues', response: venue.roomsReply }),
+  saveVenueRoom: route({
+    method: 'post',
+    path: '/api/venues/rooms',
+    summary: '新增或修改场地（管理员）Add or change a room (admin)',
+    tag: '场地 Venues',
+    body: venue.roomBody,
+    response: venue.roomDto,
+  }),
+  venueWeek: route({
+    method: 'get',
+    path: '/api/venues/week',
+    summary: '场地周历 The rooms over some days',
+    tag: '场地 Venues',
+    query: venue.weekQuery,
+    response: venue.weekReply,
+  }),
+  book: route({
+    method: 'post',
+    path: '/api/venues/bookings',
+    summary: '预约场地（综合科），同一场地同一时段只能一场 Book a room (general section); no two sessions in one room at once',
+    tag: '场地 Venues',
+    body: venue.bookingBody,
+    response: venue.bookingReply,
+    status: 201,
+  }),
+  booking: route({
+    method: 'get',
+    path: '/api/venues/bookings/{id}',
+    summary: '一场预约 A booking',
+    tag: '场地 Venues',
+    params: venue.bookingParams,
+    response: venue.sessionDto,
+  }),
+  changeBooking: route({
+    method: 'put',
+    path: '/api/venues/bookings/{id}',
+    summary: '变更预约（通知各方）Move a booking (every party is told)',
+    tag: '场地 Venues',
+    params: venue.bookingParams,
+    body: venue.bookingBody,
+    response: venue.bookingReply,
+  }),
+  cancelBooking: route({
+    method: 'post',
+    path: '/api/venues/bookings/{id}/cancel',
+    summary: '取消预约（通知各方）Cancel a booking (every party is told)',
+    tag: '场地 Venues',
+    params: venue.bookingParams,
+    body: venue.cancelBookingBody,
+    response: z.strictObject({ notified: z.number().int() }),
+  }),
+  nameWitness: route({
+    method: 'post',
+    path: '/api/venues/bookings/{id}/witness',
+    summary: '指定见证人（业务科室负责人）Name the witness on duty (section head)',
+    tag: '场地 Venues',
+    params: venue.bookingParams,
+    body: venue.witnessBody,
+    response: venue.bookingReply,
+  }),
+  hallBoard: route({
+    method: 'get',
+    path: '/api/public/hall-board',
+    summary: "大厅显示屏：今日开评标安排 The hall board: today's sessions",
+    tag: '公开 Public',
+    auth: false,
+    response: venue.hallBoardReply,
   }),
   health: route({ method: 'get', path: '/api/health', summary: '健康检查 Health', tag: '运维 Operations', auth: false, response: rec.healthReply }),
   publicReports: route({

@@ -3,8 +3,7 @@
  * booked in them day by day, the witness on duty named for each, and what the hall's screen shows.
  */
 import { z } from 'zod';
-import { isoDateTime } from './common';
-import { projectNumber } from './projects';
+import { isoDateTime, projectNumber } from './common';
 
 export const VENUE_PURPOSES = ['开标', '评标', '远程异地评标', '样品查验', '陪标', '其他'] as const;
 export const ROOM_KINDS = ['开标室', '评标室', '远程异地评标室', '样品室', '陪标室'] as const;
