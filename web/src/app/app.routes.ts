@@ -15,6 +15,11 @@ export const routes: Routes = [
     title: '登录',
   },
   {
+    path: 'hall',
+    loadComponent: () => import('./venues/hall-board.page').then((m) => m.HallBoardPage),
+    title: '大厅显示屏',
+  },
+  {
     path: 'password',
     canActivate: [signedInGuard],
     loadComponent: () => import('./login/password.page').then((m) => m.PasswordPage),
@@ -52,6 +57,12 @@ export const routes: Routes = [
         canActivate: [staffGuard],
         loadComponent: () => import('./projects/project.page').then((m) => m.ProjectPage),
         title: '项目',
+      },
+      {
+        path: 'venues',
+        canActivate: [staffGuard],
+        loadComponent: () => import('./venues/venues.page').then((m) => m.VenuesPage),
+        title: '场地安排',
       },
       {
         path: 'archives',

@@ -142,7 +142,12 @@ export class ShellComponent {
   readonly menu = computed(() => [
     { path: '/inbox', label: '工作台' },
     { path: '/start', label: '发起' },
-    ...(mayReadRegister(this.auth.user()) ? [{ path: '/projects', label: '项目' }] : []),
+    ...(mayReadRegister(this.auth.user())
+      ? [
+          { path: '/projects', label: '项目' },
+          { path: '/venues', label: '场地' },
+        ]
+      : []),
     { path: '/archives', label: '档案调阅' },
     ...(mayReadViewLog(this.auth.user())
       ? [

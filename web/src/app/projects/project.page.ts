@@ -158,6 +158,21 @@ const STATE_NAMES: Record<string, string> = {
         }
       </nz-card>
 
+      <nz-card nzSize="small" [nzTitle]="'场地安排' | t" class="gap">
+        @if (d.sessions.length) {
+          <ul data-testid="project-sessions">
+            @for (s of d.sessions; track s.id) {
+              <li>
+                {{ s.day }} {{ s.start }}–{{ s.end }} {{ s.roomName }} · {{ s.purpose }} ·
+                {{ s.witnessName ? ('见证：' | t) + s.witnessName : ('未指定见证人' | t) }}
+              </li>
+            }
+          </ul>
+        } @else {
+          <nz-empty nzNotFoundImage="simple" [nzNotFoundContent]="'尚未预约场地' | t"></nz-empty>
+        }
+      </nz-card>
+
       <nz-card nzSize="small" [nzTitle]="'档案' | t" class="gap">
         @if (d.archives.length) {
           <ul data-testid="project-archives">
