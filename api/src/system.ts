@@ -34,6 +34,7 @@ import { ProjectPauses } from './projects/project-pauses';
 import { ProjectRegister } from './projects/project-register';
 import { ProjectImport } from './projects/project-import';
 import { VenueCalendar } from './venues/venue-calendar';
+import { WitnessRecords } from './witness/witness-records';
 import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
 import { WorkCalendar } from './calendar/work-calendar';
 import type { Config } from './config/config';
@@ -150,7 +151,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const origins = new DefinitionOrigins(db, engine, logger.child({ scope: 'deploy' }));
   // Replicas on one database (the database layout) tell each other what their users must see live
   // and what makes caches stale.
-  const replicas = settings.INBOX_STORE === 'database' ? new ReplicaBus(db, logger.child({ scope: 'replicas' })) : null;
+  // (also when the job workers run in processes of their own: they tell of the projects their flows register)
+  const replicas = settings.INBOX_STORE === 'database' || settings.runWorkers === false ? new ReplicaBus(db, logger.child({ scope: 'replicas' })) : null;
   if (replicas) {
     inbox.listeners.add((task, change) => replicas.publish({ kind: 'task', payload: { task, change } }));
     notifier.listeners.add((n) => replicas.publish({ kind: 'notification', payload: n }));
@@ -172,6 +174,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const firstAdmin = new FirstAdmin(db, audit, logger.child({ scope: 'setup' }));
   const pauses = new ProjectPauses(db, audit, notifier);
   const venues = new VenueCalendar(db, projects, audit, notifier);
+  const witness = new WitnessRecords(db, projects, audit);
   const instances = new InstancesService(
     db,
     engine,
@@ -188,8 +191,12 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   );
   inbox.applicantKeys = (u, instanceId) => instances.applicantKeysOf(u, instanceId);
   instances.projects = projects;
+  inbox.formOptions = (u, f) => instances.formOptions(u, f);
+  instances.venues = venues;
   const workers =
-    settings.runWorkers === false ? { close() {} } : registerWorkers(engine, createWorkerServices({ db, notifier, audit, files, dayMs: 86_400_000 * scale }));
+    settings.runWorkers === false
+      ? { close() {} }
+      : registerWorkers(engine, createWorkerServices({ db, notifier, audit, files, dayMs: 86_400_000 * scale, projects, venues, witness }));
   link.attach();
   engine.on('instance.started', (i) => starts.recordEngineStart(i));
   // A step the diagram assigns to one person (returned to its drafter, 一次性告知 to the applicant) is announced to them.
@@ -230,6 +237,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     projects,
     projectImports,
     venues,
+    witness,
     streamTickets,
     uploads,
     webDir: settings.webDir,

@@ -12,6 +12,20 @@ export interface ArchiveDoc {
   content: string;
   sha256: string;
   archivedAt: Date;
+  /** Filed by a project's flow (6.5.1): who filed it, from which flow, and its files in order. */
+  filedBy?: string | null;
+  instanceId?: string | null;
+  files?: {
+    no: number;
+    attachmentId: string;
+    filename: string;
+    category: string | null;
+    instanceId: string | null;
+    size: number;
+    sha256: string;
+    sm3: string;
+    filedAt: Date;
+  }[];
 }
 
 export interface GrantDoc {
@@ -40,7 +54,17 @@ export function archiveModels(db: Connection) {
     db,
     'Archive',
     new Schema<ArchiveDoc>(
-      { _id: String, projectId: String, title: String, content: String, sha256: String, archivedAt: Date },
+      {
+        _id: String,
+        projectId: String,
+        title: String,
+        content: String,
+        sha256: String,
+        archivedAt: Date,
+        filedBy: String,
+        instanceId: String,
+        files: Schema.Types.Mixed,
+      },
       { ...opts, collection: 'archives' },
     ),
   );

@@ -15,6 +15,15 @@ export const DEFAULT_LIMITS: Record<string, string> = {
   approve: 'P2D',
   work: 'P5D',
   check: 'P2D',
+  // 一站式项目服务 (2.8, 6.5.1)
+  intakeCheck: 'P1D',
+  intakeSupplement: 'P3D',
+  bookVenue: 'P1D',
+  publishNotice: 'P2D',
+  nameWitness: 'P1D',
+  witnessRecord: 'P1D',
+  recordContract: 'P30D',
+  collectArchive: 'P5D',
 };
 
 const RE = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;

@@ -11,6 +11,7 @@ import type { TaskDoc } from './task.model';
 import { createTaskStore, type TaskFilter, type TaskSort, type TaskStore, type TaskStoreMode } from './store/task-store';
 import { ccModel, type CcDoc } from '../cc/cc.model';
 import type { FormRegistry } from '../forms/form-registry';
+import { fieldsOf, type FormSchema } from '../forms/form-validator';
 import { allowedActions, entitledToClassified, reachOf, type TaskAction } from './task-access';
 import { sightOf, sightOfReachable, visibleTask, visibleVariables } from '../visibility/visibility';
 
@@ -50,6 +51,13 @@ export class InboxService {
   private readonly Cc: Model<CcDoc>;
   /** The variables an applicant reads of one of their instances (set by the system: InstancesService). */
   applicantKeys: (u: UserDto, instanceId: string) => Promise<Set<string>> = async () => new Set();
+  /** The choices a form offers `u` by `valuesKey` (set by the instances service); read only for a form with such fields. */
+  formOptions: (u: UserDto, form: FormSchema) => Promise<Record<string, { label: string; value: string }[]>> = async () => ({});
+
+  /** The choices of `form` for `u`, when any of its fields takes them by `valuesKey`. */
+  async optionsOf(u: UserDto, form: FormSchema | undefined): Promise<Record<string, { label: string; value: string }[]> | undefined> {
+    return form && fieldsOf(form).some((f) => f.valuesKey) ? this.formOptions(u, form) : undefined;
+  }
   /** Hears of every task change (live updates to the web app). */
   readonly listeners = new Set<(t: TaskDoc, change: string) => void>();
   /** A task version as lists show it (UTF-8 JSON after its `overdue` field) and when it falls due; see `listJson`. */
@@ -212,11 +220,13 @@ export class InboxService {
     const keys = sight === 'applicant' ? await this.applicantKeys(u, task.instanceId) : undefined;
     const variables = visibleVariables(sight, vars, keys);
     const form = task.formId ? (await this.forms.get(task.formId).catch(() => null))?.form : undefined;
+    const options = actions.includes('complete') || actions.includes('claim') ? await this.optionsOf(u, form) : undefined;
     return {
       task: visibleTask(sight, this.toDto(task), u),
       actions,
       variables,
       ...(form && { form }),
+      ...(options && { options }),
       ...(task.draft && (task.owner === u.id || task.assignee === u.id) && { draft: JSON.parse(task.draft) as Record<string, unknown> }),
     };
   }

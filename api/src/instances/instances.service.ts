@@ -40,6 +40,8 @@ export class InstancesService {
   readonly applicantFields: ApplicantFields;
   /** The register's open projects (the forms' project choices), set once the register exists. */
   projects?: { openProjects(): { id: string; name: string }[] };
+  /** The venue calendar's rooms (the booking step's choices). */
+  venues?: { rooms(): Promise<{ _id: string; name: string; active: boolean }[]> };
 
   constructor(
     private readonly db: Connection,
@@ -106,7 +108,8 @@ export class InstancesService {
    */
   async formOptions(u: UserDto, form?: FormSchema): Promise<Record<string, { label: string; value: string }[]>> {
     // The people are read only for a form that offers them (a task page's form seldom does).
-    const wantsOfficers = !form || fieldsOf(form).some((f) => f.valuesKey === 'officerOptions');
+    const keys = new Set(form ? fieldsOf(form).map((f) => f.valuesKey) : ['officerOptions', 'roomOptions', 'witnessOptions']);
+    const wantsOfficers = keys.has('officerOptions') || keys.has('witnessOptions');
     const [projects, archives, people] = await Promise.all([
       this.projects ? this.projects.openProjects() : [],
       this.Archive.find({}).select('title').sort({ _id: 1 }).lean(),
@@ -119,7 +122,12 @@ export class InstancesService {
         : !(p.roles ?? []).includes('external') && !!u.sections[0] && (p.sections ?? []).includes(u.sections[0]),
     );
     const officers = sameSide.some((p) => p._id === u.id) ? sameSide : [...sameSide, { _id: u.id, name: u.name }];
+    const rooms = keys.has('roomOptions') && this.venues ? (await this.venues.rooms()).filter((r) => r.active) : [];
+    // the witnesses of the sections `u` heads (the head names the one on duty)
+    const witnesses = people.filter((p) => (p.roles ?? []).includes('witness') && (p.sections ?? []).some((s) => u.sections.includes(s as never)));
     return {
+      ...(keys.has('roomOptions') && { roomOptions: rooms.map((r) => ({ label: r.name, value: r._id })) }),
+      ...(keys.has('witnessOptions') && { witnessOptions: witnesses.map((p) => ({ label: `${p.name}（${p._id}）`, value: p._id })) }),
       projectOptions: projects.map((p) => ({ label: `${p.id} ${p.name}`, value: p.id })),
       archiveOptions: archives.map((a) => ({ label: `${a._id} ${a.title}`, value: a._id })),
       ...(wantsOfficers && {
@@ -155,8 +163,9 @@ export class InstancesService {
       starterName: u.name,
       starterSection: u.sections[0] ?? null,
       starterUnit: u.unit ?? (u.sections[0] ? sectionName(u.sections[0]) : null),
-      projectName: project?.name ?? null,
-      projectSection: project?.section ?? null,
+      // (a project registered by this very flow is not in the register yet: its form names it)
+      projectName: project?.name ?? (typeof values.projectName === 'string' ? values.projectName : null),
+      projectSection: project?.section ?? (typeof values.section === 'string' ? values.section : null),
       overseers: await this.overseersOf(project?.section ?? u.sections[0] ?? null),
       approverGroup: this.opts.archiveApproverGroup,
       limits: this.opts.limits,
@@ -166,7 +175,7 @@ export class InstancesService {
     const title =
       typeof values.title === 'string'
         ? values.title
-        : `${flow.name}：${project?.name ?? (values.archiveId as string | undefined) ?? (values.requesterUnit as string | undefined) ?? u.name}`;
+        : `${flow.name}：${project?.name ?? (values.projectName as string | undefined) ?? (values.archiveId as string | undefined) ?? (values.requesterUnit as string | undefined) ?? u.name}`;
     // Tasks created while the instance starts take title, project and starter from its variables.
     return this.starts.start(
       {

@@ -14,12 +14,14 @@ import type { Connection, Model } from 'mongoose';
 import { AppError, conflict, notFound, type UserDto } from '@ggzy/shared';
 import {
   PROJECT_DATE_NAMES,
+  PROJECT_STAGES,
   PROJECT_DATES,
   SECTIONS_OF_KIND,
   type ImportProblem,
   type ProjectDto,
   type ProjectInput,
   type ProjectKind,
+  type ProjectStage,
 } from '@ggzy/shared/api';
 import { BUSINESS_SECTIONS, sectionName } from '@ggzy/shared';
 import { forbidden } from '../http/auth-context';
@@ -27,6 +29,9 @@ import type { AuditService } from '../audit/audit.service';
 import { projectModel, type ProjectDoc } from './project.model';
 
 type Source = NonNullable<ProjectDoc['source']>;
+
+/** A life-cycle date a flow's step records. */
+const FLOW_DATES = new Set(['noticeOn', 'awardOn', 'contractOn', 'registeredOn']);
 
 interface Entry {
   id: string;
@@ -306,6 +311,54 @@ export class ProjectRegister {
       await this.model.updateOne({ _id: id }, { $setOnInsert: doc }, { upsert: true });
       this.after(doc);
     }
+  }
+
+  /**
+   * A project registered by a flow (an agent's online registration): written if the number is new,
+   * kept as it is if not; the flow's start form has checked each field.
+   */
+  async registerFromFlow(by: string, id: string, input: ProjectInput): Promise<{ created: boolean }> {
+    const now = new Date();
+    const doc = {
+      _id: id,
+      ...this.fieldsOf(input),
+      stage: 'registered' as const,
+      source: 'intake' as const,
+      version: 1,
+      status: 'active' as const,
+      createdAt: now,
+      createdBy: by,
+      updatedAt: now,
+      updatedBy: by,
+    };
+    const r = await this.model.updateOne({ _id: id }, { $setOnInsert: doc }, { upsert: true });
+    if (!r.upsertedCount) return { created: false };
+    await this.audit.append({ actor: by, action: 'project.registered', data: { projectId: id, source: 'intake', name: input.name } });
+    this.after(doc);
+    return { created: true };
+  }
+
+  /** A flow's step moves the project along (with the dates it recorded); done again it changes nothing. */
+  async setStage(by: string, id: string, stage: ProjectStage, dates: Record<string, string> = {}): Promise<void> {
+    const before = await this.get(id);
+    // (forward only: a step done again, or a later one already taken, leaves the stage as it is)
+    const order = (s?: string) => PROJECT_STAGES.indexOf((s ?? 'registered') as ProjectStage);
+    const set: Record<string, unknown> = order(stage) > order(before.stage) && before.stage !== 'terminated' ? { stage } : {};
+    for (const [k, v] of Object.entries(dates)) if (FLOW_DATES.has(k) && /^\d{4}-\d{2}-\d{2}$/.test(v)) set[k] = v;
+    const changes = Object.entries(set).filter(([k, v]) => (before as unknown as Record<string, unknown>)[k] !== v);
+    if (!changes.length) return;
+    const version = (before.version ?? 0) + 1;
+    await this.model.updateOne({ _id: id }, { $set: { ...set, version, updatedAt: new Date(), updatedBy: by } });
+    await this.audit.append({
+      actor: by,
+      action: 'project.updated',
+      data: {
+        projectId: id,
+        source: 'flow',
+        changed: Object.fromEntries(changes.map(([k, v]) => [k, { before: (before as unknown as Record<string, unknown>)[k] ?? null, after: v }])),
+      },
+    });
+    this.after({ ...before, ...set, version } as ProjectDoc);
   }
 
   private after(doc: Partial<ProjectDoc> & { _id: string }): void {

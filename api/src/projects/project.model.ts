@@ -23,7 +23,7 @@ export interface ProjectDoc {
   openingAt?: Date | null;
   awardOn?: string | null;
   contractOn?: string | null;
-  source?: 'register' | 'import' | 'push' | 'demo';
+  source?: 'register' | 'import' | 'push' | 'demo' | 'intake';
   version?: number;
   status: 'active' | 'paused';
   pausedAt?: Date | null;

@@ -239,9 +239,21 @@ export class VenueCalendar {
 
   async book(u: UserDto, b: BookingInput): Promise<{ session: VenueSessionDto; notified: number }> {
     this.mayBook(u);
+    return this.bookAs(u.id, b);
+  }
+
+  /**
+   * Book for `by`, whose right to has been checked already (a flow's step held by 综合科). `fixedId`:
+   * the session's id, so that a repeated call finds the booking it made instead of making another.
+   */
+  async bookAs(by: string, b: BookingInput, fixedId?: string): Promise<{ session: VenueSessionDto; notified: number }> {
+    if (fixedId) {
+      const again = await this.session(fixedId).catch(() => null);
+      if (again) return { session: again, notified: 0 };
+    }
     const room = await this.room(b.room);
     const project = await this.projects.get(b.projectId);
-    const id = `${room._id}~${b.day}~${randomBytes(4).toString('hex')}`;
+    const id = fixedId ?? `${room._id}~${b.day}~${randomBytes(4).toString('hex')}`;
     const s = await this.put(room, b.day, () => ({
       id,
       start: b.start,
@@ -253,14 +265,14 @@ export class VenueCalendar {
       witness: null,
       witnessName: null,
       note: b.note ?? null,
-      bookedBy: u.id,
+      bookedBy: by,
       bookedAt: new Date(),
       version: 1,
     }));
     await linkToProject(this.db, project._id, { sessionId: id });
     const session = this.dto({ room: room._id, day: b.day }, s, room.name);
     await this.audit.append({
-      actor: u.id,
+      actor: by,
       action: 'venue.booked',
       data: { sessionId: id, projectId: project._id, room: room._id, day: b.day, start: b.start, end: b.end },
     });
@@ -331,6 +343,12 @@ export class VenueCalendar {
     const s = await this.session(id);
     if (!u.roles.includes('admin') && !(u.roles.includes('head') && u.sections.includes(s.section as never)))
       throw forbidden('见证人由项目所在业务科室负责人指定', "The witness is named by the head of the project's section");
+    return this.nameWitnessAs(u.id, id, witness);
+  }
+
+  /** Name the witness for `by`, whose right to has been checked already (the section head's step of a flow). */
+  async nameWitnessAs(by: string, id: string, witness: string): Promise<{ session: VenueSessionDto; notified: number }> {
+    const s = await this.session(id);
     const person = await this.User.findById(witness).lean();
     if (!person || !person.active || !(person.roles ?? []).includes('witness') || !(person.sections ?? []).includes(s.section))
       throw userError('WITNESS_INVALID', `${witness} 不是本科室的见证人员`, `${witness} is not a witness of ${s.section}`, { status: 422 });
@@ -347,7 +365,7 @@ export class VenueCalendar {
       );
       if (!r.modifiedCount) continue;
       const session = this.dto(doc, next, s.roomName);
-      await this.audit.append({ actor: u.id, action: 'venue.witness-named', data: { sessionId: id, projectId: s.projectId, witness, before: cur.witness } });
+      await this.audit.append({ actor: by, action: 'venue.witness-named', data: { sessionId: id, projectId: s.projectId, witness, before: cur.witness } });
       const notified = await this.tell(
         session,
         'venue.witness',

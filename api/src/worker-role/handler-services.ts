@@ -1,7 +1,10 @@
 /** The API's implementation of what job workers do outside the engine, on its own collections. */
 import type { Connection } from 'mongoose';
 import type { WorkerServices } from '@ggzy/engine-workers';
-import { chinaDate, chinaMonthStart, notFound } from '@ggzy/shared';
+import { createHash } from 'node:crypto';
+import { AppError, chinaDate, chinaMonthStart, notFound } from '@ggzy/shared';
+import type { ProjectInput, ProjectStage } from '@ggzy/shared/api';
+import type { BookingInput } from '../venues/venue-calendar';
 import type { Notifier } from '../notifications/notifier';
 import { ProjectPauses } from '../projects/project-pauses';
 import { projectModel } from '../projects/project.model';
@@ -10,9 +13,29 @@ import { recordModels, insertOnce, type DispatchDoc } from '../records/records.m
 import { archiveModels } from '../archives/archive.model';
 import { attachmentModel, type AttachmentStore } from '../attachments/attachments';
 import type { AuditService } from '../audit/audit.service';
+import { ProjectRegister } from '../projects/project-register';
+import { linkToProject } from '../projects/project.model';
+import { VenueCalendar } from '../venues/venue-calendar';
+import { WitnessRecords } from '../witness/witness-records';
+import { fileArchive } from '../archives/archive-filing';
+import { peopleModels } from '../people/user.model';
 
-export function createWorkerServices(deps: { db: Connection; notifier: Notifier; audit: AuditService; files: AttachmentStore; dayMs: number }): WorkerServices {
+export function createWorkerServices(deps: {
+  db: Connection;
+  notifier: Notifier;
+  audit: AuditService;
+  files: AttachmentStore;
+  dayMs: number;
+  /** The register, the venue calendar and the witness records of the process (made here when it has none). */
+  projects?: ProjectRegister;
+  venues?: VenueCalendar;
+  witness?: WitnessRecords;
+}): WorkerServices {
   const { db, notifier, audit, files, dayMs } = deps;
+  const projects = deps.projects ?? new ProjectRegister(db, audit);
+  const venues = deps.venues ?? new VenueCalendar(db, projects, audit, notifier);
+  const witness = deps.witness ?? new WitnessRecords(db, projects, audit);
+  const User = peopleModels(db).User;
   const pauses = new ProjectPauses(db, audit, notifier);
   /** The next number of a series of documents (文号, 表六): one atomic increment of its counter, by `_id`. */
   const nextNumber = (series: string) =>
@@ -150,6 +173,54 @@ export function createWorkerServices(deps: { db: Connection; notifier: Notifier;
         data: { archiveId, borrower, expiresAt: g.expiresAt.toISOString() },
       });
       return { grantId: g._id, expiresAt: g.expiresAt.toISOString() };
+    },
+    async registerProject(p) {
+      const r = await projects.registerFromFlow(p.by, p.projectId, {
+        name: p.name,
+        kind: p.kind as ProjectInput['kind'],
+        section: p.section as ProjectInput['section'],
+        tenderer: p.tenderer,
+        agent: p.agent ?? null,
+        budget: p.budget ?? null,
+        openingAt: p.openingAt ?? null,
+        registeredOn: chinaDate(new Date()),
+      });
+      await linkToProject(db, p.projectId, { instanceId: p.instanceId });
+      return r;
+    },
+    async setProjectStage(p) {
+      await projects.setStage(p.by, p.projectId, p.stage as ProjectStage, p.dates);
+      return { stage: p.stage };
+    },
+    async bookVenue(b) {
+      const fixedId = `${b.room}~${b.day}~${createHash('sha256').update(`${b.instanceId}:${b.attempt}`).digest('hex').slice(0, 8)}`;
+      try {
+        const { session } = await venues.bookAs(
+          b.by,
+          { room: b.room, day: b.day, start: b.start, end: b.end, purpose: b.purpose as BookingInput['purpose'], projectId: b.projectId },
+          fixedId,
+        );
+        return { booked: true, sessionId: session.id, summary: `${session.day} ${session.start}–${session.end} ${session.roomName}（${session.purpose}）` };
+      } catch (err) {
+        const e = err as AppError;
+        if (e instanceof AppError && (e.code === 'VENUE_CONFLICT' || e.code === 'ROOM_UNKNOWN')) return { booked: false, problem: e.messageZh };
+        throw err;
+      }
+    },
+    async nameWitness(n) {
+      const { session } = await venues.nameWitnessAs(n.by, n.sessionId, n.witness);
+      return { witnessName: session.witnessName ?? n.witness };
+    },
+    async recordWitness(r) {
+      const person = await User.findById(r.witness).lean();
+      const doc = await witness.save(r.witness, { ...r, witnessName: person?.name ?? r.witness });
+      await projects.setStage('system', r.projectId, 'opened');
+      return { recordId: doc._id };
+    },
+    async fileArchive(a) {
+      const r = await fileArchive({ db, files, audit }, a);
+      await projects.setStage('system', a.projectId, 'archived');
+      return r;
     },
     async revokeArchiveAccess({ instanceId, grantId }) {
       const now = new Date();

@@ -17,6 +17,8 @@ import { createWorkerServices } from './handler-services';
 import { AttachmentStore } from '../attachments/attachments';
 import { anchorFromSettings } from '../audit/audit-anchor';
 import { instanceMetaModel } from '../instances/instance.model';
+import { ProjectRegister } from '../projects/project-register';
+import { ReplicaBus } from '../replicas/replica-bus';
 
 export async function startWorkerProcess(deps: {
   db: Connection;
@@ -25,10 +27,16 @@ export async function startWorkerProcess(deps: {
   config: Pick<Config, 'PORT' | 'HOST' | 'TIME_SCALE' | 'AUDIT_HASH' | 'DATA_DIR' | 'AUDIT_KEY' | 'AUDIT_KEY_FILE' | 'AUDIT_CHECKPOINT_FILE'>;
 }): Promise<{ server: Server; stop(): Promise<void> }> {
   const { db, engine, logger, config } = deps;
+  const audit = new AuditService(db, { algorithm: config.AUDIT_HASH, anchor: anchorFromSettings(config) });
+  // Projects the flows register or move along are told to the API replicas (their register searches a catalogue in memory).
+  const projects = new ProjectRegister(db, audit);
+  const bus = new ReplicaBus(db, logger.child({ scope: 'replicas' }));
+  projects.changed.on('project', (id) => bus.publish({ kind: 'project', payload: { id } }));
   const services = createWorkerServices({
     db,
+    projects,
     notifier: new Notifier(db),
-    audit: new AuditService(db, { algorithm: config.AUDIT_HASH, anchor: anchorFromSettings(config) }),
+    audit,
     // The documents the flows write are small text files: no upload limit concerns them.
     files: new AttachmentStore(db, 1048576),
     dayMs: 86_400_000 * config.TIME_SCALE,

@@ -13,6 +13,12 @@ import caseNotifyGeneral from './case-notify-general/case-notify-general.worker'
 import caseRecordSupervision from './case-record-supervision/case-record-supervision.worker';
 import archiveGrantAccess from './archive-grant-access/archive-grant-access.worker';
 import archiveRevokeAccess from './archive-revoke-access/archive-revoke-access.worker';
+import projectRegister from './project-register/project-register.worker';
+import projectStage from './project-stage/project-stage.worker';
+import venueBook from './venue-book/venue-book.worker';
+import venueNameWitness from './venue-name-witness/venue-name-witness.worker';
+import witnessRecord from './witness-record/witness-record.worker';
+import archiveFile from './archive-file/archive-file.worker';
 
 export * from './worker-manifest';
 
@@ -28,6 +34,12 @@ export const WORKERS: WorkerManifest[] = [
   caseRecordSupervision,
   archiveGrantAccess,
   archiveRevokeAccess,
+  projectRegister,
+  projectStage,
+  venueBook,
+  venueNameWitness,
+  witnessRecord,
+  archiveFile,
 ] as WorkerManifest[];
 
 /**

@@ -60,6 +60,49 @@ export interface WorkerServices {
   }): Promise<{ recordNo: string }>;
   grantArchiveAccess(g: { instanceId: string; archiveId: string; borrower: string; days: number }): Promise<{ grantId: string; expiresAt: string }>;
   revokeArchiveAccess(r: { instanceId: string; grantId: string }): Promise<{ revokedAt: string }>;
+  /** A project registered online (一站式服务, 2.8); one already in the register is kept as it is. The flow hangs on it. */
+  registerProject(p: {
+    instanceId: string;
+    by: string;
+    projectId: string;
+    name: string;
+    kind: string;
+    section: string;
+    tenderer: string;
+    agent?: string | null;
+    budget?: number | null;
+    openingAt?: string | null;
+  }): Promise<{ created: boolean }>;
+  /** A project moves along its life cycle, with the dates the step recorded (noticeOn, awardOn, contractOn…). */
+  setProjectStage(p: { instanceId: string; by: string; projectId: string; stage: string; dates?: Record<string, string> }): Promise<{ stage: string }>;
+  /** Book a room for a project's session; a slot taken is told back, not thrown. `attempt` makes a repeat find its booking. */
+  bookVenue(b: {
+    instanceId: string;
+    by: string;
+    attempt: string;
+    projectId: string;
+    room: string;
+    day: string;
+    start: string;
+    end: string;
+    purpose: string;
+  }): Promise<{ booked: true; sessionId: string; summary: string } | { booked: false; problem: string }>;
+  /** The witness on duty of a booked session (shown on the hall board that day). */
+  nameWitness(n: { sessionId: string; witness: string; by: string }): Promise<{ witnessName: string }>;
+  /** The day's witness record of a project (表七). */
+  recordWitness(r: {
+    instanceId: string;
+    projectId: string;
+    day: string;
+    witness: string;
+    mode: 'online' | 'offline';
+    course: string;
+    anomaly: boolean;
+    anomalyDesc?: string | null;
+    sessionId?: string | null;
+  }): Promise<{ recordId: string }>;
+  /** File the project's archive (一档一卷) from every flow on it; read-only once filed. */
+  fileArchive(a: { instanceId: string; projectId: string; by: string }): Promise<{ archiveId: string; files: number }>;
   /** Now, for handlers that stamp times (tests may run time faster through configuration). */
   now(): Date;
 }

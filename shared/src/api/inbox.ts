@@ -67,6 +67,8 @@ export const taskDetail = z
     variables: jsonObject,
     form: formSchema.optional(),
     draft: jsonObject.optional(),
+    /** Choices the form's fields offer by `valuesKey` (rooms, the section's witnesses…), for this reader. */
+    options: z.record(z.string(), z.array(z.strictObject({ label: z.string(), value: z.string() }))).optional(),
   })
   .meta({ id: 'TaskDetail' });
 

@@ -6,4 +6,5 @@ export * from './instances';
 export * from './records';
 export * from './projects';
 export * from './venues';
+export * from './witness';
 export * from './routes';

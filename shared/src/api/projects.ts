@@ -58,7 +58,7 @@ export const projectDto = z
     openingAt: isoDateTime.nullable().optional(),
     awardOn: z.string().nullable().optional(),
     contractOn: z.string().nullable().optional(),
-    source: z.enum(['register', 'import', 'push', 'demo']).optional(),
+    source: z.enum(['register', 'import', 'push', 'demo', 'intake']).optional(),
     version: z.number().int().optional(),
     updatedAt: isoDateTime.nullable().optional(),
     updatedBy: z.string().nullable().optional(),

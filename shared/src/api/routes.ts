@@ -12,6 +12,7 @@ import * as people from './people';
 import * as rec from './records';
 import * as proj from './projects';
 import * as venue from './venues';
+import * as wit from './witness';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -242,6 +243,47 @@ export const API = {
     params: venue.bookingParams,
     body: venue.witnessBody,
     response: venue.bookingReply,
+  }),
+  witnessRecords: route({
+    method: 'get',
+    path: '/api/witness-records',
+    summary: '项目交易见证记录（表七）：一个科室一个月 Witness records of a section and month',
+    tag: '见证 Witness',
+    query: wit.witnessRecordsQuery,
+    response: wit.witnessRecordsReply,
+  }),
+  saveWitnessRecord: route({
+    method: 'post',
+    path: '/api/witness-records',
+    summary: "填写当天的见证记录（见证员，一项目一天一份）Write the day's witness record of a project",
+    tag: '见证 Witness',
+    body: wit.witnessRecordBody,
+    response: wit.witnessRecordDto,
+  }),
+  witnessRecord: route({
+    method: 'get',
+    path: '/api/witness-records/{id}',
+    summary: '一份见证记录 A witness record',
+    tag: '见证 Witness',
+    params: wit.witnessRecordParams,
+    response: wit.witnessRecordDto,
+  }),
+  linkWitnessReport: route({
+    method: 'post',
+    path: '/api/witness-records/{id}/report',
+    summary: '记下由此记录上报的要情专报 Link the report started from the record',
+    tag: '见证 Witness',
+    params: wit.witnessRecordParams,
+    body: wit.witnessReportBody,
+    response: wit.witnessRecordDto,
+  }),
+  witnessPatrol: route({
+    method: 'get',
+    path: '/api/witness-patrol',
+    summary: "监督科日巡查：当天项目与见证记录 The day's patrol: projects and their witness records",
+    tag: '见证 Witness',
+    query: wit.patrolQuery,
+    response: wit.patrolReply,
   }),
   hallBoard: route({
     method: 'get',

@@ -33,7 +33,7 @@ export async function complete(
     const op = fieldWithRole(form, 'opinion');
     if (mode === 'return')
       values = { ...data, ...(decision?.key && { [decision.key]: 'return' }), ...(op?.key && returnOpinion !== undefined && { [op.key]: returnOpinion }) };
-    values = validateFormData(form, values, vars);
+    values = validateFormData(form, values, { ...vars, ...(await ctx.inbox.optionsOf(u, form)) });
     outcome = decision?.key ? String(values[decision.key] ?? '') || null : null;
     opinion = op?.key && typeof values[op.key] === 'string' ? (values[op.key] as string) : null;
     // Who wrote it, for the steps that must be held by someone else (`separateFrom`).

@@ -72,9 +72,10 @@ export class TaskPageStore {
         this.can('claim') ||
         this.detail()?.task.starter === this.auth.user()?.id),
   );
-  /** What the form shows: the flow's variables, overlaid by the draft saved on this task. */
+  /** What the form shows: the flow's variables and the choices its fields offer, overlaid by the draft saved on this task. */
   readonly formData = computed(() => ({
     ...(this.detail()?.variables ?? {}),
+    ...(this.detail()?.options ?? {}),
     ...(this.detail()?.draft ?? {}),
   }));
   /** Who may take the task when nobody holds it: candidate groups by name, then people. */

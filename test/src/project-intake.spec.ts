@@ -1,0 +1,189 @@
+/**
+ * 一站式项目服务 (2.8, 5.4.1, 6.5.1–6.5.2) end to end over HTTP as the real roles: an agent
+ * registers a project online; 综合科 names every missing material at once and the agent supplies
+ * them; a room is booked (a slot taken meanwhile sends the step back with what is in the way); the
+ * business section publishes the notice; its head names the witness, who is on the hall board that
+ * day; the witness's step becomes the day's witness record (表七); the contract date opens the
+ * archive step, due in 5 working days; the archive is filed (one per project, each file's SHA-256
+ * and SM3) and lent through archive-lending. A second system with a short limit shows the archive
+ * step overdue (督办).
+ */
+import { WorkCalendar } from '../../api/src/calendar/work-calendar';
+import { chinaToday } from '../../api/src/venues/venue-calendar';
+import { claimAndComplete, eventually, PDF, requestArchive, startServer, taskAt, type Body, type Client, type TestServer } from './harness';
+
+const today = chinaToday();
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer('project_intake', { DEMO_DATA: 'true' });
+});
+afterAll(() => s?.close());
+
+const registration = (projectId: string) => ({
+  projectId,
+  projectName: `泸溪县人民医院改扩建工程（${projectId}）`,
+  kind: '工程建设',
+  section: 'engineering',
+  tenderer: '泸溪县人民医院',
+  agent: '湖南某工程咨询有限公司',
+  budget: 38_000_000,
+  plannedOpening: `${today}T14:00`,
+});
+
+/** Start the intake as the agent and carry it to the archive step; what each step showed along the way. */
+async function intakeToArchiveStep(srv: TestServer, projectId: string, start: string, opts: { clashFirst?: boolean } = {}) {
+  const ext = await srv.login('external1');
+  const gen = await srv.login('gen1');
+  const eng = await srv.login('eng_head');
+  const witness = await srv.login('witness1');
+  const started = await ext.post('/api/process-instances', { processId: 'project-intake', variables: registration(projectId) });
+  expect(started.status).toBe(201);
+  const id: string = started.body.id;
+  expect(started.body.title).toContain('泸溪县人民医院改扩建工程');
+
+  // 综合科 checks completeness and names every gap at once (一次性告知); the agent supplies them
+  const check = await taskAt(gen, id, 'check');
+  await claimAndComplete(gen, check.id, { checkDecision: 'supplement', missingItems: '1. 招标文件（盖章版）\n2. 项目审批文件' });
+  const supplement = await taskAt(ext, id, 'supplement', 'mine');
+  expect((await ext.upload('招标文件.pdf', PDF, { category: 'other', taskId: supplement.id })).status).toBe(201);
+  expect((await ext.post(`/api/tasks/${supplement.id}/complete`, { variables: { supplementNote: '已补齐招标文件和审批文件' } })).status).toBe(200);
+  const again = await taskAt(gen, id, 'check');
+  await claimAndComplete(gen, again.id, { checkDecision: 'pass', checkOpinion: '资料齐全' });
+
+  // the room: a slot taken meanwhile sends the step back, saying by whom
+  const book = await taskAt(gen, id, 'book_venue');
+  const session = {
+    room: 'kb1',
+    sessionDay: today,
+    sessionStart: `${start}:00`,
+    sessionEnd: `${String(Number(start) + 2).padStart(2, '0')}:00`,
+    purpose: '开标',
+  };
+  let problem: string | null = null;
+  if (opts.clashFirst) {
+    expect(
+      (await gen.post('/api/venues/bookings', { room: 'kb1', day: today, start: '08:00', end: '10:00', purpose: '评标', projectId: 'XXGC-2026-002' })).status,
+    ).toBe(201);
+    await claimAndComplete(gen, book.id, { ...session, sessionStart: '09:00', sessionEnd: '11:00' });
+    const back = await taskAt(gen, id, 'book_venue');
+    const detail = (await gen.get(`/api/tasks/${back.id}`)).body;
+    problem = detail.variables.bookingProblem;
+    await claimAndComplete(gen, back.id, session);
+  } else await claimAndComplete(gen, book.id, session);
+
+  // the business section publishes the notice; its head names the witness
+  const notice = await taskAt(eng, id, 'publish_notice');
+  await claimAndComplete(eng, notice.id, { noticeOn: today, noticeUrl: 'https://ggzy.xxz.gov.cn/notice/1' });
+  const name = await taskAt(eng, id, 'name_witness');
+  await claimAndComplete(eng, name.id, { witness: 'witness1' });
+
+  // the witness's step: the day's witness record
+  const witnessing = await taskAt(witness, id, 'witness', 'mine');
+  const done = await witness.post(`/api/tasks/${witnessing.id}/complete`, {
+    variables: {
+      witnessMode: 'offline',
+      witnessCourse: '14:00 准时开标，投标人 9 家，唱标无异议。',
+      witnessAnomaly: true,
+      witnessAnomalyDesc: '一家投标人授权委托书过期，已当场记录。',
+    },
+  });
+  expect(done.status).toBe(200);
+
+  // the contract date opens the archive step
+  const contract = await taskAt(eng, id, 'record_contract');
+  await claimAndComplete(eng, contract.id, { awardOn: today, contractOn: today });
+  const archive = await taskAt(eng, id, 'collect_archive');
+  return { id, problem, archive, eng: eng as Client };
+}
+
+test('an online registration carried to a filed archive, which is then lent', async () => {
+  const { id, problem, archive, eng } = await intakeToArchiveStep(s, 'XXGC-2027-801', '14', { clashFirst: true });
+  expect(problem).toMatch(/第一开标室 .* 08:00–10:00 已被“吉首市乾州大道提质改造工程”（评标）占用/);
+
+  // the register followed the flow; the project's page shows it
+  const gen = await s.login('gen1');
+  const page = (await gen.get('/api/projects/XXGC-2027-801')).body;
+  expect(page.project).toMatchObject({
+    source: 'intake',
+    stage: 'contracted',
+    section: 'engineering',
+    tenderer: '泸溪县人民医院',
+    noticeOn: today,
+    awardOn: today,
+    contractOn: today,
+    budget: 38_000_000,
+  });
+  expect(page.project.openingAt).toBe(new Date(`${today}T14:00:00+08:00`).toISOString());
+  expect(page.sessions).toEqual([expect.objectContaining({ room: 'kb1', start: '14:00', end: '16:00', witness: 'witness1' })]);
+  expect((await eng.get('/api/projects/XXGC-2027-801')).body.instances.map((i: Body) => i.id)).toEqual([id]);
+
+  // the witness is on the hall board today
+  const board = (await s.anonymous().get('/api/public/hall-board')).body;
+  expect(board.sessions).toContainEqual(expect.objectContaining({ projectId: 'XXGC-2027-801', start: '14:00', witnessName: '张见证', roomName: '第一开标室' }));
+
+  // the witness record (表七) of that day
+  const record = await s.db.collection('witness_records').findOne({ _id: `XXGC-2027-801~${today}` as never });
+  expect(record).toMatchObject({
+    witness: 'witness1',
+    witnessName: '张见证',
+    mode: 'offline',
+    anomaly: true,
+    anomalyDesc: '一家投标人授权委托书过期，已当场记录。',
+    section: 'engineering',
+    instanceId: id,
+  });
+
+  // the archive step is due within 5 working days of the contract date being entered
+  const calendar = new WorkCalendar(s.db);
+  await calendar.load();
+  expect(new Date(archive.dueDate).getTime()).toBe(calendar.addWorkingDays(new Date(archive.createdAt), 5).getTime());
+
+  // filed: one archive per project, every file of the flow in order, with its digests; read-only
+  expect((await eng.upload('中标通知书.pdf', PDF, { category: 'other', taskId: archive.id })).status).toBe(201);
+  await claimAndComplete(eng, archive.id, { archiveConfirm: true });
+  const filed = await eventually(
+    async () => (await s.db.collection('archives').findOne({ _id: 'DA-XXGC-2027-801' as never })) as Body,
+    10_000,
+    'the archive filed',
+  );
+  expect(filed.files.map((f: Body) => f.filename)).toEqual(['招标文件.pdf', '中标通知书.pdf']);
+  for (const f of filed.files) {
+    expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(f.sm3).toMatch(/^[0-9a-f]{64}$/);
+  }
+  expect(filed.content).toContain('SM3');
+  expect((await gen.get('/api/projects/XXGC-2027-801')).body).toMatchObject({ project: { stage: 'archived' }, archives: [{ id: 'DA-XXGC-2027-801' }] });
+
+  // what archive lending lends
+  const ext = await s.login('external1');
+  const lent = await requestArchive(ext, {
+    archiveId: 'DA-XXGC-2027-801',
+    requesterUnit: '湘西州住房和城乡建设局',
+    officerName: '吴监管',
+    purpose: '核查合同签订情况',
+    requestedDays: 1,
+  });
+  expect(lent.status).toBe(201);
+});
+
+test('an archive step left past its limit is reported to supervision (督办)', async () => {
+  const short = await startServer('project_intake_late', {
+    DEMO_DATA: 'true',
+    TIME_LIMITS: { collectArchive: 'PT1S' },
+    SUPERVISE_AFTER: 'PT1S',
+    SLA_CHECK_MS: 100,
+  });
+  try {
+    const { id } = await intakeToArchiveStep(short, 'XXGC-2027-802', '10');
+    const supHead = await short.login('sup_head');
+    const overdue = await eventually(
+      async () => (await supHead.get('/api/notifications')).body.items.find((n: Body) => n.kind === 'task.overdue' && n.instanceId === id),
+      15_000,
+      'the archive step reported overdue',
+    );
+    expect(overdue.title).toContain('督办');
+    expect(overdue.title + overdue.body).toContain('归集电子档案');
+  } finally {
+    await short.close();
+  }
+});
