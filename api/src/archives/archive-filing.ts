@@ -59,11 +59,11 @@ export async function fileArchive(
     `项目编号：${p.projectId}`,
     `项目名称：${project?.name ?? ''}`,
     `招标人/采购人：${project?.tenderer ?? ''}`,
-    `登记日期：${project?.registeredOn ?? ''}　公告日期：${project?.noticeOn ?? ''}　定标日期：${project?.awardOn ?? ''}　合同签订日期：${project?.contractOn ?? ''}`,
+    `登记日期：${project?.registeredOn ?? ''}\u3000公告日期：${project?.noticeOn ?? ''}\u3000定标日期：${project?.awardOn ?? ''}\u3000合同签订日期：${project?.contractOn ?? ''}`,
     `归档时间：${chinaDateTime(now)}`,
     '',
     '卷内文件（按交易流程先后顺序）：',
-    ...files.map((f) => `${f.no}. ${f.filename}　SHA-256 ${f.sha256}　SM3 ${f.sm3}`),
+    ...files.map((f) => `${f.no}. ${f.filename}\u3000SHA-256 ${f.sha256}\u3000SM3 ${f.sm3}`),
   ].join('\n');
   const sha256 = createHash('sha256').update(content).digest('hex');
   await Archive.updateOne(
