@@ -59,6 +59,12 @@ export const routes: Routes = [
         title: '项目',
       },
       {
+        path: 'witness',
+        canActivate: [staffGuard],
+        loadComponent: () => import('./witness/witness.page').then((m) => m.WitnessPage),
+        title: '见证记录',
+      },
+      {
         path: 'venues',
         canActivate: [staffGuard],
         loadComponent: () => import('./venues/venues.page').then((m) => m.VenuesPage),

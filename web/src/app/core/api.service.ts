@@ -38,6 +38,16 @@ export class ApiService {
     return firstValueFrom(this.http.get<Page<TaskDto>>('/api/tasks', { params }));
   }
 
+  /** The report started from a witness record (上报异常), written on the record. */
+  linkWitnessReport(recordId: string, instanceId: string): Promise<Reply<'linkWitnessReport'>> {
+    return firstValueFrom(
+      this.http.post<Reply<'linkWitnessReport'>>(
+        `/api/witness-records/${encodeURIComponent(recordId)}/report`,
+        { instanceId },
+      ),
+    );
+  }
+
   /** A one-time ticket to open the live-update stream with (no token in its URL). */
   streamTicket(): Promise<Reply<'streamTicket'>> {
     return firstValueFrom(this.http.post<Reply<'streamTicket'>>('/api/events/tickets', {}));

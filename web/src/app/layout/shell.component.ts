@@ -146,6 +146,7 @@ export class ShellComponent {
       ? [
           { path: '/projects', label: '项目' },
           { path: '/venues', label: '场地' },
+          { path: '/witness', label: '见证' },
         ]
       : []),
     { path: '/archives', label: '档案调阅' },

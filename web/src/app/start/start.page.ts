@@ -1,5 +1,5 @@
 import { TranslatePipe } from '../core/i18n';
-import { Component, computed, inject, signal, viewChild } from '@angular/core';
+import { Component, computed, inject, signal, viewChild, input } from '@angular/core';
 import { Router } from '@angular/router';
 import { NzCardModule } from 'ng-zorro-antd/card';
 import { NzButtonModule } from 'ng-zorro-antd/button';
@@ -90,8 +90,32 @@ export class StartPage {
   readonly error = signal<ApiError | null>(null);
   private readonly formView = viewChild(FormViewComponent);
 
+  /** `?process=<id>&prefill=<JSON>`: open that flow's form with fields filled in (上报异常 from a witness record). */
+  readonly process = input<string>();
+  readonly prefill = input<string>();
+  /** `&witnessRecord=<id>`: the witness record the report comes from, linked to it once started. */
+  readonly witnessRecord = input<string>();
+
   constructor() {
-    void this.api.flows().then((r) => this.flows.set(r.items));
+    void this.api.flows().then(async (r) => {
+      this.flows.set(r.items);
+      const wanted = r.items.find((f) => f.processId === this.process() && f.startable);
+      if (wanted) await this.choose(wanted);
+    });
+  }
+
+  /** The fields a link fills in (only plain values; the form checks them like typed ones). */
+  private filled(): Record<string, unknown> {
+    try {
+      const v = JSON.parse(this.prefill() ?? '{}') as unknown;
+      return v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.entries(v).filter(([, x]) => ['string', 'number', 'boolean'].includes(typeof x)),
+          )
+        : {};
+    } catch {
+      return {};
+    }
   }
 
   async choose(f: FlowEntry): Promise<void> {
@@ -100,7 +124,7 @@ export class StartPage {
     this.error.set(null);
     if (f.startFormId) {
       const r = await this.api.form(f.startFormId);
-      this.options.set(r.options);
+      this.options.set({ ...r.options, ...(f.processId === this.process() ? this.filled() : {}) });
       this.schema.set(r.form);
     }
   }
@@ -126,11 +150,14 @@ export class StartPage {
       Object.entries(values ?? {}).filter(([k]) => known.has(k)),
     );
     try {
-      await this.api.start(
+      const started = await this.api.start(
         f.processId,
         variables,
         this.uploaded().map((u) => u.id),
       );
+      const from = this.witnessRecord();
+      if (from && f.processId === 'anomaly-escalation')
+        await this.api.linkWitnessReport(from, started.id).catch(() => undefined);
       await this.router.navigate(['/inbox'], { queryParams: { view: 'started' } });
     } catch (err) {
       const e = apiError(err);
