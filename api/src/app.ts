@@ -47,6 +47,7 @@ import type { VenueCalendar } from './venues/venue-calendar';
 import { venuesRouter } from './venues/venues.router';
 import type { WitnessRecords } from './witness/witness-records';
 import { witnessRouter } from './witness/witness.router';
+import type { WitnessBooks } from './witness/witness-books';
 import { calendarRouter } from './calendar/calendar.router';
 import type { WorkCalendar } from './calendar/work-calendar';
 import { eventsRouter } from './inbox/events.router';
@@ -78,6 +79,7 @@ export interface AppDeps {
   /** Rooms, their bookings and the hall board. */
   venues: VenueCalendar;
   witness: WitnessRecords;
+  witnessBooks: WitnessBooks;
   /** The first admin's set-up, when there are no users. */
   firstAdmin: FirstAdmin;
   streamTickets: StreamTickets;
@@ -123,7 +125,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));
   app.use('/api', projectsRouter(d.db, d.projects, d.projectImports, d.pauses, d.instances, d.venues));
   app.use('/api', venues.routes);
-  app.use('/api', witnessRouter(d.db, d.witness, d.venues));
+  app.use('/api', witnessRouter(d.db, d.witness, d.venues, d.witnessBooks, d.files));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances, d.origins));
   app.use('/api', instancesRouter(d.instances));
   app.use('/api', events.routes);

@@ -35,6 +35,7 @@ import { ProjectRegister } from './projects/project-register';
 import { ProjectImport } from './projects/project-import';
 import { VenueCalendar } from './venues/venue-calendar';
 import { WitnessRecords } from './witness/witness-records';
+import { WitnessBooks } from './witness/witness-books';
 import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
 import { WorkCalendar } from './calendar/work-calendar';
 import type { Config } from './config/config';
@@ -62,6 +63,8 @@ export type SystemSettings = Pick<
     TRUST_PROXY?: string;
     /** Run the job workers in this process (false for API-only cluster replicas). */
     runWorkers?: boolean;
+    /** Bind the monthly witness books on the first working day (the tests that do not test it turn it off). */
+    bindWitnessBooks?: boolean;
   };
 
 export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
@@ -94,6 +97,8 @@ export interface System {
   starts: StartRequests;
   /** The limits around sign-in and the summary of failures. */
   loginGuard: LoginGuard;
+  /** The monthly witness books (bound on the first working day). */
+  witnessBooks: WitnessBooks;
   /** Load forms and demo data, deploy processes/, attach the inbox to the engine, catch up. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -175,6 +180,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const pauses = new ProjectPauses(db, audit, notifier);
   const venues = new VenueCalendar(db, projects, audit, notifier);
   const witness = new WitnessRecords(db, projects, audit);
+  const witnessBooks = new WitnessBooks(db, witness, files, calendar, notifier, audit, logger.child({ scope: 'witness-books' }));
   const instances = new InstancesService(
     db,
     engine,
@@ -238,6 +244,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     projectImports,
     venues,
     witness,
+    witnessBooks,
     streamTickets,
     uploads,
     webDir: settings.webDir,
@@ -257,6 +264,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     forms,
     starts,
     loginGuard,
+    witnessBooks,
     async start() {
       await sole?.acquire();
       replicas?.start();
@@ -279,6 +287,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       starts.startRecovery();
       streamTickets.startSweeping();
       files.startSweeping();
+      if (settings.bindWitnessBooks !== false) witnessBooks.start();
       const caught = await link.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
       const withdrawn = await actions.resumeWithdrawals();
@@ -307,6 +316,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       audit.stopCheckpoints();
       streamTickets.stop();
       files.stopSweeping();
+      witnessBooks.stop();
       await loginGuard.stop().catch((err: unknown) => logger.warn({ err }, 'the summary of failed sign-ins was not written'));
       await starts.stop();
       if (catchUpTimer) clearTimeout(catchUpTimer);

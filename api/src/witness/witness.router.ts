@@ -5,13 +5,26 @@
  */
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
-import { notFound, userError, type UserDto } from '@ggzy/shared';
+import { notFound, sectionName, userError, type UserDto } from '@ggzy/shared';
 import { API, type WitnessRecordDto } from '@ggzy/shared/api';
 import { bind } from '../http/bind-route';
 import { forbidden } from '../http/auth-context';
 import { instanceMetaModel } from '../instances/instance.model';
 import { chinaToday, type VenueCalendar } from '../venues/venue-calendar';
 import { witnessRecordId, type WitnessRecordDoc, type WitnessRecords } from './witness-records';
+import { witnessTable, type WitnessBooks } from './witness-books';
+import { toPdf, toXlsx } from '../records/paper-table';
+import type { AttachmentStore } from '../attachments/attachments';
+
+const TYPES = { pdf: 'application/pdf', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
+
+/** A generated file, named in Chinese (RFC 5987) with an ASCII fallback. */
+export function sendFile(res: import('express').Response, name: string, format: keyof typeof TYPES, bytes: Buffer): void {
+  res.setHeader('content-type', TYPES[format]);
+  res.setHeader('content-disposition', `attachment; filename="export.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+  res.setHeader('cache-control', 'no-store');
+  res.send(bytes);
+}
 
 const isLeaderOrAdmin = (u: UserDto) => ['admin', 'deputy', 'principal'].some((r) => u.roles.includes(r as never));
 /** Who reads a section's records: the section, supervision (它汇总), leaders, admins. */
@@ -42,7 +55,7 @@ export function dtoOf(d: WitnessRecordDoc): WitnessRecordDto {
   };
 }
 
-export function witnessRouter(db: Connection, records: WitnessRecords, venues: VenueCalendar): Router {
+export function witnessRouter(db: Connection, records: WitnessRecords, venues: VenueCalendar, books: WitnessBooks, files: AttachmentStore): Router {
   const Meta = instanceMetaModel(db);
   const r = Router();
   const one = async (u: UserDto, id: string): Promise<WitnessRecordDoc> => {
@@ -54,6 +67,26 @@ export function witnessRouter(db: Connection, records: WitnessRecords, venues: V
   bind(r, API.witnessRecords, async ({ user, query }) => {
     if (!mayRead(user, query.section)) throw forbidden('您不能查看该科室的见证记录', "You may not read this section's witness records");
     return { items: (await records.month(query.section, query.month)).map(dtoOf) };
+  });
+  bind(r, API.exportWitnessRecords, async ({ user, query, res }) => {
+    if (!mayRead(user, query.section)) throw forbidden('您不能查看该科室的见证记录', "You may not read this section's witness records");
+    const table = witnessTable(query.section, query.month, await records.month(query.section, query.month));
+    const bytes = query.format === 'pdf' ? await toPdf(table) : await toXlsx(table);
+    sendFile(res, `表七-项目交易见证记录-${sectionName(query.section)}-${query.month}.${query.format}`, query.format, bytes);
+  });
+  bind(r, API.witnessBooks, async ({ user, query }) => ({
+    items: (await books.list(query.month))
+      .filter((b) => mayRead(user, b.section))
+      .map((b) => ({ id: b._id, section: b.section, month: b.month, count: b.count, boundAt: new Date(b.boundAt).toISOString() })),
+  }));
+  bind(r, API.witnessBook, async ({ user, params, res }) => {
+    const b = await books.model.findById(params.id).lean();
+    if (!b || !mayRead(user, b.section)) throw notFound('Witness book', '见证记录册', params.id);
+    const file = await files.model.findById(b.attachmentId).lean();
+    if (!file) throw notFound('Witness book', '见证记录册', params.id);
+    const chunks: Buffer[] = [];
+    for await (const c of files.open(file) as AsyncIterable<Buffer>) chunks.push(c);
+    sendFile(res, `见证记录册-${sectionName(b.section)}-${b.month}.pdf`, 'pdf', Buffer.concat(chunks));
   });
   bind(r, API.saveWitnessRecord, async ({ user, body }) => {
     const project = await records.projects.get(body.projectId);

@@ -47,6 +47,13 @@ export const witnessRecordsReply = z.strictObject({ items: z.array(witnessRecord
 export const witnessRecordParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,60}~\d{4}-\d{2}-\d{2}$/, 'not a witness record id') });
 export const witnessReportBody = z.strictObject({ instanceId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/) });
 
+export const witnessExportQuery = witnessRecordsQuery.extend({ format: z.enum(['xlsx', 'pdf']) });
+export const witnessBooksQuery = z.strictObject({ month: z.string().regex(/^\d{4}-\d{2}$/, 'not a month (YYYY-MM)') });
+export const witnessBooksReply = z.strictObject({
+  items: z.array(z.strictObject({ id: z.string(), section: z.string(), month: z.string(), count: z.number().int(), boundAt: isoDateTime })),
+});
+export const witnessBookParams = z.object({ id: z.string().regex(/^[a-z]{2,20}~\d{4}-\d{2}$/, 'not a book id') });
+
 /** The day's patrol (日巡查): every project with a session that day, its witness and whether its record is in. */
 export const patrolQuery = z.strictObject({ day: day.optional() });
 export const patrolReply = z.strictObject({
