@@ -51,7 +51,7 @@ export function witnessTable(section: string, month: string, records: WitnessRec
       r.anomaly ? (r.anomalyDesc ?? '有') : '无',
       r.witnessName,
     ]),
-    footer: `共 ${records.length} 份　编制：${sectionName(section)}　生成时间：${chinaDateTime(new Date())}`.replace(/\u3000/g, '  '),
+    footer: `共 ${records.length} 份  编制：${sectionName(section)}  生成时间：${chinaDateTime(new Date())}`,
   };
 }
 
