@@ -47,6 +47,7 @@ import type { VenueCalendar } from './venues/venue-calendar';
 import { venuesRouter } from './venues/venues.router';
 import type { WitnessRecords } from './witness/witness-records';
 import { witnessRouter } from './witness/witness.router';
+import { areaLogsRouter } from './area/area-logs';
 import type { WitnessBooks } from './witness/witness-books';
 import { calendarRouter } from './calendar/calendar.router';
 import type { WorkCalendar } from './calendar/work-calendar';
@@ -125,6 +126,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', usersAdminRouter(d.db, d.audit, d.auth));
   app.use('/api', projectsRouter(d.db, d.projects, d.projectImports, d.pauses, d.instances, d.venues));
   app.use('/api', venues.routes);
+  app.use('/api', areaLogsRouter(d.db, d.venues, d.audit));
   app.use('/api', witnessRouter(d.db, d.witness, d.venues, d.witnessBooks, d.files));
   app.use('/api', definitionsRouter(d.engine, d.catalog, d.forms, d.audit, d.instances, d.origins));
   app.use('/api', instancesRouter(d.instances));

@@ -2,8 +2,9 @@
  * Scenario harness: the real system (engine, workers, API) on its own database on the test
  * database server, listening on a free port; tests talk to it over HTTP as the demo users.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
@@ -244,4 +245,23 @@ export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\
 export async function liveLogCollection(db: Connection): Promise<string> {
   const head = (await db.collection('inbox_snapshots').findOne({ _id: 'head' as never })) as { replayFrom?: number } | null;
   return epochCollectionName(head?.replayFrom ?? 0);
+}
+
+/** How many dark pixels the first page of a PDF has when rendered (pdftoppm, greyscale): 0 is a blank page. */
+export function pdfInk(pdf: Buffer): number {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pdf-'));
+  writeFileSync(path.join(dir, 'a.pdf'), pdf);
+  execFileSync('pdftoppm', ['-r', '40', '-gray', '-f', '1', '-l', '1', path.join(dir, 'a.pdf'), path.join(dir, 'p')]);
+  const pgm = readFileSync(
+    path.join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.pgm'))!,
+    ),
+  );
+  // P5 <w> <h> <max> then one byte per pixel
+  const header = pgm.subarray(0, 40).toString('latin1').split(/\s+/);
+  const [w, h] = [Number(header[1]), Number(header[2])];
+  const pixels = pgm.subarray(pgm.length - w * h);
+  rmSync(dir, { recursive: true });
+  return pixels.filter((p) => p < 128).length;
 }

@@ -4,12 +4,8 @@
  * back, 监督科's daily patrol lists the day's projects with their records, and the section's month is
  * read by those who may.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { anomalyReport, startServer, type Body, type TestServer } from './harness';
+import { anomalyReport, pdfInk, startServer, type Body, type TestServer } from './harness';
 import { chinaToday } from '../../api/src/venues/venue-calendar';
 
 const today = chinaToday();
@@ -84,25 +80,6 @@ test("the day's record, an anomaly reported from it, the patrol and the month", 
   expect((await (await s.login('proc1')).get(`/api/witness-records/${saved.body.id}`)).status).toBe(404);
 });
 
-/** How many dark pixels the first page of a PDF has when rendered (pdftoppm, greyscale): 0 is a blank page. */
-function inkOf(pdf: Buffer): number {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pdf-'));
-  writeFileSync(path.join(dir, 'a.pdf'), pdf);
-  execFileSync('pdftoppm', ['-r', '40', '-gray', '-f', '1', '-l', '1', path.join(dir, 'a.pdf'), path.join(dir, 'p')]);
-  const pgm = readFileSync(
-    path.join(
-      dir,
-      readdirSync(dir).find((f) => f.endsWith('.pgm'))!,
-    ),
-  );
-  // P5 <w> <h> <max> then one byte per pixel
-  const header = pgm.subarray(0, 40).toString('latin1').split(/\s+/);
-  const [w, h] = [Number(header[1]), Number(header[2])];
-  const pixels = pgm.subarray(pgm.length - w * h);
-  rmSync(dir, { recursive: true });
-  return pixels.filter((p) => p < 128).length;
-}
-
 test("表七 of a month as .xlsx and PDF, and the month's book bound on the first working day", async () => {
   const witness = await s.login('witness1');
   const sup = await s.login('sup_head');
@@ -135,7 +112,7 @@ test("表七 of a month as .xlsx and PDF, and the month's book bound on the firs
   expect(pdf.status).toBe(200);
   expect(pdf.type).toBe('application/pdf');
   expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
-  expect(inkOf(pdf.bytes)).toBeGreaterThan(500);
+  expect(pdfInk(pdf.bytes)).toBeGreaterThan(500);
   expect((await (await s.login('proc1')).file('/api/witness-records/export?section=engineering&month=2026-10&format=pdf')).status).toBe(403);
 
   // not on a Sunday the 1st; on Monday the 2nd, the first working day, October is bound — once
@@ -146,7 +123,7 @@ test("表七 of a month as .xlsx and PDF, and the month's book bound on the firs
   const books = (await sup.get('/api/witness-books?month=2026-10')).body.items;
   expect(books.map((b: Body) => b.id)).toEqual(['engineering~2026-10']);
   const book = await sup.file('/api/witness-books/engineering~2026-10');
-  expect(inkOf(book.bytes)).toBeGreaterThan(500);
+  expect(pdfInk(book.bytes)).toBeGreaterThan(500);
   // 监督科 is told
   expect(((await sup.get('/api/notifications')).body.items as Body[]).some((n) => n.kind === 'witness.book' && n.title.includes('工程科'))).toBe(true);
   expect((await (await s.login('proc1')).get('/api/witness-books/engineering~2026-10')).status).toBe(404);

@@ -7,4 +7,5 @@ export * from './records';
 export * from './projects';
 export * from './venues';
 export * from './witness';
+export * from './area-logs';
 export * from './routes';

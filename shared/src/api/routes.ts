@@ -13,6 +13,7 @@ import * as rec from './records';
 import * as proj from './projects';
 import * as venue from './venues';
 import * as wit from './witness';
+import * as area from './area-logs';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -308,6 +309,31 @@ export const API = {
     tag: '见证 Witness',
     query: wit.patrolQuery,
     response: wit.patrolReply,
+  }),
+  areaLogs: route({
+    method: 'get',
+    path: '/api/area-logs',
+    summary: '开评标区管理记录（表四）：一天的场次与记录 The area log of a day (Form 4)',
+    tag: '开评标区 Area',
+    query: area.areaLogDayQuery,
+    response: area.areaLogDayReply,
+  }),
+  exportAreaLogs: route({
+    method: 'get',
+    path: '/api/area-logs/export',
+    summary: '导出表四（一个月，Excel 或 PDF）Export Form 4 of a month (.xlsx or PDF)',
+    tag: '开评标区 Area',
+    query: area.areaLogExportQuery,
+    produces: 'application/octet-stream',
+  }),
+  saveAreaLog: route({
+    method: 'put',
+    path: '/api/area-logs/{id}',
+    summary: '记录一场开评标的开评标区管理情况（综合科）Log a session in the area (general section)',
+    tag: '开评标区 Area',
+    params: area.areaLogParams,
+    body: area.areaLogBody,
+    response: area.areaLogDto,
   }),
   hallBoard: route({
     method: 'get',
