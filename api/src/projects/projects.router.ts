@@ -93,7 +93,9 @@ export function projectsRouter(
     const metas = await Promise.all((links?.instanceIds ?? []).map((id) => Meta.findById(id).lean()));
     const sights = await Promise.all(metas.map((m) => (m ? instances.sight(user, m._id) : undefined)));
     const external = user.roles.includes('external');
-    const archives = external ? [] : await Promise.all((links?.archiveIds ?? []).map((id) => Archive.findById(id).select('title archivedAt').lean()));
+    const archives = external
+      ? []
+      : await Promise.all((links?.archiveIds ?? []).map((id) => Archive.findById(id).select('title archivedAt sha256 files').lean()));
     // (a session since moved or cancelled is no longer there)
     const sessions = external ? [] : await Promise.all((links?.sessionIds ?? []).map((id) => venues.session(id).catch(() => null)));
     return {
@@ -111,7 +113,15 @@ export function projectsRouter(
           endedAt: m!.endedAt ? new Date(m!.endedAt).toISOString() : null,
         }))
         .sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
-      archives: archives.filter((a) => !!a).map((a) => ({ id: a._id, title: a.title, archivedAt: a.archivedAt ? new Date(a.archivedAt).toISOString() : null })),
+      archives: archives
+        .filter((a) => !!a)
+        .map((a) => ({
+          id: a._id,
+          title: a.title,
+          archivedAt: a.archivedAt ? new Date(a.archivedAt).toISOString() : null,
+          sha256: a.sha256,
+          files: (a.files ?? []).map((f) => ({ no: f.no, filename: f.filename, size: f.size, sha256: f.sha256, sm3: f.sm3 })),
+        })),
       sessions: sessions.filter((x) => !!x).sort((a, b) => (a.day + a.start).localeCompare(b.day + b.start)),
     };
   });

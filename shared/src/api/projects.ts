@@ -109,7 +109,16 @@ export const projectDetail = z
         endedAt: isoDateTime.nullable().optional(),
       }),
     ),
-    archives: z.array(z.strictObject({ id: z.string(), title: z.string(), archivedAt: isoDateTime.nullable().optional() })),
+    archives: z.array(
+      z.strictObject({
+        id: z.string(),
+        title: z.string(),
+        archivedAt: isoDateTime.nullable().optional(),
+        sha256: z.string().optional(),
+        /** Its files (件), in the order of the process, with their digests (6.5.1). */
+        files: z.array(z.strictObject({ no: z.number().int(), filename: z.string(), size: z.number(), sha256: z.string(), sm3: z.string() })).optional(),
+      }),
+    ),
     /** Its sessions in the venue calendar, in time order. */
     sessions: z.array(sessionDto),
   })

@@ -65,6 +65,12 @@ export const routes: Routes = [
         title: '见证记录',
       },
       {
+        path: 'area-log',
+        canActivate: [staffGuard],
+        loadComponent: () => import('./area/area-log.page').then((m) => m.AreaLogPage),
+        title: '开评标区管理记录',
+      },
+      {
         path: 'venues',
         canActivate: [staffGuard],
         loadComponent: () => import('./venues/venues.page').then((m) => m.VenuesPage),

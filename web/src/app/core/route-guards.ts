@@ -49,3 +49,9 @@ export const mayReadRegister = (u: Someone): boolean =>
 
 export const staffGuard = () =>
   mayReadRegister(inject(AuthService).user()) ? true : inject(Router).parseUrl('/inbox');
+
+/** Who reads the area log (表四): 综合科 keeps it; 办公室, 信息科, supervision and the leaders read it (as the server rules). */
+export const mayReadAreaLog = (u: Someone): boolean =>
+  !!u &&
+  (['admin', 'deputy', 'principal'].some((r) => u.roles.includes(r)) ||
+    ['general', 'office', 'it', 'supervision'].some((s) => u.sections.includes(s)));

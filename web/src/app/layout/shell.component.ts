@@ -6,7 +6,7 @@ import { NzMenuModule } from 'ng-zorro-antd/menu';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { AuthService } from '../core/auth.service';
-import { mayAudit, mayReadRegister, mayReadViewLog } from '../core/route-guards';
+import { mayAudit, mayReadAreaLog, mayReadRegister, mayReadViewLog } from '../core/route-guards';
 import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
 import { LiveEvents } from '../core/live-events.service';
 import { NotificationBellComponent } from './notification-bell.component';
@@ -147,6 +147,7 @@ export class ShellComponent {
           { path: '/projects', label: '项目' },
           { path: '/venues', label: '场地' },
           { path: '/witness', label: '见证' },
+          ...(mayReadAreaLog(this.auth.user()) ? [{ path: '/area-log', label: '开评标区' }] : []),
         ]
       : []),
     { path: '/archives', label: '档案调阅' },

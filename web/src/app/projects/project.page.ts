@@ -101,7 +101,7 @@ const STATE_NAMES: Record<string, string> = {
           d.project.noticeOn ?? ''
         }}</nz-descriptions-item>
         <nz-descriptions-item [nzTitle]="'开标时间' | t">{{
-          d.project.openingAt ? (d.project.openingAt | date: 'yyyy-MM-dd HH:mm') : ''
+          d.project.openingAt ? (d.project.openingAt | date: 'yyyy-MM-dd HH:mm' : '+0800') : ''
         }}</nz-descriptions-item>
         <nz-descriptions-item [nzTitle]="'定标日期' | t">{{
           d.project.awardOn ?? ''
@@ -110,7 +110,9 @@ const STATE_NAMES: Record<string, string> = {
           d.project.contractOn ?? ''
         }}</nz-descriptions-item>
         <nz-descriptions-item [nzTitle]="'最后修改' | t"
-          >{{ d.project.updatedAt ? (d.project.updatedAt | date: 'yyyy-MM-dd HH:mm') : '' }}
+          >{{
+            d.project.updatedAt ? (d.project.updatedAt | date: 'yyyy-MM-dd HH:mm' : '+0800') : ''
+          }}
           {{ d.project.updatedBy ?? '' }}</nz-descriptions-item
         >
       </nz-descriptions>
@@ -143,7 +145,7 @@ const STATE_NAMES: Record<string, string> = {
                     }
                   </td>
                   <td>{{ i.processName }}</td>
-                  <td>{{ i.startedAt | date: 'yyyy-MM-dd HH:mm' }}</td>
+                  <td>{{ i.startedAt | date: 'yyyy-MM-dd HH:mm' : '+0800' }}</td>
                   <td>
                     <nz-tag [nzColor]="i.state === 'active' ? 'processing' : 'default'">{{
                       stateNames[i.state] ?? i.state
@@ -175,9 +177,43 @@ const STATE_NAMES: Record<string, string> = {
 
       <nz-card nzSize="small" [nzTitle]="'档案' | t" class="gap">
         @if (d.archives.length) {
+          @for (a of d.archives; track a.id) {
+            @if (a.files?.length) {
+              <p>
+                <strong>{{ a.id }} {{ a.title }}</strong
+                >（{{ a.archivedAt | date: 'yyyy-MM-dd HH:mm' }} {{ '归档，不可修改' | t }}）
+              </p>
+              <nz-table
+                [nzData]="a.files!"
+                nzSize="small"
+                [nzShowPagination]="false"
+                #ft
+                data-testid="archive-files"
+              >
+                <thead>
+                  <tr>
+                    <th>{{ '件号' | t }}</th>
+                    <th>{{ '文件' | t }}</th>
+                    <th>SHA-256</th>
+                    <th>SM3</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  @for (f of ft.data; track f.no) {
+                    <tr>
+                      <td>{{ f.no }}</td>
+                      <td>{{ f.filename }}</td>
+                      <td class="hash">{{ f.sha256 }}</td>
+                      <td class="hash">{{ f.sm3 }}</td>
+                    </tr>
+                  }
+                </tbody>
+              </nz-table>
+            }
+          }
           <ul data-testid="project-archives">
             @for (a of d.archives; track a.id) {
-              <li>
+              <li [hidden]="!!a.files?.length">
                 {{ a.id }} {{ a.title
                 }}{{ a.archivedAt ? '（' + (a.archivedAt | date: 'yyyy-MM-dd') + ' 归档）' : '' }}
               </li>
@@ -219,6 +255,11 @@ const STATE_NAMES: Record<string, string> = {
     .gap {
       margin-top: 12px;
     }
+    .hash {
+      font-family: monospace;
+      font-size: 11px;
+      word-break: break-all;
+    }
   `,
 })
 export class ProjectPage {
@@ -237,6 +278,7 @@ export class ProjectPage {
     import: 'Excel 导入',
     push: '电子交易系统推送',
     demo: '演示数据',
+    intake: '网上登记（一站式服务）',
   };
   readonly isAdmin = computed(() => !!this.auth.user()?.roles.includes('admin'));
 

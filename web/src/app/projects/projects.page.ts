@@ -152,7 +152,7 @@ type Project = Reply<'projects'>['items'][number];
               {{ p.budget != null ? (p.budget / 10000 | number: '1.0-2') : '' }}
             </td>
             <td>{{ p.registeredOn ?? '' }}</td>
-            <td>{{ p.openingAt ? (p.openingAt | date: 'yyyy-MM-dd HH:mm') : '' }}</td>
+            <td>{{ p.openingAt ? (p.openingAt | date: 'yyyy-MM-dd HH:mm' : '+0800') : '' }}</td>
             <td>
               <nz-tag
                 [nzColor]="

@@ -16,6 +16,7 @@ import { BUSINESS_SECTIONS } from '@ggzy/shared';
 import { TranslatePipe } from '../core/i18n';
 import { AuthService } from '../core/auth.service';
 import { apiError } from '../core/api.service';
+import { downloadFile } from '../core/download';
 import { SECTION_NAMES } from '../core/labels';
 import type { Reply } from '../core/api.types';
 
@@ -166,7 +167,26 @@ function todayOf(): string {
             [(ngModel)]="month"
             (ngModelChange)="loadMonth()"
           />
+          <button nz-button (click)="export('xlsx')" data-testid="w-export-xlsx">
+            {{ '导出 Excel' | t }}
+          </button>
+          <button nz-button (click)="export('pdf')" data-testid="w-export-pdf">
+            {{ '打印 PDF' | t }}
+          </button>
+          @for (b of books(); track b.id) {
+            <button
+              nz-button
+              nzType="link"
+              (click)="book(b)"
+              [attr.data-testid]="'w-book-' + b.section"
+            >
+              {{ '记录册' | t }} · {{ sectionNames[b.section] ?? b.section }}（{{ b.count }}）
+            </button>
+          }
         </div>
+        @if (exportError()) {
+          <nz-alert nzType="error" [nzMessage]="exportError()!"></nz-alert>
+        }
         <nz-table
           [nzData]="monthRows()"
           nzSize="small"
@@ -279,6 +299,8 @@ export class WitnessPage {
   readonly patrol = signal<Patrol | null>(null);
   readonly saved = signal<WitnessRecord | null>(null);
   readonly error = signal<string | null>(null);
+  readonly exportError = signal<string | null>(null);
+  readonly books = signal<Reply<'witnessBooks'>['items']>([]);
   draft = {
     projectId: '',
     sessionId: '',
@@ -334,6 +356,14 @@ export class WitnessPage {
   }
 
   async loadMonth(): Promise<void> {
+    void firstValueFrom(
+      this.http.get<Reply<'witnessBooks'>>('/api/witness-books', {
+        params: new HttpParams().set('month', this.month),
+      }),
+    ).then(
+      (r) => this.books.set(r.items),
+      () => this.books.set([]),
+    );
     try {
       const r = await firstValueFrom(
         this.http.get<Reply<'witnessRecords'>>('/api/witness-records', {
@@ -364,6 +394,32 @@ export class WitnessPage {
       await this.loadMonth();
     } catch (err) {
       this.error.set(apiError(err).message);
+    }
+  }
+
+  async export(format: 'xlsx' | 'pdf'): Promise<void> {
+    this.exportError.set(null);
+    try {
+      await downloadFile(
+        this.http,
+        `/api/witness-records/export?section=${this.section}&month=${this.month}&format=${format}`,
+        `表七-项目交易见证记录-${this.sectionNames[this.section] ?? this.section}-${this.month}.${format}`,
+      );
+    } catch (err) {
+      this.exportError.set(apiError(err).message);
+    }
+  }
+
+  /** The month's bound book (PDF), as it was bound. */
+  async book(b: { id: string; section: string; month: string }): Promise<void> {
+    try {
+      await downloadFile(
+        this.http,
+        `/api/witness-books/${b.id}`,
+        `见证记录册-${this.sectionNames[b.section] ?? b.section}-${b.month}.pdf`,
+      );
+    } catch (err) {
+      this.exportError.set(apiError(err).message);
     }
   }
 
