@@ -198,6 +198,12 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   inbox.applicantKeys = (u, instanceId) => instances.applicantKeysOf(u, instanceId);
   instances.projects = projects;
   inbox.formOptions = (u, f) => instances.formOptions(u, f);
+  // A contract date entered opens the archive collection, due in 5 working days (6.5.1).
+  projects.changed.on('contract', (projectId) => {
+    void instances
+      .startForProject('archive-collection', projectId, `archive-collection:${projectId}`, '系统（合同签订）')
+      .catch((err: unknown) => logger.error({ err, projectId }, 'opening the archive collection failed'));
+  });
   instances.venues = venues;
   const workers =
     settings.runWorkers === false

@@ -111,3 +111,44 @@ test('an archive step left past its limit is reported to supervision (督办)', 
     await short.close();
   }
 });
+
+test('a contract date entered in the register opens the archive collection, once, due in 5 working days', async () => {
+  const eng = await s.login('eng_head');
+  const project = (await eng.get('/api/projects/XXGC-2026-002')).body.project;
+  const entry = {
+    name: project.name,
+    kind: project.kind,
+    section: project.section,
+    tenderer: project.tenderer,
+    agent: project.agent,
+    budget: project.budget,
+    registeredOn: project.registeredOn,
+    stage: 'contracted',
+  };
+  expect((await eng.put('/api/projects/XXGC-2026-002', { ...entry, awardOn: today, contractOn: today, version: project.version })).status).toBe(200);
+  const task = await eventually(
+    async () =>
+      ((await eng.get('/api/tasks?view=unclaimed&pageSize=100')).body.items as Body[]).find(
+        (t) => t.processId === 'archive-collection' && t.elementId === 'collect_archive',
+      ),
+    10_000,
+    'the archive collection step',
+  );
+  expect(task.title).toContain('吉首市乾州大道提质改造工程');
+  const calendar = new WorkCalendar(s.db);
+  await calendar.load();
+  expect(new Date(task.dueDate).getTime()).toBe(calendar.addWorkingDays(new Date(task.createdAt), 5).getTime());
+  // edited again: no second collection
+  const again = (await eng.get('/api/projects/XXGC-2026-002')).body.project;
+  expect(
+    (await eng.put('/api/projects/XXGC-2026-002', { ...entry, awardOn: today, contractOn: today, name: `${project.name}（合同已签）`, version: again.version }))
+      .status,
+  ).toBe(200);
+  await new Promise((r) => setTimeout(r, 500));
+  expect(((await eng.get('/api/tasks?view=unclaimed&pageSize=100')).body.items as Body[]).filter((t) => t.processId === 'archive-collection')).toHaveLength(1);
+  // filed from it, like the one-stop flow's
+  await claimAndComplete(eng, task.id, { archiveConfirm: true });
+  const filed = await eventually(async () => (await s.db.collection('archives').findOne({ _id: 'DA-XXGC-2026-002' as never })) as Body, 10_000, 'filed');
+  expect(filed).toMatchObject({ projectId: 'XXGC-2026-002', filedBy: 'eng_head' });
+  expect((await eng.get('/api/projects/XXGC-2026-002')).body.project.stage).toBe('archived');
+});

@@ -202,6 +202,51 @@ export class InstancesService {
     );
   }
 
+  /**
+   * A flow the system opens on a project (the archive collection a contract date opens): started as
+   * 「系统」, once per `key` (the same key again answers the first start).
+   */
+  async startForProject(processId: string, projectId: string, key: string, starterName: string) {
+    const project = await this.Project.findById(projectId).lean();
+    if (!project) throw notFound('Project', '项目', projectId);
+    const name = (await this.engine.listDefinitions()).find((d) => d.processId === processId)?.name ?? processId;
+    const title = `${name}：${project.name}`;
+    const repeated = await this.starts.repeated('system', key);
+    if (repeated) return repeated;
+    return this.starts.start(
+      {
+        user: 'system',
+        processId,
+        variables: {
+          projectId,
+          projectName: project.name,
+          projectSection: project.section,
+          starter: 'system',
+          starterName,
+          limits: this.opts.limits,
+          title,
+          processName: name,
+        },
+        meta: {
+          processId,
+          processName: name,
+          title,
+          projectId,
+          projectName: project.name,
+          starter: 'system',
+          starterName,
+          startedAt: new Date(),
+          state: 'active',
+          endedAt: null,
+          classification: null,
+        },
+        attachmentIds: [],
+        values: JSON.stringify({ projectId }),
+      },
+      key,
+    );
+  }
+
   async meta(u: UserDto, id: string): Promise<InstanceMetaDoc> {
     return (await this.visible(u, id)).m;
   }

@@ -112,7 +112,7 @@ export function projectDto(d: ProjectDoc): ProjectDto {
 export class ProjectRegister {
   readonly model: Model<ProjectDoc>;
   /** Entries changed here (the replicas are told). */
-  readonly changed = new EventEmitter<{ project: [string] }>();
+  readonly changed = new EventEmitter<{ project: [string]; contract: [string] }>();
   private readonly catalog = new Map<string, Entry>();
 
   constructor(
@@ -289,7 +289,7 @@ export class ProjectRegister {
       },
     });
     const doc = { ...before, ...fields, version, updatedAt: now, updatedBy: u.id };
-    this.after(doc);
+    this.after(doc, before);
     return { doc, created: false };
   }
 
@@ -358,11 +358,14 @@ export class ProjectRegister {
         changed: Object.fromEntries(changes.map(([k, v]) => [k, { before: (before as unknown as Record<string, unknown>)[k] ?? null, after: v }])),
       },
     });
-    this.after({ ...before, ...set, version } as ProjectDoc);
+    this.after({ ...before, ...set, version } as ProjectDoc, before);
   }
 
-  private after(doc: Partial<ProjectDoc> & { _id: string }): void {
+  private after(doc: Partial<ProjectDoc> & { _id: string }, before?: Partial<ProjectDoc> | null): void {
     this.remember(doc);
     this.changed.emit('project', doc._id);
+    // A contract date entered (6.5.1): the archive is to be collected within 5 working days. A project
+    // of the one-stop flow collects it in that flow.
+    if (doc.contractOn && !before?.contractOn && doc.source !== 'intake' && before?.source !== 'intake') this.changed.emit('contract', doc._id);
   }
 }
