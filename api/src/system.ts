@@ -291,6 +291,12 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       const carried = await starts.recover(0);
       if (carried) logger.info({ carried }, 'starts cut short by a stop carried through');
       starts.startRecovery();
+      // A contract date saved by a process stopped before it opened the archive collection: opened now
+      // (once per project: a start already made is found by its key).
+      for (const projectId of projects.awaitingArchive())
+        await instances
+          .startForProject('archive-collection', projectId, `archive-collection:${projectId}`, '系统（合同签订）')
+          .catch((err: unknown) => logger.error({ err, projectId }, 'opening the archive collection failed'));
       streamTickets.startSweeping();
       files.startSweeping();
       if (settings.bindWitnessBooks !== false) witnessBooks.start();

@@ -152,3 +152,41 @@ test('a contract date entered in the register opens the archive collection, once
   expect(filed).toMatchObject({ projectId: 'XXGC-2026-002', filedBy: 'eng_head' });
   expect((await eng.get('/api/projects/XXGC-2026-002')).body.project.stage).toBe('archived');
 });
+
+test('a contract date saved by a process that stopped before opening the archive collection: opened at the next start', async () => {
+  // what a save leaves when the process dies right after it
+  await s.db.collection('projects').insertOne({
+    _id: 'XXCG-2027-990' as never,
+    name: '州图书馆图书采购',
+    kind: '政府采购',
+    section: 'procurement',
+    tenderer: '湘西州图书馆',
+    stage: 'contracted',
+    contractOn: today,
+    source: 'register',
+    version: 2,
+    status: 'active',
+    createdAt: new Date(),
+  });
+  const db = s.db;
+  await s.halt();
+  s = await startServer('project_intake', { DEMO_DATA: 'true' }, db);
+  const proc = await s.login('proc1');
+  const task = await eventually(
+    async () =>
+      ((await proc.get('/api/tasks?view=unclaimed&pageSize=100')).body.items as Body[]).find(
+        (t) => t.processId === 'archive-collection' && t.title.includes('州图书馆图书采购'),
+      ),
+    10_000,
+    'the archive collection opened at start',
+  );
+  expect(task.elementId).toBe('collect_archive');
+  // and only once, however often the system starts
+  await s.halt();
+  s = await startServer('project_intake', { DEMO_DATA: 'true' }, db);
+  await new Promise((r) => setTimeout(r, 300));
+  const tasks = ((await (await s.login('proc1')).get('/api/tasks?view=unclaimed&pageSize=100')).body.items as Body[]).filter(
+    (t) => t.processId === 'archive-collection',
+  );
+  expect(tasks).toHaveLength(1);
+});

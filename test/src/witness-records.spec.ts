@@ -64,6 +64,11 @@ test("the day's record, an anomaly reported from it, the patrol and the month", 
   const other = await (await s.login('eng_head')).post('/api/process-instances', anomalyReport('另一份', 'XXGC-2026-001'));
   expect((await witness.post(`/api/witness-records/${saved.body.id}/report`, { instanceId: other.body.id })).body.code).toBe('REPORT_INVALID');
 
+  // the project's page lists it, with its report
+  expect((await witness.get('/api/projects/XXGC-2026-001')).body.witnessRecords).toEqual([
+    { id: saved.body.id, day: today, witnessName: '张见证', mode: 'offline', anomaly: true, reportInstanceId: report.body.id },
+  ]);
+
   // the patrol now shows one in, with its anomaly, one missing
   const after = (await sup.get(`/api/witness-patrol?day=${today}`)).body;
   expect(after.items.map((i: Body) => [i.projectId, i.recorded, i.anomaly])).toEqual([

@@ -213,8 +213,8 @@ export class ProjectImport {
       const first = seen.get(number.data);
       if (first) problem(n, '项目编号', `项目编号 ${number.data} 与第 ${first} 行重复`, `Project ${number.data} repeats row ${first}`);
       else seen.set(number.data, n);
-      if (await this.register.model.exists({ _id: number.data }))
-        problem(n, '项目编号', `项目编号 ${number.data} 已登记`, `Project ${number.data} is already registered`);
+      // (the register's catalogue holds every number; the write itself never replaces an entry)
+      if (this.register.has(number.data)) problem(n, '项目编号', `项目编号 ${number.data} 已登记`, `Project ${number.data} is already registered`);
       if (problems.length === before) rows.push({ id: number.data, input: input.data, row: n });
     }
     if (!rows.length && !problems.length) problem(0, '', '表格中没有项目', 'The sheet holds no project');

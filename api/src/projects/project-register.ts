@@ -42,6 +42,8 @@ interface Entry {
   registeredOn: string;
   openingAt: number;
   budget: number;
+  /** A contract signed, on a project outside the one-stop flow: its archive is collected by `archive-collection`. */
+  awaitsArchive: boolean;
   /** Lower-case number, name, tenderer and agent, for word search. */
   text: string;
 }
@@ -125,7 +127,7 @@ export class ProjectRegister {
   /** Read the register's searchable fields once (the only whole read of the collection). */
   async load(): Promise<void> {
     this.catalog.clear();
-    const docs = await this.model.find({}).select('name kind section stage tenderer agent budget registeredOn openingAt').lean();
+    const docs = await this.model.find({}).select('name kind section stage tenderer agent budget registeredOn openingAt contractOn source').lean();
     for (const d of docs) this.remember(d);
   }
 
@@ -146,6 +148,8 @@ export class ProjectRegister {
       registeredOn: d.registeredOn ?? '',
       openingAt: d.openingAt ? new Date(d.openingAt).getTime() : 0,
       budget: d.budget ?? -1,
+      // (the demo's projects come with their archives)
+      awaitsArchive: !!d.contractOn && d.source !== 'intake' && d.source !== 'demo' && d.stage !== 'archived' && d.stage !== 'terminated',
       text: [d._id, d.name, d.tenderer, d.agent].filter(Boolean).join('\n').toLowerCase(),
     });
   }
@@ -156,6 +160,11 @@ export class ProjectRegister {
       .filter((e) => e.stage !== 'archived' && e.stage !== 'terminated')
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((e) => ({ id: e.id, name: e.name }));
+  }
+
+  /** Projects whose contract is signed and archive not yet filed, outside the one-stop flow (checked at start). */
+  awaitingArchive(): string[] {
+    return [...this.catalog.values()].filter((e) => e.awaitsArchive).map((e) => e.id);
   }
 
   has(id: string): boolean {

@@ -78,6 +78,8 @@ export interface ProjectLinksDoc {
   archiveIds: string[];
   /** Its sessions in the venue calendar (ids of sessions since moved or cancelled are skipped when read). */
   sessionIds: string[];
+  /** Its witness records (表七), one per day witnessed. */
+  witnessRecordIds: string[];
 }
 
 export function projectLinksModel(db: Connection): Model<ProjectLinksDoc> {
@@ -85,17 +87,22 @@ export function projectLinksModel(db: Connection): Model<ProjectLinksDoc> {
     db,
     'ProjectLinks',
     new Schema<ProjectLinksDoc>(
-      { _id: String, instanceIds: [String], archiveIds: [String], sessionIds: [String] },
+      { _id: String, instanceIds: [String], archiveIds: [String], sessionIds: [String], witnessRecordIds: [String] },
       { versionKey: false, _id: false, collection: 'project_links' },
     ),
   );
 }
 
 /** Hang an instance, an archive or a venue session on its project (idempotent: a step carried through again adds nothing). */
-export async function linkToProject(db: Connection, projectId: string, link: { instanceId?: string; archiveId?: string; sessionId?: string }): Promise<void> {
+export async function linkToProject(
+  db: Connection,
+  projectId: string,
+  link: { instanceId?: string; archiveId?: string; sessionId?: string; witnessRecordId?: string },
+): Promise<void> {
   const add: Record<string, string> = {};
   if (link.instanceId) add.instanceIds = link.instanceId;
   if (link.archiveId) add.archiveIds = link.archiveId;
   if (link.sessionId) add.sessionIds = link.sessionId;
+  if (link.witnessRecordId) add.witnessRecordIds = link.witnessRecordId;
   await projectLinksModel(db).updateOne({ _id: projectId }, { $addToSet: add }, { upsert: true });
 }

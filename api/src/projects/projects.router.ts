@@ -15,6 +15,7 @@ import type { ProjectPauses } from './project-pauses';
 import type { InstancesService } from '../instances/instances.service';
 import { instanceMetaModel } from '../instances/instance.model';
 import { archiveModels } from '../archives/archive.model';
+import { witnessRecordModel } from '../witness/witness-records';
 import { projectDto, type ProjectRegister } from './project-register';
 import { importTemplate, type ProjectImport } from './project-import';
 import type { VenueCalendar } from '../venues/venue-calendar';
@@ -33,6 +34,7 @@ export function projectsRouter(
   const Links = projectLinksModel(db);
   const Meta = instanceMetaModel(db);
   const { Archive } = archiveModels(db);
+  const WitnessRecord = witnessRecordModel(db);
   const r = Router();
 
   /** The entries as `u` may read them. */
@@ -97,6 +99,7 @@ export function projectsRouter(
       ? []
       : await Promise.all((links?.archiveIds ?? []).map((id) => Archive.findById(id).select('title archivedAt sha256 files').lean()));
     // (a session since moved or cancelled is no longer there)
+    const witnessRecords = external ? [] : await Promise.all((links?.witnessRecordIds ?? []).map((id) => WitnessRecord.findById(id).lean()));
     const sessions = external ? [] : await Promise.all((links?.sessionIds ?? []).map((id) => venues.session(id).catch(() => null)));
     return {
       project: (await shown(user, [doc]))[0]!,
@@ -122,6 +125,10 @@ export function projectsRouter(
           sha256: a.sha256,
           files: (a.files ?? []).map((f) => ({ no: f.no, filename: f.filename, size: f.size, sha256: f.sha256, sm3: f.sm3 })),
         })),
+      witnessRecords: witnessRecords
+        .filter((w) => !!w)
+        .map((w) => ({ id: w._id, day: w.day, witnessName: w.witnessName, mode: w.mode, anomaly: w.anomaly, reportInstanceId: w.reportInstanceId ?? null }))
+        .sort((a, b) => a.day.localeCompare(b.day)),
       sessions: sessions.filter((x) => !!x).sort((a, b) => (a.day + a.start).localeCompare(b.day + b.start)),
     };
   });

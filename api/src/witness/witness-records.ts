@@ -2,12 +2,14 @@
  * 项目交易见证记录 (5.4.1, 表七): the witness on duty keeps one record per project per day (online
  * or offline, the course of events, anomalies). A record's `_id` is `<project>~<day>`, so the day's
  * record of a project is read by id; each section's month is listed in one index document
- * (`witness_months`, `_id` `<section>~<YYYY-MM>`), which the monthly book is bound from.
+ * (`witness_months`, `_id` `<section>~<YYYY-MM>`), which the monthly book is bound from, and each
+ * project's in its links (the project's page).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../db/model-on';
 import type { AuditService } from '../audit/audit.service';
 import type { ProjectRegister } from '../projects/project-register';
+import { linkToProject } from '../projects/project.model';
 
 export interface WitnessRecordDoc {
   _id: string;
@@ -50,6 +52,35 @@ export interface WitnessInput {
   instanceId?: string | null;
 }
 
+export function witnessRecordModel(db: Connection): Model<WitnessRecordDoc> {
+  return modelOn<WitnessRecordDoc>(
+    db,
+    'WitnessRecord',
+    new Schema<WitnessRecordDoc>(
+      {
+        _id: String,
+        projectId: String,
+        projectName: String,
+        section: String,
+        day: String,
+        witness: String,
+        witnessName: String,
+        mode: String,
+        course: String,
+        anomaly: Boolean,
+        anomalyDesc: String,
+        sessionId: String,
+        instanceId: String,
+        reportInstanceId: String,
+        recordedAt: Date,
+        updatedAt: Date,
+        version: Number,
+      },
+      { versionKey: false, _id: false, collection: 'witness_records' },
+    ),
+  );
+}
+
 export const witnessRecordId = (projectId: string, day: string) => `${projectId}~${day}`;
 
 export class WitnessRecords {
@@ -57,36 +88,11 @@ export class WitnessRecords {
   readonly months: Model<MonthDoc>;
 
   constructor(
-    db: Connection,
+    private readonly db: Connection,
     readonly projects: ProjectRegister,
     readonly audit: AuditService,
   ) {
-    this.model = modelOn<WitnessRecordDoc>(
-      db,
-      'WitnessRecord',
-      new Schema<WitnessRecordDoc>(
-        {
-          _id: String,
-          projectId: String,
-          projectName: String,
-          section: String,
-          day: String,
-          witness: String,
-          witnessName: String,
-          mode: String,
-          course: String,
-          anomaly: Boolean,
-          anomalyDesc: String,
-          sessionId: String,
-          instanceId: String,
-          reportInstanceId: String,
-          recordedAt: Date,
-          updatedAt: Date,
-          version: Number,
-        },
-        { versionKey: false, _id: false, collection: 'witness_records' },
-      ),
-    );
+    this.model = witnessRecordModel(db);
     this.months = modelOn<MonthDoc>(
       db,
       'WitnessMonth',
@@ -103,6 +109,7 @@ export class WitnessRecords {
     const project = await this.projects.get(r.projectId);
     const id = witnessRecordId(project._id, r.day);
     await this.months.updateOne({ _id: `${project.section}~${r.day.slice(0, 7)}` }, { $addToSet: { recordIds: id } }, { upsert: true });
+    await linkToProject(this.db, project._id, { witnessRecordId: id });
     const now = new Date();
     const before = await this.model.findById(id).lean();
     const fields = {

@@ -121,6 +121,17 @@ export const projectDetail = z
     ),
     /** Its sessions in the venue calendar, in time order. */
     sessions: z.array(sessionDto),
+    /** Its witness records (表七), by day: who witnessed, and whether anything was irregular. */
+    witnessRecords: z.array(
+      z.strictObject({
+        id: z.string(),
+        day: z.string(),
+        witnessName: z.string(),
+        mode: z.string(),
+        anomaly: z.boolean(),
+        reportInstanceId: z.string().nullable(),
+      }),
+    ),
   })
   .meta({ id: 'ProjectDetail' });
 

@@ -127,7 +127,8 @@ describeInBrowser('the project register in a browser', 'browser_projects', (ctx)
     await eng.locator('.ant-select-item-option', { hasText: '已受理' }).click();
     await eng.getByTestId('project-save').click();
     await eng.getByTestId('project-stage-tag').getByText('已受理').waitFor();
-    await eng.getByTestId('project-form').waitFor({ state: 'hidden' });
+    // the drawer closes (its content may stay in the page, off screen, once closed)
+    await eng.locator('.ant-drawer-open').waitFor({ state: 'detached' });
     await shot(eng, '23-project-page');
     await expectAccessible(eng, 'project page');
     const stored = (await (await s.login('gen1')).get('/api/projects/XXGC-2027-703')).body.project;

@@ -3,6 +3,8 @@ import { NzI18nService, en_US, zh_CN } from 'ng-zorro-antd/i18n';
 
 /** English for the interface's Chinese text; Chinese is the source and the default. */
 const EN: Record<string, string> = {
+  已上报要情专报: 'reported as a special report',
+  暂无见证记录: 'No witness records yet',
   件号: 'No.',
   '导出 Excel': 'Export to Excel',
   导出月份: 'Month to export',

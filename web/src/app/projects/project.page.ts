@@ -175,6 +175,27 @@ const STATE_NAMES: Record<string, string> = {
         }
       </nz-card>
 
+      <nz-card nzSize="small" [nzTitle]="'见证记录' | t" class="gap">
+        @if (d.witnessRecords.length) {
+          <ul data-testid="project-witness-records">
+            @for (w of d.witnessRecords; track w.id) {
+              <li>
+                {{ w.day }} · {{ w.witnessName }} ·
+                {{ (w.mode === 'online' ? '线上' : '线下') | t }}
+                @if (w.anomaly) {
+                  <nz-tag nzColor="red">{{ '有异常' | t }}</nz-tag>
+                  @if (w.reportInstanceId) {
+                    <span>{{ '已上报要情专报' | t }}</span>
+                  }
+                }
+              </li>
+            }
+          </ul>
+        } @else {
+          <nz-empty nzNotFoundImage="simple" [nzNotFoundContent]="'暂无见证记录' | t"></nz-empty>
+        }
+      </nz-card>
+
       <nz-card nzSize="small" [nzTitle]="'档案' | t" class="gap">
         @if (d.archives.length) {
           @for (a of d.archives; track a.id) {
