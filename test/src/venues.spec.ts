@@ -143,3 +143,22 @@ test('a move is checked like a booking and told to every party; a cancel frees t
   const trail = ((await (await s.login('admin')).get('/api/audit?pageSize=200')).body.items as Body[]).map((e) => e.action);
   expect(trail).toEqual(expect.arrayContaining(['venue.booked', 'venue.witness-named', 'venue.changed', 'venue.canceled']));
 });
+
+test('admins add, rename and retire rooms; a retired room takes no booking but keeps its history', async () => {
+  const admin = await s.login('admin');
+  expect((await gen.post('/api/venues/rooms', { id: 'kb3', name: '第三开标室', kind: '开标室', seats: 30 })).status).toBe(403);
+  const added = await admin.post('/api/venues/rooms', { id: 'kb3', name: '第三开标室', kind: '开标室', seats: 30 });
+  expect(added.status).toBe(200);
+  expect((await gen.post('/api/venues/bookings', opening({ room: 'kb3', day: addDays(today, 3) }))).status).toBe(201);
+  // renamed: the week shows the new name
+  await admin.post('/api/venues/rooms', { id: 'kb3', name: '第三开标室（二楼）', kind: '开标室', seats: 30 });
+  const week = (await gen.get(`/api/venues/week?from=${addDays(today, 3)}&days=1`)).body;
+  expect(week.sessions.find((x: Body) => x.room === 'kb3').roomName).toBe('第三开标室（二楼）');
+  // retired: refused for new bookings, listed as inactive
+  await admin.post('/api/venues/rooms', { id: 'kb3', name: '第三开标室（二楼）', kind: '开标室', seats: 30, active: false });
+  expect((await gen.post('/api/venues/bookings', opening({ room: 'kb3', day: addDays(today, 4) }))).body.code).toBe('ROOM_UNKNOWN');
+  expect((await gen.get('/api/venues/rooms')).body.items.find((r: Body) => r.id === 'kb3')).toMatchObject({ active: false });
+  expect((await admin.post('/api/venues/rooms', { id: 'Bad Id', name: 'x', kind: '开标室' })).body.code).toBe('INVALID_BODY');
+  const trail = ((await admin.get('/api/audit?action=venue.room-saved')).body.items as Body[]).map((e) => e.data.name);
+  expect(trail).toEqual(expect.arrayContaining(['第三开标室', '第三开标室（二楼）']));
+});

@@ -68,4 +68,23 @@ describeInBrowser('venues and the hall board in a browser', 'browser_venues', (c
     await shot(hall, '25-hall-board');
     await expectAccessible(hall, 'hall board');
   });
+
+  test('an admin adds a room, which the week then shows', async () => {
+    const admin = await signIn(browser, s.base, 'admin');
+    await admin.goto(`${s.base}/venues`);
+    await admin.getByTestId('rooms-admin').click();
+    await admin.getByTestId('rooms-table').getByText('第一开标室', { exact: true }).waitFor();
+    await admin.getByTestId('room-id').fill('kb9');
+    await admin.getByTestId('room-name').fill('第九开标室');
+    await admin.getByTestId('room-add').click();
+    await admin.getByTestId('rooms-table').getByText('第九开标室', { exact: true }).waitFor();
+    await expectAccessible(admin, 'rooms admin');
+    await admin.keyboard.press('Escape');
+    await admin.getByTestId('venue-week').getByText('第九开标室', { exact: true }).waitFor();
+    expect((await (await s.login('gen1')).get('/api/venues/rooms')).body.items.find((r: { id: string }) => r.id === 'kb9')).toMatchObject({
+      name: '第九开标室',
+      kind: '开标室',
+      active: true,
+    });
+  });
 });

@@ -3,6 +3,11 @@ import { NzI18nService, en_US, zh_CN } from 'ng-zorro-antd/i18n';
 
 /** English for the interface's Chinese text; Chinese is the source and the default. */
 const EN: Record<string, string> = {
+  已停用: 'retired',
+  场地维护: 'Rooms',
+  新增场地: 'Add a room',
+  座位: 'Seats',
+  类型: 'Kind',
   已上报要情专报: 'reported as a special report',
   暂无见证记录: 'No witness records yet',
   件号: 'No.',

@@ -15,6 +15,7 @@ import { TranslatePipe } from '../core/i18n';
 import { AuthService } from '../core/auth.service';
 import { apiError } from '../core/api.service';
 import type { Reply } from '../core/api.types';
+import { RoomsAdminComponent } from './rooms-admin.component';
 
 type Week = Reply<'venueWeek'>;
 type Session = Week['sessions'][number];
@@ -58,6 +59,7 @@ function monday(day: string): string {
     NzAlertModule,
     NzTagModule,
     NzDescriptionsModule,
+    RoomsAdminComponent,
   ],
   template: `
     <div class="bar">
@@ -67,6 +69,11 @@ function monday(day: string): string {
       <button nz-button (click)="go(7)" [attr.aria-label]="'下一周' | t">›</button>
       <span data-testid="venue-range">{{ from() }} — {{ last() }}</span>
       <span class="grow"></span>
+      @if (isAdmin()) {
+        <button nz-button (click)="roomsOpen.set(true)" data-testid="rooms-admin">
+          {{ '场地维护' | t }}
+        </button>
+      }
       <a nz-button nzType="link" routerLink="/hall" target="_blank">{{ '大厅显示屏' | t }}</a>
     </div>
     @if (error()) {
@@ -86,7 +93,7 @@ function monday(day: string): string {
           <div role="row" class="row">
             <div role="rowheader" class="room">
               <strong>{{ r.name }}</strong>
-              <small>{{ r.kind }}</small>
+              <small>{{ r.kind }}{{ r.active ? '' : ' · ' + ('已停用' | t) }}</small>
             </div>
             @for (d of w.days; track d) {
               <div
@@ -109,7 +116,7 @@ function monday(day: string): string {
                     }}</span>
                   </button>
                 }
-                @if (mayBook()) {
+                @if (mayBook() && r.active) {
                   <button
                     type="button"
                     class="add"
@@ -291,6 +298,16 @@ function monday(day: string): string {
         }
       </ng-container>
     </nz-drawer>
+    <nz-drawer
+      [nzVisible]="roomsOpen()"
+      [nzWidth]="640"
+      [nzTitle]="'场地维护' | t"
+      (nzOnClose)="roomsOpen.set(false)"
+    >
+      <ng-container *nzDrawerContent>
+        <app-rooms-admin [rooms]="week()?.rooms ?? []" (changed)="load()" />
+      </ng-container>
+    </nz-drawer>
   `,
   styles: `
     .bar {
@@ -413,6 +430,8 @@ export class VenuesPage {
   readonly chosen = signal<Session | null>(null);
   private readonly people = signal<Person[]>([]);
   witness = '';
+  readonly roomsOpen = signal(false);
+  readonly isAdmin = computed(() => !!this.auth.user()?.roles.includes('admin'));
   cancelReason = '';
   readonly mayBook = computed(() => {
     const u = this.auth.user();
