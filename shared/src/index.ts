@@ -7,3 +7,4 @@ export * from './time/china-time';
 export * from './time/json-dates';
 export * from './attachments/categories';
 export * from './projects/project-kinds';
+export * from './records/area-log-items';

@@ -6,6 +6,7 @@
  * and a project's page with its flows and archives.
  */
 import ExcelJS from 'exceljs';
+import { HEADER, sheet } from './sheets';
 import { anomalyReport, startServer, type Body, type Client, type TestServer } from './harness';
 
 let s: TestServer;
@@ -15,29 +16,6 @@ beforeAll(async () => {
   gen = await s.login('gen1');
 });
 afterAll(() => s?.close());
-
-const HEADER = [
-  '项目编号',
-  '项目名称',
-  '项目类型',
-  '业务科室',
-  '招标人/采购人',
-  '代理机构',
-  '预算金额（元）',
-  '登记日期',
-  '公告日期',
-  '开标时间',
-  '定标日期',
-  '合同签订日期',
-];
-
-async function sheet(rows: unknown[][], header: string[] = HEADER): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('项目');
-  ws.addRow(header);
-  for (const r of rows) ws.addRow(r);
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 const find = async (c: Client, q: string): Promise<Body[]> => (await c.get(`/api/projects?${q}`)).body.items;
 

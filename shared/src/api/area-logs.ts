@@ -2,23 +2,12 @@
 import { z } from 'zod';
 import { isoDateTime } from './common';
 import { sessionDto } from './venues';
+import { AREA_LOG_ITEMS, type AreaLogItem } from '../records/area-log-items';
+
+export * from '../records/area-log-items';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date (YYYY-MM-DD)');
 const item = z.string().trim().max(2000).nullable().optional();
-
-/** The items 5.1.1 lists, in its order, with the paper table's headings. */
-export const AREA_LOG_ITEMS = [
-  ['discipline', '纪律与秩序（各方服从现场管理情况）'],
-  ['clarifications', '澄清、答疑'],
-  ['remoteEvaluation', '远程异地评标系统使用与调度'],
-  ['venueDispatch', '场地调度及公示'],
-  ['sampleRoom', '样品室使用'],
-  ['entryExit', '评标区人员进出'],
-  ['expertMeals', '专家用餐安排'],
-  ['overnightRooms', '隔夜评标休息室使用'],
-  ['anomalies', '异常情况、突发状况及处理'],
-] as const;
-export type AreaLogItem = (typeof AREA_LOG_ITEMS)[number][0];
 
 export const areaLogBody = z.strictObject(Object.fromEntries(AREA_LOG_ITEMS.map(([k]) => [k, item])) as Record<AreaLogItem, typeof item>);
 export const areaLogDto = z

@@ -3,33 +3,11 @@
  * finds the projects by words and filters, registers one by hand, and the business section edits it
  * on the project's page.
  */
-import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import type { TestServer } from '../harness';
+import { sheet } from '../sheets';
 import { describeInBrowser, expectAccessible, shot, signIn } from './browser';
 
-const HEADER = [
-  '项目编号',
-  '项目名称',
-  '项目类型',
-  '业务科室',
-  '招标人/采购人',
-  '代理机构',
-  '预算金额（元）',
-  '登记日期',
-  '公告日期',
-  '开标时间',
-  '定标日期',
-  '合同签订日期',
-];
-
-async function sheet(rows: unknown[][]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('项目');
-  ws.addRow(HEADER);
-  for (const r of rows) ws.addRow(r);
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 describeInBrowser('the project register in a browser', 'browser_projects', (ctx) => {

@@ -8,7 +8,9 @@ import { NzInputModule } from 'ng-zorro-antd/input';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 import { NzEmptyModule } from 'ng-zorro-antd/empty';
+import { AREA_LOG_ITEMS } from '@ggzy/shared';
 import { TranslatePipe } from '../core/i18n';
+import { localDay } from '../core/dates';
 import { AuthService } from '../core/auth.service';
 import { apiError } from '../core/api.service';
 import { downloadFile } from '../core/download';
@@ -17,24 +19,8 @@ import type { Reply } from '../core/api.types';
 type Day = Reply<'areaLogs'>;
 type Item = Day['items'][number];
 
-/** The items 5.1.1 lists (as the API's AREA_LOG_ITEMS), with their headings on 表四. */
-const ITEMS: [string, string][] = [
-  ['discipline', '纪律与秩序（各方服从现场管理情况）'],
-  ['clarifications', '澄清、答疑'],
-  ['remoteEvaluation', '远程异地评标系统使用与调度'],
-  ['venueDispatch', '场地调度及公示'],
-  ['sampleRoom', '样品室使用'],
-  ['entryExit', '评标区人员进出'],
-  ['expertMeals', '专家用餐安排'],
-  ['overnightRooms', '隔夜评标休息室使用'],
-  ['anomalies', '异常情况、突发状况及处理'],
-];
-
-function todayOf(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
+/** The items 5.1.1 lists, with their headings on 表四. */
+const ITEMS: readonly (readonly [string, string])[] = AREA_LOG_ITEMS;
 
 /**
  * 开评标区管理记录 (表四): the day's sessions in the area, each with its log as 5.1.1 lists the items;
@@ -145,8 +131,8 @@ export class AreaLogPage {
   private readonly http = inject(HttpClient);
   private readonly auth = inject(AuthService);
   readonly itemsOf = ITEMS;
-  day = todayOf();
-  month = todayOf().slice(0, 7);
+  day = localDay();
+  month = localDay().slice(0, 7);
   readonly items = signal<Item[]>([]);
   readonly error = signal<string | null>(null);
   drafts: Record<string, Record<string, string>> = {};

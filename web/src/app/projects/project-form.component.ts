@@ -11,6 +11,7 @@ import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { PROJECT_KINDS, PROJECT_STAGES, PROJECT_STAGE_NAMES, SECTIONS_OF_KIND } from '@ggzy/shared';
 import { TranslatePipe } from '../core/i18n';
+import { localDay } from '../core/dates';
 import { apiError } from '../core/api.service';
 import { SECTION_NAMES } from '../core/labels';
 import type { Reply } from '../core/api.types';
@@ -18,11 +19,7 @@ import type { Reply } from '../core/api.types';
 type Project = Reply<'project'>['project'];
 
 /** A date picked (the browser's day) as the register writes it: YYYY-MM-DD. */
-function dayOf(d: Date | null): string | null {
-  if (!d) return null;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
+const dayOf = (d: Date | null): string | null => (d ? localDay(d) : null);
 const dateOf = (day: string | null | undefined): Date | null =>
   day ? new Date(`${day}T00:00:00`) : null;
 

@@ -12,6 +12,7 @@ import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 import { NzDescriptionsModule } from 'ng-zorro-antd/descriptions';
 import { TranslatePipe } from '../core/i18n';
+import { localDay } from '../core/dates';
 import { AuthService } from '../core/auth.service';
 import { apiError } from '../core/api.service';
 import type { Reply } from '../core/api.types';
@@ -24,15 +25,10 @@ type Person = Reply<'users'>['items'][number];
 const PURPOSES = ['开标', '评标', '远程异地评标', '样品查验', '陪标', '其他'];
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 
-/** A day as YYYY-MM-DD in the browser's calendar. */
-function dayOf(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
 function shift(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00`);
   d.setDate(d.getDate() + n);
-  return dayOf(d);
+  return localDay(d);
 }
 /** The Monday of the week `day` is in. */
 function monday(day: string): string {
@@ -408,7 +404,7 @@ function monday(day: string): string {
 export class VenuesPage {
   private readonly http = inject(HttpClient);
   private readonly auth = inject(AuthService);
-  readonly today = dayOf(new Date());
+  readonly today = localDay(new Date());
   readonly purposes = PURPOSES;
   readonly from = signal(monday(this.today));
   readonly last = computed(() => shift(this.from(), 6));

@@ -14,6 +14,7 @@ import { NzTableModule } from 'ng-zorro-antd/table';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 import { BUSINESS_SECTIONS } from '@ggzy/shared';
 import { TranslatePipe } from '../core/i18n';
+import { localDay } from '../core/dates';
 import { AuthService } from '../core/auth.service';
 import { apiError } from '../core/api.service';
 import { downloadFile } from '../core/download';
@@ -23,12 +24,6 @@ import type { Reply } from '../core/api.types';
 type WitnessRecord = Reply<'witnessRecord'>;
 type Patrol = Reply<'witnessPatrol'>;
 type Session = Reply<'venueWeek'>['sessions'][number];
-
-function todayOf(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
 
 /**
  * 项目交易见证记录 (表七): the witness writes the day's record of each project they witnessed (and
@@ -293,7 +288,7 @@ export class WitnessPage {
   private readonly auth = inject(AuthService);
   readonly sectionNames: Partial<Record<string, string>> = SECTION_NAMES;
   readonly sections = BUSINESS_SECTIONS;
-  readonly today = todayOf();
+  readonly today = localDay();
   readonly sessions = signal<Session[]>([]);
   readonly monthRows = signal<WitnessRecord[]>([]);
   readonly patrol = signal<Patrol | null>(null);
