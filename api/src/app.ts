@@ -48,6 +48,7 @@ import { venuesRouter } from './venues/venues.router';
 import type { WitnessRecords } from './witness/witness-records';
 import { witnessRouter } from './witness/witness.router';
 import { areaLogsRouter } from './area/area-logs';
+import { complaintsPublicRouter } from './complaints/complaints';
 import type { WitnessBooks } from './witness/witness-books';
 import { calendarRouter } from './calendar/calendar.router';
 import type { WorkCalendar } from './calendar/work-calendar';
@@ -113,6 +114,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', publicRouter(d.db));
   const venues = venuesRouter(d.venues);
   app.use('/api', venues.publicRoutes);
+  app.use('/api', complaintsPublicRouter(d.db));
   const events = eventsRouter(d.inbox, d.notifier, d.auth, d.streamTickets, { replicas: d.replicas, instances: d.instances });
   // the live-update stream takes a one-time ticket (or the bearer token) itself
   app.use('/api', events.publicRoutes);

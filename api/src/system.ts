@@ -36,6 +36,7 @@ import { ProjectImport } from './projects/project-import';
 import { VenueCalendar } from './venues/venue-calendar';
 import { WitnessRecords } from './witness/witness-records';
 import { WitnessBooks } from './witness/witness-books';
+import { MailboxDuty } from './complaints/mailbox-duty';
 import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
 import { WorkCalendar } from './calendar/work-calendar';
 import type { Config } from './config/config';
@@ -63,8 +64,8 @@ export type SystemSettings = Pick<
     TRUST_PROXY?: string;
     /** Run the job workers in this process (false for API-only cluster replicas). */
     runWorkers?: boolean;
-    /** Bind the monthly witness books on the first working day (the tests that do not test it turn it off). */
-    bindWitnessBooks?: boolean;
+    /** Run the periodic duties: the monthly witness books, the daily mailbox check (the tests that do not test them turn them off). */
+    periodicDuties?: boolean;
   };
 
 export const DEFAULT_SETTINGS: Omit<SystemSettings, 'processesDir'> = {
@@ -99,6 +100,8 @@ export interface System {
   loginGuard: LoginGuard;
   /** The monthly witness books (bound on the first working day). */
   witnessBooks: WitnessBooks;
+  /** The daily mailbox check (每个工作日). */
+  mailbox: MailboxDuty;
   /** Load forms and demo data, deploy processes/, attach the inbox to the engine, catch up. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -205,6 +208,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       .catch((err: unknown) => logger.error({ err, projectId }, 'opening the archive collection failed'));
   });
   instances.venues = venues;
+  const mailbox = new MailboxDuty(calendar, instances, logger.child({ scope: 'mailbox' }));
   const workers =
     settings.runWorkers === false
       ? { close() {} }
@@ -271,6 +275,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     starts,
     loginGuard,
     witnessBooks,
+    mailbox,
     async start() {
       await sole?.acquire();
       replicas?.start();
@@ -299,7 +304,10 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
           .catch((err: unknown) => logger.error({ err, projectId }, 'opening the archive collection failed'));
       streamTickets.startSweeping();
       files.startSweeping();
-      if (settings.bindWitnessBooks !== false) witnessBooks.start();
+      if (settings.periodicDuties !== false) {
+        witnessBooks.start();
+        mailbox.start();
+      }
       const caught = await link.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
       const withdrawn = await actions.resumeWithdrawals();
@@ -329,6 +337,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       streamTickets.stop();
       files.stopSweeping();
       witnessBooks.stop();
+      mailbox.stop();
       await loginGuard.stop().catch((err: unknown) => logger.warn({ err }, 'the summary of failed sign-ins was not written'));
       await starts.stop();
       if (catchUpTimer) clearTimeout(catchUpTimer);

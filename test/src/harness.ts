@@ -138,8 +138,8 @@ export async function startServer(
         // The audit chain anchored as in production: a key outside the database, a checkpoint file per database.
         AUDIT_KEY: 'scenario-audit-key-0123456789',
         AUDIT_CHECKPOINT_FILE: auditCheckpointFile(db),
-        // (the monthly witness books are bound by their own test, on a date it chooses)
-        bindWitnessBooks: false,
+        // (the periodic duties — the monthly witness books, the daily mailbox check — are run by their own tests, on dates they choose)
+        periodicDuties: false,
         ...settings,
       },
     });

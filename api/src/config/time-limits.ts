@@ -24,6 +24,11 @@ export const DEFAULT_LIMITS: Record<string, string> = {
   witnessRecord: 'P1D',
   recordContract: 'P30D',
   collectArchive: 'P5D',
+  // 投诉建议和主任信箱 (2.6.1)
+  complaintDraft: 'P3D',
+  complaintReview: 'P1D',
+  complaintApprove: 'P1D',
+  mailboxCheck: 'P1D',
 };
 
 const RE = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;

@@ -209,18 +209,25 @@ export class InstancesService {
   async startForProject(processId: string, projectId: string, key: string, starterName: string) {
     const project = await this.Project.findById(projectId).lean();
     if (!project) throw notFound('Project', '项目', projectId);
-    const name = (await this.engine.listDefinitions()).find((d) => d.processId === processId)?.name ?? processId;
-    const title = `${name}：${project.name}`;
+    return this.startBySystem(processId, key, starterName, { name: project.name, project: { id: projectId, name: project.name, section: project.section } });
+  }
+
+  /**
+   * A flow the system opens (on a project, or a periodic duty such as the daily mailbox check):
+   * started as 「系统」, once per `key`.
+   */
+  async startBySystem(processId: string, key: string, starterName: string, of: { name: string; project?: { id: string; name: string; section: string } }) {
     const repeated = await this.starts.repeated('system', key);
     if (repeated) return repeated;
+    const name = (await this.engine.listDefinitions()).find((d) => d.processId === processId)?.name ?? processId;
+    const title = `${name}：${of.name}`;
+    const p = of.project;
     return this.starts.start(
       {
         user: 'system',
         processId,
         variables: {
-          projectId,
-          projectName: project.name,
-          projectSection: project.section,
+          ...(p && { projectId: p.id, projectName: p.name, projectSection: p.section }),
           starter: 'system',
           starterName,
           limits: this.opts.limits,
@@ -231,8 +238,8 @@ export class InstancesService {
           processId,
           processName: name,
           title,
-          projectId,
-          projectName: project.name,
+          projectId: p?.id ?? null,
+          projectName: p?.name ?? null,
           starter: 'system',
           starterName,
           startedAt: new Date(),
@@ -241,7 +248,7 @@ export class InstancesService {
           classification: null,
         },
         attachmentIds: [],
-        values: JSON.stringify({ projectId }),
+        values: JSON.stringify(p ? { projectId: p.id } : {}),
       },
       key,
     );

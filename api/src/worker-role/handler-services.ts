@@ -18,6 +18,7 @@ import { linkToProject } from '../projects/project.model';
 import { VenueCalendar } from '../venues/venue-calendar';
 import { WitnessRecords } from '../witness/witness-records';
 import { fileArchive } from '../archives/archive-filing';
+import { complaintModel, registerComplaint } from '../complaints/complaints';
 import { peopleModels } from '../people/user.model';
 
 export function createWorkerServices(deps: {
@@ -221,6 +222,18 @@ export function createWorkerServices(deps: {
       const r = await fileArchive({ db, files, audit }, a);
       await projects.setStage('system', a.projectId, 'archived');
       return r;
+    },
+    async registerComplaint(c) {
+      const queryCode = await registerComplaint(db, c);
+      await audit.append({ actor: 'system', action: 'complaint.registered', instanceId: c.instanceId, data: { kind: c.kind, channel: c.channel } });
+      return { queryCode };
+    },
+    async replyComplaint(r) {
+      const now = new Date();
+      await complaintModel(db).updateOne({ _id: r.queryCode, status: 'registered' }, { $set: { status: 'replied', reply: r.reply, repliedAt: now } });
+      const d = await complaintModel(db).findById(r.queryCode).lean();
+      await audit.append({ actor: 'system', action: 'complaint.replied', instanceId: r.instanceId });
+      return { repliedAt: (d?.repliedAt ?? now).toISOString() };
     },
     async revokeArchiveAccess({ instanceId, grantId }) {
       const now = new Date();

@@ -19,6 +19,8 @@ import venueBook from './venue-book/venue-book.worker';
 import venueNameWitness from './venue-name-witness/venue-name-witness.worker';
 import witnessRecord from './witness-record/witness-record.worker';
 import archiveFile from './archive-file/archive-file.worker';
+import complaintRegister from './complaint-register/complaint-register.worker';
+import complaintReply from './complaint-reply/complaint-reply.worker';
 
 export * from './worker-manifest';
 
@@ -40,6 +42,8 @@ export const WORKERS: WorkerManifest[] = [
   venueNameWitness,
   witnessRecord,
   archiveFile,
+  complaintRegister,
+  complaintReply,
 ] as WorkerManifest[];
 
 /**

@@ -103,6 +103,10 @@ export interface WorkerServices {
   }): Promise<{ recordId: string }>;
   /** File the project's archive (一档一卷) from every flow on it; read-only once filed. */
   fileArchive(a: { instanceId: string; projectId: string; by: string }): Promise<{ archiveId: string; files: number }>;
+  /** A complaint or suggestion registered (2.6.1): its query code for the complainant; registering again returns the same code. */
+  registerComplaint(c: { instanceId: string; kind: string; channel: string; title: string; content: string }): Promise<{ queryCode: string }>;
+  /** The approved reply, given to the complainant (their query page shows it). */
+  replyComplaint(r: { instanceId: string; queryCode: string; reply: string }): Promise<{ repliedAt: string }>;
   /** Now, for handlers that stamp times (tests may run time faster through configuration). */
   now(): Date;
 }

@@ -3,6 +3,19 @@ import { z } from 'zod';
 import { ATTACHMENT_CATEGORY_CODES } from '../attachments/categories';
 import { isoDateTime, itemsOf, jsonObject } from './common';
 
+/** What the complainant reads by their query code: no names, no staff. */
+export const complaintParams = z.object({ code: z.string().regex(/^[A-Za-z0-9]{10}$/, 'not a query code') });
+export const complaintStatusReply = z.strictObject({
+  code: z.string(),
+  kind: z.enum(['complaint', 'suggestion', 'report']),
+  title: z.string(),
+  content: z.string(),
+  status: z.enum(['registered', 'replied']),
+  submittedAt: isoDateTime,
+  reply: z.string().nullable(),
+  repliedAt: isoDateTime.nullable(),
+});
+
 export const archiveDto = z
   .strictObject({ id: z.string(), projectId: z.string().optional(), title: z.string(), sha256: z.string(), archivedAt: isoDateTime.optional() })
   .meta({ id: 'Archive' });

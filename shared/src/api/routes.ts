@@ -335,6 +335,15 @@ export const API = {
     body: area.areaLogBody,
     response: area.areaLogDto,
   }),
+  complaintStatus: route({
+    method: 'get',
+    path: '/api/public/complaints/{code}',
+    summary: '凭查询码查询投诉、建议的办理和答复 The status and reply of a complaint, by its query code',
+    tag: '公开 Public',
+    auth: false,
+    params: rec.complaintParams,
+    response: rec.complaintStatusReply,
+  }),
   hallBoard: route({
     method: 'get',
     path: '/api/public/hall-board',

@@ -20,6 +20,12 @@ export const routes: Routes = [
     title: '大厅显示屏',
   },
   {
+    path: 'complaint',
+    loadComponent: () =>
+      import('./public/complaint-status.page').then((m) => m.ComplaintStatusPage),
+    title: '投诉、建议查询',
+  },
+  {
     path: 'password',
     canActivate: [signedInGuard],
     loadComponent: () => import('./login/password.page').then((m) => m.PasswordPage),

@@ -1,0 +1,99 @@
+/**
+ * 投诉建议与主任信箱 (2.6.1) over HTTP as the real roles: 监督科 registers a complaint and the
+ * complainant gets a query code; supervision drafts the reply, the deputy reviews it (once returned
+ * for a change), the director agrees, and the complainant reads the reply by the code — and nothing
+ * else (no names, no other complaint). Every working day 办公室 gets the mailbox check, once a day.
+ */
+import { WorkCalendar } from '../../api/src/calendar/work-calendar';
+import { claimAndComplete, eventually, startServer, taskAt, type Body, type TestServer } from './harness';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer('complaints', { DEMO_DATA: 'true' });
+});
+afterAll(() => s?.close());
+
+const complaint = {
+  channel: 'hall-box',
+  complaintKind: 'complaint',
+  complainantName: '向某某',
+  complainantContact: '13800000000',
+  projectId: 'XXGC-2026-001',
+  title: '开标现场等候时间过长',
+  content: '9 月 10 日开标推迟 40 分钟，现场无人说明原因。',
+};
+
+test('registered, drafted, returned once, approved and answered; the complainant reads only their own by its code', async () => {
+  const sup = await s.login('sup1');
+  const deputy = await s.login('deputy');
+  const director = await s.login('director');
+  const started = await sup.post('/api/process-instances', { processId: 'complaint', variables: complaint });
+  expect(started.status).toBe(201);
+  const id = started.body.id;
+
+  const draft = await taskAt(sup, id, 'draft_reply');
+  const code: string = (await sup.get(`/api/tasks/${draft.id}`)).body.variables.queryCode;
+  expect(code).toMatch(/^[A-Z2-9]{10}$/);
+  // the complainant's page before the reply: what they wrote, no names, no reply
+  const before = await s.anonymous().get(`/api/public/complaints/${code}`);
+  expect(before.body).toMatchObject({ code, kind: 'complaint', status: 'registered', title: complaint.title, reply: null });
+  expect(JSON.stringify(before.body)).not.toContain('向某某');
+  expect(JSON.stringify(before.body)).not.toContain('13800000000');
+
+  await claimAndComplete(sup, draft.id, { replyDraft: '经查，系投标文件解密系统故障所致，已要求现场及时说明。' });
+  // the deputy returns it for a change, with the reason
+  const review = await taskAt(deputy, id, 'review');
+  expect((await deputy.post(`/api/tasks/${review.id}/claim`)).status).toBe(200);
+  expect((await deputy.post(`/api/tasks/${review.id}/complete`, { variables: { reviewDecision: 'return' } })).body.code).toBe('FORM_INVALID');
+  await deputy.post(`/api/tasks/${review.id}/complete`, { variables: { reviewDecision: 'return', reviewOpinion: '请写明整改措施' } });
+  const redraft = await taskAt(sup, id, 'draft_reply');
+  await claimAndComplete(sup, redraft.id, { replyDraft: '经查，系投标文件解密系统故障所致。中心已完成系统升级，并规定延迟开标须当场公告原因。感谢您的监督。' });
+  await claimAndComplete(deputy, (await taskAt(deputy, id, 'review')).id, { reviewDecision: 'pass' });
+  // the director agrees; the reply goes out
+  await claimAndComplete(director, (await taskAt(director, id, 'approve')).id, { approveDecision: 'approve', approveOpinion: '同意' });
+  const after = await eventually(
+    async () => {
+      const r = (await s.anonymous().get(`/api/public/complaints/${code.toLowerCase()}`)).body;
+      return r.status === 'replied' ? r : null;
+    },
+    10_000,
+    'the reply given',
+  );
+  expect(after.reply).toContain('中心已完成系统升级');
+  expect(after.repliedAt).toBeTruthy();
+  expect(JSON.stringify(after)).not.toMatch(/sup1|deputy|director|王监督|孙分管|周主任/);
+
+  // no such code; not a code
+  expect((await s.anonymous().get('/api/public/complaints/ZZZZZZZZZZ')).status).toBe(404);
+  expect((await s.anonymous().get('/api/public/complaints/abc')).body.code).toBe('INVALID_PATH');
+  // only supervision registers
+  expect((await (await s.login('witness1')).post('/api/process-instances', { processId: 'complaint', variables: complaint })).body.code).toBe(
+    'START_FORBIDDEN',
+  );
+  // guessing codes is slowed: the look-ups from one address are limited
+  const tries = [];
+  for (let i = 0; i < 22; i++) tries.push((await s.anonymous().get(`/api/public/complaints/ABCDEFGH${String(i).padStart(2, '2')}`)).status);
+  expect(tries).toContain(429);
+});
+
+test('every working day 办公室 gets the mailbox check, once a day, due the next working day', async () => {
+  expect(await s.system.mailbox.openDue(new Date('2026-12-05T02:00:00Z'))).toBeNull(); // a Saturday
+  const monday = await s.system.mailbox.openDue(new Date('2026-12-07T02:00:00Z'));
+  expect(monday?.day).toBe('2026-12-07');
+  expect((await s.system.mailbox.openDue(new Date('2026-12-07T08:00:00Z')))?.instanceId).toBe(monday!.instanceId);
+  const office = await s.login('office1');
+  const task = await taskAt(office, monday!.instanceId, 'check_mailbox');
+  expect(task.title).toContain('2026-12-07');
+  const calendar = new WorkCalendar(s.db);
+  await calendar.load();
+  expect(new Date(task.dueDate).getTime()).toBe(calendar.addWorkingDays(new Date(task.createdAt), 1).getTime());
+  await claimAndComplete(office, task.id, {
+    lettersCount: 2,
+    mailboxFindings: '来信 2 封：咨询 1 封已答复；投诉 1 封已转监督科登记。',
+    forwardedToSupervision: true,
+  });
+  const detail = (await (await s.login('admin')).get(`/api/process-instances/${monday!.instanceId}`)).body;
+  expect(detail.instance.state).toBe('completed');
+  const trail = ((await (await s.login('admin')).get(`/api/audit?instanceId=${monday!.instanceId}`)).body.items as Body[]).map((e) => e.action);
+  expect(trail).toEqual(expect.arrayContaining(['instance.started', 'task.completed']));
+});
