@@ -37,6 +37,7 @@ import { VenueCalendar } from './venues/venue-calendar';
 import { WitnessRecords } from './witness/witness-records';
 import { WitnessBooks } from './witness/witness-books';
 import { MailboxDuty } from './complaints/mailbox-duty';
+import { SystemStarts } from './instances/system-starts';
 import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
 import { WorkCalendar } from './calendar/work-calendar';
 import type { Config } from './config/config';
@@ -184,6 +185,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const venues = new VenueCalendar(db, projects, audit, notifier);
   const witness = new WitnessRecords(db, projects, audit);
   const witnessBooks = new WitnessBooks(db, witness, files, calendar, notifier, audit, logger.child({ scope: 'witness-books' }));
+  const limits = effectiveLimits(scale, settings.TIME_LIMITS);
   const instances = new InstancesService(
     db,
     engine,
@@ -193,7 +195,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     audit,
     files,
     {
-      limits: effectiveLimits(scale, settings.TIME_LIMITS),
+      limits,
       archiveApproverGroup: settings.ARCHIVE_APPROVER_GROUP,
     },
     starts,
@@ -201,14 +203,15 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   inbox.applicantKeys = (u, instanceId) => instances.applicantKeysOf(u, instanceId);
   instances.projects = projects;
   inbox.formOptions = (u, f) => instances.formOptions(u, f);
-  // A contract date entered opens the archive collection, due in 5 working days (6.5.1).
-  projects.changed.on('contract', (projectId) => {
-    void instances
+  const systemStarts = new SystemStarts(db, engine, starts, limits);
+  /** The archive collection a contract date opens, due in 5 working days (6.5.1); once per project. */
+  const openArchiveCollection = (projectId: string) =>
+    systemStarts
       .startForProject('archive-collection', projectId, `archive-collection:${projectId}`, '系统（合同签订）')
       .catch((err: unknown) => logger.error({ err, projectId }, 'opening the archive collection failed'));
-  });
+  projects.changed.on('contract', (projectId) => void openArchiveCollection(projectId));
   instances.venues = venues;
-  const mailbox = new MailboxDuty(calendar, instances, logger.child({ scope: 'mailbox' }));
+  const mailbox = new MailboxDuty(calendar, systemStarts, logger.child({ scope: 'mailbox' }));
   const workers =
     settings.runWorkers === false
       ? { close() {} }
@@ -298,10 +301,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       starts.startRecovery();
       // A contract date saved by a process stopped before it opened the archive collection: opened now
       // (once per project: a start already made is found by its key).
-      for (const projectId of projects.awaitingArchive())
-        await instances
-          .startForProject('archive-collection', projectId, `archive-collection:${projectId}`, '系统（合同签订）')
-          .catch((err: unknown) => logger.error({ err, projectId }, 'opening the archive collection failed'));
+      for (const projectId of projects.awaitingArchive()) await openArchiveCollection(projectId);
       streamTickets.startSweeping();
       files.startSweeping();
       if (settings.periodicDuties !== false) {

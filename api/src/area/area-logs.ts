@@ -13,8 +13,7 @@ import { bind } from '../http/bind-route';
 import { forbidden } from '../http/auth-context';
 import type { AuditService } from '../audit/audit.service';
 import { addDays, chinaToday, type VenueCalendar } from '../venues/venue-calendar';
-import { toPdf, toXlsx, type PaperTable } from '../records/paper-table';
-import { sendFile } from '../witness/witness.router';
+import { sendFile, toPdf, toXlsx, type PaperTable } from '../records/paper-table';
 
 type AreaLogDoc = { _id: string; loggedBy: string; loggedByName: string; updatedAt: Date } & Record<AreaLogItem, string | null>;
 

@@ -6,14 +6,14 @@
 import type { Logger } from 'pino';
 import { chinaDate } from '@ggzy/shared';
 import type { WorkCalendar } from '../calendar/work-calendar';
-import type { InstancesService } from '../instances/instances.service';
+import type { SystemStarts } from '../instances/system-starts';
 
 export class MailboxDuty {
   private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly calendar: WorkCalendar,
-    private readonly instances: InstancesService,
+    private readonly starts: SystemStarts,
     private readonly logger: Logger,
   ) {}
 
@@ -21,7 +21,7 @@ export class MailboxDuty {
   async openDue(now = new Date()): Promise<{ day: string; instanceId: string } | null> {
     const day = chinaDate(now);
     if (!this.calendar.isWorkday(day)) return null;
-    const r = await this.instances.startBySystem('mailbox-check', `mailbox-check:${day}`, '系统（每个工作日）', { name: day });
+    const r = await this.starts.startBySystem('mailbox-check', `mailbox-check:${day}`, '系统（每个工作日）', { name: day });
     return { day, instanceId: r.id };
   }
 

@@ -202,58 +202,6 @@ export class InstancesService {
     );
   }
 
-  /**
-   * A flow the system opens on a project (the archive collection a contract date opens): started as
-   * 「系统」, once per `key` (the same key again answers the first start).
-   */
-  async startForProject(processId: string, projectId: string, key: string, starterName: string) {
-    const project = await this.Project.findById(projectId).lean();
-    if (!project) throw notFound('Project', '项目', projectId);
-    return this.startBySystem(processId, key, starterName, { name: project.name, project: { id: projectId, name: project.name, section: project.section } });
-  }
-
-  /**
-   * A flow the system opens (on a project, or a periodic duty such as the daily mailbox check):
-   * started as 「系统」, once per `key`.
-   */
-  async startBySystem(processId: string, key: string, starterName: string, of: { name: string; project?: { id: string; name: string; section: string } }) {
-    const repeated = await this.starts.repeated('system', key);
-    if (repeated) return repeated;
-    const name = (await this.engine.listDefinitions()).find((d) => d.processId === processId)?.name ?? processId;
-    const title = `${name}：${of.name}`;
-    const p = of.project;
-    return this.starts.start(
-      {
-        user: 'system',
-        processId,
-        variables: {
-          ...(p && { projectId: p.id, projectName: p.name, projectSection: p.section }),
-          starter: 'system',
-          starterName,
-          limits: this.opts.limits,
-          title,
-          processName: name,
-        },
-        meta: {
-          processId,
-          processName: name,
-          title,
-          projectId: p?.id ?? null,
-          projectName: p?.name ?? null,
-          starter: 'system',
-          starterName,
-          startedAt: new Date(),
-          state: 'active',
-          endedAt: null,
-          classification: null,
-        },
-        attachmentIds: [],
-        values: JSON.stringify(p ? { projectId: p.id } : {}),
-      },
-      key,
-    );
-  }
-
   async meta(u: UserDto, id: string): Promise<InstanceMetaDoc> {
     return (await this.visible(u, id)).m;
   }

@@ -6,6 +6,7 @@
  * PDF_FONT (a .ttf/.otf/.ttc path; PDF_FONT_NAME for the face inside a collection).
  */
 import { existsSync } from 'node:fs';
+import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { AppError } from '@ggzy/shared';
@@ -160,4 +161,14 @@ export function toPdf(t: PaperTable): Promise<Buffer> {
   }
   doc.end();
   return done;
+}
+
+const TYPES = { pdf: 'application/pdf', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
+
+/** A generated file, named in Chinese (RFC 5987) with an ASCII fallback. */
+export function sendFile(res: Response, name: string, format: keyof typeof TYPES, bytes: Buffer): void {
+  res.setHeader('content-type', TYPES[format]);
+  res.setHeader('content-disposition', `attachment; filename="export.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+  res.setHeader('cache-control', 'no-store');
+  res.send(bytes);
 }

@@ -13,18 +13,8 @@ import { instanceMetaModel } from '../instances/instance.model';
 import { chinaToday, type VenueCalendar } from '../venues/venue-calendar';
 import { witnessRecordId, type WitnessRecordDoc, type WitnessRecords } from './witness-records';
 import { witnessTable, type WitnessBooks } from './witness-books';
-import { toPdf, toXlsx } from '../records/paper-table';
+import { sendFile, toPdf, toXlsx } from '../records/paper-table';
 import type { AttachmentStore } from '../attachments/attachments';
-
-const TYPES = { pdf: 'application/pdf', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
-
-/** A generated file, named in Chinese (RFC 5987) with an ASCII fallback. */
-export function sendFile(res: import('express').Response, name: string, format: keyof typeof TYPES, bytes: Buffer): void {
-  res.setHeader('content-type', TYPES[format]);
-  res.setHeader('content-disposition', `attachment; filename="export.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-  res.setHeader('cache-control', 'no-store');
-  res.send(bytes);
-}
 
 const isLeaderOrAdmin = (u: UserDto) => ['admin', 'deputy', 'principal'].some((r) => u.roles.includes(r as never));
 /** Who reads a section's records: the section, supervision (它汇总), leaders, admins. */
