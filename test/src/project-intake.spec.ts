@@ -76,7 +76,16 @@ test('an online registration carried to a filed archive, which is then lent', as
     expect(f.sm3).toMatch(/^[0-9a-f]{64}$/);
   }
   expect(filed.content).toContain('SM3');
-  expect((await gen.get('/api/projects/XXGC-2027-801')).body).toMatchObject({ project: { stage: 'archived' }, archives: [{ id: 'DA-XXGC-2027-801' }] });
+  // (the project is marked archived by the same job, right after the archive is written)
+  const archivedPage = await eventually(
+    async () => {
+      const b = (await gen.get('/api/projects/XXGC-2027-801')).body;
+      return b.project.stage === 'archived' ? b : null;
+    },
+    10_000,
+    'the project archived',
+  );
+  expect(archivedPage).toMatchObject({ project: { stage: 'archived' }, archives: [{ id: 'DA-XXGC-2027-801' }] });
 
   // what archive lending lends
   const ext = await s.login('external1');
@@ -150,7 +159,9 @@ test('a contract date entered in the register opens the archive collection, once
   await claimAndComplete(eng, task.id, { archiveConfirm: true });
   const filed = await eventually(async () => (await s.db.collection('archives').findOne({ _id: 'DA-XXGC-2026-002' as never })) as Body, 10_000, 'filed');
   expect(filed).toMatchObject({ projectId: 'XXGC-2026-002', filedBy: 'eng_head' });
-  expect((await eng.get('/api/projects/XXGC-2026-002')).body.project.stage).toBe('archived');
+  expect(await eventually(async () => (await eng.get('/api/projects/XXGC-2026-002')).body.project.stage === 'archived', 10_000, 'the project archived')).toBe(
+    true,
+  );
 });
 
 test('a contract date saved by a process that stopped before opening the archive collection: opened at the next start', async () => {

@@ -4,7 +4,7 @@
  * the files in order with their SHA-256 and SM3.
  */
 import type { Browser } from 'playwright-core';
-import { claimAndComplete, PDF, type TestServer } from '../harness';
+import { claimAndComplete, eventually, PDF, type TestServer } from '../harness';
 import { intakeToArchiveStep } from '../intake';
 import { chinaToday } from '../../../api/src/venues/venue-calendar';
 import { describeInBrowser, expectAccessible, shot, signIn } from './browser';
@@ -42,6 +42,8 @@ describeInBrowser('the area log and the archive page in a browser', 'browser_rec
     const { archive, eng } = await intakeToArchiveStep(s, 'XXGC-2027-901', '15');
     expect((await eng.upload('合同.pdf', PDF, { category: 'other', taskId: archive.id })).status).toBe(201);
     await claimAndComplete(eng, archive.id, { archiveConfirm: true });
+    // filed by the step's job, and the project marked archived, before the page is opened
+    await eventually(async () => (await eng.get('/api/projects/XXGC-2027-901')).body.project.stage === 'archived', 15_000, 'the project archived');
     const head = await signIn(browser, s.base, 'eng_head');
     await head.goto(`${s.base}/projects/XXGC-2027-901`);
     const files = head.getByTestId('archive-files');
