@@ -49,6 +49,11 @@ import type { WitnessRecords } from './witness/witness-records';
 import { witnessRouter } from './witness/witness.router';
 import { areaLogsRouter } from './area/area-logs';
 import { complaintsPublicRouter } from './complaints/complaints';
+import { ledgersRouter } from './ledgers/ledgers.router';
+import { ratingLinkRouter, ratingsPublicRouter } from './ledgers/ratings';
+import { creditPublicRouter } from './ledgers/credit';
+import { bulletinsPublicRouter } from './bulletins/bulletins';
+import type { Ledgers } from './ledgers/ledger-store';
 import type { WitnessBooks } from './witness/witness-books';
 import { calendarRouter } from './calendar/calendar.router';
 import type { WorkCalendar } from './calendar/work-calendar';
@@ -82,6 +87,7 @@ export interface AppDeps {
   venues: VenueCalendar;
   witness: WitnessRecords;
   witnessBooks: WitnessBooks;
+  ledgers: Ledgers;
   /** The first admin's set-up, when there are no users. */
   firstAdmin: FirstAdmin;
   streamTickets: StreamTickets;
@@ -115,6 +121,9 @@ export function createApp(d: AppDeps): express.Express {
   const venues = venuesRouter(d.venues);
   app.use('/api', venues.publicRoutes);
   app.use('/api', complaintsPublicRouter(d.db));
+  app.use('/api', ratingsPublicRouter(d.db, d.ledgers, d.notifier));
+  app.use('/api', creditPublicRouter(d.db));
+  app.use('/api', bulletinsPublicRouter(d.db));
   const events = eventsRouter(d.inbox, d.notifier, d.auth, d.streamTickets, { replicas: d.replicas, instances: d.instances });
   // the live-update stream takes a one-time ticket (or the bearer token) itself
   app.use('/api', events.publicRoutes);
@@ -136,6 +145,8 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit, { db: d.db, ...d.uploads }));
   app.use('/api', archivesRouter(d.db, d.audit));
   app.use('/api', recordsRouter(d.db));
+  app.use('/api', ledgersRouter(d.ledgers, d.audit));
+  app.use('/api', ratingLinkRouter(d.db));
   app.use('/api', notificationsRouter(d.notifier, d.instances));
   app.use('/api', auditRouter(d.audit, d.instances));
   app.use('/api', notFoundHandler());

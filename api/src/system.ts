@@ -36,7 +36,9 @@ import { ProjectImport } from './projects/project-import';
 import { VenueCalendar } from './venues/venue-calendar';
 import { WitnessRecords } from './witness/witness-records';
 import { WitnessBooks } from './witness/witness-books';
-import { MailboxDuty } from './complaints/mailbox-duty';
+import { PeriodicDuties } from './instances/periodic-duties';
+import { ProjectEvaluations } from './ledgers/project-evaluations';
+import { Ledgers } from './ledgers/ledger-store';
 import { SystemStarts } from './instances/system-starts';
 import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
 import { WorkCalendar } from './calendar/work-calendar';
@@ -101,8 +103,10 @@ export interface System {
   loginGuard: LoginGuard;
   /** The monthly witness books (bound on the first working day). */
   witnessBooks: WitnessBooks;
-  /** The daily mailbox check (每个工作日). */
-  mailbox: MailboxDuty;
+  /** The daily duties (the mailbox check, the security patrol) and the monthly bulletins. */
+  duties: PeriodicDuties;
+  /** The registers of supervision and evaluation (台账). */
+  ledgers: Ledgers;
   /** Load forms and demo data, deploy processes/, attach the inbox to the engine, catch up. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -183,7 +187,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const firstAdmin = new FirstAdmin(db, audit, logger.child({ scope: 'setup' }));
   const pauses = new ProjectPauses(db, audit, notifier);
   const venues = new VenueCalendar(db, projects, audit, notifier);
-  const witness = new WitnessRecords(db, projects, audit);
+  const ledgers = new Ledgers(db, audit);
+  const witness = new WitnessRecords(db, projects, audit, ledgers);
   const witnessBooks = new WitnessBooks(db, witness, files, calendar, notifier, audit, logger.child({ scope: 'witness-books' }));
   const limits = effectiveLimits(scale, settings.TIME_LIMITS);
   const instances = new InstancesService(
@@ -210,12 +215,18 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       .startForProject('archive-collection', projectId, `archive-collection:${projectId}`, '系统（合同签订）')
       .catch((err: unknown) => logger.error({ err, projectId }, 'opening the archive collection failed'));
   projects.changed.on('contract', (projectId) => void openArchiveCollection(projectId));
+  const evaluations = new ProjectEvaluations(db, systemStarts);
+  projects.changed.on(
+    'archived',
+    (projectId) =>
+      void evaluations.open(projectId).catch((err: unknown) => logger.error({ err, projectId }, 'opening the evaluations of an archived project failed')),
+  );
   instances.venues = venues;
-  const mailbox = new MailboxDuty(calendar, systemStarts, logger.child({ scope: 'mailbox' }));
+  const duties = new PeriodicDuties(calendar, systemStarts, logger.child({ scope: 'duties' }));
   const workers =
     settings.runWorkers === false
       ? { close() {} }
-      : registerWorkers(engine, createWorkerServices({ db, notifier, audit, files, dayMs: 86_400_000 * scale, projects, venues, witness }));
+      : registerWorkers(engine, createWorkerServices({ db, notifier, audit, files, dayMs: 86_400_000 * scale, projects, venues, witness, ledgers }));
   link.attach();
   engine.on('instance.started', (i) => starts.recordEngineStart(i));
   // A step the diagram assigns to one person (returned to its drafter, 一次性告知 to the applicant) is announced to them.
@@ -258,6 +269,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     venues,
     witness,
     witnessBooks,
+    ledgers,
     streamTickets,
     uploads,
     webDir: settings.webDir,
@@ -278,7 +290,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     starts,
     loginGuard,
     witnessBooks,
-    mailbox,
+    duties,
+    ledgers,
     async start() {
       await sole?.acquire();
       replicas?.start();
@@ -306,7 +319,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       files.startSweeping();
       if (settings.periodicDuties !== false) {
         witnessBooks.start();
-        mailbox.start();
+        duties.start();
       }
       const caught = await link.reconcile();
       if (caught.added || caught.completed) logger.info(caught, 'inbox caught up with the engine');
@@ -337,7 +350,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       streamTickets.stop();
       files.stopSweeping();
       witnessBooks.stop();
-      mailbox.stop();
+      duties.stop();
       await loginGuard.stop().catch((err: unknown) => logger.warn({ err }, 'the summary of failed sign-ins was not written'));
       await starts.stop();
       if (catchUpTimer) clearTimeout(catchUpTimer);

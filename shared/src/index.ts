@@ -8,3 +8,4 @@ export * from './time/json-dates';
 export * from './attachments/categories';
 export * from './projects/project-kinds';
 export * from './records/area-log-items';
+export * from './records/ledgers';

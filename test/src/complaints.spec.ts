@@ -77,12 +77,12 @@ test('registered, drafted, returned once, approved and answered; the complainant
 });
 
 test('every working day 办公室 gets the mailbox check, once a day, due the next working day', async () => {
-  expect(await s.system.mailbox.openDue(new Date('2026-12-05T02:00:00Z'))).toBeNull(); // a Saturday
-  const monday = await s.system.mailbox.openDue(new Date('2026-12-07T02:00:00Z'));
+  expect(await s.system.duties.openDaily(new Date('2026-12-05T02:00:00Z'))).toBeNull(); // a Saturday
+  const monday = await s.system.duties.openDaily(new Date('2026-12-07T02:00:00Z'));
   expect(monday?.day).toBe('2026-12-07');
-  expect((await s.system.mailbox.openDue(new Date('2026-12-07T08:00:00Z')))?.instanceId).toBe(monday!.instanceId);
+  expect((await s.system.duties.openDaily(new Date('2026-12-07T08:00:00Z')))?.opened['mailbox-check']).toBe(monday!.opened['mailbox-check']!);
   const office = await s.login('office1');
-  const task = await taskAt(office, monday!.instanceId, 'check_mailbox');
+  const task = await taskAt(office, monday!.opened['mailbox-check']!, 'check_mailbox');
   expect(task.title).toContain('2026-12-07');
   const calendar = new WorkCalendar(s.db);
   await calendar.load();
@@ -92,8 +92,8 @@ test('every working day 办公室 gets the mailbox check, once a day, due the ne
     mailboxFindings: '来信 2 封：咨询 1 封已答复；投诉 1 封已转监督科登记。',
     forwardedToSupervision: true,
   });
-  const detail = (await (await s.login('admin')).get(`/api/process-instances/${monday!.instanceId}`)).body;
+  const detail = (await (await s.login('admin')).get(`/api/process-instances/${monday!.opened['mailbox-check']!}`)).body;
   expect(detail.instance.state).toBe('completed');
-  const trail = ((await (await s.login('admin')).get(`/api/audit?instanceId=${monday!.instanceId}`)).body.items as Body[]).map((e) => e.action);
+  const trail = ((await (await s.login('admin')).get(`/api/audit?instanceId=${monday!.opened['mailbox-check']!}`)).body.items as Body[]).map((e) => e.action);
   expect(trail).toEqual(expect.arrayContaining(['instance.started', 'task.completed']));
 });

@@ -59,7 +59,11 @@ export class Client {
     return this.send<T>('PUT', p, body);
   }
 
-  private async send<T>(method: 'POST' | 'PUT', p: string, body: unknown): Promise<Reply<T>> {
+  patch<T = Body>(p: string, body: unknown = {}): Promise<Reply<T>> {
+    return this.send<T>('PATCH', p, body);
+  }
+
+  private async send<T>(method: 'POST' | 'PUT' | 'PATCH', p: string, body: unknown): Promise<Reply<T>> {
     const r = await fetch(this.base + p, {
       method,
       headers: this.headers({ 'content-type': 'application/json' }),
@@ -264,4 +268,14 @@ export function pdfInk(pdf: Buffer): number {
   const pixels = pgm.subarray(pgm.length - w * h);
   rmSync(dir, { recursive: true });
   return pixels.filter((p) => p < 128).length;
+}
+
+/** The text of a PDF as `pdftotext` reads it (its fonts must map back to Unicode: Chinese reads as Chinese). */
+export function pdfText(pdf: Buffer): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pdf-'));
+  writeFileSync(path.join(dir, 'a.pdf'), pdf);
+  execFileSync('pdftotext', ['-layout', path.join(dir, 'a.pdf'), path.join(dir, 'a.txt')]);
+  const text = readFileSync(path.join(dir, 'a.txt'), 'utf8');
+  rmSync(dir, { recursive: true });
+  return text;
 }

@@ -63,7 +63,23 @@ export class WorkCalendar {
       day = new Date(day.getTime() + 86_400_000);
       if (this.isWorkday(day.toISOString().slice(0, 10))) left--;
     }
-    return new Date(Date.parse(`${day.toISOString().slice(0, 10)}T17:30:00+08:00`));
+    return this.endOfDay(day.toISOString().slice(0, 10));
+  }
+
+  /** The n-th working day of a month (`YYYY-MM`), as a date (`YYYY-MM-DD`). */
+  nthWorkingDay(month: string, n: number): string {
+    let seen = 0;
+    for (let d = 1; d <= 31; d++) {
+      const day = `${month}-${String(d).padStart(2, '0')}`;
+      if (Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || !day.startsWith(new Date(Date.parse(`${day}T00:00:00Z`)).toISOString().slice(0, 7))) break;
+      if (this.isWorkday(day) && ++seen === n) return day;
+    }
+    throw new Error(`${month} has fewer than ${n} working days`);
+  }
+
+  /** The end of the office day (17:30 China time) of a date. */
+  endOfDay(day: string): Date {
+    return new Date(Date.parse(`${day}T17:30:00+08:00`));
   }
 
   /** The days of a year that are not ordinary: official holidays and make-up workdays, and overrides. */

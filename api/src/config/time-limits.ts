@@ -29,6 +29,14 @@ export const DEFAULT_LIMITS: Record<string, string> = {
   complaintReview: 'P1D',
   complaintApprove: 'P1D',
   mailboxCheck: 'P1D',
+  // 信息安全 (5.2)
+  securityPatrol: 'P1D',
+  incidentHandle: 'PT4H',
+  incidentFeedback: 'P1D',
+  // 考评与回访 (4.1, 4.2, 4.3.2)
+  agentEvaluation: 'P5D',
+  expertEvaluation: 'P5D',
+  returnVisit: 'P10D',
 };
 
 const RE = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;

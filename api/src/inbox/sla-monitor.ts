@@ -32,13 +32,13 @@ export class SlaMonitor {
     this.timer = null;
   }
 
-  async tick(): Promise<{ urged: number; supervised: number }> {
+  /** One round (`now`: the moment it runs as, for tests on a shortened clock). */
+  async tick(now = new Date()): Promise<{ urged: number; supervised: number }> {
     if (this.running) return { urged: 0, supervised: 0 };
     this.running = true;
     let urged = 0;
     let supervised = 0;
     try {
-      const now = new Date();
       const due = await this.inbox.store.find({ status: 'open', kind: 'engine', notUrged: true, dueBefore: now });
       for (const t of due) {
         // Someone acting on the task at this moment wins; it is urged on the next round.

@@ -36,7 +36,12 @@ export class SystemStarts {
    * A flow the system opens (on a project, or a periodic duty such as the daily mailbox check):
    * started as 「系统」, once per `key`.
    */
-  async startBySystem(processId: string, key: string, starterName: string, of: { name: string; project?: { id: string; name: string; section: string } }) {
+  async startBySystem(
+    processId: string,
+    key: string,
+    starterName: string,
+    of: { name: string; project?: { id: string; name: string; section: string }; variables?: Record<string, unknown> },
+  ) {
     const repeated = await this.starts.repeated('system', key);
     if (repeated) return repeated;
     const name = (await this.engine.listDefinitions()).find((d) => d.processId === processId)?.name ?? processId;
@@ -53,6 +58,7 @@ export class SystemStarts {
           limits: this.limits,
           title,
           processName: name,
+          ...of.variables,
         },
         meta: {
           processId,

@@ -104,6 +104,7 @@ export function projectDto(d: ProjectDoc): ProjectDto {
     noticeOn: rest.noticeOn ?? null,
     awardOn: rest.awardOn ?? null,
     contractOn: rest.contractOn ?? null,
+    experts: (rest.experts ?? []).map((e) => ({ name: e.name, employer: e.employer ?? null })),
     openingAt: openingAt ? new Date(openingAt).toISOString() : null,
     pausedAt: pausedAt ? new Date(pausedAt).toISOString() : null,
     createdAt: createdAt ? new Date(createdAt).toISOString() : undefined,
@@ -114,7 +115,7 @@ export function projectDto(d: ProjectDoc): ProjectDto {
 export class ProjectRegister {
   readonly model: Model<ProjectDoc>;
   /** Entries changed here (the replicas are told). */
-  readonly changed = new EventEmitter<{ project: [string]; contract: [string] }>();
+  readonly changed = new EventEmitter<{ project: [string]; contract: [string]; archived: [string] }>();
   private readonly catalog = new Map<string, Entry>();
 
   constructor(
@@ -131,11 +132,14 @@ export class ProjectRegister {
     for (const d of docs) this.remember(d);
   }
 
-  /** Read one entry again (changed by another replica). */
+  /** Read one entry again (changed by another replica, or by the job workers' own process). */
   async reload(id: string): Promise<void> {
+    const was = this.catalog.get(id)?.stage;
     const d = await this.model.findById(id).lean();
     if (d) this.remember(d);
     else this.catalog.delete(id);
+    // (archived over there: its evaluations are opened here too; each opens once, whoever asks first)
+    if (d?.stage === 'archived' && was && was !== 'archived') this.changed.emit('archived', id);
   }
 
   private remember(d: Partial<ProjectDoc> & { _id: string }): void {
@@ -243,6 +247,8 @@ export class ProjectRegister {
       openingAt: input.openingAt ? new Date(input.openingAt) : null,
       awardOn: input.awardOn ?? null,
       contractOn: input.contractOn ?? null,
+      // (an edit that does not name the experts keeps them)
+      ...(input.experts && { experts: input.experts.map((e) => ({ name: e.name, employer: e.employer ?? null })) }),
     };
   }
 
@@ -376,5 +382,7 @@ export class ProjectRegister {
     // A contract date entered (6.5.1): the archive is to be collected within 5 working days. A project
     // of the one-stop flow collects it in that flow.
     if (doc.contractOn && !before?.contractOn && doc.source !== 'intake' && before?.source !== 'intake') this.changed.emit('contract', doc._id);
+    // Archived: its agent, its experts and its return visit are due (4.1, 4.2, 4.3.2).
+    if (doc.stage === 'archived' && before && before.stage !== 'archived') this.changed.emit('archived', doc._id);
   }
 }

@@ -23,6 +23,7 @@ export interface ProjectDoc {
   openingAt?: Date | null;
   awardOn?: string | null;
   contractOn?: string | null;
+  experts?: { name: string; employer: string | null }[];
   source?: 'register' | 'import' | 'push' | 'demo' | 'intake';
   version?: number;
   status: 'active' | 'paused';
@@ -55,6 +56,7 @@ export function projectModel(db: Connection): Model<ProjectDoc> {
         openingAt: Date,
         awardOn: String,
         contractOn: String,
+        experts: { type: [{ _id: false, name: String, employer: String }], default: undefined },
         source: String,
         version: { type: Number, default: 0 },
         status: { type: String, default: 'active' },

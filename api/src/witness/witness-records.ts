@@ -10,6 +10,7 @@ import { modelOn } from '../db/model-on';
 import type { AuditService } from '../audit/audit.service';
 import type { ProjectRegister } from '../projects/project-register';
 import { linkToProject } from '../projects/project.model';
+import { Ledgers } from '../ledgers/ledger-store';
 
 export interface WitnessRecordDoc {
   _id: string;
@@ -91,6 +92,8 @@ export class WitnessRecords {
     private readonly db: Connection,
     readonly projects: ProjectRegister,
     readonly audit: AuditService,
+    /** The anomaly register, which an anomaly seen opens a file in (5.3.2, 表六). */
+    private readonly ledgers: Ledgers = new Ledgers(db, audit),
   ) {
     this.model = witnessRecordModel(db);
     this.months = modelOn<MonthDoc>(
@@ -138,6 +141,14 @@ export class WitnessRecords {
       ...(r.instanceId && { instanceId: r.instanceId }),
       data: { recordId: id, projectId: project._id, day: r.day, anomaly: r.anomaly },
     });
+    // an anomaly the witness saw opens its file in the anomaly register; written again, the file follows
+    if (r.anomaly)
+      await this.ledgers.record(
+        'anomaly-file',
+        `witness~${id}`,
+        { projectId: project._id, projectName: project.name, foundAt: `${r.day}T12:00:00+08:00`, origin: '见证记录', found: r.anomalyDesc ?? r.course },
+        { by, byName: r.witnessName, instanceId: r.instanceId ?? null, projectId: project._id },
+      );
     return (await this.model.findById(id).lean())!;
   }
 

@@ -20,6 +20,10 @@ import { WitnessRecords } from '../witness/witness-records';
 import { fileArchive } from '../archives/archive-filing';
 import { complaintModel, registerComplaint } from '../complaints/complaints';
 import { peopleModels } from '../people/user.model';
+import { LEDGER_KINDS, type LedgerKind } from '@ggzy/shared';
+import { Ledgers, pickFields } from '../ledgers/ledger-store';
+import { publishCredit } from '../ledgers/credit';
+import { compileBulletin, publishBulletin } from '../bulletins/bulletins';
 
 export function createWorkerServices(deps: {
   db: Connection;
@@ -31,12 +35,15 @@ export function createWorkerServices(deps: {
   projects?: ProjectRegister;
   venues?: VenueCalendar;
   witness?: WitnessRecords;
+  ledgers?: Ledgers;
 }): WorkerServices {
   const { db, notifier, audit, files, dayMs } = deps;
   const projects = deps.projects ?? new ProjectRegister(db, audit);
   const venues = deps.venues ?? new VenueCalendar(db, projects, audit, notifier);
-  const witness = deps.witness ?? new WitnessRecords(db, projects, audit);
   const User = peopleModels(db).User;
+  const ledgers = deps.ledgers ?? new Ledgers(db, audit);
+  const witness = deps.witness ?? new WitnessRecords(db, projects, audit, ledgers);
+  const nameOf = async (id: string) => (id === 'system' ? '系统' : ((await User.findById(id).lean())?.name ?? id));
   const pauses = new ProjectPauses(db, audit, notifier);
   /** The next number of a series of documents (文号, 表六): one atomic increment of its counter, by `_id`. */
   const nextNumber = (series: string) =>
@@ -92,6 +99,24 @@ export function createWorkerServices(deps: {
         instanceId: d.instanceId,
         data: { round: d.round, dispatchNo, recipients: doc.recipients, copyTo: doc.copyTo },
       });
+      // the report opens its file in the anomaly register (5.3.2, 表六): the number only, the text stays with the report
+      if (d.round === 1) {
+        const project = d.projectId ? await Project.findById(d.projectId).lean() : null;
+        await ledgers.record(
+          'anomaly-file',
+          `report~${d.instanceId}`,
+          {
+            projectId: d.projectId ?? null,
+            projectName: project?.name ?? null,
+            foundAt: doc.dispatchedAt.toISOString(),
+            origin: '要情专报',
+            found: `要情专报 ${dispatchNo}（详见专报）`,
+            flashReport: true,
+            transferredTo: doc.copyTo.join('、') || null,
+          },
+          { by: 'system', byName: '系统', instanceId: d.instanceId, projectId: d.projectId ?? null },
+        );
+      }
       return { dispatchNo, dispatchedAt: doc.dispatchedAt.toISOString(), copyTo: doc.copyTo };
     },
     async publishReport(p) {
@@ -152,6 +177,21 @@ export function createWorkerServices(deps: {
         measures: r.measures ?? null,
         attachmentIds: files.map((f) => f._id),
       });
+      // the on-site supervision is an entry of the anomaly register too (5.3.2, 表六)
+      await ledgers.record(
+        'anomaly-file',
+        `case~${r.instanceId}`,
+        {
+          foundAt: r.at ?? now.toISOString(),
+          origin: '案件协查协办',
+          found: `${r.kind}：${r.summary}（${r.unit}）`,
+          place: r.place ?? null,
+          present: r.present ?? null,
+          actions: r.measures ?? null,
+          result: r.outcome,
+        },
+        { by: 'system', byName: '系统', instanceId: r.instanceId },
+      );
       return { recordNo: doc.recordNo ?? '' };
     },
     async grantArchiveAccess({ instanceId, archiveId, borrower, days }) {
@@ -225,6 +265,12 @@ export function createWorkerServices(deps: {
     },
     async registerComplaint(c) {
       const queryCode = await registerComplaint(db, c);
+      await ledgers.record(
+        'complaint',
+        c.instanceId,
+        { queryCode, complaintKind: c.kind, channel: c.channel, title: c.title },
+        { by: 'system', byName: '系统', instanceId: c.instanceId },
+      );
       await audit.append({ actor: 'system', action: 'complaint.registered', instanceId: c.instanceId, data: { kind: c.kind, channel: c.channel } });
       return { queryCode };
     },
@@ -233,7 +279,32 @@ export function createWorkerServices(deps: {
       await complaintModel(db).updateOne({ _id: r.queryCode, status: 'registered' }, { $set: { status: 'replied', reply: r.reply, repliedAt: now } });
       const d = await complaintModel(db).findById(r.queryCode).lean();
       await audit.append({ actor: 'system', action: 'complaint.replied', instanceId: r.instanceId });
+      await ledgers.record(
+        'complaint',
+        r.instanceId,
+        { replyDraft: r.reply, repliedAt: (d?.repliedAt ?? now).toISOString() },
+        { by: 'system', byName: '系统' },
+      );
       return { repliedAt: (d?.repliedAt ?? now).toISOString() };
+    },
+    async recordLedger(r) {
+      if (!(LEDGER_KINDS as readonly string[]).includes(r.kind)) throw new Error(`no register named ${r.kind}`);
+      const kind = r.kind as LedgerKind;
+      const d = await ledgers.record(kind, r.key, pickFields(kind, r.values), { by: r.by, byName: await nameOf(r.by), instanceId: r.instanceId });
+      return { itemId: d._id, no: d.no };
+    },
+    compileBulletin: (b) => compileBulletin(ledgers, b.bulletinKind, b.month),
+    async publishBulletin(b) {
+      const now = new Date();
+      const doc = await publishBulletin(db, ledgers, b, now);
+      if (b.bulletinKind === 'credit') await publishCredit(db, ledgers, b.month, doc.publishedAt);
+      await audit.append({
+        actor: 'system',
+        action: 'bulletin.published',
+        instanceId: b.instanceId,
+        data: { kind: b.bulletinKind, month: b.month, sentTo: doc.sentTo },
+      });
+      return { publishedAt: doc.publishedAt.toISOString(), sentTo: doc.sentTo };
     },
     async revokeArchiveAccess({ instanceId, grantId }) {
       const now = new Date();

@@ -21,6 +21,9 @@ import witnessRecord from './witness-record/witness-record.worker';
 import archiveFile from './archive-file/archive-file.worker';
 import complaintRegister from './complaint-register/complaint-register.worker';
 import complaintReply from './complaint-reply/complaint-reply.worker';
+import ledgerRecord from './ledger-record/ledger-record.worker';
+import bulletinCompile from './bulletin-compile/bulletin-compile.worker';
+import bulletinPublish from './bulletin-publish/bulletin-publish.worker';
 
 export * from './worker-manifest';
 
@@ -44,6 +47,9 @@ export const WORKERS: WorkerManifest[] = [
   archiveFile,
   complaintRegister,
   complaintReply,
+  ledgerRecord,
+  bulletinCompile,
+  bulletinPublish,
 ] as WorkerManifest[];
 
 /**

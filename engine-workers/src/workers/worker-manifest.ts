@@ -107,6 +107,18 @@ export interface WorkerServices {
   registerComplaint(c: { instanceId: string; kind: string; channel: string; title: string; content: string }): Promise<{ queryCode: string }>;
   /** The approved reply, given to the complainant (their query page shows it). */
   replyComplaint(r: { instanceId: string; queryCode: string; reply: string }): Promise<{ repliedAt: string }>;
+  /** An item of a register (台账) from a step's variables (the register's columns are picked by name); `key` again adds to the same item. */
+  recordLedger(r: { instanceId: string; kind: string; key: string; by: string; values: Record<string, unknown> }): Promise<{ itemId: string; no: string }>;
+  /** A month's registers compiled into a bulletin's first draft. */
+  compileBulletin(b: { bulletinKind: string; month: string }): Promise<{ text: string; count: number }>;
+  /** The approved bulletin sent and published; publishing again answers the first. */
+  publishBulletin(b: {
+    instanceId: string;
+    bulletinKind: string;
+    month: string;
+    title: string;
+    text: string;
+  }): Promise<{ publishedAt: string; sentTo: string[] }>;
   /** Now, for handlers that stamp times (tests may run time faster through configuration). */
   now(): Date;
 }

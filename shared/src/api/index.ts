@@ -8,4 +8,5 @@ export * from './projects';
 export * from './venues';
 export * from './witness';
 export * from './area-logs';
+export * from './ledgers';
 export * from './routes';

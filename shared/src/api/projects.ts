@@ -29,6 +29,11 @@ const projectFields = {
   awardOn: day.nullable().optional(),
   contractOn: day.nullable().optional(),
   stage: z.enum(PROJECT_STAGES).optional(),
+  /** 评标（评审）专家 drawn for it, as the e-trading system or 专家科 gives them (evaluated when it is archived, 4.2). */
+  experts: z
+    .array(z.strictObject({ name: text(50), employer: z.string().trim().max(200).nullable().optional() }))
+    .max(60)
+    .optional(),
 };
 
 /** A project as it is registered or pushed (the number is in the path). */
@@ -58,6 +63,7 @@ export const projectDto = z
     openingAt: isoDateTime.nullable().optional(),
     awardOn: z.string().nullable().optional(),
     contractOn: z.string().nullable().optional(),
+    experts: z.array(z.strictObject({ name: z.string(), employer: z.string().nullable() })).optional(),
     source: z.enum(['register', 'import', 'push', 'demo', 'intake']).optional(),
     version: z.number().int().optional(),
     updatedAt: isoDateTime.nullable().optional(),

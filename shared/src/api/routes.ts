@@ -12,6 +12,7 @@ import * as people from './people';
 import * as rec from './records';
 import { route } from './route';
 import { PROJECT_ROUTES } from './routes-projects';
+import { SUPERVISION_ROUTES } from './routes-supervision';
 
 import type { ApiRoute } from './route';
 
@@ -105,6 +106,8 @@ export const API = {
   }),
   // ---- the project's life cycle: register, venues, witness and area records, complaints (routes-projects.ts)
   ...PROJECT_ROUTES,
+  // ---- supervision and evaluation: registers, ratings, credit (routes-supervision.ts)
+  ...SUPERVISION_ROUTES,
   // ---- health, public ------------------------------------------------------------------------
   health: route({ method: 'get', path: '/api/health', summary: '健康检查 Health', tag: '运维 Operations', auth: false, response: rec.healthReply }),
   publicReports: route({

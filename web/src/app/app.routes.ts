@@ -26,6 +26,16 @@ export const routes: Routes = [
     title: '投诉、建议查询',
   },
   {
+    path: 'rate/:token',
+    loadComponent: () => import('./public/rating.page').then((m) => m.RatingPage),
+    title: '服务评价',
+  },
+  {
+    path: 'credit',
+    loadComponent: () => import('./public/credit.page').then((m) => m.CreditPage),
+    title: '信用信息公开',
+  },
+  {
     path: 'password',
     canActivate: [signedInGuard],
     loadComponent: () => import('./login/password.page').then((m) => m.PasswordPage),
@@ -113,6 +123,24 @@ export const routes: Routes = [
         canActivate: [adminGuard],
         loadComponent: () => import('./admin/instances.page').then((m) => m.InstancesPage),
         title: '流程监控',
+      },
+      {
+        path: 'ledgers',
+        canActivate: [staffGuard],
+        loadComponent: () => import('./ledgers/ledger.page').then((m) => m.LedgerPage),
+        title: '台账',
+      },
+      {
+        path: 'ledgers/:kind',
+        canActivate: [staffGuard],
+        loadComponent: () => import('./ledgers/ledger.page').then((m) => m.LedgerPage),
+        title: '台账',
+      },
+      {
+        path: 'ledgers/:kind/items/:id',
+        canActivate: [staffGuard],
+        loadComponent: () => import('./ledgers/ledger-item.page').then((m) => m.LedgerItemPage),
+        title: '台账记录',
       },
       {
         path: 'admin/instances/:id',

@@ -29,6 +29,15 @@ export const TEMPLATES: Record<string, { title: (v: Vars) => string; body: (v: V
     title: (v) => `【${v.kind === 'review' ? '复评复审' : '协查协办'}】申请不予同意`,
     body: (v) => `您的申请（${s(v.requesterUnit)}）不予同意。理由：${caseRefusalReason(v)}`,
   },
+  'security.abnormal': {
+    title: (v) => `【信息安全】${s(v.patrolDay)}巡查发现异常`,
+    body: (v) =>
+      `信息科巡查发现异常（网络 ${s(v.network)}，服务器 ${s(v.servers)}，数据库 ${s(v.databases)}，交易系统 ${s(v.tradingSystem)}）：${s(v.patrolFindings)}。处理措施：${s(v.patrolMeasures) || '处理中'}`,
+  },
+  'security.incident': {
+    title: (v) => `【信息安全事件】${s(v.starterName)}报告`,
+    body: (v) => `${when(v.incidentAt)}：${s(v.incidentDesc)}。影响范围：${s(v.incidentImpact) || '待查'}。信息科处置中；记录正式反馈前不得对外答复。`,
+  },
   'case.done': {
     title: (v) => `【${v.kind === 'review' ? '复评复审' : '协查协办'}】已办结`,
     body: (v) => `您的申请已办结，办理结果：${s(v.workOutcome)}`,

@@ -3,6 +3,21 @@ import { NzI18nService, en_US, zh_CN } from 'ng-zorro-antd/i18n';
 
 /** English for the interface's Chinese text; Chinese is the source and the default. */
 const EN: Record<string, string> = {
+  评价二维码: 'Rating QR code',
+  评标专家: 'Experts',
+  打印: 'Print',
+  是: 'Yes',
+  最后补记: 'Last added to',
+  选择台账: 'Choose a register',
+  补记: 'Add to it',
+  台账: 'Registers',
+  '查看流程、附件与轨迹': 'The flow, its files and trail',
+  '服务评价二维码（印在场次单上）': 'Rating QR code (printed on the session sheet)',
+  关闭: 'Close',
+  依据: 'Per clause',
+  本月没有记录: 'Nothing this month',
+  已公开: 'published',
+  服务评价二维码: 'Rating QR code',
   已停用: 'retired',
   场地维护: 'Rooms',
   新增场地: 'Add a room',

@@ -1,5 +1,6 @@
 import { I18nService, TranslatePipe } from '../core/i18n';
 import { Component, DestroyRef, computed, inject } from '@angular/core';
+import { LEDGER_KINDS, LEDGERS, ledgerAccess } from '@ggzy/shared';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { NzLayoutModule } from 'ng-zorro-antd/layout';
 import { NzMenuModule } from 'ng-zorro-antd/menu';
@@ -10,6 +11,11 @@ import { mayAudit, mayReadAreaLog, mayReadRegister, mayReadViewLog } from '../co
 import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
 import { LiveEvents } from '../core/live-events.service';
 import { NotificationBellComponent } from './notification-bell.component';
+
+/** Whether any register (台账) is open to them: every section's staff may at least report to the credit register. */
+function mayReadLedgers(u: { sections: string[]; roles: string[] } | null): boolean {
+  return !!u && LEDGER_KINDS.some((k) => ledgerAccess(LEDGERS[k], u).read);
+}
 
 @Component({
   selector: 'app-shell',
@@ -150,6 +156,7 @@ export class ShellComponent {
           ...(mayReadAreaLog(this.auth.user()) ? [{ path: '/area-log', label: '开评标区' }] : []),
         ]
       : []),
+    ...(mayReadLedgers(this.auth.user()) ? [{ path: '/ledgers', label: '台账' }] : []),
     { path: '/archives', label: '档案调阅' },
     ...(mayReadViewLog(this.auth.user())
       ? [

@@ -18,6 +18,7 @@ import { apiError } from '../core/api.service';
 import { SECTION_NAMES } from '../core/labels';
 import type { Reply } from '../core/api.types';
 import { ProjectFormComponent } from './project-form.component';
+import { RatingQrComponent } from './rating-qr.component';
 
 type Detail = Reply<'project'>;
 
@@ -47,6 +48,7 @@ const STATE_NAMES: Record<string, string> = {
     NzCardModule,
     NzEmptyModule,
     ProjectFormComponent,
+    RatingQrComponent,
   ],
   template: `
     <p>
@@ -61,8 +63,9 @@ const STATE_NAMES: Record<string, string> = {
         <nz-tag nzColor="blue" data-testid="project-stage-tag">{{
           stageNames[d.project.stage ?? 'registered']
         }}</nz-tag>
+        <span class="grow"></span>
+        <app-rating-qr [projectId]="d.project.id" [projectName]="d.project.name"></app-rating-qr>
         @if (d.editable) {
-          <span class="grow"></span>
           <button nz-button (click)="editing.set(true)" data-testid="project-edit">
             {{ '修改' | t }}
           </button>
@@ -108,6 +111,9 @@ const STATE_NAMES: Record<string, string> = {
         }}</nz-descriptions-item>
         <nz-descriptions-item [nzTitle]="'合同签订日期' | t">{{
           d.project.contractOn ?? ''
+        }}</nz-descriptions-item>
+        <nz-descriptions-item [nzTitle]="'评标专家' | t">{{
+          expertsOf(d.project)
         }}</nz-descriptions-item>
         <nz-descriptions-item [nzTitle]="'最后修改' | t"
           >{{
@@ -305,6 +311,12 @@ export class ProjectPage {
 
   constructor() {
     effect(() => void this.load(this.id()));
+  }
+
+  expertsOf(p: Detail['project']): string {
+    return (p.experts ?? [])
+      .map((e) => (e.employer ? `${e.name}（${e.employer}）` : e.name))
+      .join('、');
   }
 
   async load(id: string): Promise<void> {

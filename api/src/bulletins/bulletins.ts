@@ -1,0 +1,146 @@
+/**
+ * 月度通报: each month's bulletins of the registers — the agent and expert evaluations (4.1, 4.2),
+ * the service ratings (4.3.2.1), information security (5.2) and credit (6.4). On the first working
+ * day the system opens one `monthly-bulletin` flow per kind for the month before, due by the 5th
+ * working day: a first draft compiled from the registers → the section's draft → the deputy's
+ * review → the director's approval → sent and published (`bulletins`, `_id` `<kind>~<month>`).
+ */
+import { Router } from 'express';
+import { Schema, type Connection } from 'mongoose';
+import { LEDGERS, printLedgerValue, RATING_GRADES, type LedgerKind } from '@ggzy/shared';
+import { API } from '@ggzy/shared/api';
+import { modelOn } from '../db/model-on';
+import { bind } from '../http/bind-route';
+import type { Ledgers, LedgerEntryDoc } from '../ledgers/ledger-store';
+
+export interface BulletinKindDef {
+  zh: string;
+  clause: string;
+  /** The section that drafts it. */
+  draftGroup: string;
+  ledgers: LedgerKind[];
+  /** Where it is sent (报送); the experts' employers are added for the expert bulletin. */
+  sendTo: string[];
+}
+
+export const BULLETIN_KINDS: Record<string, BulletinKindDef> = {
+  'agent-evaluation': { zh: '代理机构考评月度通报', clause: '4.1', draftGroup: 'general', ledgers: ['agent-evaluation'], sendTo: ['相关行政监督部门'] },
+  'expert-evaluation': {
+    zh: '评标专家考评月度通报',
+    clause: '4.2',
+    draftGroup: 'experts',
+    ledgers: ['expert-evaluation'],
+    sendTo: ['相关行政监督部门', '专家所在单位'],
+  },
+  rating: { zh: '服务“好差评”月度结果', clause: '4.3.2.1', draftGroup: 'supervision', ledgers: ['rating', 'return-visit'], sendTo: ['中心各科室'] },
+  security: { zh: '信息安全月度通报', clause: '5.2', draftGroup: 'it', ledgers: ['security-patrol', 'security-incident'], sendTo: ['中心领导', '中心各科室'] },
+  credit: { zh: '不良行为月度通报', clause: '6.4', draftGroup: 'supervision', ledgers: ['credit'], sendTo: ['相关行政监督部门'] },
+};
+
+export interface BulletinDoc {
+  _id: string;
+  kind: string;
+  month: string;
+  instanceId: string;
+  title: string;
+  text: string;
+  sentTo: string[];
+  publishedAt: Date;
+}
+
+export function bulletinModel(db: Connection) {
+  return modelOn<BulletinDoc>(
+    db,
+    'Bulletin',
+    new Schema<BulletinDoc>(
+      { _id: String, kind: String, month: String, instanceId: String, title: String, text: String, sentTo: [String], publishedAt: Date },
+      { versionKey: false, _id: false, collection: 'bulletins' },
+    ),
+  );
+}
+
+const monthZh = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5))}月`;
+
+/** One line per item: its number and its first columns. */
+function lines(kind: LedgerKind, items: LedgerEntryDoc[], take = 4): string[] {
+  const fields = LEDGERS[kind].fields.filter((f) => f.type !== 'long').slice(0, take);
+  return items.map(
+    (d, i) =>
+      `${i + 1}. ${d.no} ${fields
+        .map((f) => printLedgerValue(f, d.values[f.key]))
+        .filter(Boolean)
+        .join('，')}`,
+  );
+}
+
+/** The first draft: what each register holds for the month, as the section would start writing it. */
+export async function compileBulletin(ledgers: Ledgers, kind: string, month: string): Promise<{ text: string; count: number }> {
+  const def = BULLETIN_KINDS[kind];
+  if (!def) throw new Error(`no bulletin of kind ${kind}`);
+  const out = [`${monthZh(month)}${def.zh}`, ''];
+  let count = 0;
+  for (const l of def.ledgers) {
+    const items = await ledgers.list(l, month);
+    count += items.length;
+    out.push(`一、${LEDGERS[l].zh}：本月共 ${items.length} 条。`);
+    if (l === 'rating' && items.length) {
+      const by = RATING_GRADES.map((g) => [g, items.filter((d) => d.values.grade === g).length] as const);
+      const good = items.filter((d) => ['非常满意', '满意', '基本满意'].includes(String(d.values.grade))).length;
+      out.push(`评价分布：${by.map(([g, n]) => `${g} ${n}`).join('，')}；满意率 ${((good / items.length) * 100).toFixed(1)}%。`);
+      const bad = items.filter((d) => ['不满意', '非常不满意'].includes(String(d.values.grade)));
+      if (bad.length) out.push(`差评 ${bad.length} 条，均已转监督科核实整改：`, ...bad.map((d) => `- ${d.values.projectId ?? ''} ${d.values.comment ?? ''}`));
+    } else if ((l === 'agent-evaluation' || l === 'expert-evaluation') && items.length) {
+      out.push(...lines(l, items, 6));
+      const irregular = items.filter((d) => d.values.irregular === true);
+      out.push(irregular.length ? `发现不良行为 ${irregular.length} 起，已记入信用记录。` : '未发现不良行为。');
+    } else out.push(...lines(l, items));
+    out.push('');
+  }
+  return { text: out.join('\n').trim(), count };
+}
+
+/** Send and publish an approved bulletin, once per kind and month. */
+export async function publishBulletin(
+  db: Connection,
+  ledgers: Ledgers,
+  b: { instanceId: string; bulletinKind: string; month: string; title: string; text: string },
+  now: Date,
+): Promise<BulletinDoc> {
+  const Bulletin = bulletinModel(db);
+  const def = BULLETIN_KINDS[b.bulletinKind];
+  if (!def) throw new Error(`no bulletin of kind ${b.bulletinKind}`);
+  let sentTo = def.sendTo;
+  if (b.bulletinKind === 'expert-evaluation') {
+    // the experts' employers are told of their own experts' irregular acts
+    const employers = (await ledgers.list('expert-evaluation', b.month))
+      .filter((d) => d.values.irregular === true)
+      .map((d) => String(d.values.employer ?? ''))
+      .filter(Boolean);
+    sentTo = [...def.sendTo.filter((t) => t !== '专家所在单位'), ...new Set(employers)];
+  }
+  const id = `${b.bulletinKind}~${b.month}`;
+  await Bulletin.updateOne(
+    { _id: id },
+    { $setOnInsert: { kind: b.bulletinKind, month: b.month, instanceId: b.instanceId, title: b.title, text: b.text, sentTo, publishedAt: now } },
+    { upsert: true },
+  );
+  return (await Bulletin.findById(id).lean())!;
+}
+
+/** The bulletins published in the last twelve months, newest first (the public page's list). */
+export function bulletinsPublicRouter(db: Connection): Router {
+  const Bulletin = bulletinModel(db);
+  const r = Router();
+  bind(r, API.publicBulletins, async () => {
+    // the last twelve months of each kind, read by id
+    const months: string[] = [];
+    for (let d = new Date(), i = 0; i < 13; i++, d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1))) months.push(d.toISOString().slice(0, 7));
+    const ids = months.flatMap((m) => Object.keys(BULLETIN_KINDS).map((k) => `${k}~${m}`));
+    const found = await Promise.all(ids.map((id) => Bulletin.findById(id).lean<BulletinDoc>()));
+    const docs = found.filter((d): d is BulletinDoc => !!d).sort((a, b) => +b.publishedAt - +a.publishedAt);
+    return {
+      items: docs.map((d) => ({ kind: d.kind, month: d.month, title: d.title, text: d.text, publishedAt: new Date(d.publishedAt).toISOString() })),
+    };
+  });
+  return r;
+}
