@@ -35,7 +35,8 @@ export async function launch(): Promise<Browser> {
 
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  // (animations run to their end first: a drawer closing or a tab fading in is shown as it settles)
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
 /** Impacts that fail a screen; `moderate` and `minor` findings are left to review. */
