@@ -5,7 +5,8 @@
  * else (no names, no other complaint). Every working day 办公室 gets the mailbox check, once a day.
  */
 import { WorkCalendar } from '../../api/src/calendar/work-calendar';
-import { claimAndComplete, eventually, startServer, taskAt, type Body, type TestServer } from './harness';
+import ExcelJS from 'exceljs';
+import { claimAndComplete, eventually, pdfText, startServer, taskAt, type Body, type TestServer } from './harness';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -63,6 +64,24 @@ test('registered, drafted, returned once, approved and answered; the complainant
   expect(after.repliedAt).toBeTruthy();
   expect(JSON.stringify(after)).not.toMatch(/sup1|deputy|director|王监督|孙分管|周主任/);
 
+  // the complaint register: the code, the kind, the reply and when, for supervision and 办公室 (not the business sections)
+  const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+  const entry = ((await sup.get(`/api/ledgers/complaint?month=${month}`)).body.items as Body[]).find((i) => i.instanceId === id);
+  expect(entry).toMatchObject({
+    no: expect.stringMatching(/^TS-\d{4}-\d{4}$/),
+    values: { queryCode: code, complaintKind: 'complaint', title: complaint.title },
+  });
+  expect(entry!.values.replyDraft).toContain('中心已完成系统升级');
+  expect((await (await s.login('office1')).get(`/api/ledgers/complaint/items/${entry!.id}`)).status).toBe(200);
+  expect((await (await s.login('witness1')).get(`/api/ledgers/complaint?month=${month}`)).status).toBe(403);
+  const xlsx = await sup.file(`/api/ledgers/complaint/export?month=${month}&format=xlsx`);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+  expect(wb.worksheets[0]!.getSheetValues().some((r) => Array.isArray(r) && r.includes(code))).toBe(true);
+  const pdf = pdfText((await sup.file(`/api/ledgers/complaint/export?month=${month}&format=pdf`)).bytes).replace(/\s+/g, '');
+  expect(pdf).toContain('投诉建议登记');
+  expect(pdf).toContain('投诉');
+
   // no such code; not a code
   expect((await s.anonymous().get('/api/public/complaints/ZZZZZZZZZZ')).status).toBe(404);
   expect((await s.anonymous().get('/api/public/complaints/abc')).body.code).toBe('INVALID_PATH');
@@ -96,4 +115,21 @@ test('every working day 办公室 gets the mailbox check, once a day, due the ne
   expect(detail.instance.state).toBe('completed');
   const trail = ((await (await s.login('admin')).get(`/api/audit?instanceId=${monday!.opened['mailbox-check']!}`)).body.items as Body[]).map((e) => e.action);
   expect(trail).toEqual(expect.arrayContaining(['instance.started', 'task.completed']));
+  // the month's list of checks: who checked, what came
+  const checks = (await office.get('/api/ledgers/mailbox-check?month=2026-12')).body.items as Body[];
+  expect(checks.find((c) => c.instanceId === monday!.opened['mailbox-check'])).toMatchObject({
+    recordedBy: 'office1',
+    values: { checkDay: '2026-12-07', lettersCount: 2, forwardedToSupervision: true },
+  });
+});
+
+test("the month's complaint bulletin: 监督科 drafts it from the complaints and the mailbox checks, on the first working day after, due by the 5th", async () => {
+  const opened = (await s.system.duties.openMonthly(new Date('2027-01-04T01:00:00Z')))!;
+  expect(opened.month).toBe('2026-12');
+  const sup = await s.login('sup1');
+  const draft = await taskAt(sup, opened.opened.complaint!, 'draft');
+  expect(new Date(draft.dueDate).toISOString()).toBe(opened.due);
+  const text: string = (await sup.get(`/api/tasks/${draft.id}`)).body.variables.bulletinText;
+  expect(text).toContain('2026年12月投诉建议办理情况月度通报');
+  expect(text).toMatch(/主任信箱查看记录：本月共 [1-9]\d* 条/);
 });

@@ -6,7 +6,9 @@
  * supervision enters by hand (表六); irregular acts and public criticism become credit items, which
  * the public reads only once the credit bulletin is approved.
  */
-import { claimAndComplete, eventually, startServer, taskAt, type Body, type Client, type TestServer } from './harness';
+import ExcelJS from 'exceljs';
+import { WorkCalendar } from '../../api/src/calendar/work-calendar';
+import { claimAndComplete, eventually, pdfText, startServer, taskAt, type Body, type Client, type TestServer } from './harness';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -81,7 +83,15 @@ test('an archived project gives 综合科 its agent, 专家科 each expert and �
       evaluationOpinion: '资料不全，现场纪律差',
     },
   });
-  for (const [i, t] of expertTasks.entries()) await claimAndComplete(expert, t.id, { score: 90 - i, grade: '优秀', evaluationOpinion: '评审认真' });
+  // 专家科 finds one expert left early
+  for (const [i, t] of expertTasks.entries())
+    await claimAndComplete(
+      expert,
+      t.id,
+      i === 0
+        ? { score: 55, grade: '不合格', irregular: true, irregularDesc: '评标未结束擅自离场', evaluationOpinion: '违反评标纪律' }
+        : { score: 92, grade: '优秀', evaluationOpinion: '评审认真' },
+    );
   const visit = await taskAt(
     sup,
     (
@@ -235,4 +245,117 @@ test('the anomaly register takes what the witness saw and what supervision enter
     'the criticism in credit',
   );
   expect(credit.values).toMatchObject({ subjectKind: '市场主体', penalty: '通报批评', origin: '异常档案' });
+
+  // 5.3.1: a supervising official's arrival on site, with how they performed
+  const arrival = await sup.post('/api/ledgers/supervisor-arrival', {
+    values: { projectId: 'XXGC-2026-002', arrivedAt: `${day}T08:50:00+08:00`, official: '田某', unit: '湘西州住房和城乡建设局', performance: '正常履职' },
+  });
+  expect(arrival.status).toBe(201);
+  expect(arrival.body.no).toMatch(/^DC-/);
+  // any section may report an irregular act at any time
+  const proc = await s.login('proc1');
+  const reported = await proc.post('/api/ledgers/credit', {
+    values: { subjectKind: '代理机构', subject: '湘西某招标代理公司', act: '擅自延长投标截止时间', penalty: '约谈', decidedOn: day, origin: '科室报告' },
+  });
+  expect(reported.status).toBe(201);
+  expect(reported.body.recordedByName).toBe('黄采购');
+});
+
+/** The first working day of the month after `month`, as the system's clock would read it there (09:00 Beijing). */
+async function firstWorkingDayAfter(month: string): Promise<Date> {
+  const calendar = new WorkCalendar(s.db);
+  await calendar.load();
+  const next = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)).toISOString().slice(0, 7);
+  return new Date(`${calendar.nthWorkingDay(next, 1)}T09:00:00+08:00`);
+}
+
+test("the month's bulletins: each in its section's inbox on the first working day after, drafted from its registers, due by the 5th working day, supervised when late; the public sees credit only once it is published", async () => {
+  const opened = (await s.system.duties.openMonthly(await firstWorkingDayAfter(MONTH)))!;
+  expect(opened.month).toBe(MONTH);
+  const draftOf = async (user: string, kind: string) => {
+    const c = await s.login(user);
+    const t = await taskAt(c, opened.opened[kind]!, 'draft');
+    expect(new Date(t.dueDate).toISOString()).toBe(opened.due);
+    return { c, t, text: (await c.get(`/api/tasks/${t.id}`)).body.variables.bulletinText as string };
+  };
+  // each drafted by its own section, from its own registers
+  expect((await draftOf('gen1', 'agent-evaluation')).text).toContain('湖南华信招标代理有限公司');
+  expect((await draftOf('sup1', 'rating')).text).toMatch(/满意率 \d+\.\d%/);
+  expect((await draftOf('sup1', 'anomaly')).text).toMatch(/电子异常档案：本月共 [1-9]\d* 条/);
+  const credit = await draftOf('sup1', 'credit');
+  expect(credit.text).toContain('湘西某建筑公司');
+  const experts = await draftOf('expert1', 'expert-evaluation');
+  expect(experts.text).toContain('发现不良行为 1 起');
+  // 综合科 does not see 专家科's bulletin
+  expect(
+    ((await (await s.login('gen1')).get('/api/tasks?view=unclaimed')).body.items as Body[]).some((t) => t.instanceId === opened.opened['expert-evaluation']),
+  ).toBe(false);
+
+  // before the credit bulletin is approved the public sees nothing of the month
+  const anon = s.anonymous();
+  expect((await anon.get(`/api/public/credit?month=${MONTH}`)).body).toMatchObject({ month: null, items: [] });
+  const deputy = await s.login('deputy');
+  const director = await s.login('director');
+  for (const [b, kind] of [
+    [credit, 'credit'],
+    [experts, 'expert-evaluation'],
+  ] as const) {
+    await claimAndComplete(b.c, b.t.id, { bulletinText: b.text });
+    await claimAndComplete(deputy, (await taskAt(deputy, opened.opened[kind]!, 'review')).id, { reviewDecision: 'pass' });
+    await claimAndComplete(director, (await taskAt(director, opened.opened[kind]!, 'approve')).id, { approveDecision: 'approve' });
+  }
+  const published = await eventually(
+    async () => {
+      const r = (await anon.get(`/api/public/credit?month=${MONTH}`)).body;
+      return r.month === MONTH ? r : null;
+    },
+    10_000,
+    'the credit month published',
+  );
+  expect(published.items.map((i: Body) => i.subject)).toEqual(expect.arrayContaining(['湖南华信招标代理有限公司', '湘西某建筑公司']));
+  // only the public columns: no one who entered it, no internal numbers
+  expect(Object.keys(published.items[0]).sort()).toEqual(['act', 'decidedOn', 'penalty', 'projectId', 'subject', 'subjectKind']);
+  expect(JSON.stringify(published)).not.toMatch(/王监督|sup1|XY-\d{4}/);
+  // the expert bulletin went to the supervisory bodies and the irregular expert's employer
+  const irregular = (await items(await s.login('expert1'), 'expert-evaluation')).find((i) => i.values.irregular === true)!;
+  const admin = await s.login('admin');
+  const sentTo = await eventually(
+    async () => (await admin.get(`/api/process-instances/${opened.opened['expert-evaluation']}`)).body.variables?.sentTo as string[] | undefined,
+    10_000,
+    'the expert bulletin sent',
+  );
+  expect(sentTo).toEqual(['相关行政监督部门', irregular.values.employer]);
+
+  // past the 5th working day the bulletins still in draft are urged, then supervised
+  const tick = await s.system.sla.tick(new Date(Date.parse(opened.due) + 2 * 86_400_000));
+  expect(tick.supervised).toBeGreaterThanOrEqual(3);
+  const told = ((await (await s.login('sup_head')).get('/api/notifications')).body.items as Body[]).filter((n) => n.kind === 'task.overdue');
+  for (const kind of ['agent-evaluation', 'rating', 'anomaly']) expect(told.some((n) => n.instanceId === opened.opened[kind])).toBe(true);
+});
+
+test('each table of the month reads back from its export: the rows in Excel, the Chinese text in the PDF', async () => {
+  const sup = await s.login('sup1');
+  const readers: Record<string, Client> = { 'agent-evaluation': await s.login('gen1'), 'expert-evaluation': await s.login('expert1') };
+  for (const [kind, title] of [
+    ['agent-evaluation', '表一 代理机构考评'],
+    ['expert-evaluation', '表二 评标（评审）专家考评'],
+    ['rating', '表三 服务“好差评”'],
+    ['anomaly-file', '表六 电子异常档案'],
+    ['return-visit', '表八 回访记录'],
+    ['credit', '不良行为与信用记录'],
+  ] as const) {
+    const c = readers[kind] ?? sup;
+    const list = await items(c, kind);
+    expect(list.length).toBeGreaterThan(0);
+    const xlsx = await c.file(`/api/ledgers/${kind}/export?month=${MONTH}&format=xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(String(ws.getCell(1, 1).value)).toBe(title);
+    const numbers = (ws.getColumn(1).values as unknown[]).map(String).filter((v) => /^[A-Z]+-\d{4}-\d{4}$/.test(v));
+    expect(numbers.sort()).toEqual(list.map((i) => i.no).sort());
+    const text = pdfText((await c.file(`/api/ledgers/${kind}/export?month=${MONTH}&format=pdf`)).bytes).replace(/\s+/g, '');
+    expect(text).toContain(title.replace(/\s+/g, ''));
+    for (const i of list) expect(text).toContain(i.no);
+  }
 });

@@ -1,6 +1,7 @@
 /**
- * 月度通报: each month's bulletins of the registers — the agent and expert evaluations (4.1, 4.2),
- * the service ratings (4.3.2.1), information security (5.2) and credit (6.4). On the first working
+ * 月度通报: each month's bulletins of the registers — anomalies and supervision on site (5.3),
+ * complaints and the director's mailbox (2.6.1), the agent and expert evaluations (4.1, 4.2), the
+ * service ratings (4.3.2.1), information security (5.2) and credit (6.4). On the first working
  * day the system opens one `monthly-bulletin` flow per kind for the month before, due by the 5th
  * working day: a first draft compiled from the registers → the section's draft → the deputy's
  * review → the director's approval → sent and published (`bulletins`, `_id` `<kind>~<month>`).
@@ -24,6 +25,20 @@ export interface BulletinKindDef {
 }
 
 export const BULLETIN_KINDS: Record<string, BulletinKindDef> = {
+  anomaly: {
+    zh: '交易异常情况月度通报',
+    clause: '5.3',
+    draftGroup: 'supervision',
+    ledgers: ['anomaly-file', 'supervisor-arrival'],
+    sendTo: ['相关行政监督部门', '中心领导'],
+  },
+  complaint: {
+    zh: '投诉建议办理情况月度通报',
+    clause: '2.6.1',
+    draftGroup: 'supervision',
+    ledgers: ['complaint', 'mailbox-check'],
+    sendTo: ['中心领导', '中心各科室'],
+  },
   'agent-evaluation': { zh: '代理机构考评月度通报', clause: '4.1', draftGroup: 'general', ledgers: ['agent-evaluation'], sendTo: ['相关行政监督部门'] },
   'expert-evaluation': {
     zh: '评标专家考评月度通报',

@@ -3,7 +3,7 @@
  * inbox, each once (its start is keyed by the day or the month):
  * - every working day: 办公室's director's-mailbox check (2.6.1) and 信息科's security patrol (5.2);
  * - from the first to the 5th working day of a month: the monthly bulletins of the month before
- *   (4.1, 4.2, 4.3.2.1, 5.2, 6.4), due by the end of the 5th working day. A server down on the 1st
+ *   (2.6.1, 4.1, 4.2, 4.3.2.1, 5.2, 5.3, 6.4), due by the end of the 5th working day. A server down on the 1st
  *   opens them when it is back; one installed mid-month does not open bulletins already late.
  * They run at start and every hour; tests call them with the dates they choose.
  */

@@ -51,7 +51,11 @@ export function ledgerTable(kind: LedgerKind, month: string, items: LedgerEntryD
   return {
     title: `${def.table ? `${def.table} ` : ''}${def.zh}`,
     subtitle: `湘西自治州公共资源交易中心 · ${month.replace('-', '年')}月 · 共 ${items.length} 条（依据《“12345”精细化管理》${def.clause}）`,
-    columns: [{ header: '编号', width: 3 }, ...def.fields.map((f) => ({ header: f.zh, width: f.width }))],
+    // (the number's column takes about a tenth of the page, so a number never wraps however many columns follow)
+    columns: [
+      { header: '编号', width: Math.max(4, Math.ceil(def.fields.reduce((n, f) => n + f.width, 0) * 0.12)) },
+      ...def.fields.map((f) => ({ header: f.zh, width: f.width })),
+    ],
     rows: items.map((d) => [d.no, ...def.fields.map((f) => printLedgerValue(f, d.values[f.key]))]),
     footer: `导出时间：${chinaDateTime(new Date()).slice(0, 16)}`,
   };
