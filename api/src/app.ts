@@ -54,6 +54,7 @@ import { ratingLinkRouter, ratingsPublicRouter } from './ledgers/ratings';
 import { creditPublicRouter } from './ledgers/credit';
 import { bulletinsPublicRouter } from './bulletins/bulletins';
 import type { Ledgers } from './ledgers/ledger-store';
+import { agentsRouter } from './agents/agents';
 import type { WitnessBooks } from './witness/witness-books';
 import { calendarRouter } from './calendar/calendar.router';
 import type { WorkCalendar } from './calendar/work-calendar';
@@ -145,8 +146,9 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', attachmentsRouter(d.files, d.instances, d.inbox, d.audit, { db: d.db, ...d.uploads }));
   app.use('/api', archivesRouter(d.db, d.audit));
   app.use('/api', recordsRouter(d.db));
-  app.use('/api', ledgersRouter(d.ledgers, d.audit));
+  app.use('/api', ledgersRouter(d.db, d.ledgers, d.audit));
   app.use('/api', ratingLinkRouter(d.db));
+  app.use('/api', agentsRouter(d.db, d.audit));
   app.use('/api', notificationsRouter(d.notifier, d.instances));
   app.use('/api', auditRouter(d.audit, d.instances));
   app.use('/api', notFoundHandler());

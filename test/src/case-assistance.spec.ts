@@ -252,4 +252,19 @@ test('表六: the supervision records of a year, numbered in order, with when, w
   expect(items.some((i) => i.outcome.startsWith('不予同意：'))).toBe(true);
   for (const u of ['witness1', 'gen1', 'external1']) expect((await (await s.login(u)).get('/api/records/supervision')).status).toBe(403);
   expect((await (await s.login('director')).get(`/api/records/supervision?year=${year}`)).body.items.length).toBe(items.length);
+
+  // each is also a file of the anomaly register (5.3.2), with its time, place, people present, measures and files
+  const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+  const anomalies = (await sup.get(`/api/ledgers/anomaly-file?month=${month}`)).body.items as Body[];
+  const entry = anomalies.find((a) => a.instanceId === done.instanceId)!;
+  expect(entry.values).toMatchObject({
+    origin: '案件协查协办',
+    place: '开标室二',
+    present: '监督科王监督、申请单位吴监管',
+    actions: '调取录像，现场核对',
+    result: '经复评，维持原评标结果',
+  });
+  const page = (await sup.get(`/api/ledgers/anomaly-file/items/${entry.id}`)).body;
+  expect(page.attachments.map((a: Body) => a.filename)).toEqual(expect.arrayContaining(['工作证.pdf', '投诉质疑书.pdf']));
+  expect((await sup.file(`/api/attachments/${page.attachments[0].id}`)).status).toBe(200);
 });

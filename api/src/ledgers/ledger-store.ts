@@ -27,6 +27,8 @@ export interface LedgerEntryDoc {
   recordedAt: Date;
   updatedAt: Date;
   publishedAt: Date | null;
+  /** The files of the flow that wrote it (the request and handling of an on-site supervision). */
+  attachmentIds?: string[];
 }
 
 interface MonthDoc {
@@ -54,6 +56,7 @@ export interface RecordMeta {
   byName: string;
   instanceId?: string | null;
   projectId?: string | null;
+  attachmentIds?: string[];
 }
 
 export function ledgerModels(db: Connection) {
@@ -76,6 +79,7 @@ export function ledgerModels(db: Connection) {
           recordedAt: Date,
           updatedAt: Date,
           publishedAt: Date,
+          attachmentIds: { type: [String], default: undefined },
         },
         { ...opts, collection: 'ledger_entries', minimize: false },
       ),
@@ -144,6 +148,7 @@ export class Ledgers {
         recordedAt: now,
         updatedAt: now,
         publishedAt: null,
+        ...(meta.attachmentIds?.length && { attachmentIds: meta.attachmentIds }),
       };
       try {
         await this.m.Entry.create(fresh);

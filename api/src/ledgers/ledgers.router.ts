@@ -13,6 +13,8 @@ import { sendFile, toPdf, toXlsx } from '../records/paper-table';
 import { entrySchema, ledgerTable } from './ledger-forms';
 import type { LedgerEntryDoc, Ledgers } from './ledger-store';
 import type { AuditService } from '../audit/audit.service';
+import type { Connection } from 'mongoose';
+import { attachmentModel } from '../attachments/attachments';
 
 export const ledgerDto = (d: LedgerEntryDoc): LedgerItem => ({
   id: d._id,
@@ -53,7 +55,8 @@ function checked(user: UserDto, kind: LedgerKind, raw: Record<string, unknown>, 
   return parsed.data;
 }
 
-export function ledgersRouter(ledgers: Ledgers, audit: AuditService): Router {
+export function ledgersRouter(db: Connection, ledgers: Ledgers, audit: AuditService): Router {
+  const Attachment = attachmentModel(db);
   const r = Router();
   bind(r, API.ledgers, ({ user }) => ({
     items: LEDGER_KINDS.map((k) => ({ def: LEDGERS[k], a: ledgerAccess(LEDGERS[k], user) }))
@@ -69,7 +72,12 @@ export function ledgersRouter(ledgers: Ledgers, audit: AuditService): Router {
     mayRead(user, params.kind);
     const d = await ledgers.get(params.id);
     if (!d || d.kind !== params.kind) throw notFound('Register item', '台账记录', params.id);
-    return ledgerDto(d);
+    const attachments = [];
+    for (const id of d.attachmentIds ?? []) {
+      const f = await Attachment.findById(id).select('filename').lean();
+      if (f) attachments.push({ id, filename: f.filename });
+    }
+    return { ...ledgerDto(d), attachments };
   });
   bind(r, API.addLedgerItem, async ({ user, params, body, res }) => {
     const values = checked(user, params.kind, body.values, false);

@@ -190,7 +190,7 @@ export function createWorkerServices(deps: {
           actions: r.measures ?? null,
           result: r.outcome,
         },
-        { by: 'system', byName: '系统', instanceId: r.instanceId },
+        { by: 'system', byName: '系统', instanceId: r.instanceId, attachmentIds: doc.attachmentIds ?? [] },
       );
       return { recordNo: doc.recordNo ?? '' };
     },

@@ -9,4 +9,5 @@ export * from './venues';
 export * from './witness';
 export * from './area-logs';
 export * from './ledgers';
+export * from './agents';
 export * from './routes';

@@ -27,6 +27,8 @@ export const ledgerItemDto = z
     recordedAt: isoDateTime,
     updatedAt: isoDateTime,
     publishedAt: isoDateTime.nullable(),
+    /** On an item's page: the files of the flow that wrote it. */
+    attachments: z.array(z.strictObject({ id: z.string(), filename: z.string() })).optional(),
   })
   .meta({ id: 'LedgerItem' });
 

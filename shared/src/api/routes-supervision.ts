@@ -5,6 +5,7 @@
 import { route } from './route';
 import { projectParams } from './projects';
 import * as l from './ledgers';
+import * as ag from './agents';
 
 const tag = '台账 Registers';
 
@@ -54,6 +55,40 @@ export const SUPERVISION_ROUTES = {
     params: l.ledgerParams,
     query: l.ledgerExportQuery,
     produces: 'application/octet-stream',
+  }),
+  agents: route({
+    method: 'get',
+    path: '/api/agents',
+    summary: '代理机构库 The agent register',
+    tag: '代理机构 Agents',
+    query: ag.agentListQuery,
+    response: ag.agentsReply,
+  }),
+  agent: route({
+    method: 'get',
+    path: '/api/agents/{id}',
+    summary: '代理机构 An agent',
+    tag: '代理机构 Agents',
+    params: ag.agentParams,
+    response: ag.agentDto,
+  }),
+  createAgent: route({
+    method: 'post',
+    path: '/api/agents',
+    summary: '登记代理机构（综合科）Register an agent',
+    tag: '代理机构 Agents',
+    body: ag.agentCreateBody,
+    response: ag.agentDto,
+    status: 201,
+  }),
+  saveAgent: route({
+    method: 'put',
+    path: '/api/agents/{id}',
+    summary: '修改代理机构（按读取时的版本）Edit an agent, against the version read',
+    tag: '代理机构 Agents',
+    params: ag.agentParams,
+    body: ag.agentInput,
+    response: ag.agentDto,
   }),
   ratingLink: route({
     method: 'get',

@@ -83,6 +83,23 @@ describeInBrowser('supervision and evaluation in a browser', 'browser_supervisio
     );
   });
 
+  test('综合科 registers an agent and its staff in the agent register', async () => {
+    const gen = await signIn(browser, s.base, 'gen1');
+    await gen.locator('nav li', { hasText: /^\s*代理机构\s*$/ }).click();
+    await gen.getByTestId('ag-new').click();
+    await gen.getByTestId('ag-id').fill('91433100MA4L0XY22K');
+    await gen.getByTestId('ag-name').fill('湘西正衡项目管理有限公司');
+    await gen.getByTestId('ag-licence').fill('湘招代备 2023-017');
+    await gen.getByTestId('ag-add-staff').click();
+    await gen.getByTestId('ag-staff-name-0').fill('龙某');
+    await gen.getByTestId('ag-save').click();
+    await gen.getByTestId('ag-91433100MA4L0XY22K').getByText('湘西正衡项目管理有限公司').waitFor();
+    await shot(gen, '37-agent-register');
+    await expectAccessible(gen, 'agent register');
+    const agent = (await (await s.login('gen1')).get('/api/agents/91433100MA4L0XY22K')).body;
+    expect(agent.staff).toEqual([{ name: '龙某', role: '项目负责人', certificate: null, phone: null }]);
+  });
+
   test('信息科 fills the patrol checklist of the day', async () => {
     const opened = (await s.system.duties.openDaily(new Date('2026-11-30T01:00:00Z')))!;
     const task = await taskAt(await s.login('it1'), opened.opened['security-patrol']!, 'patrol');

@@ -125,6 +125,12 @@ export const routes: Routes = [
         title: '流程监控',
       },
       {
+        path: 'agents',
+        canActivate: [staffGuard],
+        loadComponent: () => import('./agents/agents.page').then((m) => m.AgentsPage),
+        title: '代理机构库',
+      },
+      {
         path: 'ledgers',
         canActivate: [staffGuard],
         loadComponent: () => import('./ledgers/ledger.page').then((m) => m.LedgerPage),

@@ -3,6 +3,23 @@ import { NzI18nService, en_US, zh_CN } from 'ng-zorro-antd/i18n';
 
 /** English for the interface's Chinese text; Chinese is the source and the default. */
 const EN: Record<string, string> = {
+  代理机构库: 'Agent register',
+  搜索: 'Search',
+  '名称、信用代码、人员': 'Name, credit code, staff',
+  登记代理机构: 'Register an agent',
+  库中没有代理机构: 'No agents yet',
+  统一社会信用代码: 'Unified social credit code',
+  资格证书: 'Licence',
+  资质: 'Qualifications',
+  从业人员: 'Staff',
+  正常: 'active',
+  联系人: 'Contact',
+  联系电话: 'Phone',
+  地址: 'Address',
+  岗位: 'Role',
+  证书编号: 'Certificate no.',
+  删除: 'Remove',
+  添加人员: 'Add a person',
   评价二维码: 'Rating QR code',
   评标专家: 'Experts',
   打印: 'Print',

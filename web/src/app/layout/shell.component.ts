@@ -153,6 +153,7 @@ export class ShellComponent {
           { path: '/projects', label: '项目' },
           { path: '/venues', label: '场地' },
           { path: '/witness', label: '见证' },
+          { path: '/agents', label: '代理机构' },
           ...(mayReadAreaLog(this.auth.user()) ? [{ path: '/area-log', label: '开评标区' }] : []),
         ]
       : []),

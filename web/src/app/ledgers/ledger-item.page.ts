@@ -10,6 +10,7 @@ import { NzTagModule } from 'ng-zorro-antd/tag';
 import { LEDGERS, printLedgerValue, type LedgerKind } from '@ggzy/shared';
 import { TranslatePipe } from '../core/i18n';
 import { apiError } from '../core/api.service';
+import { downloadFile } from '../core/download';
 import { AuthService } from '../core/auth.service';
 import type { Reply } from '../core/api.types';
 import { LedgerEntryComponent, type LedgerValues } from './ledger-entry.component';
@@ -69,6 +70,19 @@ type Item = Reply<'ledgerItem'>;
             }
           </nz-descriptions-item>
         }
+        @if (i.attachments?.length) {
+          <nz-descriptions-item [nzTitle]="'附件' | t">
+            @for (f of i.attachments; track f.id) {
+              <a
+                class="file"
+                (click)="download(f.id, f.filename)"
+                (keyup.enter)="download(f.id, f.filename)"
+                tabindex="0"
+                >{{ f.filename }}</a
+              >
+            }
+          </nz-descriptions-item>
+        }
         @if (i.projectId) {
           <nz-descriptions-item [nzTitle]="'项目' | t">
             <a [routerLink]="['/projects', i.projectId]">{{ i.projectId }}</a>
@@ -111,6 +125,10 @@ type Item = Reply<'ledgerItem'>;
     .text {
       white-space: pre-wrap;
     }
+    .file {
+      display: block;
+      cursor: pointer;
+    }
   `,
 })
 export class LedgerItemPage {
@@ -144,6 +162,14 @@ export class LedgerItemPage {
       );
       const list = await firstValueFrom(this.http.get<Reply<'ledgers'>>('/api/ledgers'));
       this.mayWrite.set(!!list.items.find((l) => l.kind === this.kind())?.mayWrite);
+    } catch (err) {
+      this.error.set(apiError(err).message);
+    }
+  }
+
+  async download(id: string, filename: string): Promise<void> {
+    try {
+      await downloadFile(this.http, `/api/attachments/${encodeURIComponent(id)}`, filename);
     } catch (err) {
       this.error.set(apiError(err).message);
     }
