@@ -12,6 +12,8 @@ import type { Notifier } from '../notifications/notifier';
 export class SlaMonitor {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  /** Rounds run one after another: a round asked for while one runs waits for it. */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly inbox: InboxService,
@@ -23,7 +25,10 @@ export class SlaMonitor {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.opts.tickMs);
+    // (the clock's rounds do not pile up behind a slow one)
+    this.timer = setInterval(() => {
+      if (!this.running) void this.tick();
+    }, this.opts.tickMs);
     this.timer.unref();
   }
 
@@ -32,9 +37,14 @@ export class SlaMonitor {
     this.timer = null;
   }
 
-  /** One round (`now`: the moment it runs as, for tests on a shortened clock). */
-  async tick(now = new Date()): Promise<{ urged: number; supervised: number }> {
-    if (this.running) return { urged: 0, supervised: 0 };
+  /** One round (`now`: the moment it runs as, for tests on a shortened clock), after any round already running. */
+  tick(now = new Date()): Promise<{ urged: number; supervised: number }> {
+    const round = this.chain.then(() => this.round(now));
+    this.chain = round.catch(() => undefined);
+    return round;
+  }
+
+  private async round(now: Date): Promise<{ urged: number; supervised: number }> {
     this.running = true;
     let urged = 0;
     let supervised = 0;

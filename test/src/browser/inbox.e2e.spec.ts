@@ -15,7 +15,7 @@ describeInBrowser('the inbox in a browser', 'browser', (ctx) => {
     browser = ctx.browser();
   });
 
-  jest.setTimeout(90_000);
+  jest.setTimeout(150_000);
 
   test('report, acknowledge and pass on an anomaly through the UI', async () => {
     // the witness starts a report from 发起
