@@ -52,7 +52,7 @@ import { complaintsPublicRouter } from './complaints/complaints';
 import { ledgersRouter } from './ledgers/ledgers.router';
 import { ratingLinkRouter, ratingsPublicRouter } from './ledgers/ratings';
 import { creditPublicRouter } from './ledgers/credit';
-import { bulletinsPublicRouter } from './bulletins/bulletins';
+import { bulletinDocumentRouter, bulletinsPublicRouter } from './bulletins/bulletins';
 import type { Ledgers } from './ledgers/ledger-store';
 import { agentsRouter } from './agents/agents';
 import type { WitnessBooks } from './witness/witness-books';
@@ -149,6 +149,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', ledgersRouter(d.db, d.ledgers, d.audit));
   app.use('/api', ratingLinkRouter(d.db));
   app.use('/api', agentsRouter(d.db, d.audit));
+  app.use('/api', bulletinDocumentRouter(d.db));
   app.use('/api', notificationsRouter(d.notifier, d.instances));
   app.use('/api', auditRouter(d.audit, d.instances));
   app.use('/api', notFoundHandler());

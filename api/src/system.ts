@@ -222,7 +222,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       void evaluations.open(projectId).catch((err: unknown) => logger.error({ err, projectId }, 'opening the evaluations of an archived project failed')),
   );
   instances.venues = venues;
-  const duties = new PeriodicDuties(calendar, systemStarts, logger.child({ scope: 'duties' }));
+  const duties = new PeriodicDuties(calendar, systemStarts, logger.child({ scope: 'duties' }), projects, ledgers);
   const workers =
     settings.runWorkers === false
       ? { close() {} }

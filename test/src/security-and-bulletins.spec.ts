@@ -104,7 +104,21 @@ test('the bulletins of the month before open on the first working day, due by th
   expect(await s.system.duties.openMonthly(new Date('2026-12-08T02:00:00Z'))).toBeNull(); // the 6th working day: too late to open
   const opened = (await s.system.duties.openMonthly(new Date('2026-12-01T01:00:00Z')))!;
   expect(opened.month).toBe('2026-11');
-  expect(Object.keys(opened.opened).sort()).toEqual(['agent-evaluation', 'anomaly', 'complaint', 'credit', 'expert-evaluation', 'rating', 'security']);
+  expect(Object.keys(opened.opened).sort()).toEqual([
+    'agent-evaluation',
+    'anomaly',
+    'complaint',
+    'credit',
+    'expert-evaluation',
+    'rating',
+    'security',
+    // each business section's figures (3.1.2); 大数据科's report waits for them
+    'statistics:engineering',
+    'statistics:gpc',
+    'statistics:procurement',
+    'statistics:property',
+    'statistics:resources',
+  ]);
   // the 5th working day of December 2026 is Monday the 7th; the end of its office day
   expect(opened.due).toBe(new Date('2026-12-07T17:30:00+08:00').toISOString());
   expect((await s.system.duties.openMonthly(new Date('2026-12-02T01:00:00Z')))!.opened).toEqual(opened.opened);

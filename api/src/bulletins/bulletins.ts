@@ -8,11 +8,15 @@
  */
 import { Router } from 'express';
 import { Schema, type Connection } from 'mongoose';
-import { LEDGERS, printLedgerValue, RATING_GRADES, type LedgerKind } from '@ggzy/shared';
+import { chinaDate, LEDGERS, notFound, printLedgerValue, RATING_GRADES, type LedgerKind } from '@ggzy/shared';
 import { API } from '@ggzy/shared/api';
 import { modelOn } from '../db/model-on';
 import { bind } from '../http/bind-route';
 import type { Ledgers, LedgerEntryDoc } from '../ledgers/ledger-store';
+import { forbidden } from '../http/auth-context';
+import { recordModels } from '../records/records.model';
+import { sendFile } from '../records/paper-table';
+import { toDocx, toOfficialPdf, type OfficialDocument } from '../records/official-document';
 
 export interface BulletinKindDef {
   zh: string;
@@ -22,6 +26,8 @@ export interface BulletinKindDef {
   ledgers: LedgerKind[];
   /** Where it is sent (报送); the experts' employers are added for the expert bulletin. */
   sendTo: string[];
+  /** Opened only once the registers it compiles are in (the sections' statistics), or from this working day of the month on. */
+  waitsUntilWorkday?: number;
 }
 
 export const BULLETIN_KINDS: Record<string, BulletinKindDef> = {
@@ -50,6 +56,14 @@ export const BULLETIN_KINDS: Record<string, BulletinKindDef> = {
   rating: { zh: '服务“好差评”月度结果', clause: '4.3.2.1', draftGroup: 'supervision', ledgers: ['rating', 'return-visit'], sendTo: ['中心各科室'] },
   security: { zh: '信息安全月度通报', clause: '5.2', draftGroup: 'it', ledgers: ['security-patrol', 'security-incident'], sendTo: ['中心领导', '中心各科室'] },
   credit: { zh: '不良行为月度通报', clause: '6.4', draftGroup: 'supervision', ledgers: ['credit'], sendTo: ['相关行政监督部门'] },
+  statistics: {
+    zh: '公共资源交易统计数据分析月报告',
+    clause: '3.1.3',
+    draftGroup: 'bigdata',
+    ledgers: ['trading-statistics'],
+    sendTo: ['州直相关单位'],
+    waitsUntilWorkday: 3,
+  },
 };
 
 export interface BulletinDoc {
@@ -61,6 +75,8 @@ export interface BulletinDoc {
   text: string;
   sentTo: string[];
   publishedAt: Date;
+  /** 文号: 湘西交易通报〔year〕n号, in order within the year, never given twice. */
+  no?: string;
 }
 
 export function bulletinModel(db: Connection) {
@@ -68,7 +84,7 @@ export function bulletinModel(db: Connection) {
     db,
     'Bulletin',
     new Schema<BulletinDoc>(
-      { _id: String, kind: String, month: String, instanceId: String, title: String, text: String, sentTo: [String], publishedAt: Date },
+      { _id: String, kind: String, month: String, instanceId: String, title: String, text: String, sentTo: [String], publishedAt: Date, no: String },
       { versionKey: false, _id: false, collection: 'bulletins' },
     ),
   );
@@ -88,6 +104,28 @@ function lines(kind: LedgerKind, items: LedgerEntryDoc[], take = 4): string[] {
   );
 }
 
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const savings = (budget: number, deal: number) => (budget > 0 ? `${(((budget - deal) / budget) * 100).toFixed(2)}%` : '—');
+
+/** The sections' figures: one line each, the center's totals and savings rate, then each section's analysis. */
+function statisticsLines(items: LedgerEntryDoc[]): string[] {
+  const rows = items.map((d) => ({
+    name: String(d.values.sectionName ?? ''),
+    n: num(d.values.projectCount),
+    budget: num(d.values.budgetTotal),
+    deal: num(d.values.dealTotal),
+    analysis: String(d.values.analysis ?? ''),
+  }));
+  const total = rows.reduce((a, r) => ({ n: a.n + r.n, budget: a.budget + r.budget, deal: a.deal + r.deal }), { n: 0, budget: 0, deal: 0 });
+  return [
+    `全中心开标项目 ${total.n} 个，预算 ${total.budget.toFixed(2)} 万元，成交 ${total.deal.toFixed(2)} 万元，节资率 ${savings(total.budget, total.deal)}。`,
+    ...rows.map((r) => `- ${r.name}：开标 ${r.n} 个，预算 ${r.budget.toFixed(2)} 万元，成交 ${r.deal.toFixed(2)} 万元，节资率 ${savings(r.budget, r.deal)}。`),
+    '',
+    '二、各科室分析：',
+    ...rows.map((r) => `【${r.name}】${r.analysis}`),
+  ];
+}
+
 /** The first draft: what each register holds for the month, as the section would start writing it. */
 export async function compileBulletin(ledgers: Ledgers, kind: string, month: string): Promise<{ text: string; count: number }> {
   const def = BULLETIN_KINDS[kind];
@@ -104,6 +142,8 @@ export async function compileBulletin(ledgers: Ledgers, kind: string, month: str
       out.push(`评价分布：${by.map(([g, n]) => `${g} ${n}`).join('，')}；满意率 ${((good / items.length) * 100).toFixed(1)}%。`);
       const bad = items.filter((d) => ['不满意', '非常不满意'].includes(String(d.values.grade)));
       if (bad.length) out.push(`差评 ${bad.length} 条，均已转监督科核实整改：`, ...bad.map((d) => `- ${d.values.projectId ?? ''} ${d.values.comment ?? ''}`));
+    } else if (l === 'trading-statistics') {
+      out.push(...statisticsLines(items));
     } else if ((l === 'agent-evaluation' || l === 'expert-evaluation') && items.length) {
       out.push(...lines(l, items, 6));
       const irregular = items.filter((d) => d.values.irregular === true);
@@ -134,12 +174,55 @@ export async function publishBulletin(
     sentTo = [...def.sendTo.filter((t) => t !== '专家所在单位'), ...new Set(employers)];
   }
   const id = `${b.bulletinKind}~${b.month}`;
+  const existing = await Bulletin.findById(id).lean();
+  if (existing) return existing;
+  // the number is taken once; a repeat after a crash finds the bulletin written with it
+  const year = chinaDate(now).slice(0, 4);
+  const n = await recordModels(db)
+    .DocumentNumber.findOneAndUpdate({ _id: `bulletin:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+    .lean();
   await Bulletin.updateOne(
     { _id: id },
-    { $setOnInsert: { kind: b.bulletinKind, month: b.month, instanceId: b.instanceId, title: b.title, text: b.text, sentTo, publishedAt: now } },
+    {
+      $setOnInsert: {
+        kind: b.bulletinKind,
+        month: b.month,
+        instanceId: b.instanceId,
+        title: b.title,
+        text: b.text,
+        sentTo,
+        publishedAt: now,
+        no: `湘西交易通报〔${year}〕${n!.seq}号`,
+      },
+    },
     { upsert: true },
   );
   return (await Bulletin.findById(id).lean())!;
+}
+
+/** A published bulletin as the official document (Word, PDF), for the center's staff. */
+export function bulletinDocumentRouter(db: Connection): Router {
+  const Bulletin = bulletinModel(db);
+  const r = Router();
+  bind(r, API.bulletinDocument, async ({ user, params, query, res }) => {
+    if (user.roles.includes('external') || user.roles.includes('integration'))
+      throw forbidden('通报文件仅供中心工作人员下载', "Bulletin documents are for the center's staff");
+    const d = await Bulletin.findById(`${params.kind}~${params.month}`).lean();
+    if (!d) throw notFound('Bulletin', '已签发的通报', `${params.kind} ${params.month}`);
+    const [y, m, day] = chinaDate(new Date(d.publishedAt)).split('-').map(Number) as [number, number, number];
+    const doc: OfficialDocument = {
+      issuer: '湘西自治州公共资源交易中心',
+      number: d.no ?? '',
+      title: d.title,
+      sendTo: d.sentTo,
+      body: d.text,
+      date: `${y}年${m}月${day}日`,
+      copyTo: ['中心领导', '中心各科室'],
+    };
+    const name = `${d.title}.${query.format}`;
+    sendFile(res, name, query.format, query.format === 'docx' ? await toDocx(doc) : await toOfficialPdf(doc));
+  });
+  return r;
 }
 
 /** The bulletins published in the last twelve months, newest first (the public page's list). */
@@ -154,7 +237,14 @@ export function bulletinsPublicRouter(db: Connection): Router {
     const found = await Promise.all(ids.map((id) => Bulletin.findById(id).lean<BulletinDoc>()));
     const docs = found.filter((d): d is BulletinDoc => !!d).sort((a, b) => +b.publishedAt - +a.publishedAt);
     return {
-      items: docs.map((d) => ({ kind: d.kind, month: d.month, title: d.title, text: d.text, publishedAt: new Date(d.publishedAt).toISOString() })),
+      items: docs.map((d) => ({
+        kind: d.kind,
+        month: d.month,
+        no: d.no ?? null,
+        title: d.title,
+        text: d.text,
+        publishedAt: new Date(d.publishedAt).toISOString(),
+      })),
     };
   });
   return r;

@@ -8,7 +8,9 @@
  * They run at start and every hour; tests call them with the dates they choose.
  */
 import type { Logger } from 'pino';
-import { chinaDate } from '@ggzy/shared';
+import { BUSINESS_SECTIONS, chinaDate, SECTIONS, type LedgerKind } from '@ggzy/shared';
+import type { ProjectRegister } from '../projects/project-register';
+import type { Ledgers } from '../ledgers/ledger-store';
 import type { WorkCalendar } from '../calendar/work-calendar';
 import type { SystemStarts } from './system-starts';
 import { BULLETIN_KINDS } from '../bulletins/bulletins';
@@ -26,6 +28,9 @@ export class PeriodicDuties {
     private readonly calendar: WorkCalendar,
     private readonly starts: SystemStarts,
     private readonly logger: Logger,
+    /** The register the sections' statistics start from, and the registers a waiting bulletin waits for. */
+    private readonly projects: ProjectRegister,
+    private readonly ledgers: Ledgers,
   ) {}
 
   /** Open today's daily duties if today is a working day; what was opened (or found), or null. */
@@ -50,7 +55,26 @@ export class PeriodicDuties {
     const month = previousMonth(today);
     const due = this.calendar.endOfDay(fifth).toISOString();
     const opened: Record<string, string> = {};
+    // 3.1.2: each business section's statistics officer reports on the first working day, the analysis one working day later
+    for (const section of BUSINESS_SECTIONS) {
+      const sectionName = SECTIONS.find((x) => x.code === section)!.name;
+      const r = await this.starts.startBySystem('section-statistics', `statistics:${section}:${month}`, '系统（每月第一个工作日）', {
+        name: `${sectionName} ${month}`,
+        variables: {
+          section,
+          sectionName,
+          month,
+          statisticsKey: `${section}~${month}`,
+          statsDue1: this.calendar.endOfDay(first).toISOString(),
+          statsDue2: this.calendar.endOfDay(this.calendar.nthWorkingDay(thisMonth, 2)).toISOString(),
+          ...this.projects.monthFigures(section, month),
+        },
+      });
+      opened[`statistics:${section}`] = r.id;
+    }
     for (const [kind, def] of Object.entries(BULLETIN_KINDS)) {
+      // (a report compiled from the sections' figures waits for them, or for its day)
+      if (def.waitsUntilWorkday && today < this.calendar.nthWorkingDay(thisMonth, def.waitsUntilWorkday) && !(await this.allIn(def.ledgers, month))) continue;
       const title = `${month.slice(0, 4)}年${Number(month.slice(5))}月${def.zh}`;
       const r = await this.starts.startBySystem('monthly-bulletin', `bulletin:${kind}:${month}`, '系统（每月第一个工作日）', {
         name: title,
@@ -59,6 +83,15 @@ export class PeriodicDuties {
       opened[kind] = r.id;
     }
     return { month, due, opened };
+  }
+
+  /** Whether every business section's figures of the month are in the registers named. */
+  private async allIn(ledgers: LedgerKind[], month: string): Promise<boolean> {
+    for (const l of ledgers) {
+      const items = await this.ledgers.list(l, month);
+      if (!BUSINESS_SECTIONS.every((s) => items.some((i) => i._id === `${l}~${s}~${month}`))) return false;
+    }
+    return true;
   }
 
   start(everyMs = 3_600_000): void {

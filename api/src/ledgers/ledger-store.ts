@@ -49,6 +49,7 @@ const PREFIX: Record<LedgerKind, string> = {
   complaint: 'TS',
   'mailbox-check': 'XX',
   credit: 'XY',
+  'trading-statistics': 'TJ',
 };
 
 export interface RecordMeta {
@@ -92,7 +93,7 @@ export function ledgerModels(db: Connection) {
 export function monthOf(kind: LedgerKind, values: Record<string, LedgerValue>, now: Date): string {
   const key = LEDGERS[kind].dateKey;
   const v = key ? values[key] : null;
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return v.slice(0, 7);
+  if (typeof v === 'string' && /^\d{4}-\d{2}(-\d{2})?$/.test(v)) return v.slice(0, 7);
   if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return chinaDate(new Date(v)).slice(0, 7);
   return chinaDate(now).slice(0, 7);
 }

@@ -27,6 +27,7 @@ import { BUSINESS_SECTIONS, sectionName } from '@ggzy/shared';
 import { forbidden } from '../http/auth-context';
 import type { AuditService } from '../audit/audit.service';
 import { projectModel, type ProjectDoc } from './project.model';
+import { monthFigures, type MonthFigures } from './project-figures';
 
 type Source = NonNullable<ProjectDoc['source']>;
 
@@ -130,6 +131,11 @@ export class ProjectRegister {
     this.catalog.clear();
     const docs = await this.model.find({}).select('name kind section stage tenderer agent budget registeredOn openingAt contractOn source').lean();
     for (const d of docs) this.remember(d);
+  }
+
+  /** A section's month as the register has it (3.1.2): from the catalogue in memory, not a query over the collection. */
+  monthFigures(section: string, month: string): MonthFigures {
+    return monthFigures([...this.catalog.values()], section, month);
   }
 
   /** Read one entry again (changed by another replica, or by the job workers' own process). */

@@ -163,7 +163,11 @@ export function toPdf(t: PaperTable): Promise<Buffer> {
   return done;
 }
 
-const TYPES = { pdf: 'application/pdf', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
+const TYPES = {
+  pdf: 'application/pdf',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+} as const;
 
 /** A generated file, named in Chinese (RFC 5987) with an ASCII fallback. */
 export function sendFile(res: Response, name: string, format: keyof typeof TYPES, bytes: Buffer): void {

@@ -67,8 +67,10 @@ export const creditReply = z.strictObject({
 });
 
 export const bulletinsReply = z.strictObject({
-  items: z.array(z.strictObject({ kind: z.string(), month, title: z.string(), text: z.string(), publishedAt: isoDateTime })),
+  items: z.array(z.strictObject({ kind: z.string(), month, no: z.string().nullable(), title: z.string(), text: z.string(), publishedAt: isoDateTime })),
 });
+export const bulletinParams = z.object({ kind: z.string().regex(/^[a-z-]{1,30}$/, 'not a bulletin kind'), month });
+export const bulletinDocumentQuery = z.strictObject({ format: z.enum(['docx', 'pdf']) });
 
 export type LedgerItem = z.infer<typeof ledgerItemDto>;
 export type LedgerValue = z.infer<typeof ledgerValue>;

@@ -126,6 +126,15 @@ export const SUPERVISION_ROUTES = {
     auth: false,
     response: l.bulletinsReply,
   }),
+  bulletinDocument: route({
+    method: 'get',
+    path: '/api/bulletins/{kind}/{month}/document',
+    summary: '已签发的月度通报、月报告（公文格式 Word 或 PDF）A published bulletin as an official document',
+    tag,
+    params: l.bulletinParams,
+    query: l.bulletinDocumentQuery,
+    produces: 'application/octet-stream',
+  }),
   creditDisclosure: route({
     method: 'get',
     path: '/api/public/credit',

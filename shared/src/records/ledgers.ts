@@ -31,6 +31,7 @@ export const LEDGER_KINDS = [
   'complaint',
   'mailbox-check',
   'credit',
+  'trading-statistics',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
@@ -270,6 +271,27 @@ export const LEDGERS: Record<LedgerKind, LedgerDef> = {
       { key: 'penalty', zh: '处理结果', type: 'text', width: 3, required: true },
       { key: 'decidedOn', zh: '认定日期', type: 'date', width: 2, required: true },
       { key: 'origin', zh: '来源', type: 'choice', width: 2, options: ['代理机构考评', '专家考评', '异常档案', '科室报告'], required: true },
+    ],
+  },
+  'trading-statistics': {
+    kind: 'trading-statistics',
+    table: null,
+    clause: '3.1.2',
+    zh: '交易统计数据（各科室月报）',
+    readers: ['bigdata', 'engineering', 'procurement', 'resources', 'property', 'gpc'],
+    writers: [],
+    dateKey: 'month',
+    source: '各业务科室统计专员每月第一个工作日上报、科室负责人核定，次一工作日上报分析',
+    fields: [
+      { key: 'month', zh: '月份', type: 'text', width: 2 },
+      { key: 'sectionName', zh: '科室', type: 'text', width: 2 },
+      { key: 'registeredCount', zh: '登记项目（个）', type: 'number', width: 2 },
+      { key: 'projectCount', zh: '开标项目（个）', type: 'number', width: 2 },
+      { key: 'budgetTotal', zh: '预算金额（万元）', type: 'number', width: 2 },
+      { key: 'dealTotal', zh: '成交金额（万元）', type: 'number', width: 2 },
+      { key: 'byKind', zh: '分类统计', type: 'long', width: 5 },
+      { key: 'statsNotes', zh: '说明', type: 'long', width: 3 },
+      { key: 'analysis', zh: '分析报告', type: 'long', width: 6 },
     ],
   },
 };

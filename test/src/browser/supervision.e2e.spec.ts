@@ -181,5 +181,15 @@ describeInBrowser('supervision and evaluation in a browser', 'browser_supervisio
     await page.getByTestId('credit-table').getByText('评标中私下接触投标人').waitFor();
     await shot(page, '36-credit-page');
     await expectAccessible(page, 'credit page');
+    // the staff's list of signed bulletins, each with its 文号 and the official document
+    const staff = await signIn(browser, s.base, 'sup1');
+    await staff.goto(`${s.base}/ledgers/credit`);
+    await staff.getByTestId('l-bulletins').click();
+    await staff
+      .getByTestId('bulletin-list')
+      .getByText(/湘西交易通报〔\d{4}〕\d+号 2026年11月不良行为月度通报/)
+      .waitFor();
+    await shot(staff, '38-bulletins');
+    await expectAccessible(staff, 'signed bulletins');
   });
 });

@@ -143,6 +143,12 @@ export const routes: Routes = [
         title: '台账',
       },
       {
+        path: 'bulletins',
+        canActivate: [staffGuard],
+        loadComponent: () => import('./ledgers/bulletins.page').then((m) => m.BulletinsPage),
+        title: '月度通报',
+      },
+      {
         path: 'ledgers/:kind/items/:id',
         canActivate: [staffGuard],
         loadComponent: () => import('./ledgers/ledger-item.page').then((m) => m.LedgerItemPage),

@@ -3,6 +3,9 @@ import { NzI18nService, en_US, zh_CN } from 'ng-zorro-antd/i18n';
 
 /** English for the interface's Chinese text; Chinese is the source and the default. */
 const EN: Record<string, string> = {
+  已签发的月度通报: 'Signed monthly bulletins',
+  '下载 Word': 'Download (Word)',
+  尚无已签发的月度通报: 'No signed bulletins yet',
   代理机构库: 'Agent register',
   搜索: 'Search',
   '名称、信用代码、人员': 'Name, credit code, staff',
