@@ -55,6 +55,7 @@ import { creditPublicRouter } from './ledgers/credit';
 import { bulletinDocumentRouter, bulletinsPublicRouter } from './bulletins/bulletins';
 import type { Ledgers } from './ledgers/ledger-store';
 import { agentsRouter } from './agents/agents';
+import { dispatchesRouter, publicReportRouter } from './records/dispatches.router';
 import type { WitnessBooks } from './witness/witness-books';
 import { calendarRouter } from './calendar/calendar.router';
 import type { WorkCalendar } from './calendar/work-calendar';
@@ -125,6 +126,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', ratingsPublicRouter(d.db, d.ledgers, d.notifier));
   app.use('/api', creditPublicRouter(d.db));
   app.use('/api', bulletinsPublicRouter(d.db));
+  app.use('/api', publicReportRouter(d.db));
   const events = eventsRouter(d.inbox, d.notifier, d.auth, d.streamTickets, { replicas: d.replicas, instances: d.instances });
   // the live-update stream takes a one-time ticket (or the bearer token) itself
   app.use('/api', events.publicRoutes);
@@ -150,6 +152,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', ratingLinkRouter(d.db));
   app.use('/api', agentsRouter(d.db, d.audit));
   app.use('/api', bulletinDocumentRouter(d.db));
+  app.use('/api', dispatchesRouter(d.db, d.instances));
   app.use('/api', notificationsRouter(d.notifier, d.instances));
   app.use('/api', auditRouter(d.audit, d.instances));
   app.use('/api', notFoundHandler());

@@ -1,7 +1,8 @@
 /**
  * 要情专报 end to end over HTTP, as the center's people: FLOWS.md "anomaly-escalation".
  */
-import { startServer, taskAt, claimAndComplete, eventually, instanceState, PDF, type Body, type TestServer } from './harness';
+import mammoth from 'mammoth';
+import { startServer, taskAt, claimAndComplete, eventually, instanceState, PDF, type Body, type TestServer, pdfText } from './harness';
 
 let s: TestServer;
 
@@ -160,6 +161,9 @@ test('witness reports with a pause; head acknowledges; supervision verifies and 
   expect(done.variables.publicationId).toBe(id);
   const pub = await s.anonymous().get('/api/public/special-reports');
   expect(pub.body.items.map((p: Body) => p.title)).toContain(report.title);
+  // its page, for the portal to link to
+  const page = (await s.anonymous().get(`/api/public/special-reports/${id}`)).body;
+  expect(page).toMatchObject({ title: report.title, content: { handling: '11月29日10时暂停项目；11时封存文件；14时约谈投标人。' } });
 
   // the timeline shows who did what, with opinions, in order
   const actions = done.timeline.map((e: Body) => `${e.actor}:${e.action}${e.data.taskName ? `:${e.data.taskName}` : ''}`);
@@ -415,6 +419,28 @@ test('文号 run in order within the year, whoever the report: the next issued g
   expect(n[1]).toBe(n[0]! + 1);
   const year = /〔(\d{4})〕/.exec(numbers[1]!)![1];
   expect((await s.db.collection('document_numbers').findOne({ _id: `dispatch:${year}` as never }))?.seq).toBe(n[1]);
+
+  // the office's list of the year's dispatches, each issued report as the official document
+  const list = (await office.get(`/api/dispatches?year=${year}`)).body;
+  const mine = (list.items as Body[]).filter((d) => numbers.includes(d.dispatchNo));
+  expect(mine.map((d) => d.title)).toEqual(['编号一', '编号二']);
+  const docx = await office.file(`/api/dispatches/${encodeURIComponent(mine[1].id)}/document?format=docx`);
+  expect(docx.type).toContain('wordprocessingml');
+  const text = (await mammoth.extractRawText({ buffer: docx.bytes })).value;
+  expect(text).toContain(numbers[1]);
+  expect(text).toContain('湘西自治州公共资源交易中心文件');
+  expect(text).toContain(`${mine[1].recipients.join('、')}：`);
+  expect(text).toMatch(/抄送：.*州公管办/);
+  const pdf = pdfText((await office.file(`/api/dispatches/${encodeURIComponent(mine[1].id)}/document?format=pdf`)).bytes).replace(/\s+/g, '');
+  expect(pdf).toContain(numbers[1]);
+  expect(pdf).toContain('编号二');
+  // a witness does not read the dispatch records
+  expect((await witness.get('/api/dispatches')).status).toBe(403);
+  expect((await witness.file(`/api/dispatches/${encodeURIComponent(mine[1].id)}/document?format=pdf`)).status).toBe(403);
+  // each dispatched report opened its file in the anomaly register: the number, not the text
+  const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+  const files = ((await sup.get(`/api/ledgers/anomaly-file?month=${month}`)).body.items as Body[]).filter((i) => i.values.origin === '要情专报');
+  expect(files.map((f) => f.values.found)).toEqual(expect.arrayContaining(numbers.map((x) => `要情专报 ${x}（详见专报）`)));
 });
 
 test('a report supervision staff made themselves is verified by a colleague, never by them', async () => {

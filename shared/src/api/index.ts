@@ -10,4 +10,5 @@ export * from './witness';
 export * from './area-logs';
 export * from './ledgers';
 export * from './agents';
+export * from './dispatches';
 export * from './routes';

@@ -6,6 +6,7 @@ import { route } from './route';
 import { projectParams } from './projects';
 import * as l from './ledgers';
 import * as ag from './agents';
+import * as dp from './dispatches';
 
 const tag = '台账 Registers';
 
@@ -134,6 +135,32 @@ export const SUPERVISION_ROUTES = {
     params: l.bulletinParams,
     query: l.bulletinDocumentQuery,
     produces: 'application/octet-stream',
+  }),
+  dispatches: route({
+    method: 'get',
+    path: '/api/dispatches',
+    summary: '要情专报印发记录与月度汇总（办公室、监督科、领导）Dispatch records and monthly compilations',
+    tag: '要情专报 Special reports',
+    query: dp.dispatchListQuery,
+    response: dp.dispatchesReply,
+  }),
+  dispatchDocument: route({
+    method: 'get',
+    path: '/api/dispatches/{id}/document',
+    summary: '要情专报公文（GB/T 9704 版式 Word 或 PDF）A special report as an official document',
+    tag: '要情专报 Special reports',
+    params: dp.dispatchParams,
+    query: dp.dispatchDocumentQuery,
+    produces: 'application/octet-stream',
+  }),
+  publicReport: route({
+    method: 'get',
+    path: '/api/public/special-reports/{id}',
+    summary: '已公开的要情专报全文 A published special report',
+    tag: '公开 Public',
+    auth: false,
+    params: dp.publicReportParams,
+    response: dp.publicReportDto,
   }),
   creditDisclosure: route({
     method: 'get',

@@ -31,6 +31,16 @@ export const routes: Routes = [
     title: '服务评价',
   },
   {
+    path: 'reports',
+    loadComponent: () => import('./reports/public-reports.page').then((m) => m.PublicReportsPage),
+    title: '要情专报公开',
+  },
+  {
+    path: 'reports/:id',
+    loadComponent: () => import('./reports/public-reports.page').then((m) => m.PublicReportsPage),
+    title: '要情专报公开',
+  },
+  {
     path: 'credit',
     loadComponent: () => import('./public/credit.page').then((m) => m.CreditPage),
     title: '信用信息公开',
@@ -141,6 +151,12 @@ export const routes: Routes = [
         canActivate: [staffGuard],
         loadComponent: () => import('./ledgers/ledger.page').then((m) => m.LedgerPage),
         title: '台账',
+      },
+      {
+        path: 'dispatches',
+        canActivate: [staffGuard],
+        loadComponent: () => import('./reports/dispatches.page').then((m) => m.DispatchesPage),
+        title: '要情专报印发记录',
       },
       {
         path: 'bulletins',

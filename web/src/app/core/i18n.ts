@@ -3,6 +3,16 @@ import { NzI18nService, en_US, zh_CN } from 'ng-zorro-antd/i18n';
 
 /** English for the interface's Chinese text; Chinese is the source and the default. */
 const EN: Record<string, string> = {
+  要情专报印发记录: 'Special reports issued',
+  印发记录: 'Issued',
+  文号: 'Document no.',
+  标题: 'Title',
+  主送: 'To',
+  印发时间: 'Issued at',
+  保密: 'classified',
+  月度汇总: 'Monthly compilations',
+  件数: 'Count',
+  汇总时间: 'Compiled at',
   已签发的月度通报: 'Signed monthly bulletins',
   '下载 Word': 'Download (Word)',
   尚无已签发的月度通报: 'No signed bulletins yet',

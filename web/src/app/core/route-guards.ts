@@ -36,6 +36,10 @@ export const mayAudit = (u: Someone): boolean => adminLeaderOr(u, 'supervision.h
 /** Who may read who read the archives (调阅记录) and the supervision records (表六): supervision, leaders, admins (as the server rules). */
 export const mayReadViewLog = (u: Someone): boolean => adminLeaderOr(u, 'supervision');
 
+/** Who may read the special reports' dispatch records: the office, supervision, leaders, admins (as the server rules). */
+export const mayReadDispatches = (u: Someone): boolean =>
+  adminLeaderOr(u, 'supervision') || adminLeaderOr(u, 'office');
+
 export const viewLogGuard = () =>
   mayReadViewLog(inject(AuthService).user()) ? true : inject(Router).parseUrl('/inbox');
 

@@ -7,7 +7,13 @@ import { NzMenuModule } from 'ng-zorro-antd/menu';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { AuthService } from '../core/auth.service';
-import { mayAudit, mayReadAreaLog, mayReadRegister, mayReadViewLog } from '../core/route-guards';
+import {
+  mayAudit,
+  mayReadAreaLog,
+  mayReadDispatches,
+  mayReadRegister,
+  mayReadViewLog,
+} from '../core/route-guards';
 import { ROLE_NAMES, SECTION_NAMES } from '../core/labels';
 import { LiveEvents } from '../core/live-events.service';
 import { NotificationBellComponent } from './notification-bell.component';
@@ -165,6 +171,7 @@ export class ShellComponent {
           { path: '/supervision-records', label: '监督记录' },
         ]
       : []),
+    ...(mayReadDispatches(this.auth.user()) ? [{ path: '/dispatches', label: '印发记录' }] : []),
     ...(this.isAdmin()
       ? [
           { path: '/admin/processes', label: '流程设计' },
