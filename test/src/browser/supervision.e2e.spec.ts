@@ -5,7 +5,7 @@
  * on the session sheet (表三); anyone reads the credit disclosure once the bulletin is published.
  */
 import type { Browser } from 'playwright-core';
-import { claimAndComplete, eventually, taskAt, type Body, type TestServer } from '../harness';
+import { claimAndComplete, eventually, reportAnomaly, taskAt, type Body, type TestServer } from '../harness';
 import { describeInBrowser, expectAccessible, shot, signIn } from './browser';
 
 describeInBrowser('supervision and evaluation in a browser', 'browser_supervision', (ctx) => {
@@ -191,5 +191,37 @@ describeInBrowser('supervision and evaluation in a browser', 'browser_supervisio
       .waitFor();
     await shot(staff, '38-bulletins');
     await expectAccessible(staff, 'signed bulletins');
+  });
+
+  test("the office's dispatch records and a published report's public page", async () => {
+    const [witness, head, sup, officeHead, director, office] = await Promise.all(
+      ['witness1', 'eng_head', 'sup1', 'office_head', 'director', 'office1'].map((u) => s.login(u)),
+    );
+    const id = await reportAnomaly(witness, '开标现场电子评标系统短时故障');
+    await claimAndComplete(head, (await taskAt(head, id, 'ack')).id, {});
+    await claimAndComplete(sup, (await taskAt(sup, id, 'verify')).id, { verifyResult: 'substantiated', verifyFindings: '属实' });
+    await claimAndComplete(sup, (await taskAt(sup, id, 'draft_sup')).id, {
+      reportBackground: '12 月 1 日上午，第二开标室电子评标系统故障 15 分钟。',
+      reportDevelopment: '技术人员到场排查，系交换机端口故障。',
+      reportHandling: '更换设备后恢复评标，评标结果未受影响。',
+    });
+    await claimAndComplete(officeHead, (await taskAt(officeHead, id, 'review')).id, { reviewDecision: 'approve' });
+    await claimAndComplete(director, (await taskAt(director, id, 'sign')).id, { signDecision: 'sign' });
+    await claimAndComplete(office, (await taskAt(office, id, 'issue')).id, { issueCopies: 3 });
+    await claimAndComplete(sup, (await taskAt(sup, id, 'classify')).id, { classification: 'public', classifyOpinion: '可公开' });
+    await eventually(async () => (await s.anonymous().get(`/api/public/special-reports/${id}`)).status === 200, 10_000, 'published');
+
+    const page = await signIn(browser, s.base, 'office1');
+    await page.locator('nav li', { hasText: /^\s*印发记录\s*$/ }).click();
+    await page.getByTestId('dispatch-table').getByText('开标现场电子评标系统短时故障').waitFor();
+    await shot(page, '39-dispatch-records');
+    await expectAccessible(page, 'dispatch records');
+
+    const reader = await (await browser.newContext()).newPage();
+    await reader.goto(`${s.base}/reports`);
+    await reader.getByTestId('report-list').getByText('开标现场电子评标系统短时故障').click();
+    await reader.getByTestId('report-detail').getByText('更换设备后恢复评标，评标结果未受影响。').waitFor();
+    await shot(reader, '40-public-report');
+    await expectAccessible(reader, 'public report');
   });
 });
