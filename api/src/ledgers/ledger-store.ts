@@ -123,7 +123,8 @@ export class Ledgers {
 
   /**
    * Write an item once per key; the same key again adds the values given to it. The month's index
-   * is written after the item and again on every repeat, so a crash between the two heals itself.
+   * is written before a new item (a listed id without its item is skipped), so an item written is
+   * never left out of its month.
    */
   async record(kind: LedgerKind, key: string, values: Record<string, LedgerValue>, meta: RecordMeta, now = new Date()): Promise<LedgerEntryDoc> {
     const id = `${kind}~${key}`;
@@ -134,6 +135,7 @@ export class Ledgers {
       doc = (await this.get(id))!;
     } else {
       const month = monthOf(kind, values, now);
+      await this.m.Month.updateOne({ _id: `${kind}~${month}` }, { $addToSet: { ids: id } }, { upsert: true });
       const year = month.slice(0, 4);
       const n = await this.numbers.findOneAndUpdate({ _id: `ledger:${kind}:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
       const fresh: LedgerEntryDoc = {
@@ -160,7 +162,6 @@ export class Ledgers {
         return this.record(kind, key, values, meta, now);
       }
     }
-    await this.m.Month.updateOne({ _id: `${kind}~${doc.month}` }, { $addToSet: { ids: id } }, { upsert: true });
     // the credit register takes the irregular acts evaluations and the anomaly file find (6.4)
     const credit = creditFrom(doc);
     if (credit)
