@@ -5,7 +5,7 @@
  * - from the first to the 5th working day of a month: the monthly bulletins of the month before
  *   (2.6.1, 4.1, 4.2, 4.3.2.1, 5.2, 5.3, 6.4), due by the end of the 5th working day. A server down on the 1st
  *   opens them when it is back; one installed mid-month does not open bulletins already late.
- * They run at start and every hour; tests call them with the dates they choose.
+ * They run half a minute after start and then every hour; tests call them with the dates they choose.
  */
 import type { Logger } from 'pino';
 import { BUSINESS_SECTIONS, chinaDate, SECTIONS, type LedgerKind } from '@ggzy/shared';
@@ -23,6 +23,7 @@ const DAILY: { processId: string; dayVariable: string }[] = [
 
 export class PeriodicDuties {
   private timer?: NodeJS.Timeout;
+  private first?: NodeJS.Timeout;
 
   constructor(
     private readonly calendar: WorkCalendar,
@@ -94,18 +95,24 @@ export class PeriodicDuties {
     return true;
   }
 
-  start(everyMs = 3_600_000): void {
+  /**
+   * Run now and then every `everyMs`; the first round waits `firstAfterMs`, so the dozen starts of a
+   * month's first working day do not land on a server still recovering and catching up.
+   */
+  start(everyMs = 3_600_000, firstAfterMs = 30_000): void {
     const run = () =>
       void (async () => {
         await this.openDaily();
         await this.openMonthly();
       })().catch((err: unknown) => this.logger.warn({ err }, 'opening the periodic duties failed; tried again within the hour'));
-    run();
+    this.first = setTimeout(run, firstAfterMs);
+    this.first.unref();
     this.timer = setInterval(run, everyMs);
     this.timer.unref();
   }
 
   stop(): void {
+    if (this.first) clearTimeout(this.first);
     if (this.timer) clearInterval(this.timer);
   }
 }
