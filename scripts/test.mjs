@@ -22,12 +22,13 @@ await main(async () => {
   step('web unit tests (Angular, vitest)', 'npm', ['run', '--silent', 'test', '-w', 'web']);
   const status = await withThrowawayDatabase('ggzy-test-db', () => {
     log('[test] running jest (engine-workers, api, scenarios, browser)');
-    const r = spawnSync('npx', ['jest', '--colors', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env: process.env });
+    // (--forceExit: a handle a suite leaves open must not keep the run waiting after its results are in)
+    const r = spawnSync('npx', ['jest', '--colors', '--forceExit', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env: process.env });
     if (r.status !== 0 || process.argv.length > 2) return r.status ?? 1;
     // The scenarios again on the other inbox layout (several API replicas on one database).
     log('[test] running the scenarios again with INBOX_STORE=database');
     const ignore = ['/browser/', '/dist/', ...INBOX_FREE.map((n) => `/${n}\\.spec\\.ts$`)];
-    const db = spawnSync('npx', ['jest', '--colors', '--selectProjects', 'scenarios', '--testPathIgnorePatterns', ...ignore], {
+    const db = spawnSync('npx', ['jest', '--colors', '--forceExit', '--selectProjects', 'scenarios', '--testPathIgnorePatterns', ...ignore], {
       cwd: ROOT,
       stdio: 'inherit',
       env: { ...process.env, INBOX_STORE: 'database' },
