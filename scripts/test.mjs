@@ -11,7 +11,17 @@ import { ROOT, ensureBuilt, ensureDependencies, log, main, withThrowawayDatabase
 const INBOX_FREE = [
   'evaluations-and-credit',
   'security-and-bulletins',
-  'statistics','security-login', 'login-counters', 'audit-anchor', 'project-register', 'venues', 'area-logs', 'agents', 'api-contract', 'compose-file'];
+  'statistics',
+  'security-login',
+  'login-counters',
+  'audit-anchor',
+  'project-register',
+  'venues',
+  'area-logs',
+  'agents',
+  'api-contract',
+  'compose-file',
+];
 
 function step(what, cmd, args) {
   log(`[test] ${what}`);
