@@ -65,8 +65,15 @@ test('an archived project gives 综合科 its agent, 专家科 each expert and �
     kind: '工程建设',
     section: 'engineering',
     tenderer: '吉首市交通运输局',
+    agent: '湖南华信招标代理有限公司',
     stage: 'archived',
   });
+  const admin = await s.login('admin');
+  const opened = async (processId: string) =>
+    ((await admin.get(`/api/process-instances?processId=${processId}&pageSize=100`)).body.items as Body[]).filter((i) => i.title.includes('XXGC-2026-301'))
+      .length;
+  await eventually(async () => (await opened('return-visit')) === 1, 10_000, 'the return visit opened');
+  expect([await opened('agent-evaluation'), await opened('expert-evaluation'), await opened('return-visit')]).toEqual([1, 2, 1]);
   // 综合科 finds the agent broke the rules
   expect((await gen.post(`/api/tasks/${agentTask.id}/claim`)).status).toBe(200);
   const noReason = await gen.post(`/api/tasks/${agentTask.id}/complete`, {

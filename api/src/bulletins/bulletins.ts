@@ -14,7 +14,7 @@ import { modelOn } from '../db/model-on';
 import { bind } from '../http/bind-route';
 import type { Ledgers, LedgerEntryDoc } from '../ledgers/ledger-store';
 import { forbidden } from '../http/auth-context';
-import { recordModels } from '../records/records.model';
+import { nextNumber } from '../records/records.model';
 import { sendFile } from '../records/paper-table';
 import { toDocx, toOfficialPdf, type OfficialDocument } from '../records/official-document';
 
@@ -87,6 +87,15 @@ export function bulletinModel(db: Connection) {
       { _id: String, kind: String, month: String, instanceId: String, title: String, text: String, sentTo: [String], publishedAt: Date, no: String },
       { versionKey: false, _id: false, collection: 'bulletins' },
     ),
+  );
+}
+
+/** The published bulletins in the order published (`bulletin_index`, `_id` `published`): the public list reads it, not the collection. */
+function indexModel(db: Connection) {
+  return modelOn<{ _id: string; ids: string[] }>(
+    db,
+    'BulletinIndex',
+    new Schema<{ _id: string; ids: string[] }>({ _id: String, ids: [String] }, { versionKey: false, _id: false, collection: 'bulletin_index' }),
   );
 }
 
@@ -174,13 +183,15 @@ export async function publishBulletin(
     sentTo = [...def.sendTo.filter((t) => t !== '专家所在单位'), ...new Set(employers)];
   }
   const id = `${b.bulletinKind}~${b.month}`;
+  const listed = () => indexModel(db).updateOne({ _id: 'published' }, { $addToSet: { ids: id } }, { upsert: true });
   const existing = await Bulletin.findById(id).lean();
-  if (existing) return existing;
+  if (existing) {
+    await listed();
+    return existing;
+  }
   // the number is taken once; a repeat after a crash finds the bulletin written with it
   const year = chinaDate(now).slice(0, 4);
-  const n = await recordModels(db)
-    .DocumentNumber.findOneAndUpdate({ _id: `bulletin:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-    .lean();
+  const n = await nextNumber(db, `bulletin:${year}`);
   await Bulletin.updateOne(
     { _id: id },
     {
@@ -192,11 +203,12 @@ export async function publishBulletin(
         text: b.text,
         sentTo,
         publishedAt: now,
-        no: `湘西交易通报〔${year}〕${n!.seq}号`,
+        no: `湘西交易通报〔${year}〕${n}号`,
       },
     },
     { upsert: true },
   );
+  await listed();
   return (await Bulletin.findById(id).lean())!;
 }
 
@@ -225,15 +237,14 @@ export function bulletinDocumentRouter(db: Connection): Router {
   return r;
 }
 
-/** The bulletins published in the last twelve months, newest first (the public page's list). */
+/** The latest bulletins published, newest first (the public page's list). */
 export function bulletinsPublicRouter(db: Connection): Router {
   const Bulletin = bulletinModel(db);
+  const Index = indexModel(db);
   const r = Router();
   bind(r, API.publicBulletins, async () => {
-    // the last twelve months of each kind, read by id
-    const months: string[] = [];
-    for (let d = new Date(), i = 0; i < 13; i++, d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1))) months.push(d.toISOString().slice(0, 7));
-    const ids = months.flatMap((m) => Object.keys(BULLETIN_KINDS).map((k) => `${k}~${m}`));
+    // the latest hundred, read by id
+    const ids = ((await Index.findById('published').lean())?.ids ?? []).slice(-100);
     const found = await Promise.all(ids.map((id) => Bulletin.findById(id).lean<BulletinDoc>()));
     const docs = found.filter((d): d is BulletinDoc => !!d).sort((a, b) => +b.publishedAt - +a.publishedAt);
     return {

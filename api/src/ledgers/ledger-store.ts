@@ -10,7 +10,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { chinaDate, LEDGERS, type LedgerKind } from '@ggzy/shared';
 import type { LedgerValue } from '@ggzy/shared/api';
 import { modelOn } from '../db/model-on';
-import { recordModels } from '../records/records.model';
+import { nextNumber } from '../records/records.model';
 import type { AuditService } from '../audit/audit.service';
 import { creditFrom } from './credit';
 
@@ -111,14 +111,12 @@ export function pickFields(kind: LedgerKind, vars: Record<string, unknown>): Rec
 
 export class Ledgers {
   private readonly m;
-  private readonly numbers;
 
   constructor(
-    db: Connection,
+    private readonly db: Connection,
     private readonly audit: AuditService,
   ) {
     this.m = ledgerModels(db);
-    this.numbers = recordModels(db).DocumentNumber;
   }
 
   /**
@@ -137,11 +135,11 @@ export class Ledgers {
       const month = monthOf(kind, values, now);
       await this.m.Month.updateOne({ _id: `${kind}~${month}` }, { $addToSet: { ids: id } }, { upsert: true });
       const year = month.slice(0, 4);
-      const n = await this.numbers.findOneAndUpdate({ _id: `ledger:${kind}:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+      const n = await nextNumber(this.db, `ledger:${kind}:${year}`);
       const fresh: LedgerEntryDoc = {
         _id: id,
         kind,
-        no: `${PREFIX[kind]}-${year}-${String(n!.seq).padStart(4, '0')}`,
+        no: `${PREFIX[kind]}-${year}-${String(n).padStart(4, '0')}`,
         month,
         values,
         projectId: meta.projectId ?? (typeof values.projectId === 'string' && values.projectId ? values.projectId : null),

@@ -11,7 +11,7 @@ import express, { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import QRCode from 'qrcode';
 import { Schema, type Connection } from 'mongoose';
-import { conflict, RATING_GRADES, RATING_PARTIES, userError } from '@ggzy/shared';
+import { conflict, notFound, RATING_GRADES, RATING_PARTIES, userError } from '@ggzy/shared';
 import { API } from '@ggzy/shared/api';
 import { modelOn } from '../db/model-on';
 import { bind } from '../http/bind-route';
@@ -131,7 +131,7 @@ export function ratingLinkRouter(db: Connection): Router {
   const r = Router();
   bind(r, API.ratingLink, async ({ user, params, req }) => {
     const p = await Project.findById(params.id).lean();
-    if (!p) throw userError('NOT_FOUND', `项目不存在：${params.id}`, `Project not found: ${params.id}`, { status: 404 });
+    if (!p) throw notFound('Project', '项目', params.id);
     if (!user.roles.includes('admin') && !user.sections.some((s) => s === p.section || s === 'general' || s === 'supervision'))
       throw forbidden('只有项目所在科室、综合科和监督科可以打印评价二维码', "Only the project's section, general and supervision print its rating code");
     const path = `/rate/${await codes.tokenOf(p._id)}`;

@@ -5,8 +5,7 @@
  * of the paper tables).
  */
 import { AlignmentType, BorderStyle, Document, Packer, Paragraph, TextRun } from 'docx';
-import PDFDocument from 'pdfkit';
-import { cjkFont } from './paper-table';
+import { cjkPdf } from './paper-table';
 
 export interface OfficialDocument {
   /** 版头: 湘西自治州公共资源交易中心 (文件). */
@@ -82,13 +81,7 @@ export async function toDocx(d: OfficialDocument): Promise<Buffer> {
 }
 
 export async function toOfficialPdf(d: OfficialDocument): Promise<Buffer> {
-  const font = cjkFont();
-  const pdf = new PDFDocument({ size: 'A4', margins: { top: 100, bottom: 80, left: 80, right: 75 }, info: { Title: d.title, Author: d.issuer } });
-  pdf.registerFont('cjk', font.path, font.name);
-  pdf.font('cjk');
-  const chunks: Buffer[] = [];
-  pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => pdf.on('end', () => resolve(Buffer.concat(chunks))));
+  const { doc: pdf, done } = cjkPdf({ size: 'A4', margins: { top: 100, bottom: 80, left: 80, right: 75 }, info: { Title: d.title, Author: d.issuer } });
   const width = pdf.page.width - 155;
   pdf.fillColor('#C00000').fontSize(30).text(`${d.issuer}文件`, { width, align: 'center' });
   pdf.moveDown(0.8).fillColor('black').fontSize(14).text(d.number, { width, align: 'center' });

@@ -92,9 +92,10 @@ export async function toXlsx(t: PaperTable): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-export function toPdf(t: PaperTable): Promise<Buffer> {
+/** A PDF set in the CJK font, and its bytes once it is ended. */
+export function cjkPdf(options: PDFKit.PDFDocumentOptions): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
   const font = cjkFont();
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36, bufferPages: true, info: { Title: t.title, Author: '湘西州公共资源交易中心' } });
+  const doc = new PDFDocument(options);
   doc.registerFont('cjk', font.path, font.name);
   doc.font('cjk');
   const chunks: Buffer[] = [];
@@ -103,6 +104,11 @@ export function toPdf(t: PaperTable): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
+  return { doc, done };
+}
+
+export function toPdf(t: PaperTable): Promise<Buffer> {
+  const { doc, done } = cjkPdf({ size: 'A4', layout: 'landscape', margin: 36, bufferPages: true, info: { Title: t.title, Author: '湘西州公共资源交易中心' } });
   const left = doc.page.margins.left;
   const usable = doc.page.width - left - doc.page.margins.right;
   const bottom = doc.page.height - doc.page.margins.bottom - 20;

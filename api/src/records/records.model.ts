@@ -131,6 +131,14 @@ export function recordModels(db: Connection) {
   };
 }
 
+/** The next number of a series of documents (文号, 编号): one atomic increment of its counter, by `_id`. */
+export async function nextNumber(db: Connection, series: string): Promise<number> {
+  const n = await recordModels(db)
+    .DocumentNumber.findOneAndUpdate({ _id: series }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+    .lean();
+  return n!.seq;
+}
+
 /** Insert once: a job that runs again after a crash finds its record already there. */
 export async function insertOnce<T extends { _id: string }>(m: Model<T>, doc: T): Promise<T> {
   try {

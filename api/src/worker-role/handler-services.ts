@@ -9,7 +9,7 @@ import type { Notifier } from '../notifications/notifier';
 import { ProjectPauses } from '../projects/project-pauses';
 import { projectModel } from '../projects/project.model';
 import { supervisoryDepartment } from '../projects/supervisory-departments';
-import { recordModels, insertOnce, type DispatchDoc } from '../records/records.model';
+import { recordModels, insertOnce, nextNumber, type DispatchDoc } from '../records/records.model';
 import { archiveModels } from '../archives/archive.model';
 import { attachmentModel, type AttachmentStore } from '../attachments/attachments';
 import type { AuditService } from '../audit/audit.service';
@@ -45,9 +45,6 @@ export function createWorkerServices(deps: {
   const witness = deps.witness ?? new WitnessRecords(db, projects, audit, ledgers);
   const nameOf = async (id: string) => (id === 'system' ? '系统' : ((await User.findById(id).lean())?.name ?? id));
   const pauses = new ProjectPauses(db, audit, notifier);
-  /** The next number of a series of documents (文号, 表六): one atomic increment of its counter, by `_id`. */
-  const nextNumber = (series: string) =>
-    rec.DocumentNumber.findOneAndUpdate({ _id: series }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
   const Project = projectModel(db);
   const rec = recordModels(db);
   const arch = archiveModels(db);
@@ -64,7 +61,7 @@ export function createWorkerServices(deps: {
         // 文号 in order within the year; a number is given once (a repeat finds the record made with it).
         const now = new Date();
         const year = Number(chinaDate(now).slice(0, 4));
-        const n = await nextNumber(`dispatch:${year}`);
+        const n = await nextNumber(db, `dispatch:${year}`);
         const project = d.projectId ? await Project.findById(d.projectId).lean() : null;
         doc = await insertOnce(rec.Dispatch, {
           _id: id,
@@ -76,7 +73,7 @@ export function createWorkerServices(deps: {
           copyTo: d.copyTo.map((c) => (c === '相关行政监督部门' ? (supervisoryDepartment(project?.kind) ?? c) : c)),
           content: JSON.stringify(d.content),
           dispatchedAt: now,
-          dispatchNo: `湘西交易要情〔${year}〕${n!.seq}号`,
+          dispatchNo: `湘西交易要情〔${year}〕${n}号`,
           ...(d.issuedBy && { issuedBy: d.issuedBy }),
         });
       }
@@ -160,7 +157,7 @@ export function createWorkerServices(deps: {
       // numbered in order within the year; a number is given once (a repeat finds the record made with it)
       const now = new Date();
       const year = Number(chinaDate(now).slice(0, 4));
-      const n = await nextNumber(`supervision:${year}`);
+      const n = await nextNumber(db, `supervision:${year}`);
       const files = await Attachment.find({ instanceId: r.instanceId }).select('_id').lean();
       const doc = await insertOnce(rec.SupervisionRecord, {
         _id: r.instanceId,
@@ -170,7 +167,7 @@ export function createWorkerServices(deps: {
         summary: r.summary,
         outcome: r.outcome,
         recordedAt: now,
-        recordNo: `JD-${year}-${String(n!.seq).padStart(4, '0')}`,
+        recordNo: `JD-${year}-${String(n).padStart(4, '0')}`,
         at: r.at ? new Date(r.at) : null,
         place: r.place ?? null,
         present: r.present ?? null,

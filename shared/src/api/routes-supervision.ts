@@ -122,7 +122,7 @@ export const SUPERVISION_ROUTES = {
   publicBulletins: route({
     method: 'get',
     path: '/api/public/bulletins',
-    summary: '已公开的月度通报（近十二个月）Published monthly bulletins',
+    summary: '已公开的月度通报（最近一百份）The latest published monthly bulletins',
     tag: '公开 Public',
     auth: false,
     response: l.bulletinsReply,
