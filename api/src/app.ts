@@ -153,7 +153,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', agentsRouter(d.db, d.audit));
   app.use('/api', bulletinDocumentRouter(d.db));
   app.use('/api', dispatchesRouter(d.db, d.instances));
-  app.use('/api', notificationsRouter(d.notifier, d.instances));
+  app.use('/api', notificationsRouter(d.notifier, d.instances, d.audit));
   app.use('/api', auditRouter(d.audit, d.instances));
   app.use('/api', notFoundHandler());
   if (d.webDir && existsSync(path.join(d.webDir, 'index.html'))) {

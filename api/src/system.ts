@@ -14,7 +14,8 @@ import { UploadQuota } from './attachments/upload-quota';
 import { anchorFromSettings } from './audit/audit-anchor';
 import { AuthService } from './people/auth.service';
 import { FormRegistry } from './forms/form-registry';
-import { Notifier } from './notifications/notifier';
+import type { Notifier } from './notifications/notifier';
+import { notifierWithChannels, type ChannelConfig } from './notifications/notifier-setup';
 import { InboxService } from './inbox/inbox.service';
 import { TaskActions } from './inbox/actions/task-actions';
 import { EngineLink } from './inbox/engine-link';
@@ -61,7 +62,8 @@ export type SystemSettings = Pick<
   | 'CATCH_UP_MS'
   | 'AUDIT_HASH'
 > &
-  Partial<Pick<Config, 'DATA_DIR' | 'AUDIT_KEY' | 'AUDIT_KEY_FILE' | 'AUDIT_CHECKPOINT_FILE' | 'AUDIT_CHECKPOINT_MS'>> & {
+  Partial<Pick<Config, 'DATA_DIR' | 'AUDIT_KEY' | 'AUDIT_KEY_FILE' | 'AUDIT_CHECKPOINT_FILE' | 'AUDIT_CHECKPOINT_MS'>> &
+  ChannelConfig & {
     processesDir: string;
     webDir?: string;
     TRUST_PROXY?: string;
@@ -117,7 +119,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const audit = new AuditService(db, { algorithm: settings.AUDIT_HASH, anchor: anchorFromSettings(settings) });
   const auth = new AuthService(db);
   const forms = new FormRegistry(db);
-  const notifier = new Notifier(db);
+  const notifier = notifierWithChannels(db, settings, logger);
   const calendar = new WorkCalendar(db);
   // Limits of whole days count working days (China's calendar and the admins' entries); with a
   // scaled clock (tests) they stay plain durations.
@@ -299,6 +301,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       await calendar.load();
       if (settings.DEMO_DATA === 'true' && (await loadDemoData(db))) logger.info('demo data loaded (password demo1234)');
       await projects.load();
+      const boxed = await notifier.boxes.fillFrom(notifier.model);
+      if (boxed) logger.info({ boxed }, "notices stored before the notification boxes were put in their readers' boxes");
       const imported = await projectImports.recover();
       if (imported) logger.info({ imported }, 'project imports cut short by a stop finished');
       await firstAdmin.prepare();
@@ -326,6 +330,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       const withdrawn = await actions.resumeWithdrawals();
       if (withdrawn) logger.info({ withdrawn }, 'withdrawals cut short by a stop carried through');
       sla.start();
+      notifier.deliveries?.start();
       loginGuard.start();
       audit.startCheckpoints(settings.AUDIT_CHECKPOINT_MS ?? 300_000);
       // Every minute, one run at a time: tasks an engine event could not bring, and completions
@@ -357,6 +362,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       catchUpTimer = undefined;
       await catchUpRun;
       sla.stop();
+      await notifier.deliveries?.stop();
       workers.close();
       await inbox.store.close();
       await sole?.release();

@@ -9,3 +9,4 @@ export * from './attachments/categories';
 export * from './projects/project-kinds';
 export * from './records/area-log-items';
 export * from './records/ledgers';
+export * from './notifications/notification-kinds';

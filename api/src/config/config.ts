@@ -1,6 +1,7 @@
 /** Typed configuration, read once from the environment, with defaults that make `npm start` work. */
 import { z } from 'zod';
 import { durationMs } from './time-limits';
+import { robotHook } from '../notifications/channels';
 
 const isoDuration = z.string().refine((s) => {
   try {
@@ -84,6 +85,33 @@ const schema = z.object({
   AUDIT_CHECKPOINT_FILE: z.string().optional(),
   /** How often a signed checkpoint is also stored in the database (ms). */
   AUDIT_CHECKPOINT_MS: z.coerce.number().int().positive().default(300_000),
+  /** The address people open the system at, for the links in e-mails, SMS and robot messages (e.g. https://ggzy.example.gov.cn). */
+  PUBLIC_URL: z.url().optional(),
+  /** E-mail: the SMTP server as a URL (smtp://user:pass@mail.example.gov.cn:587, smtps://… for TLS) and the sender. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().optional(),
+  /** SMS: the gateway's URL (POST JSON {mobile, content}) and its bearer token. */
+  SMS_GATEWAY_URL: z.url().optional(),
+  SMS_GATEWAY_TOKEN: z.string().optional(),
+  /** Group robots: a JSON array of {section (a section code or *), type (wecom | dingtalk), url, secret?}. */
+  ROBOT_WEBHOOKS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return [];
+      try {
+        return z.array(robotHook).parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {section, type: wecom|dingtalk, url, secret?}' });
+        return z.NEVER;
+      }
+    }),
+  /** How often the delivery queue is worked (ms), and the first retry's delay (each next one ×4). */
+  DELIVERY_TICK_MS: z.coerce.number().int().positive().default(15_000),
+  DELIVERY_RETRY_MS: z.coerce.number().int().positive().default(60_000),
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'INBOX_STORE'> & { INBOX_STORE: 'memory' | 'database' };

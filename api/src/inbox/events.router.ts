@@ -10,7 +10,7 @@
  * open, a new one ending the oldest.
  */
 import { Router } from 'express';
-import type { UserDto } from '@ggzy/shared';
+import { notificationCategory, type UserDto } from '@ggzy/shared';
 import { API } from '@ggzy/shared/api';
 import { bind } from '../http/bind-route';
 import type { Notifier, NotificationDoc } from '../notifications/notifier';
@@ -74,7 +74,16 @@ export function eventsRouter(
       if (doc.userId !== user.id) return;
       const hidden = doc.instanceId && opts.instances ? await opts.instances.classifiedOutOfSight(user, [doc.instanceId]) : new Set<string>();
       const n = doc.instanceId && hidden.has(doc.instanceId) ? maskedNotification(doc) : doc;
-      send('notification', { id: n._id, kind: n.kind, title: n.title, body: n.body, instanceId: n.instanceId, taskId: n.taskId, createdAt: n.createdAt });
+      send('notification', {
+        id: n._id,
+        kind: n.kind,
+        category: notificationCategory(n.kind).code,
+        title: n.title,
+        body: n.body,
+        instanceId: n.instanceId,
+        taskId: n.taskId,
+        createdAt: n.createdAt,
+      });
     };
     const heard = (n: NotificationDoc) => void onNotification(n).catch(() => undefined);
     // What happened on the other replicas reaches the people connected to this one too.

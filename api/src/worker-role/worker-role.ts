@@ -9,7 +9,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { registerWorkers, type EnginePort } from '@ggzy/engine-workers';
 import { AuditService } from '../audit/audit.service';
-import { Notifier } from '../notifications/notifier';
+import { notifierWithChannels, type ChannelConfig } from '../notifications/notifier-setup';
 import { healthRouter } from '../health/health.router';
 import { versions } from '../versions';
 import type { Config } from '../config/config';
@@ -24,7 +24,7 @@ export async function startWorkerProcess(deps: {
   db: Connection;
   engine: EnginePort;
   logger: Logger;
-  config: Pick<Config, 'PORT' | 'HOST' | 'TIME_SCALE' | 'AUDIT_HASH' | 'DATA_DIR' | 'AUDIT_KEY' | 'AUDIT_KEY_FILE' | 'AUDIT_CHECKPOINT_FILE'>;
+  config: Pick<Config, 'PORT' | 'HOST' | 'TIME_SCALE' | 'AUDIT_HASH' | 'DATA_DIR' | 'AUDIT_KEY' | 'AUDIT_KEY_FILE' | 'AUDIT_CHECKPOINT_FILE'> & ChannelConfig;
 }): Promise<{ server: Server; stop(): Promise<void> }> {
   const { db, engine, logger, config } = deps;
   const audit = new AuditService(db, { algorithm: config.AUDIT_HASH, anchor: anchorFromSettings(config) });
@@ -35,7 +35,8 @@ export async function startWorkerProcess(deps: {
   const services = createWorkerServices({
     db,
     projects,
-    notifier: new Notifier(db),
+    // (notices are queued for e-mail, SMS and robots here; the API replicas send them)
+    notifier: notifierWithChannels(db, config, logger),
     audit,
     // The documents the flows write are small text files: no upload limit concerns them.
     files: new AttachmentStore(db, 1048576),

@@ -11,4 +11,5 @@ export * from './area-logs';
 export * from './ledgers';
 export * from './agents';
 export * from './dispatches';
+export * from './notifications';
 export * from './routes';

@@ -1,4 +1,4 @@
-/** Projects, archives and their grants, attachments, notifications, the audit trail, the calendar, health. */
+/** Projects, archives and their grants, attachments, the audit trail, the calendar, health. */
 import { z } from 'zod';
 import { ATTACHMENT_CATEGORY_CODES } from '../attachments/categories';
 import { isoDateTime, itemsOf, jsonObject } from './common';
@@ -102,23 +102,6 @@ export const uploadReply = z.strictObject({
 export const attachmentParams = z.object({ id: z.uuid() });
 export const downloadQuery = z.strictObject({ inline: z.enum(['true', 'false']).optional(), access_token: z.string().optional() });
 
-export const notificationDto = z
-  .strictObject({
-    id: z.string(),
-    userId: z.string(),
-    kind: z.string(),
-    title: z.string(),
-    body: z.string(),
-    instanceId: z.string().optional(),
-    taskId: z.string().optional(),
-    createdAt: isoDateTime,
-    readAt: isoDateTime.nullable().optional(),
-  })
-  .meta({ id: 'Notification' });
-export const notificationsQuery = z.strictObject({ unread: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
-export const notificationsReply = z.strictObject({ items: z.array(notificationDto), unreadCount: z.number().int() });
-export const readAllReply = z.strictObject({ marked: z.number().int() });
-
 export const auditQuery = z.strictObject({
   instanceId: z
     .string()
@@ -175,5 +158,4 @@ export const healthReply = z.looseObject({
 });
 
 export type ArchiveDto = z.infer<typeof archiveDto>;
-export type NotificationDto = z.infer<typeof notificationDto>;
 export type AuditEventDto = z.infer<typeof auditEventDto>;

@@ -13,6 +13,7 @@ import * as rec from './records';
 import { route } from './route';
 import { PROJECT_ROUTES } from './routes-projects';
 import { SUPERVISION_ROUTES } from './routes-supervision';
+import { NOTIFICATION_ROUTES } from './routes-notifications';
 
 import type { ApiRoute } from './route';
 
@@ -108,6 +109,7 @@ export const API = {
   ...PROJECT_ROUTES,
   // ---- supervision and evaluation: registers, ratings, credit (routes-supervision.ts)
   ...SUPERVISION_ROUTES,
+  ...NOTIFICATION_ROUTES,
   // ---- health, public ------------------------------------------------------------------------
   health: route({ method: 'get', path: '/api/health', summary: '健康检查 Health', tag: '运维 Operations', auth: false, response: rec.healthReply }),
   publicReports: route({
@@ -315,21 +317,6 @@ export const API = {
     tag: '档案 Archives',
     params: rec.archiveParams,
     response: rec.archiveViewsReply,
-  }),
-  notifications: route({
-    method: 'get',
-    path: '/api/notifications',
-    summary: '我的通知 My notifications',
-    tag: '通知 Notifications',
-    query: rec.notificationsQuery,
-    response: rec.notificationsReply,
-  }),
-  readAll: route({
-    method: 'post',
-    path: '/api/notifications/read-all',
-    summary: '全部标为已读 Mark all read',
-    tag: '通知 Notifications',
-    response: rec.readAllReply,
   }),
   audit: route({
     method: 'get',

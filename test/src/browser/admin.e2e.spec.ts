@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { taskAt, claimAndComplete, type TestServer, requestArchive } from '../harness';
-import { describeInBrowser, expectAccessible, shot, signIn, takeConsoleProblems } from './browser';
+import { describeInBrowser, expectAccessible, shot, signIn, takeConsoleProblems, openAdminPage } from './browser';
 
 describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
   let s: TestServer;
@@ -16,7 +16,7 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
 
   test('rename a step in the modeler, deploy, and a new instance takes it', async () => {
     const admin = await signIn(browser, s.base, 'admin');
-    await admin.click('text=流程设计');
+    await openAdminPage(admin, '流程设计');
     await admin.getByTestId('design-archive-lending').waitFor();
     await expectAccessible(admin, 'admin processes');
     await admin.getByTestId('design-archive-lending').click();
@@ -59,7 +59,7 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
     expect(approve.name).toBe('中心领导审批（新版）');
 
     // the monitor shows the instance where it is, on version 2
-    await admin.click('text=流程监控');
+    await openAdminPage(admin, '流程监控');
     await admin.getByTestId(`instance-${started.body.id}`).waitFor();
     await expectAccessible(admin, 'admin instances');
     await admin.getByTestId(`instance-${started.body.id}`).click();
@@ -69,7 +69,7 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
     await expectAccessible(admin, 'admin instance');
 
     // the form editor: change a label of the verification form and save a new version
-    await admin.click('text=表单设计');
+    await openAdminPage(admin, '表单设计');
     await admin.getByTestId('edit-form-anomaly-verify').waitFor();
     await expectAccessible(admin, 'admin forms');
     await admin.getByTestId('edit-form-anomaly-verify').click();
@@ -82,7 +82,7 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
     expect(saved.version).toBeGreaterThanOrEqual(1);
 
     // people: add a colleague to the general section
-    await admin.click('text=人员管理');
+    await openAdminPage(admin, '人员管理');
     await admin.getByTestId('new-id').fill('gen2');
     await admin.getByTestId('new-name').fill('石综合');
     // a password built on the username is refused, with the reason
@@ -113,7 +113,7 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
     expect((await s.anonymous().post('/api/auth/login', { username: 'gen2', password: 'Copper-Lagoon-417' })).status).toBe(200);
 
     // the calendar: next year's New Year's Day, which the official data may not hold yet
-    await admin.click('text=工作日历');
+    await openAdminPage(admin, '工作日历');
     await admin.getByTestId('cal-date').fill('2027-01-01');
     await admin.getByTestId('cal-name').fill('元旦');
     await admin.getByTestId('cal-save').click();
@@ -122,7 +122,7 @@ describeInBrowser('process design in a browser', 'browser_admin', (ctx) => {
     await expectAccessible(admin, 'admin calendar');
 
     // the audit trail: the designer shows the redraw was the admin's; the chain verifies against its signed checkpoints
-    await admin.click('text=流程设计');
+    await openAdminPage(admin, '流程设计');
     await admin.getByTestId('origin-archive-lending').getByText('管理员重绘').waitFor();
     await admin.click('text=审计');
     await admin.getByTestId('audit-verify').click();

@@ -110,12 +110,17 @@ export const browserReady = browserAvailable() && existsSync(path.join(WEB_DIR, 
 if (!browserReady) console.warn('browser tests need /usr/bin/chromium (apt-get install chromium) and the built web app (npm run build -w web)');
 
 /** `describe` for a browser suite: a server on its own database and one chromium, for all its tests. */
-export function describeInBrowser(title: string, name: string, body: (ctx: { server(): TestServer; browser(): Browser }) => void): void {
+export function describeInBrowser(
+  title: string,
+  name: string,
+  body: (ctx: { server(): TestServer; browser(): Browser }) => void,
+  settings: Parameters<typeof startServer>[1] = {},
+): void {
   (browserReady ? describe : describe.skip)(title, () => {
     let s: TestServer;
     let b: Browser;
     beforeAll(async () => {
-      s = await startServer(name);
+      s = await startServer(name, settings);
       b = await launch();
     }, 60_000);
     afterAll(async () => {
@@ -128,6 +133,12 @@ export function describeInBrowser(title: string, name: string, body: (ctx: { ser
     afterEach(() => expect(consoleProblems.splice(0)).toEqual([]));
     body({ server: () => s, browser: () => b });
   });
+}
+
+/** An admin page from the header's 系统管理 menu. */
+export async function openAdminPage(page: Page, label: string): Promise<void> {
+  await page.getByTestId('admin-menu').hover();
+  await page.locator('.ant-menu-submenu-popup li', { hasText: new RegExp(`^\\s*${label}\\s*$`) }).click();
 }
 
 /** Open the first task at `elementId` from 科室待认领 and claim it. */

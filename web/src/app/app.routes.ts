@@ -195,6 +195,26 @@ export const routes: Routes = [
         title: '人员管理',
       },
       {
+        path: 'admin/deliveries',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./admin/deliveries.page').then((m) => m.DeliveriesPage),
+        title: '通知发送',
+      },
+      {
+        path: 'notifications',
+        loadComponent: () =>
+          import('./notifications/notifications.page').then((m) => m.NotificationsPage),
+        title: '通知中心',
+      },
+      {
+        path: 'settings/notifications',
+        loadComponent: () =>
+          import('./notifications/notification-settings.page').then(
+            (m) => m.NotificationSettingsPage,
+          ),
+        title: '通知方式',
+      },
+      {
         path: 'admin/calendar',
         canActivate: [adminGuard],
         loadComponent: () => import('./admin/calendar.page').then((m) => m.CalendarPage),

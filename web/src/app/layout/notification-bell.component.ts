@@ -1,7 +1,7 @@
 import { Component, computed, inject, signal } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { HttpClient } from '@angular/common/http';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { firstValueFrom } from 'rxjs';
 import { NzBadgeModule } from 'ng-zorro-antd/badge';
@@ -12,6 +12,7 @@ import { AuthService } from '../core/auth.service';
 import { TranslatePipe } from '../core/i18n';
 import { LiveEvents } from '../core/live-events.service';
 import type { NotificationDto, Reply } from '../core/api.types';
+import { NotificationCounts } from '../notifications/notification-counts.service';
 
 /**
  * 通知: what the flows told this person (a step assigned, a report to hear of, an answer to a
@@ -20,7 +21,15 @@ import type { NotificationDto, Reply } from '../core/api.types';
  */
 @Component({
   selector: 'app-notification-bell',
-  imports: [TranslatePipe, DatePipe, NzBadgeModule, NzButtonModule, NzPopoverModule, NzEmptyModule],
+  imports: [
+    TranslatePipe,
+    DatePipe,
+    RouterLink,
+    NzBadgeModule,
+    NzButtonModule,
+    NzPopoverModule,
+    NzEmptyModule,
+  ],
   template: `
     <button
       nz-button
@@ -74,6 +83,12 @@ import type { NotificationDto, Reply } from '../core/api.types';
           <nz-empty nzNotFoundImage="simple" [nzNotFoundContent]="'暂无通知' | t"></nz-empty>
         }
       </ul>
+      <div class="foot">
+        <a routerLink="/notifications" (click)="open = false" data-testid="all-notifications">{{
+          '查看全部' | t
+        }}</a>
+        <a routerLink="/settings/notifications" (click)="open = false">{{ '通知方式' | t }}</a>
+      </div>
     </ng-template>
   `,
   styles: `
@@ -106,6 +121,11 @@ import type { NotificationDto, Reply } from '../core/api.types';
       color: #262626;
       white-space: pre-wrap;
     }
+    .foot {
+      display: flex;
+      justify-content: space-between;
+      padding-top: 8px;
+    }
     .list time {
       color: #595959;
       font-size: 12px;
@@ -117,7 +137,7 @@ export class NotificationBellComponent {
   private readonly router = inject(Router);
   private readonly auth = inject(AuthService);
   readonly items = signal<NotificationDto[]>([]);
-  readonly unread = signal(0);
+  readonly unread = inject(NotificationCounts).unread;
   readonly label = computed(() => (this.unread() ? `通知（${this.unread()} 条未读）` : '通知'));
   open = false;
 
@@ -152,6 +172,14 @@ export class NotificationBellComponent {
 
   async go(n: NotificationDto): Promise<void> {
     this.open = false;
+    if (!n.readAt) {
+      const r = await firstValueFrom(
+        this.http.post<Reply<'readOne'>>(`/api/notifications/${encodeURIComponent(n.id)}/read`, {}),
+      ).catch(() => null);
+      if (r) this.unread.set(r.unreadCount);
+      const now = new Date().toISOString();
+      this.items.update((xs) => xs.map((x) => (x.id === n.id ? { ...x, readAt: now } : x)));
+    }
     await this.router.navigateByUrl(`/tasks/${encodeURIComponent(n.taskId!)}`);
   }
 }

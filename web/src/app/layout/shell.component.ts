@@ -53,6 +53,23 @@ function mayReadLedgers(u: { sections: string[]; roles: string[] } | null): bool
                 {{ item.label | t }}
               </li>
             }
+            @if (adminMenu().length) {
+              <li nz-submenu [nzTitle]="'系统管理' | t" data-testid="admin-menu">
+                <ul>
+                  @for (item of adminMenu(); track item.path) {
+                    <li
+                      nz-menu-item
+                      [routerLink]="item.path"
+                      routerLinkActive
+                      #active="routerLinkActive"
+                      [nzSelected]="active.isActive"
+                    >
+                      {{ item.label | t }}
+                    </li>
+                  }
+                </ul>
+              </li>
+            }
           </ul>
         </nav>
         <app-notification-bell />
@@ -150,7 +167,7 @@ export class ShellComponent {
     (this.auth.user()?.sections ?? []).map((s) => SECTION_NAMES[s] ?? s),
   );
   readonly isAdmin = computed(() => !!this.auth.user()?.roles.includes('admin'));
-  /** Everyone's pages, then the admins'. */
+  /** Everyone's pages. */
   readonly menu = computed(() => [
     { path: '/inbox', label: '工作台' },
     { path: '/start', label: '发起' },
@@ -172,17 +189,21 @@ export class ShellComponent {
         ]
       : []),
     ...(mayReadDispatches(this.auth.user()) ? [{ path: '/dispatches', label: '印发记录' }] : []),
-    ...(this.isAdmin()
-      ? [
-          { path: '/admin/processes', label: '流程设计' },
-          { path: '/admin/calendar', label: '工作日历' },
-          { path: '/admin/users', label: '人员管理' },
-          { path: '/admin/forms', label: '表单设计' },
-          { path: '/admin/instances', label: '流程监控' },
-        ]
-      : []),
     ...(mayAudit(this.auth.user()) ? [{ path: '/audit', label: '审计' }] : []),
   ]);
+  /** The admins' pages, under one heading. */
+  readonly adminMenu = computed(() =>
+    this.isAdmin()
+      ? [
+          { path: '/admin/processes', label: '流程设计' },
+          { path: '/admin/forms', label: '表单设计' },
+          { path: '/admin/instances', label: '流程监控' },
+          { path: '/admin/users', label: '人员管理' },
+          { path: '/admin/calendar', label: '工作日历' },
+          { path: '/admin/deliveries', label: '通知发送' },
+        ]
+      : [],
+  );
   readonly roles = computed(() =>
     (this.auth.user()?.roles ?? []).filter((r) => r !== 'staff').map((r) => ROLE_NAMES[r] ?? r),
   );
