@@ -30,6 +30,8 @@ import type { TaskActions } from './inbox/actions/task-actions';
 import { inboxRouter } from './inbox/inbox.router';
 import type { InstancesService } from './instances/instances.service';
 import type { FlowCatalog } from './instances/flow-catalog';
+import type { DashboardService } from './dashboard/dashboard';
+import { dashboardRouter } from './dashboard/dashboard.router';
 import type { DefinitionOrigins } from './instances/definition-origins';
 import type { ReplicaBus } from './replicas/replica-bus';
 import { definitionsRouter, instancesRouter } from './instances/instances.router';
@@ -71,6 +73,7 @@ export interface AppDeps {
   actions: TaskActions;
   instances: InstancesService;
   catalog: FlowCatalog;
+  dashboard: DashboardService;
   origins: DefinitionOrigins;
   /** What the other API replicas tell (the database layout), or null. */
   replicas?: ReplicaBus | null;
@@ -153,6 +156,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use('/api', agentsRouter(d.db, d.audit));
   app.use('/api', bulletinDocumentRouter(d.db));
   app.use('/api', dispatchesRouter(d.db, d.instances));
+  app.use('/api', dashboardRouter(d.dashboard));
   app.use('/api', notificationsRouter(d.notifier, d.instances, d.audit));
   app.use('/api', auditRouter(d.audit, d.instances));
   app.use('/api', notFoundHandler());

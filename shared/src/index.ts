@@ -10,3 +10,4 @@ export * from './projects/project-kinds';
 export * from './records/area-log-items';
 export * from './records/ledgers';
 export * from './notifications/notification-kinds';
+export * from './records/dashboard-labels';

@@ -8,12 +8,15 @@ import type { InboxService } from './inbox.service';
 import type { TaskActions } from './actions/task-actions';
 import type { AuditService } from '../audit/audit.service';
 import type { Notifier } from '../notifications/notifier';
+import type { TaskDoc } from './task.model';
 
 export class SlaMonitor {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   /** Rounds run one after another: a round asked for while one runs waits for it. */
   private chain: Promise<unknown> = Promise.resolve();
+  /** Told of each step reported to supervision (督办), before its audit event (the dashboard counts it). */
+  onSupervised?: (t: TaskDoc, at: Date) => Promise<unknown>;
 
   constructor(
     private readonly inbox: InboxService,
@@ -76,6 +79,7 @@ export class SlaMonitor {
           instanceId: t.instanceId,
           taskId: t._id,
         });
+        await this.onSupervised?.(t, now);
         await this.audit.append({
           actor: 'system',
           action: 'task.supervised',

@@ -51,7 +51,18 @@ interface StartRequestDoc {
 
 const KEEP_MS = 86_400_000;
 
+/** An instance that started (its row written): what the dashboard counts. */
+export interface StartedInstance {
+  instanceId: string;
+  processId: string;
+  by: string;
+  at: Date;
+  variables: Record<string, unknown>;
+}
+
 export class StartRequests {
+  /** Told of each start once its row is written (again when a start is carried again: the listener counts once). */
+  onStarted?: (s: StartedInstance) => Promise<void>;
   private readonly Request: Model<StartRequestDoc>;
   private readonly Meta;
   private timer?: NodeJS.Timeout;
@@ -132,6 +143,8 @@ export class StartRequests {
     const key = created.key;
     const meta: InstanceMetaDoc = { ...doc.meta, _id: key, version: created.version, definitionKey: created.definitionKey };
     await this.Meta.updateOne({ _id: key }, { $setOnInsert: meta }, { upsert: true });
+    // (counted once per instance, also when carried again)
+    await this.onStarted?.({ instanceId: key, processId: doc.processId, by: doc.user, at: doc.at, variables: JSON.parse(doc.variables) as Record<string, unknown> });
     // (on the project's page; carried again after a crash, it adds nothing)
     if (meta.projectId) await linkToProject(this.db, meta.projectId, { instanceId: key });
     // A flow that ended while it started (no human step) finished before its row existed.
@@ -212,6 +225,7 @@ export class StartRequests {
       classification: null,
     };
     const inserted = (await this.Meta.updateOne({ _id: i.key }, { $setOnInsert: meta }, { upsert: true })).upsertedCount === 1;
+    await this.onStarted?.({ instanceId: i.key, processId: i.processId, by: 'system', at: meta.startedAt, variables: {} });
     await this.settleState(i.key);
     const ref = `timer-start:${i.key}`;
     // (told again, the row was there: only then is the trail looked up, which reads it)

@@ -22,7 +22,8 @@ export interface PaperTable {
   /** Under the title: unit, period, what the table is. */
   subtitle?: string;
   columns: PaperColumn[];
-  rows: string[][];
+  /** (numbers stay numbers in the workbook) */
+  rows: Array<Array<string | number>>;
   /** Under the table: who compiled it, when. */
   footer?: string;
 }
@@ -52,10 +53,16 @@ export function cjkFont(): { path: string; name?: string } {
   return found;
 }
 
-export async function toXlsx(t: PaperTable): Promise<Buffer> {
+/** A workbook of one paper table, or of several (a sheet each, named by `sheet` or the title). */
+export async function toXlsx(tables: PaperTable | Array<PaperTable & { sheet?: string }>): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = '湘西州公共资源交易中心';
-  const ws = wb.addWorksheet(t.title.slice(0, 31), { pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  for (const t of Array.isArray(tables) ? tables : [tables]) addSheet(wb, t);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+function addSheet(wb: ExcelJS.Workbook, t: PaperTable & { sheet?: string }): void {
+  const ws = wb.addWorksheet((t.sheet ?? t.title).slice(0, 31), { pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   const n = t.columns.length;
   const total = t.columns.reduce((a, c) => a + c.width, 0);
   ws.columns = t.columns.map((c) => ({ width: Math.max(6, Math.round((c.width / total) * 160)) }));
@@ -89,7 +96,6 @@ export async function toXlsx(t: PaperTable): Promise<Buffer> {
     });
   }
   if (t.footer) ws.addRow([t.footer]);
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 /** A PDF set in the CJK font, and its bytes once it is ended. */
@@ -142,7 +148,8 @@ export function toPdf(t: PaperTable): Promise<Buffer> {
 
   doc.lineWidth(0.5);
   let y = heading();
-  for (const r of t.rows) {
+  for (const row of t.rows) {
+    const r = row.map(String);
     const h = heightOf(r);
     if (y + h > bottom) {
       doc.addPage();

@@ -12,4 +12,5 @@ export * from './ledgers';
 export * from './agents';
 export * from './dispatches';
 export * from './notifications';
+export * from './dashboard';
 export * from './routes';

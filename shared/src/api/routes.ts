@@ -14,6 +14,7 @@ import { route } from './route';
 import { PROJECT_ROUTES } from './routes-projects';
 import { SUPERVISION_ROUTES } from './routes-supervision';
 import { NOTIFICATION_ROUTES } from './routes-notifications';
+import { DASHBOARD_ROUTES } from './routes-dashboard';
 
 import type { ApiRoute } from './route';
 
@@ -110,6 +111,7 @@ export const API = {
   // ---- supervision and evaluation: registers, ratings, credit (routes-supervision.ts)
   ...SUPERVISION_ROUTES,
   ...NOTIFICATION_ROUTES,
+  ...DASHBOARD_ROUTES,
   // ---- health, public ------------------------------------------------------------------------
   health: route({ method: 'get', path: '/api/health', summary: '健康检查 Health', tag: '运维 Operations', auth: false, response: rec.healthReply }),
   publicReports: route({
