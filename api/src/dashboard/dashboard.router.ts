@@ -10,7 +10,7 @@ const hours = (ms: number) => Math.round((ms / 3_600_000) * 10) / 10;
 
 /** The dashboard's numbers as tables: one per chart, and the efficiency table. */
 export function dashboardTables(d: DashboardSummary): Array<PaperTable & { sheet: string }> {
-  const period = `统计期间：${d.from} 至 ${d.to}${d.section ? `　科室：${workSectionName(d.section)}` : ''}`;
+  const period = `统计期间：${d.from} 至 ${d.to}${d.section ? ` 科室：${workSectionName(d.section)}` : ''}`;
   const col = (header: string, width = 1) => ({ header, width });
   const categories = [...new Set(d.anomalies.flatMap((m) => Object.keys(m.counts)))].sort();
   return [
@@ -31,7 +31,7 @@ export function dashboardTables(d: DashboardSummary): Array<PaperTable & { sheet
     {
       sheet: '环节用时',
       title: '各环节办理用时',
-      subtitle: `${period}　（用时单位：小时；P90 取自用时分布，误差约 ±12%）`,
+      subtitle: `${period}；用时单位：小时；P90 取自用时分布，误差约 ±12%`,
       columns: [col('流程', 3), col('环节', 3), col('办结'), col('平均用时'), col('P90 用时'), col('超期')],
       rows: d.steps.map((s) => [s.processName, s.name, s.n, hours(s.avgMs), hours(s.p90Ms), s.late]),
     },
