@@ -171,13 +171,20 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   inbox.listeners.add((t) => {
     if (t.kind !== 'engine' || t.status !== 'completed' || !t.completedBy || !t.completedAt) return;
     void stats
-      .stepFinished({ taskId: t._id, processId: t.processId, elementId: t.elementId, name: t.name, by: t.completedBy, createdAt: t.createdAt, completedAt: t.completedAt, dueDate: t.dueDate })
+      .stepFinished({
+        taskId: t._id,
+        processId: t.processId,
+        elementId: t.elementId,
+        name: t.name,
+        by: t.completedBy,
+        createdAt: t.createdAt,
+        completedAt: t.completedAt,
+        dueDate: t.dueDate,
+      })
       .catch(counted('a finished step'));
   });
   sla.onSupervised = (t, at) =>
-    stats
-      .stepSupervised({ taskId: t._id, processId: t.processId, assignee: t.assignee, candidateGroups: t.candidateGroups, at })
-      .catch(counted('a 督办'));
+    stats.stepSupervised({ taskId: t._id, processId: t.processId, assignee: t.assignee, candidateGroups: t.candidateGroups, at }).catch(counted('a 督办'));
   const dashboard = new DashboardService(stats, inbox, catalog);
   const projects = new ProjectRegister(db, audit);
   const projectImports = new ProjectImport(db, projects, audit);

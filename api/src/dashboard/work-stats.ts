@@ -149,8 +149,14 @@ export class WorkStats {
     return this.count(
       chinaMonth(t.completedAt),
       `done:${t.taskId}`,
-      { [`${step}.n`]: 1, [`${step}.late`]: late, // (a double: a month's sum of milliseconds outgrows 32 bits)
-        [`${step}.sumMs`]: new mongo.Double(ms), [`${step}.hist.${bucketOf(ms)}`]: 1, [`${person}.done`]: 1, [`${person}.late`]: late },
+      {
+        [`${step}.n`]: 1,
+        [`${step}.late`]: late, // (a double: a month's sum of milliseconds outgrows 32 bits)
+        [`${step}.sumMs`]: new mongo.Double(ms),
+        [`${step}.hist.${bucketOf(ms)}`]: 1,
+        [`${person}.done`]: 1,
+        [`${person}.late`]: late,
+      },
       { [`${step}.name`]: t.name, [`${person}.name`]: who?.name ?? t.by },
     );
   }

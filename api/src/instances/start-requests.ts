@@ -144,7 +144,13 @@ export class StartRequests {
     const meta: InstanceMetaDoc = { ...doc.meta, _id: key, version: created.version, definitionKey: created.definitionKey };
     await this.Meta.updateOne({ _id: key }, { $setOnInsert: meta }, { upsert: true });
     // (counted once per instance, also when carried again)
-    await this.onStarted?.({ instanceId: key, processId: doc.processId, by: doc.user, at: doc.at, variables: JSON.parse(doc.variables) as Record<string, unknown> });
+    await this.onStarted?.({
+      instanceId: key,
+      processId: doc.processId,
+      by: doc.user,
+      at: doc.at,
+      variables: JSON.parse(doc.variables) as Record<string, unknown>,
+    });
     // (on the project's page; carried again after a crash, it adds nothing)
     if (meta.projectId) await linkToProject(this.db, meta.projectId, { instanceId: key });
     // A flow that ended while it started (no human step) finished before its row existed.

@@ -62,7 +62,9 @@ export async function toXlsx(tables: PaperTable | Array<PaperTable & { sheet?: s
 }
 
 function addSheet(wb: ExcelJS.Workbook, t: PaperTable & { sheet?: string }): void {
-  const ws = wb.addWorksheet((t.sheet ?? t.title).slice(0, 31), { pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet((t.sheet ?? t.title).slice(0, 31), {
+    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   const n = t.columns.length;
   const total = t.columns.reduce((a, c) => a + c.width, 0);
   ws.columns = t.columns.map((c) => ({ width: Math.max(6, Math.round((c.width / total) * 160)) }));
