@@ -151,5 +151,10 @@ test('the export: a sheet per chart and the efficiency table, with the same numb
   expect([2, 3, 5].map((c) => row.getCell(c).value)).toEqual([f.started, f.open, f.done]);
   const eff = wb.getWorksheet('效能')!;
   expect(eff.getRows(4, eff.rowCount - 3)!.some((r) => r.getCell(2).value === '李工程' && r.getCell(3).value === 3)).toBe(true);
+  // one chart's numbers alone
+  const one = new ExcelJS.Workbook();
+  await one.xlsx.load((await director.file('/api/dashboard/export?chart=efficiency')).bytes as never);
+  expect(one.worksheets.map((w) => w.name)).toEqual(['效能']);
+  expect((await director.get('/api/dashboard/export?chart=pie')).status).toBe(400);
   expect((await (await s.login('gen1')).file('/api/dashboard/export')).status).toBe(403);
 });

@@ -1,7 +1,7 @@
 /** GET /dashboard (the leaders' numbers of a period and section) and /dashboard/export (the same as .xlsx, a sheet per chart). */
 import { Router } from 'express';
 import { ANOMALY_CATEGORY_NAMES, chinaDateTime, workSectionName } from '@ggzy/shared';
-import { API } from '@ggzy/shared/api';
+import { API, type DASHBOARD_CHARTS } from '@ggzy/shared/api';
 import { bind } from '../http/bind-route';
 import { sendFile, toXlsx, type PaperTable } from '../records/paper-table';
 import type { DashboardService, DashboardSummary } from './dashboard';
@@ -9,12 +9,13 @@ import type { DashboardService, DashboardSummary } from './dashboard';
 const hours = (ms: number) => Math.round((ms / 3_600_000) * 10) / 10;
 
 /** The dashboard's numbers as tables: one per chart, and the efficiency table. */
-export function dashboardTables(d: DashboardSummary): Array<PaperTable & { sheet: string }> {
+export function dashboardTables(d: DashboardSummary): Array<PaperTable & { sheet: string; chart: (typeof DASHBOARD_CHARTS)[number] }> {
   const period = `统计期间：${d.from} 至 ${d.to}${d.section ? ` 科室：${workSectionName(d.section)}` : ''}`;
   const col = (header: string, width = 1) => ({ header, width });
   const categories = [...new Set(d.anomalies.flatMap((m) => Object.keys(m.counts)))].sort();
   return [
     {
+      chart: 'sections',
       sheet: '各科室办件',
       title: '各科室办件情况',
       subtitle: period,
@@ -22,6 +23,7 @@ export function dashboardTables(d: DashboardSummary): Array<PaperTable & { sheet
       rows: d.bySection.map((s) => [workSectionName(s.section), s.open, s.overdue, s.done, s.late, s.supervised]),
     },
     {
+      chart: 'flows',
       sheet: '各流程办件',
       title: '各流程办件情况',
       subtitle: period,
@@ -29,6 +31,7 @@ export function dashboardTables(d: DashboardSummary): Array<PaperTable & { sheet
       rows: d.byFlow.map((f) => [f.name, f.started, f.open, f.overdue, f.done, f.late, f.supervised]),
     },
     {
+      chart: 'steps',
       sheet: '环节用时',
       title: '各环节办理用时',
       subtitle: `${period}；用时单位：小时；P90 取自用时分布，误差约 ±12%`,
@@ -36,6 +39,7 @@ export function dashboardTables(d: DashboardSummary): Array<PaperTable & { sheet
       rows: d.steps.map((s) => [s.processName, s.name, s.n, hours(s.avgMs), hours(s.p90Ms), s.late]),
     },
     {
+      chart: 'trend',
       sheet: '月度趋势',
       title: '月度趋势',
       subtitle: period,
@@ -43,6 +47,7 @@ export function dashboardTables(d: DashboardSummary): Array<PaperTable & { sheet
       rows: d.trend.map((t) => [t.month, t.started, t.done, t.late, t.supervised]),
     },
     {
+      chart: 'anomalies',
       sheet: '要情分类',
       title: '要情专报按类别、月份',
       subtitle: period,
@@ -50,6 +55,7 @@ export function dashboardTables(d: DashboardSummary): Array<PaperTable & { sheet
       rows: d.anomalies.map((m) => [m.month, ...categories.map((c) => m.counts[c] ?? 0)]),
     },
     {
+      chart: 'volumes',
       sheet: '借阅与协查',
       title: '档案借阅与案件协查数量',
       subtitle: period,
@@ -57,6 +63,7 @@ export function dashboardTables(d: DashboardSummary): Array<PaperTable & { sheet
       rows: d.volumes.map((v) => [v.month, v.lending, v.assistance]),
     },
     {
+      chart: 'efficiency',
       sheet: '效能',
       title: '效能统计（超期环节按人员、科室）',
       subtitle: period,
@@ -71,8 +78,10 @@ export function dashboardRouter(dashboard: DashboardService): Router {
   const r = Router();
   bind(r, API.dashboard, ({ user, query }) => dashboard.summary(user, query));
   bind(r, API.exportDashboard, async ({ user, query, res }) => {
-    const d = await dashboard.summary(user, query);
-    sendFile(res, `领导看板_${d.from}_${d.to}.xlsx`, 'xlsx', await toXlsx(dashboardTables(d)));
+    const { chart, ...q } = query;
+    const d = await dashboard.summary(user, q);
+    const tables = dashboardTables(d).filter((t) => !chart || t.chart === chart);
+    sendFile(res, `${chart ? tables[0]!.sheet : '领导看板'}_${d.from}_${d.to}.xlsx`, 'xlsx', await toXlsx(tables));
   });
   return r;
 }

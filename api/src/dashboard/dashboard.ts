@@ -5,7 +5,7 @@
  * month, trends, and the efficiency table (效能) by person. Leaders, 监督科 and 大数据科 see the whole
  * center; a section head sees their own sections.
  */
-import { isLeader, userError, type UserDto } from '@ggzy/shared';
+import { dashboardSections, userError, type UserDto } from '@ggzy/shared';
 import type { InboxService } from '../inbox/inbox.service';
 import type { FlowCatalog } from '../instances/flow-catalog';
 import { forbidden } from '../http/auth-context';
@@ -20,8 +20,8 @@ export interface DashboardQuery {
 
 /** The sections a person may look at (null: all of them), or a refusal. */
 export function dashboardScope(u: UserDto): string[] | null {
-  if (isLeader(u) || u.sections.includes('supervision') || u.sections.includes('bigdata')) return null;
-  if (u.roles.includes('head') && u.sections.length) return u.sections;
+  const scope = dashboardSections(u);
+  if (scope !== false) return scope;
   throw forbidden(
     '看板仅供中心领导、监督科、大数据科和科室负责人查看',
     'The dashboard is for leaders, supervision, big data and section heads',

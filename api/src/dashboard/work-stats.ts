@@ -2,9 +2,10 @@
  * The numbers behind the leaders' dashboard, kept as they happen: one document per month
  * (`dashboard_months`, `_id` YYYY-MM) with counters per section, flow, step and person — steps
  * finished, late, their time (sum and a histogram for the p90), 督办, flows started, anomalies by
- * category. Each event is counted once: the month's document lists what it counted, and the
- * counters and that list change in one update. The dashboard reads months by id; the growing task
- * and instance collections are never scanned for it.
+ * category. Each event is counted once: it is first written down by its id (`dashboard_counted`),
+ * and only the one that wrote it counts it (a stop between the two writes leaves it uncounted,
+ * never counted twice). The dashboard reads months by id; the growing task and instance
+ * collections are never scanned for it, and a month's document stays the size of its counters.
  */
 import { mongo, Schema, type Connection, type Model } from 'mongoose';
 import { isLeader, SECTION_CODES } from '@ggzy/shared';
@@ -38,7 +39,6 @@ export interface PersonCell {
 }
 export interface MonthDoc {
   _id: string;
-  counted: string[];
   /** `section|processId|elementId` */
   steps?: Record<string, StepCell>;
   /** `section|userId` */
@@ -88,6 +88,7 @@ export interface FinishedStep {
 
 export class WorkStats {
   readonly Month: Model<MonthDoc>;
+  private readonly Counted: Model<{ _id: string; month: string; at: Date }>;
   private readonly people;
   private users?: { at: number; byId: Map<string, { name: string; sections: string[]; roles: string[] }> };
   /** Months read before, while nothing was counted in them since (the past rarely changes). */
@@ -100,7 +101,6 @@ export class WorkStats {
       new Schema<MonthDoc>(
         {
           _id: String,
-          counted: [String],
           steps: Schema.Types.Mixed,
           people: Schema.Types.Mixed,
           started: Schema.Types.Mixed,
@@ -109,6 +109,11 @@ export class WorkStats {
         },
         { versionKey: false, _id: false, collection: 'dashboard_months', minimize: false },
       ),
+    );
+    this.Counted = modelOn(
+      db,
+      'DashboardCounted',
+      new Schema({ _id: String, month: String, at: Date }, { versionKey: false, _id: false, collection: 'dashboard_counted' }),
     );
     this.people = peopleModels(db);
   }
@@ -125,18 +130,14 @@ export class WorkStats {
   /** Counts `inc` (and sets `set`) in a month once for `id`; false when it was counted before. */
   private async count(month: string, id: string, inc: Record<string, number | mongo.Double>, set: Record<string, unknown> = {}): Promise<boolean> {
     try {
-      const r = await this.Month.updateOne(
-        { _id: month, counted: { $ne: id } },
-        { $inc: inc, $push: { counted: id }, ...(Object.keys(set).length && { $set: set }) },
-        { upsert: true },
-      );
-      this.cache.delete(month);
-      return r.modifiedCount + r.upsertedCount > 0;
+      await this.Counted.create({ _id: id, month, at: new Date() });
     } catch (err) {
-      // (the month is there and has counted it: the upsert met it)
       if ((err as { code?: number }).code === 11000) return false;
       throw err;
     }
+    await this.Month.updateOne({ _id: month }, { $inc: inc, ...(Object.keys(set).length && { $set: set }) }, { upsert: true });
+    this.cache.delete(month);
+    return true;
   }
 
   async stepFinished(t: FinishedStep): Promise<boolean> {
@@ -188,7 +189,7 @@ export class WorkStats {
       ids.map(async (id) => {
         const hit = this.cache.get(id);
         if (hit) return hit;
-        const doc = (await this.Month.findById(id).select('-counted').lean<MonthDoc>()) ?? { _id: id, counted: [] };
+        const doc = (await this.Month.findById(id).lean<MonthDoc>()) ?? { _id: id };
         this.cache.set(id, doc);
         return doc;
       }),

@@ -10,6 +10,9 @@ export const dashboardQuery = z.strictObject({
     .regex(/^[a-z]{2,20}$/)
     .optional(),
 });
+/** The charts, each exportable on its own. */
+export const DASHBOARD_CHARTS = ['sections', 'flows', 'steps', 'trend', 'anomalies', 'volumes', 'efficiency'] as const;
+export const dashboardExportQuery = dashboardQuery.extend({ chart: z.enum(DASHBOARD_CHARTS).optional() });
 const counts = { open: z.number().int(), overdue: z.number().int(), done: z.number().int(), late: z.number().int(), supervised: z.number().int() };
 export const dashboardReply = z
   .strictObject({

@@ -16,9 +16,9 @@ export const DASHBOARD_ROUTES = {
   exportDashboard: route({
     method: 'get',
     path: '/api/dashboard/export',
-    summary: '导出看板数据（Excel，每图一表）The dashboard numbers as .xlsx',
+    summary: '导出看板数据（Excel，每图一表；chart= 只导出一图）The dashboard numbers as .xlsx',
     tag,
-    query: d.dashboardQuery,
+    query: d.dashboardExportQuery,
     produces: 'application/octet-stream',
   }),
 };

@@ -1,5 +1,5 @@
 /** Names the dashboard shows for what its numbers are counted by. */
-import { sectionName } from '../people/sections';
+import { isLeader, sectionName } from '../people/sections';
 
 /** The categories of a 要情 report (its report form's choices). */
 export const ANOMALY_CATEGORY_NAMES: Record<string, string> = {
@@ -14,4 +14,14 @@ const OTHER_SECTIONS: Record<string, string> = { leaders: '中心领导', extern
 /** A section's name, also for the places work is counted beside the 13 sections. */
 export function workSectionName(code: string): string {
   return OTHER_SECTIONS[code] ?? sectionName(code);
+}
+
+/**
+ * Which sections a person may look at on the dashboard: null for the whole center (leaders, 监督科,
+ * 大数据科), their own sections for a section head, false for nobody else.
+ */
+export function dashboardSections(u: { roles: readonly string[]; sections: readonly string[] }): string[] | null | false {
+  if (isLeader(u) || u.sections.includes('supervision') || u.sections.includes('bigdata')) return null;
+  if (u.roles.includes('head') && u.sections.length) return [...u.sections];
+  return false;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startServer, WEB_DIR } from '../harness';
 import { browserAvailable, launch } from '../browser/browser';
+import { dashboardBench } from './dashboard-bench';
 
 function initialJs(): { files: number; raw: number; gzip: number } {
   const html = readFileSync(path.join(WEB_DIR, 'index.html'), 'utf8');
@@ -30,11 +31,12 @@ async function main(): Promise<void> {
   );
   if (!browserAvailable()) {
     console.log('  first load of the inbox: skipped (no /usr/bin/chromium)');
+    await dashboardBench(null);
     return;
   }
-  const s = await startServer('bench_web');
   const browser = await launch();
   try {
+    const s = await startServer('bench_web');
     const client = await s.login('sup1');
     const token = client.token;
     const user = (await client.get('/api/me')).body;
@@ -54,9 +56,10 @@ async function main(): Promise<void> {
     console.log(
       `  first load of the inbox (fresh browser profile each time, localhost): first ${times[0]} ms, median of the next ${warm.length} ${warm[Math.floor(warm.length / 2)]} ms (goal < 1000 ms: ${Math.max(...times) < 1000 ? 'met' : 'NOT met'})`,
     );
+    await s.close();
+    await dashboardBench(browser);
   } finally {
     await browser.close();
-    await s.close();
   }
 }
 

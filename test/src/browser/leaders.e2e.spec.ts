@@ -83,6 +83,62 @@ describeInBrowser(
         'the retry in the audit trail',
       );
     });
+
+    test('the director reads the dashboard: totals, charts, the efficiency table, a section, the exports', async () => {
+      const head = await s.login('eng_head');
+      const report = await reportAnomaly(await s.login('witness1'), '看板浏览器测试');
+      await claimAndComplete(head, (await taskAt(head, report, 'ack')).id, {});
+      const api = await s.login('director');
+      const d = await eventually(
+        async () => {
+          const r = (await api.get('/api/dashboard')).body;
+          return r.bySection.some((x: Body) => x.section === 'engineering' && x.done > 0) && r;
+        },
+        5000,
+        'the finished step counted',
+      );
+      const page = await signIn(browser, s.base, 'director');
+      await page.locator('nav li', { hasText: /^\s*看板\s*$/ }).click();
+      await page.waitForURL('**/dashboard');
+      const totals = page.getByTestId('totals');
+      const done = d.bySection.reduce((a: number, x: Body) => a + x.done, 0);
+      const open = d.bySection.reduce((a: number, x: Body) => a + x.open, 0);
+      await totals.locator('nz-statistic', { hasText: '办结' }).first().getByText(String(done), { exact: true }).waitFor();
+      await totals.locator('nz-statistic', { hasText: '在办' }).first().getByText(String(open), { exact: true }).waitFor();
+      // every chart drew
+      for (const c of ['trend', 'sections', 'flows', 'steps', 'anomalies', 'volumes']) await page.locator(`[data-chart="${c}"] canvas`).first().waitFor();
+      const headRow = d.efficiency.find((p: Body) => p.userId === 'eng_head');
+      await page
+        .locator('[data-user="eng_head"] td', { hasText: new RegExp(`^\\s*${headRow.done}\\s*$`) })
+        .first()
+        .waitFor();
+      await page.waitForTimeout(500); // (the charts' drawing animation)
+      await shot(page, '45-dashboard');
+      await expectAccessible(page, 'dashboard');
+      // a chart as a picture, and its numbers
+      const [png] = await Promise.all([page.waitForEvent('download'), page.locator('[data-chart="sections"]').getByTestId('png').click()]);
+      expect(png.suggestedFilename()).toMatch(/^各科室办件_.*\.png$/);
+      const bytes = await new Promise<Buffer>((resolve, reject) => {
+        void png.createReadStream().then((st) => {
+          const parts: Buffer[] = [];
+          st.on('data', (b: Buffer) => parts.push(b));
+          st.on('end', () => resolve(Buffer.concat(parts)));
+          st.on('error', reject);
+        });
+      });
+      expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+      const [xlsx] = await Promise.all([page.waitForEvent('download'), page.locator('[data-chart="flows"]').getByTestId('xlsx').click()]);
+      expect(xlsx.suggestedFilename()).toMatch(/^各流程办件_.*\.xlsx$/);
+      // one section
+      await page.getByTestId('section').click();
+      await page.locator('nz-option-item', { hasText: /^\s*工程科\s*$/ }).click();
+      const eng = (await api.get('/api/dashboard?section=engineering')).body;
+      const engDone = eng.bySection.reduce((a: number, x: Body) => a + x.done, 0);
+      await totals.locator('nz-statistic', { hasText: '办结' }).first().getByText(String(engDone), { exact: true }).waitFor();
+      await page.locator('[data-user="sup1"]').waitFor({ state: 'detached' });
+      await page.waitForTimeout(500);
+      await shot(page, '46-dashboard-section');
+    });
   },
   { SMS_GATEWAY_URL: 'http://127.0.0.1:59999/sms', DELIVERY_TICK_MS: 200, DELIVERY_RETRY_MS: 60_000 },
 );

@@ -3,6 +3,7 @@ import {
   adminGuard,
   auditGuard,
   authGuard,
+  dashboardGuard,
   signedInGuard,
   staffGuard,
   viewLogGuard,
@@ -199,6 +200,12 @@ export const routes: Routes = [
         canActivate: [adminGuard],
         loadComponent: () => import('./admin/deliveries.page').then((m) => m.DeliveriesPage),
         title: '通知发送',
+      },
+      {
+        path: 'dashboard',
+        canActivate: [dashboardGuard],
+        loadChildren: () => import('./dashboard/dashboard.routes').then((m) => m.DASHBOARD_ROUTES),
+        title: '领导看板',
       },
       {
         path: 'notifications',

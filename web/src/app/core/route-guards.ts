@@ -1,6 +1,6 @@
 import { inject } from '@angular/core';
 import { Router } from '@angular/router';
-import { groupsOf } from '@ggzy/shared';
+import { dashboardSections, groupsOf } from '@ggzy/shared';
 import { AuthService } from './auth.service';
 
 /** Pages for signed-in users; others go to sign in, and whose password an admin set first choose their own. */
@@ -59,3 +59,9 @@ export const mayReadAreaLog = (u: Someone): boolean =>
   !!u &&
   (['admin', 'deputy', 'principal'].some((r) => u.roles.includes(r)) ||
     ['general', 'office', 'it', 'supervision'].some((s) => u.sections.includes(s)));
+
+/** Who sees the dashboard: leaders, supervision, big data, section heads (as the server rules). */
+export const mayReadDashboard = (u: Someone): boolean => !!u && dashboardSections(u) !== false;
+
+export const dashboardGuard = () =>
+  mayReadDashboard(inject(AuthService).user()) ? true : inject(Router).parseUrl('/inbox');

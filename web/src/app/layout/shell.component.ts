@@ -10,6 +10,7 @@ import { AuthService } from '../core/auth.service';
 import {
   mayAudit,
   mayReadAreaLog,
+  mayReadDashboard,
   mayReadDispatches,
   mayReadRegister,
   mayReadViewLog,
@@ -171,6 +172,7 @@ export class ShellComponent {
   readonly menu = computed(() => [
     { path: '/inbox', label: '工作台' },
     { path: '/start', label: '发起' },
+    ...(mayReadDashboard(this.auth.user()) ? [{ path: '/dashboard', label: '看板' }] : []),
     ...(mayReadRegister(this.auth.user())
       ? [
           { path: '/projects', label: '项目' },

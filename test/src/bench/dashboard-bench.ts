@@ -1,0 +1,115 @@
+/**
+ * The dashboard with a year of numbers, for `npm run bench`: a year of months seeded at the
+ * center's load and at ten times it (each month as the counters would hold it, and every counted
+ * event's id written down as counting does), then the API's answer for the year (first read and again) and the page's first
+ * paint in chromium (from navigation until every chart has drawn), and what counting one more
+ * finished step costs on a month that full.
+ */
+import type { Browser } from 'playwright-core';
+import { SECTIONS } from '@ggzy/shared';
+import { startServer, type TestServer } from '../harness';
+
+/** Finished steps a month: the center's (about 100 a working day), and ten times it. */
+const LOADS = [
+  { name: "the center's load", steps: 2_000 },
+  { name: 'ten times it', steps: 20_000 },
+];
+const FLOWS = [
+  'anomaly-escalation',
+  'case-assistance',
+  'archive-lending',
+  'project-intake',
+  'complaint',
+  'monthly-bulletin',
+  'security-patrol',
+  'agent-evaluation',
+];
+const STEPS = ['register', 'check', 'review', 'approve', 'sign', 'archive'];
+
+function monthsOfYear(): string[] {
+  const now = new Date(Date.now() + 8 * 3600_000);
+  const out: string[] = [];
+  for (let i = 11; i >= 0; i--) {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
+    out.push(d.toISOString().slice(0, 7));
+  }
+  return out;
+}
+
+async function seed(s: TestServer, stepsPerMonth: number): Promise<void> {
+  const sections = SECTIONS.map((x) => x.code);
+  for (const month of monthsOfYear()) {
+    const steps: Record<string, unknown> = {};
+    const people: Record<string, unknown> = {};
+    const started: Record<string, number> = {};
+    for (const section of sections)
+      for (const flow of FLOWS) {
+        started[`${section}|${flow}`] = Math.round(stepsPerMonth / 400);
+        for (const step of STEPS) {
+          const n = Math.max(1, Math.round(stepsPerMonth / (sections.length * FLOWS.length * STEPS.length)));
+          steps[`${section}|${flow}|${step}`] = { name: step, n, late: Math.floor(n / 10), sumMs: n * 7_200_000, hist: { 10: n - 2, 30: 2 } };
+        }
+        for (let p = 0; p < 8; p++)
+          people[`${section}|${section}${p}`] = { name: `${section}${p}`, done: Math.round(stepsPerMonth / 100), late: 1, supervised: p % 3 };
+      }
+    await s.db
+      .collection('dashboard_months')
+      .replaceOne({ _id: month as never }, { steps, people, started, anomalies: { 'engineering|trade': 3 } }, { upsert: true });
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function dashboardBench(browser: Browser | null): Promise<void> {
+  console.log('\nDashboard (a year of months)');
+  for (const load of LOADS) {
+    const s = await startServer(`bench_dashboard_${load.steps}`);
+    try {
+      await seed(s, load.steps);
+      const director = await s.login('director');
+      const api: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const t0 = performance.now();
+        const r = await director.get('/api/dashboard');
+        if (r.status !== 200) throw new Error(`dashboard: ${r.status}`);
+        api.push(performance.now() - t0);
+      }
+      const write: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const t0 = performance.now();
+        await s.system.stats.stepFinished({
+          taskId: `bench-${i}`,
+          processId: 'complaint',
+          elementId: 'review',
+          name: 'review',
+          by: 'sup1',
+          createdAt: new Date(Date.now() - 3_600_000),
+          completedAt: new Date(),
+        });
+        write.push(performance.now() - t0);
+      }
+      let paint = 'skipped (no chromium)';
+      if (browser) {
+        const user = (await director.get('/api/me')).body;
+        const times: number[] = [];
+        for (let i = 0; i < 4; i++) {
+          const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+          await ctx.addInitScript(([t, u]) => localStorage.setItem('ggzy.session', JSON.stringify({ token: t, user: u })), [director.token, user] as const);
+          const page = await ctx.newPage();
+          const t0 = Date.now();
+          await page.goto(`${s.base}/dashboard`);
+          for (const c of ['trend', 'sections', 'flows', 'steps', 'anomalies', 'volumes']) await page.locator(`[data-chart="${c}"] canvas`).first().waitFor();
+          times.push(Date.now() - t0);
+          await ctx.close();
+        }
+        paint = `first ${times[0]} ms, median of the next ${times.length - 1} ${median(times.slice(1))} ms (goal < 1000 ms: ${Math.max(...times.slice(1)) < 1000 ? 'met' : 'NOT met'})`;
+      }
+      console.log(`  ${load.name} (${load.steps} finished steps a month, ${load.steps * 12} in the year):`);
+      console.log(`    GET /api/dashboard for the year: first ${api[0]!.toFixed(0)} ms, median of the next 5 ${median(api.slice(1)).toFixed(0)} ms`);
+      console.log(`    counting one more finished step: median ${median(write).toFixed(1)} ms, slowest ${Math.max(...write).toFixed(1)} ms`);
+      console.log(`    page first paint, every chart drawn (fresh browser profile, localhost): ${paint}`);
+    } finally {
+      await s.close();
+    }
+  }
+}
