@@ -3,8 +3,8 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { ANOMALY_CATEGORY_NAMES, workSectionName } from '@ggzy/shared';
 import type { DashboardDto } from '@ggzy/shared/api';
 
-const hours = (ms: number) => Math.round((ms / 3_600_000) * 10) / 10;
 const base = {
+  animationDuration: 300,
   tooltip: { trigger: 'axis' },
   legend: { top: 0 },
   grid: { left: 48, right: 16, top: 36, bottom: 56 },
@@ -107,15 +107,15 @@ export function chartOptions(
     steps: {
       ...base,
       xAxis: { type: 'category', data: steps.map((s) => `${s.name}`), ...slanted },
-      yAxis: { type: 'value' },
+      yAxis: { type: 'value', name: t(inMinutes ? '分钟' : '小时') },
       series: [
         bar(
           '平均用时',
-          steps.map((s) => hours(s.avgMs)),
+          steps.map((s) => time(s.avgMs)),
         ),
         bar(
           'P90 用时',
-          steps.map((s) => hours(s.p90Ms)),
+          steps.map((s) => time(s.p90Ms)),
         ),
       ],
     },

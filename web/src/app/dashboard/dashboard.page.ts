@@ -140,10 +140,6 @@ export class DashboardPage {
     }
   }
 
-  hours(ms: number): number {
-    return ms / 3_600_000;
-  }
-
   get mayPickAll(): boolean {
     return this.d()?.sections === null && !!this.auth.user();
   }
