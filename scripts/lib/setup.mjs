@@ -61,9 +61,12 @@ export function ensureWebBuilt() {
   run('npm', ['run', '--silent', 'build', '-w', 'web', '--', '--progress=false'], 'building the web app (Angular)');
 }
 
-export async function ensureDatabaseBinary() {
-  if (process.env.MONGODB_URI) return null;
-  return ensureFerretdb({ cacheDir: CACHE_DIR, log });
+let databaseBinary = null;
+/** The embedded database's binary, built once when missing (asked for twice, built once: callers may start it early). */
+export function ensureDatabaseBinary() {
+  if (process.env.MONGODB_URI) return Promise.resolve(null);
+  databaseBinary ??= ensureFerretdb({ cacheDir: CACHE_DIR, log });
+  return databaseBinary;
 }
 
 /** Run `fn`, turning a FriendlyError into one line for the person at the terminal. */
