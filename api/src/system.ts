@@ -43,7 +43,7 @@ import { Ledgers } from './ledgers/ledger-store';
 import { SystemStarts } from './instances/system-starts';
 import { DEFAULT_LIMITS, effectiveLimits, durationMs } from './config/time-limits';
 import { WorkCalendar } from './calendar/work-calendar';
-import { WorkStats } from './dashboard/work-stats';
+import { countAsItHappens, WorkStats } from './dashboard/work-stats';
 import { DashboardService } from './dashboard/dashboard';
 import type { Config } from './config/config';
 
@@ -165,26 +165,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   const files = new AttachmentStore(db, Math.floor(settings.MAX_UPLOAD_MB * 1048576));
   const uploads = { quota: new UploadQuota(db, Math.floor(settings.UPLOAD_QUOTA_MB * 1048576)), perMinute: settings.UPLOAD_RATE };
   const catalog = new FlowCatalog(engine);
-  // The dashboard's counters: steps finished, flows started, 督办 — each counted once as it happens.
   const stats = new WorkStats(db);
-  const counted = (what: string) => (err: unknown) => logger.warn({ err }, `counting ${what} for the dashboard failed`);
-  inbox.listeners.add((t) => {
-    if (t.kind !== 'engine' || t.status !== 'completed' || !t.completedBy || !t.completedAt) return;
-    void stats
-      .stepFinished({
-        taskId: t._id,
-        processId: t.processId,
-        elementId: t.elementId,
-        name: t.name,
-        by: t.completedBy,
-        createdAt: t.createdAt,
-        completedAt: t.completedAt,
-        dueDate: t.dueDate,
-      })
-      .catch(counted('a finished step'));
-  });
-  sla.onSupervised = (t, at) =>
-    stats.stepSupervised({ taskId: t._id, processId: t.processId, assignee: t.assignee, candidateGroups: t.candidateGroups, at }).catch(counted('a 督办'));
   const dashboard = new DashboardService(stats, inbox, catalog);
   const projects = new ProjectRegister(db, audit);
   const projectImports = new ProjectImport(db, projects, audit);
@@ -210,11 +191,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
   // The memory layout holds the inbox in this process alone: a second one on the database is refused.
   const sole = settings.INBOX_STORE === 'memory' ? new SoleHolder(db) : null;
   const starts = new StartRequests(db, engine, audit, files, logger.child({ scope: 'start' }));
-  starts.onStarted = (i) =>
-    stats
-      .flowStarted({ instanceId: i.instanceId, processId: i.processId, by: i.by, at: i.at, category: i.variables.category })
-      .then(() => undefined)
-      .catch(counted('a start'));
+  // The dashboard's counters: steps finished, flows started, 督办 — each counted once as it happens.
+  countAsItHappens(stats, { inbox, sla, starts }, logger);
   const loginGuard = new LoginGuard(db, audit, { loginLimit: settings.LOGIN_ATTEMPTS });
   const firstAdmin = new FirstAdmin(db, audit, logger.child({ scope: 'setup' }));
   const pauses = new ProjectPauses(db, audit, notifier);

@@ -12,6 +12,10 @@ import { isLeader, SECTION_CODES } from '@ggzy/shared';
 import { chinaMonth } from './months';
 import { modelOn } from '../db/model-on';
 import { peopleModels } from '../people/user.model';
+import type { Logger } from 'pino';
+import type { InboxService } from '../inbox/inbox.service';
+import type { SlaMonitor } from '../inbox/sla-monitor';
+import type { StartRequests } from '../instances/start-requests';
 
 /** Histogram buckets of a step's time: bucket b holds [1 min × 1.25^b, 1 min × 1.25^(b+1)). */
 const BUCKET_BASE_MS = 60_000;
@@ -195,4 +199,31 @@ export class WorkStats {
       }),
     );
   }
+}
+
+/** Counts, as they happen, the steps the inbox sees finished, the 督办 the SLA monitor sends and the flows that start. */
+export function countAsItHappens(stats: WorkStats, on: { inbox: InboxService; sla: SlaMonitor; starts: StartRequests }, logger: Logger): void {
+  const counted = (what: string) => (err: unknown) => logger.warn({ err }, `counting ${what} for the dashboard failed`);
+  on.inbox.listeners.add((t) => {
+    if (t.kind !== 'engine' || t.status !== 'completed' || !t.completedBy || !t.completedAt) return;
+    void stats
+      .stepFinished({
+        taskId: t._id,
+        processId: t.processId,
+        elementId: t.elementId,
+        name: t.name,
+        by: t.completedBy,
+        createdAt: t.createdAt,
+        completedAt: t.completedAt,
+        dueDate: t.dueDate,
+      })
+      .catch(counted('a finished step'));
+  });
+  on.sla.onSupervised = (t, at) =>
+    stats.stepSupervised({ taskId: t._id, processId: t.processId, assignee: t.assignee, candidateGroups: t.candidateGroups, at }).catch(counted('a 督办'));
+  on.starts.onStarted = (i) =>
+    stats
+      .flowStarted({ instanceId: i.instanceId, processId: i.processId, by: i.by, at: i.at, category: i.variables.category })
+      .then(() => undefined)
+      .catch(counted('a start'));
 }
