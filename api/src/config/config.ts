@@ -117,7 +117,8 @@ const schema = z.object({
 export type Config = Omit<z.infer<typeof schema>, 'INBOX_STORE'> & { INBOX_STORE: 'memory' | 'database' };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  // (a variable set to nothing, as a compose file's `${X:-}` gives, is unset)
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
