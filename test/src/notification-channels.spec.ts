@@ -100,6 +100,17 @@ async function atVerify(title: string): Promise<{ instanceId: string; taskId: st
 const about = (title: string) => (h: Hit) => JSON.stringify(h.body).includes(title) && JSON.stringify(h.body).includes('【催办】');
 /** sup1 takes 催办 everywhere and nothing else beyond the app. */
 const SUP1 = { email: 'sup1@xxz.test', mobile: '13800000001', routes: { urge: ['email', 'sms', 'robot'], alert: [], task: [] } };
+/** An admin sends every failed delivery again until the queue is empty. */
+const sendAgainUntilEmpty = (admin: Client) =>
+  eventually(
+    async () => {
+      const items = (await admin.get('/api/admin/deliveries')).body.items as Body[];
+      for (const d of items.filter((x) => x.status === 'failed')) await admin.post(`/api/admin/deliveries/${encodeURIComponent(d.id)}/retry`);
+      return items.length === 0;
+    },
+    15_000,
+    'every delivery sent',
+  );
 const queueEmpty = async (admin: Client) =>
   eventually(async () => (await admin.get('/api/admin/deliveries')).body.items.length === 0, 15_000, 'the delivery queue emptied');
 
@@ -203,19 +214,31 @@ test('a failed delivery is retried and shown to admins; after its last try an ad
   expect(again.status).toBe(200);
   expect(again.body).toMatchObject({ status: 'pending', attempts: 0 });
   // (the robot's other messages of the while — the flows' own notices — are sent again the same way)
-  await eventually(
-    async () => {
-      const items = (await admin.get('/api/admin/deliveries')).body.items as Body[];
-      for (const d of items.filter((x) => x.status === 'failed')) await admin.post(`/api/admin/deliveries/${encodeURIComponent(d.id)}/retry`);
-      return items.length === 0;
-    },
-    15_000,
-    'every delivery sent',
-  );
+  await sendAgainUntilEmpty(admin);
   expect(hits.filter((h) => h.path === '/ding' && about('重试测试二')(h))).toHaveLength(1);
   expect((await admin.post('/api/admin/deliveries/no-such/retry')).status).toBe(404);
+
+  // one that cannot go (a robot removed meanwhile) is given up: it leaves the queue, on the record
+  faults.dingDown = true;
+  const third = await atVerify('放弃测试');
+  expect((await witness.post(`/api/tasks/${third.taskId}/urge`, {})).status).toBe(200);
+  const stuck = await eventually(
+    async () =>
+      (await admin.get('/api/admin/deliveries')).body.items.find(
+        (d: Body) => d.channel === 'robot' && d.id.startsWith(`urge:${third.taskId}`) && d.status === 'failed',
+      ),
+    15_000,
+    'the robot message failed',
+  );
+  expect((await sup1.post(`/api/admin/deliveries/${encodeURIComponent(stuck.id)}/dismiss`)).status).toBe(403);
+  expect((await admin.post(`/api/admin/deliveries/${encodeURIComponent(stuck.id)}/dismiss`)).status).toBe(204);
+  expect((await admin.get('/api/admin/deliveries')).body.items.map((d: Body) => d.id)).not.toContain(stuck.id);
+  expect((await admin.post(`/api/admin/deliveries/${encodeURIComponent(stuck.id)}/dismiss`)).status).toBe(404);
+  faults.dingDown = false;
+  await sendAgainUntilEmpty(admin);
   const trail = (await admin.get('/api/audit?pageSize=50')).body.items.map((e: Body) => e.action);
   expect(trail).toContain('notification.delivery-retried');
+  expect(trail).toContain('notification.delivery-dismissed');
 });
 
 test("the notification centre: by category, unread only, read one, read all; nobody reads another person's", async () => {

@@ -156,6 +156,19 @@ export class Deliveries {
     ).lean<DeliveryDoc>();
   }
 
+  /** Gives a delivery up: it leaves the queue for the log, marked given up, and is not tried again. */
+  async dismiss(id: string, by: string): Promise<DeliveryDoc | null> {
+    const d = await this.Queue.findById(id).lean<DeliveryDoc>();
+    if (!d) return null;
+    try {
+      await this.Log.create({ ...d, leaseUntil: null, lastError: `${d.lastError ?? ''}（${by} 放弃发送）`.trim() });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+    await this.Queue.deleteOne({ _id: id });
+    return d;
+  }
+
   /** A delivery that went out (by id). */
   delivered(id: string): Promise<DeliveryDoc | null> {
     return this.Log.findById(id).lean<DeliveryDoc>();

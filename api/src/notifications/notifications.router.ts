@@ -97,5 +97,15 @@ export function notificationsRouter(notifier: Notifier, instances: InstancesServ
     await audit.append({ actor: me.id, action: 'notification.delivery-retried', data: { delivery: d._id, channel: d.channel } });
     return deliveryDto(d);
   });
+  bind(r, API.dismissDelivery, async ({ user: me, params }) => {
+    requireRole(me, 'admin');
+    const d = await notifier.deliveries?.dismiss(params.id, me.id);
+    if (!d) throw notFound('Delivery', '待发送通知', params.id);
+    await audit.append({
+      actor: me.id,
+      action: 'notification.delivery-dismissed',
+      data: { delivery: d._id, channel: d.channel, attempts: d.attempts, lastError: d.lastError },
+    });
+  });
   return r;
 }

@@ -52,4 +52,12 @@ export const NOTIFICATION_ROUTES = {
     params: n.deliveryParams,
     response: n.deliveryDto,
   }),
+  dismissDelivery: route({
+    method: 'post',
+    path: '/api/admin/deliveries/{id}/dismiss',
+    summary: '放弃发送（管理员；记入发送记录）Give a delivery up (admin)',
+    tag,
+    params: n.deliveryParams,
+    status: 204,
+  }),
 };

@@ -7,6 +7,7 @@ import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzTableModule } from 'ng-zorro-antd/table';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
+import { NzPopconfirmModule } from 'ng-zorro-antd/popconfirm';
 import { I18nService, TranslatePipe } from '../core/i18n';
 import { apiError } from '../core/api.service';
 import type { Reply } from '../core/api.types';
@@ -15,11 +16,20 @@ type Deliveries = Reply<'deliveries'>;
 
 /**
  * 通知发送 (admins): which channels beyond the app are configured, and every message waiting to go
- * out or failed — its tries, the next one, the last error — with sending a failed one again.
+ * out or failed — its tries, the next one, the last error — with sending a failed one again or
+ * giving it up (the notice stays in the app).
  */
 @Component({
   selector: 'app-deliveries',
-  imports: [TranslatePipe, DatePipe, NzButtonModule, NzTableModule, NzTagModule, NzAlertModule],
+  imports: [
+    TranslatePipe,
+    DatePipe,
+    NzButtonModule,
+    NzTableModule,
+    NzTagModule,
+    NzAlertModule,
+    NzPopconfirmModule,
+  ],
   template: `
     <div class="bar">
       <h2>{{ '通知发送' | t }}</h2>
@@ -73,6 +83,17 @@ type Deliveries = Reply<'deliveries'>;
               <button nz-button nzSize="small" (click)="retry(x.id)" data-testid="retry">
                 {{ '重新发送' | t }}
               </button>
+              <button
+                nz-button
+                nzSize="small"
+                nzDanger
+                nz-popconfirm
+                [nzPopconfirmTitle]="'放弃发送这条通知？（系统内的通知仍在）' | t"
+                (nzOnConfirm)="dismiss(x.id)"
+                data-testid="dismiss"
+              >
+                {{ '放弃' | t }}
+              </button>
             </td>
           </tr>
         }
@@ -122,6 +143,17 @@ export class DeliveriesPage {
     } catch (err) {
       this.error.set(this.i18n.message(apiError(err)));
     }
+  }
+
+  async dismiss(id: string): Promise<void> {
+    try {
+      await firstValueFrom(
+        this.http.post(`/api/admin/deliveries/${encodeURIComponent(id)}/dismiss`, {}),
+      );
+    } catch (err) {
+      this.error.set(this.i18n.message(apiError(err)));
+    }
+    await this.load();
   }
 
   async retry(id: string): Promise<void> {

@@ -1,5 +1,7 @@
 /** English for the interface's Chinese text; Chinese is the source and the default. */
 export const EN: Record<string, string> = {
+  放弃: 'Give up',
+  '放弃发送这条通知？（系统内的通知仍在）': 'Give up sending this notice? (It stays in the app.)',
   分钟: 'minutes',
   小时: 'hours',
   环节用时: 'Time per step',
