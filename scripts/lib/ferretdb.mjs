@@ -120,8 +120,10 @@ export async function runningFerretdb(dataDir) {
 /**
  * Start FerretDB on 127.0.0.1:<port> with data in `dataDir`; resolves when it accepts
  * connections. Returns `{ uri, stop }`; `stop()` ends it cleanly (SIGTERM, then SIGKILL).
+ * `unsynced`: SQLite does not wait for the disk on each write (a database thrown away after the
+ * tests; writes still reach the files, and survive the servers the tests kill, not a power cut).
  */
-export async function startFerretdb({ bin, dataDir, port, log = console.log }) {
+export async function startFerretdb({ bin, dataDir, port, log = console.log, unsynced = false }) {
   if (!(await portIsFree(port))) {
     throw new FriendlyError(
       `Port ${port} on 127.0.0.1 is taken, so the embedded database cannot start there. ` +
@@ -130,7 +132,7 @@ export async function startFerretdb({ bin, dataDir, port, log = console.log }) {
   }
   const sqliteDir = path.resolve(dataDir, 'ferretdb');
   mkdirSync(sqliteDir, { recursive: true });
-  const args = [`-sqlite-url=file:${sqliteDir}/`, `-listen-addr=127.0.0.1:${port}`, '-log-level=error'];
+  const args = [`-sqlite-url=file:${sqliteDir}/${unsynced ? '?_pragma=synchronous(OFF)' : ''}`, `-listen-addr=127.0.0.1:${port}`, '-log-level=error'];
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const errLines = [];
   child.stderr.on('data', (b) => errLines.push(...b.toString().split('\n').filter(Boolean)));

@@ -84,13 +84,14 @@ export async function main(fn) {
 
 /**
  * Run `fn` with MONGODB_URI pointing at a database: the caller's own when set, otherwise a
- * throw-away embedded one (fresh data folder, free port), stopped and removed afterwards.
+ * throw-away embedded one (fresh data folder, free port), stopped and removed afterwards; the tests
+ * ask for it `unsynced` (see startFerretdb), the benchmarks measure it as `npm start` runs it.
  */
-export async function withThrowawayDatabase(prefix, fn) {
+export async function withThrowawayDatabase(prefix, fn, { unsynced = false } = {}) {
   const bin = await ensureDatabaseBinary();
   if (!bin) return fn();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-  const db = await startFerretdb({ bin, dataDir, port: await freePort(), log });
+  const db = await startFerretdb({ bin, dataDir, port: await freePort(), log, unsynced });
   process.env.MONGODB_URI = db.uri;
   try {
     return await fn(db);

@@ -1,7 +1,7 @@
 /**
  * Nothing accepted is lost when the server is killed: 20 clients start reports, claim, complete,
  * urge, add signers, sign and withdraw while the server process (`api/dist/main.js`, as `npm start`
- * runs it) is killed with SIGKILL at random moments, ten times, and started again each time. Then:
+ * runs it) is killed with SIGKILL at random moments, ten times (CRASH_KILLS), and started again each time. Then:
  * every act that was answered 2xx is there with its audit event, every instance the engine runs has
  * its record, no step waits for a signature nobody can give, and the audit chain verifies.
  * Seeded (CRASH_SEED), bounded in time; the table of acts is printed.
@@ -16,7 +16,7 @@ import { anomalyReport, type Body } from './harness';
 
 const MAIN = path.resolve(__dirname, '../../api/dist/main.js');
 const SEED = Number(process.env.CRASH_SEED ?? 12345);
-const KILLS = 10;
+const KILLS = Number(process.env.CRASH_KILLS ?? 10);
 const CLIENTS = 20;
 
 function rng(seed: number): () => number {

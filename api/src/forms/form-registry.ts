@@ -52,38 +52,46 @@ export class FormRegistry {
    */
   async loadDirectory(dir: string): Promise<number> {
     if (!existsSync(dir)) return 0;
-    let n = 0;
+    // (the forms are few: read at once, then only the changed files are written, in one round trip)
+    const stored = new Map((await this.model.find({}).lean()).map((d) => [d._id, d]));
+    const writes: Parameters<Model<FormDoc>['bulkWrite']>[0] = [];
+    const fresh: Array<{ form: FormSchema; version: number }> = [];
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.form'))) {
       const json = readFileSync(path.join(dir, f), 'utf8');
       const fileChecksum = sha256(json);
-      const id = (JSON.parse(json) as { id?: string }).id;
-      const existing = typeof id === 'string' ? await this.model.findById(id).lean() : null;
+      const form = parseForm(json);
+      const existing = stored.get(form.id);
       if (existing?.fileChecksum === fileChecksum) continue;
       // A database from before files were tracked: a form last saved by an admin stays theirs.
       if (existing && existing.fileChecksum === undefined && existing.updatedBy !== 'system') {
-        await this.model.updateOne({ _id: existing._id }, { $set: { fileChecksum } });
+        writes.push({ updateOne: { filter: { _id: existing._id }, update: { $set: { fileChecksum } } } });
         continue;
       }
-      if (await this.save(json, 'system', fileChecksum)) n++;
+      if (existing?.checksum === fileChecksum) {
+        writes.push({ updateOne: { filter: { _id: form.id }, update: { $set: { fileChecksum } } } });
+        continue;
+      }
+      const version = (existing?.version ?? 0) + 1;
+      writes.push({
+        updateOne: {
+          filter: { _id: form.id },
+          update: { $set: { schema: json, checksum: fileChecksum, version, updatedAt: new Date(), updatedBy: 'system', fileChecksum } },
+          upsert: true,
+        },
+      });
+      fresh.push({ form, version });
     }
-    return n;
+    if (writes.length) await this.model.bulkWrite(writes, { ordered: true });
+    for (const entry of fresh) {
+      this.cache.set(entry.form.id, entry);
+      for (const l of this.saved) l(entry.form.id);
+    }
+    return fresh.length;
   }
 
   /** Store a form; returns its new version, or null when unchanged. */
   async save(json: string, by: string, fileChecksum?: string): Promise<number | null> {
-    let form: FormSchema;
-    try {
-      form = JSON.parse(json) as FormSchema;
-    } catch {
-      throw userError('FORM_SCHEMA_INVALID', '表单定义不是有效的 JSON', 'The form definition is not valid JSON');
-    }
-    if (!form || typeof form.id !== 'string' || !isNcName(form.id) || !Array.isArray(form.components)) {
-      throw userError(
-        'FORM_SCHEMA_INVALID',
-        '表单定义需要 id（字母或下划线开头，只含字母、数字、_ . -）和 components',
-        'A form needs an id (a letter or _ first, then letters, digits, _ . -) and components',
-      );
-    }
+    const form = parseForm(json);
     const checksum = sha256(json);
     const existing = await this.model.findById(form.id).lean();
     if (existing?.checksum === checksum) {
@@ -126,4 +134,22 @@ export class FormRegistry {
       updatedBy: d.updatedBy,
     }));
   }
+}
+
+/** A form definition as JSON, checked for what every form needs (an id, components). */
+function parseForm(json: string): FormSchema {
+  let form: FormSchema;
+  try {
+    form = JSON.parse(json) as FormSchema;
+  } catch {
+    throw userError('FORM_SCHEMA_INVALID', '表单定义不是有效的 JSON', 'The form definition is not valid JSON');
+  }
+  if (!form || typeof form.id !== 'string' || !isNcName(form.id) || !Array.isArray(form.components)) {
+    throw userError(
+      'FORM_SCHEMA_INVALID',
+      '表单定义需要 id（字母或下划线开头，只含字母、数字、_ . -）和 components',
+      'A form needs an id (a letter or _ first, then letters, digits, _ . -) and components',
+    );
+  }
+  return form;
 }
