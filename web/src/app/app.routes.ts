@@ -1,4 +1,5 @@
 import type { Routes } from '@angular/router';
+import { ShellComponent } from './layout/shell.component';
 import {
   adminGuard,
   auditGuard,
@@ -55,7 +56,8 @@ export const routes: Routes = [
   {
     path: '',
     canActivate: [authGuard],
-    loadComponent: () => import('./layout/shell.component').then((m) => m.ShellComponent),
+    // (in the first bundle: every signed-in page starts with it, one fetch fewer before the page)
+    component: ShellComponent,
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'inbox' },
       {
