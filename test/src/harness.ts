@@ -220,6 +220,23 @@ export async function reportAnomaly(c: Client, title: string): Promise<string> {
   return r.body.id as string;
 }
 
+/**
+ * A report whose verification sup1 holds (claimed), carried to its end: verified, drafted, reviewed,
+ * signed, issued, and classified as `classification`; waits until the instance has completed.
+ */
+export async function verifiedToClassified(s: TestServer, instanceId: string, verifyTaskId: string, classification: string): Promise<void> {
+  const sup1 = await s.login('sup1');
+  const office = await s.login('office1');
+  const director = await s.login('director');
+  await sup1.post(`/api/tasks/${verifyTaskId}/complete`, { variables: { verifyResult: 'substantiated', verifyFindings: '属实' } });
+  await claimAndComplete(sup1, (await taskAt(sup1, instanceId, 'draft_sup')).id, { reportBackground: 'a', reportDevelopment: 'b', reportHandling: 'c' });
+  await claimAndComplete(office, (await taskAt(office, instanceId, 'review')).id, { reviewDecision: 'approve' });
+  await claimAndComplete(director, (await taskAt(director, instanceId, 'sign')).id, { signDecision: 'sign' });
+  await claimAndComplete(office, (await taskAt(office, instanceId, 'issue')).id, { issueCopies: 6 });
+  await claimAndComplete(sup1, (await taskAt(sup1, instanceId, 'classify')).id, { classification });
+  await eventually(async () => (await sup1.get(`/api/process-instances/${instanceId}`)).body.instance?.state === 'completed', 10_000, 'done');
+}
+
 /** Claim and complete a task in one go; asserts both succeed. */
 /** An archive-lending request as its officer files it (6.5.3): with the unit's proof and the officer's ID uploaded first. */
 export async function requestArchive(c: Client, variables: Record<string, unknown>, extra: string[] = []): Promise<Reply> {

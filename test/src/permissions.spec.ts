@@ -2,7 +2,7 @@
  * The permission matrix: every action by every role on tasks outside their reach is refused (403)
  * and changes nothing; admin-only operations; classified (保密) reports seen only by the entitled.
  */
-import { startServer, taskAt, claimAndComplete, eventually, PDF, type Body, type Client, type TestServer, requestArchive } from './harness';
+import { startServer, taskAt, claimAndComplete, PDF, type Body, type Client, type TestServer, requestArchive, verifiedToClassified } from './harness';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -112,16 +112,8 @@ test('attachments are downloadable only by those who may see their flow', async 
 
 test('a report classified 保密 is visible only to those entitled', async () => {
   const { instanceId, taskId } = await flowAtVerify('保密专报', 'sup1');
+  await verifiedToClassified(s, instanceId, taskId, 'secret');
   const sup1 = await s.login('sup1');
-  const office = await s.login('office1');
-  const director = await s.login('director');
-  await sup1.post(`/api/tasks/${taskId}/complete`, { variables: { verifyResult: 'substantiated', verifyFindings: '属实' } });
-  await claimAndComplete(sup1, (await taskAt(sup1, instanceId, 'draft_sup')).id, { reportBackground: 'a', reportDevelopment: 'b', reportHandling: 'c' });
-  await claimAndComplete(office, (await taskAt(office, instanceId, 'review')).id, { reviewDecision: 'approve' });
-  await claimAndComplete(director, (await taskAt(director, instanceId, 'sign')).id, { signDecision: 'sign' });
-  await claimAndComplete(office, (await taskAt(office, instanceId, 'issue')).id, { issueCopies: 6 });
-  await claimAndComplete(sup1, (await taskAt(sup1, instanceId, 'classify')).id, { classification: 'secret' });
-  await eventually(async () => (await sup1.get(`/api/process-instances/${instanceId}`)).body.instance?.state === 'completed', 10_000, 'done');
 
   const see = async (c: Client) => (await c.get(`/api/process-instances/${instanceId}`)).status;
   // those who took part, leaders, and the heads of supervision and office

@@ -60,7 +60,7 @@ export class DashboardService {
     const sections = q.section ? [q.section] : scope;
     const inScope = (s: string) => !sections || sections.includes(s);
     const months = monthRange(from, to);
-    const docs = await this.stats.months(months);
+    const docs = await this.stats.months(months, now);
     const names = new Map((await this.catalog.latestVersions()).map((d) => [d.processId, d.name]));
     const flowName = (p: string) => names.get(p) ?? p;
 

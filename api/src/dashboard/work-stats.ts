@@ -95,7 +95,7 @@ export class WorkStats {
   private readonly Counted: Model<{ _id: string; month: string; at: Date }>;
   private readonly people;
   private users?: { at: number; byId: Map<string, { name: string; sections: string[]; roles: string[] }> };
-  /** Months read before, while nothing was counted in them since (the past rarely changes). */
+  /** Past months read before, while nothing was counted in them here since. */
   private readonly cache = new Map<string, MonthDoc>();
 
   constructor(db: Connection) {
@@ -187,14 +187,15 @@ export class WorkStats {
     );
   }
 
-  /** The months asked for, as stored (the current one read fresh, past ones from the cache when unchanged). */
-  async months(ids: string[]): Promise<MonthDoc[]> {
+  /** The months asked for, as stored: past ones from the cache (they no longer change), this one and later read fresh (other replicas count in them too). */
+  async months(ids: string[], now = new Date()): Promise<MonthDoc[]> {
+    const current = chinaMonth(now);
     return Promise.all(
       ids.map(async (id) => {
-        const hit = this.cache.get(id);
+        const hit = id < current ? this.cache.get(id) : undefined;
         if (hit) return hit;
         const doc = (await this.Month.findById(id).lean<MonthDoc>()) ?? { _id: id };
-        this.cache.set(id, doc);
+        if (id < current) this.cache.set(id, doc);
         return doc;
       }),
     );

@@ -168,9 +168,4 @@ export class Deliveries {
     await this.Queue.deleteOne({ _id: id });
     return d;
   }
-
-  /** A delivery that went out (by id). */
-  delivered(id: string): Promise<DeliveryDoc | null> {
-    return this.Log.findById(id).lean<DeliveryDoc>();
-  }
 }

@@ -3,14 +3,6 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { ANOMALY_CATEGORY_NAMES, workSectionName } from '@ggzy/shared';
 import type { DashboardDto } from '@ggzy/shared/api';
 
-const base = {
-  animationDuration: 300,
-  tooltip: { trigger: 'axis' },
-  legend: { top: 0 },
-  grid: { left: 48, right: 16, top: 36, bottom: 56 },
-};
-const slanted = { axisLabel: { interval: 0, rotate: 30 } };
-
 export type ChartCode = 'sections' | 'flows' | 'steps' | 'trend' | 'anomalies' | 'volumes';
 
 export const CHART_TITLES: Record<ChartCode, string> = {
@@ -22,152 +14,104 @@ export const CHART_TITLES: Record<ChartCode, string> = {
   volumes: '档案借阅与案件协查',
 };
 
+/** One series: its name, its value of a row, and the stack it joins (bars only). */
+type Series<R> = [name: string, value: (row: R) => number, stack?: string];
+
 export function chartOptions(
   d: DashboardDto,
   t: (s: string) => string,
 ): Record<ChartCode, EChartsCoreOption> {
-  const bar = (name: string, data: number[], stack?: string) => ({
-    type: 'bar',
-    name: t(name),
-    data,
-    ...(stack && { stack }),
+  /** A chart of `rows`, one category each (labelled by `label`), and a series per entry of `series`. */
+  const chart = <R>(
+    type: 'bar' | 'line',
+    rows: R[],
+    label: (row: R) => string,
+    series: Series<R>[],
+    extra: { slanted?: boolean; unit?: string } = {},
+  ): EChartsCoreOption => ({
+    animationDuration: 300,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 48, right: 16, top: 36, bottom: 56 },
+    xAxis: {
+      type: 'category',
+      data: rows.map(label),
+      ...(extra.slanted && { axisLabel: { interval: 0, rotate: 30 } }),
+    },
+    yAxis: extra.unit ? { type: 'value', name: t(extra.unit) } : { type: 'value', minInterval: 1 },
+    series: series.map(([name, value, stack]) => ({
+      type,
+      name: t(name),
+      data: rows.map(value),
+      ...(stack && { stack }),
+      ...(type === 'line' && { smooth: true }),
+    })),
   });
-  const line = (name: string, data: number[]) => ({
-    type: 'line',
-    name: t(name),
-    data,
-    smooth: true,
-  });
-  const months = d.trend.map((m) => m.month);
-  const categories = [...new Set(d.anomalies.flatMap((m) => Object.keys(m.counts)))].sort();
+  type Section = DashboardDto['bySection'][number];
+  type Flow = DashboardDto['byFlow'][number];
+  type Month = DashboardDto['trend'][number];
+  type Volume = DashboardDto['volumes'][number];
   const steps = d.steps.slice(0, 12);
   // Hours, or minutes while every step takes less than two hours.
   const inMinutes = steps.every((s) => s.p90Ms < 2 * 3_600_000);
   const unit = inMinutes ? 60_000 : 3_600_000;
   const time = (ms: number) => Math.round((ms / unit) * 10) / 10;
+  const categories = [...new Set(d.anomalies.flatMap((m) => Object.keys(m.counts)))].sort();
   return {
-    sections: {
-      ...base,
-      xAxis: {
-        type: 'category',
-        data: d.bySection.map((s) => t(workSectionName(s.section))),
-        ...slanted,
-      },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: [
-        bar(
-          '在办',
-          d.bySection.map((s) => s.open - s.overdue),
-          'open',
-        ),
-        bar(
-          '在办超期',
-          d.bySection.map((s) => s.overdue),
-          'open',
-        ),
-        bar(
-          '办结',
-          d.bySection.map((s) => s.done - s.late),
-          'done',
-        ),
-        bar(
-          '超期办结',
-          d.bySection.map((s) => s.late),
-          'done',
-        ),
-        bar(
-          '督办',
-          d.bySection.map((s) => s.supervised),
-        ),
+    sections: chart<Section>(
+      'bar',
+      d.bySection,
+      (s) => t(workSectionName(s.section)),
+      [
+        ['在办', (s) => s.open - s.overdue, 'open'],
+        ['在办超期', (s) => s.overdue, 'open'],
+        ['办结', (s) => s.done - s.late, 'done'],
+        ['超期办结', (s) => s.late, 'done'],
+        ['督办', (s) => s.supervised],
       ],
-    },
-    flows: {
-      ...base,
-      xAxis: { type: 'category', data: d.byFlow.map((f) => f.name), ...slanted },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: [
-        bar(
-          '发起',
-          d.byFlow.map((f) => f.started),
-        ),
-        bar(
-          '在办',
-          d.byFlow.map((f) => f.open),
-        ),
-        bar(
-          '办结',
-          d.byFlow.map((f) => f.done),
-        ),
-        bar(
-          '督办',
-          d.byFlow.map((f) => f.supervised),
-        ),
+      { slanted: true },
+    ),
+    flows: chart<Flow>(
+      'bar',
+      d.byFlow,
+      (f) => f.name,
+      [
+        ['发起', (f) => f.started],
+        ['在办', (f) => f.open],
+        ['办结', (f) => f.done],
+        ['督办', (f) => f.supervised],
       ],
-    },
-    steps: {
-      ...base,
-      xAxis: { type: 'category', data: steps.map((s) => `${s.name}`), ...slanted },
-      yAxis: { type: 'value', name: t(inMinutes ? '分钟' : '小时') },
-      series: [
-        bar(
-          '平均用时',
-          steps.map((s) => time(s.avgMs)),
-        ),
-        bar(
-          'P90 用时',
-          steps.map((s) => time(s.p90Ms)),
-        ),
+      { slanted: true },
+    ),
+    steps: chart(
+      'bar',
+      steps,
+      (s) => s.name,
+      [
+        ['平均用时', (s) => time(s.avgMs)],
+        ['P90 用时', (s) => time(s.p90Ms)],
       ],
-    },
-    trend: {
-      ...base,
-      xAxis: { type: 'category', data: months },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: [
-        line(
-          '发起',
-          d.trend.map((m) => m.started),
-        ),
-        line(
-          '办结',
-          d.trend.map((m) => m.done),
-        ),
-        line(
-          '超期办结',
-          d.trend.map((m) => m.late),
-        ),
-        line(
-          '督办',
-          d.trend.map((m) => m.supervised),
-        ),
-      ],
-    },
-    anomalies: {
-      ...base,
-      xAxis: { type: 'category', data: d.anomalies.map((m) => m.month) },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: categories.map((c) =>
-        bar(
-          ANOMALY_CATEGORY_NAMES[c] ?? c,
-          d.anomalies.map((m) => m.counts[c] ?? 0),
-          'all',
-        ),
-      ),
-    },
-    volumes: {
-      ...base,
-      xAxis: { type: 'category', data: d.volumes.map((v) => v.month) },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: [
-        line(
-          '档案借阅',
-          d.volumes.map((v) => v.lending),
-        ),
-        line(
-          '案件协查',
-          d.volumes.map((v) => v.assistance),
-        ),
-      ],
-    },
+      { slanted: true, unit: inMinutes ? '分钟' : '小时' },
+    ),
+    trend: chart<Month>('line', d.trend, (m) => m.month, [
+      ['发起', (m) => m.started],
+      ['办结', (m) => m.done],
+      ['超期办结', (m) => m.late],
+      ['督办', (m) => m.supervised],
+    ]),
+    anomalies: chart(
+      'bar',
+      d.anomalies,
+      (m) => m.month,
+      categories.map((c): Series<DashboardDto['anomalies'][number]> => [
+        ANOMALY_CATEGORY_NAMES[c] ?? c,
+        (m) => m.counts[c] ?? 0,
+        'all',
+      ]),
+    ),
+    volumes: chart<Volume>('line', d.volumes, (v) => v.month, [
+      ['档案借阅', (v) => v.lending],
+      ['案件协查', (v) => v.assistance],
+    ]),
   };
 }

@@ -16,7 +16,6 @@ import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { NzStatisticModule } from 'ng-zorro-antd/statistic';
 import { I18nService, TranslatePipe } from '../core/i18n';
 import { apiError } from '../core/api.service';
-import { AuthService } from '../core/auth.service';
 import { downloadFile } from '../core/download';
 import { CHART_TITLES, chartOptions, type ChartCode } from './dashboard-charts';
 
@@ -48,7 +47,6 @@ const ym = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(
 export class DashboardPage {
   private readonly http = inject(HttpClient);
   private readonly i18n = inject(I18nService);
-  private readonly auth = inject(AuthService);
   readonly d = signal<DashboardDto | null>(null);
   readonly error = signal<string | null>(null);
   readonly charts: ChartCode[] = ['trend', 'sections', 'flows', 'steps', 'anomalies', 'volumes'];
@@ -140,7 +138,6 @@ export class DashboardPage {
     }
   }
 
-  get mayPickAll(): boolean {
-    return this.d()?.sections === null && !!this.auth.user();
-  }
+  /** Whether the whole center is the caller's to pick from (else their own sections). */
+  readonly mayPickAll = computed(() => this.d()?.sections === null);
 }
