@@ -2,6 +2,7 @@
  * A section's month as the project register has it (3.1.2, the statistics officer's starting
  * figures): projects registered, projects opened (开标) and their budget in 万元, by kind.
  */
+import { chinaDate } from '@ggzy/shared';
 
 export interface MonthFigures {
   registeredCount: number;
@@ -21,7 +22,7 @@ interface Entry {
 }
 
 export function monthFigures(entries: Entry[], section: string, month: string): MonthFigures {
-  const inMonth = (ms: number) => ms > 0 && new Date(ms + 8 * 3_600_000).toISOString().startsWith(month);
+  const inMonth = (ms: number) => ms > 0 && chinaDate(new Date(ms)).startsWith(month);
   const mine = entries.filter((e) => e.section === section);
   const opened = mine.filter((e) => inMonth(e.openingAt));
   const wan = (yuan: number) => Math.round(yuan / 100) / 100;

@@ -11,7 +11,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Connection, Model } from 'mongoose';
-import { AppError, conflict, notFound, type UserDto } from '@ggzy/shared';
+import { AppError, chinaDate, conflict, notFound, type UserDto } from '@ggzy/shared';
 import {
   PROJECT_DATE_NAMES,
   PROJECT_STAGES,
@@ -89,7 +89,7 @@ export function entryProblems(p: Pick<ProjectInput, 'kind' | 'section'> & Partia
 
 /** The day (YYYY-MM-DD) a moment falls on in Beijing time. */
 function chinaDay(iso: string): string {
-  return new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return chinaDate(new Date(iso));
 }
 
 export function projectDto(d: ProjectDoc): ProjectDto {

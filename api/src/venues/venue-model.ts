@@ -1,6 +1,7 @@
 /** The venue calendar's documents: rooms, and one document per room and day holding its sessions (see venue-calendar.ts). */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { VenueSessionDto } from '@ggzy/shared/api';
+import { chinaDate } from '@ggzy/shared';
 import { modelOn } from '../db/model-on';
 
 export interface RoomDoc {
@@ -63,7 +64,7 @@ export const dayId = (room: string, day: string) => `${room}~${day}`;
 
 /** The day (YYYY-MM-DD) it is in Beijing. */
 export function chinaToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return chinaDate(now);
 }
 
 export function addDays(day: string, n: number): string {

@@ -17,10 +17,18 @@ export function browserAvailable(): boolean {
   return existsSync(CHROMIUM);
 }
 
+/**
+ * The browser's machine keeps a zone far from the center's (China, UTC+8) — 16 hours behind, so its
+ * calendar day differs from China's most of the day: a page that takes the browser's "today" for the
+ * center's fails here at any hour, not only after midnight in Xiangxi.
+ */
+export const BROWSER_TIME_ZONE = 'America/Los_Angeles';
+
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    env: { ...process.env, TZ: BROWSER_TIME_ZONE },
     args: [
       '--no-sandbox',
       '--disable-gpu',

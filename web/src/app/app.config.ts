@@ -5,7 +5,7 @@ import {
 } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { registerLocaleData } from '@angular/common';
+import { DATE_PIPE_DEFAULT_OPTIONS, registerLocaleData } from '@angular/common';
 import zh from '@angular/common/locales/zh';
 import { provideNzI18n, zh_CN } from 'ng-zorro-antd/i18n';
 import { routes } from './app.routes';
@@ -20,5 +20,7 @@ export const appConfig: ApplicationConfig = {
     provideRouter(routes, withComponentInputBinding()),
     provideHttpClient(withInterceptors([authInterceptor])),
     provideNzI18n(zh_CN),
+    // Times read as the center's (China time), whatever zone the browser's machine is set to.
+    { provide: DATE_PIPE_DEFAULT_OPTIONS, useValue: { timezone: '+0800' } },
   ],
 };

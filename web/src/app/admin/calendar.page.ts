@@ -12,6 +12,7 @@ import { NzCardModule } from 'ng-zorro-antd/card';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { apiError } from '../core/api.service';
 import type { Reply } from '../core/api.types';
+import { centerYear } from '../core/dates';
 
 type Day = Reply<'calendar'>['days'][number];
 
@@ -117,7 +118,7 @@ type Day = Reply<'calendar'>['days'][number];
 })
 export class CalendarPage {
   private readonly http = inject(HttpClient);
-  readonly year = signal(new Date().getFullYear());
+  readonly year = signal(centerYear());
   readonly days = signal<Day[]>([]);
   readonly error = signal<string | null>(null);
   date = '';

@@ -10,6 +10,7 @@ import { chinaDateTime } from '@ggzy/shared';
 import { TranslatePipe } from '../core/i18n';
 import { downloadCsv } from '../core/csv';
 import type { Reply } from '../core/api.types';
+import { centerYear } from '../core/dates';
 
 type Row = Reply<'supervisionRecords'>['items'][number];
 
@@ -93,7 +94,7 @@ type Row = Reply<'supervisionRecords'>['items'][number];
 })
 export class SupervisionRecordsPage {
   private readonly http = inject(HttpClient);
-  readonly year = signal(new Date().getFullYear());
+  readonly year = signal(centerYear());
   readonly rows = signal<Row[]>([]);
   readonly loading = signal(false);
 

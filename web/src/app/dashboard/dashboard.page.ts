@@ -18,8 +18,15 @@ import { I18nService, TranslatePipe } from '../core/i18n';
 import { apiError } from '../core/api.service';
 import { downloadFile } from '../core/download';
 import { CHART_TITLES, chartOptions, type ChartCode } from './dashboard-charts';
+import { centerToday } from '../core/dates';
 
 const ym = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+
+/** The last twelve months up to this one at the center, as the month picker's dates. */
+function lastTwelveMonths(): Date[] {
+  const [y, m] = centerToday().split('-').map(Number);
+  return [new Date(y, m - 12, 1), new Date(y, m - 1, 1)];
+}
 
 /**
  * 领导看板: how the center is doing over a period — work open and finished per section and flow,
@@ -79,7 +86,7 @@ export class DashboardPage {
     }));
   });
   readonly sectionName = workSectionName;
-  period: Date[] = [new Date(new Date().getFullYear(), new Date().getMonth() - 11, 1), new Date()];
+  period: Date[] = lastTwelveMonths();
   section: string | null = null;
   private readonly instances = new Map<ChartCode, ECharts>();
 

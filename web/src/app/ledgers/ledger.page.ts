@@ -12,7 +12,7 @@ import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 import { LEDGERS, printLedgerValue, type LedgerField, type LedgerKind } from '@ggzy/shared';
 import { TranslatePipe } from '../core/i18n';
-import { localDay } from '../core/dates';
+import { centerToday } from '../core/dates';
 import { apiError } from '../core/api.service';
 import { downloadFile } from '../core/download';
 import type { Reply } from '../core/api.types';
@@ -55,7 +55,7 @@ export class LedgerPage {
   readonly entering = signal(false);
   readonly entryError = signal<string | null>(null);
   readonly saving = signal(false);
-  month = localDay().slice(0, 7);
+  month = centerToday().slice(0, 7);
   readonly def = computed(() => {
     const k = this.kind();
     return k && k in LEDGERS ? LEDGERS[k as LedgerKind] : null;

@@ -11,7 +11,7 @@ import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { PROJECT_KINDS, PROJECT_STAGES, PROJECT_STAGE_NAMES, SECTIONS_OF_KIND } from '@ggzy/shared';
 import { TranslatePipe } from '../core/i18n';
-import { localDay } from '../core/dates';
+import { centerToday, localDay } from '../core/dates';
 import { apiError } from '../core/api.service';
 import { SECTION_NAMES } from '../core/labels';
 import type { Reply } from '../core/api.types';
@@ -265,7 +265,7 @@ export class ProjectFormComponent {
         awardOn: dateOf(p?.awardOn),
         contractOn: dateOf(p?.contractOn),
       };
-      if (!p) this.dates['registeredOn'] = new Date();
+      if (!p) this.dates['registeredOn'] = new Date(`${centerToday()}T00:00:00`);
       this.openingAt = p?.openingAt ? new Date(p.openingAt) : null;
     });
   }

@@ -13,6 +13,7 @@ import { TranslatePipe } from '../core/i18n';
 import { apiError } from '../core/api.service';
 import { downloadFile } from '../core/download';
 import type { Reply } from '../core/api.types';
+import { centerYear } from '../core/dates';
 
 type Data = Reply<'dispatches'>;
 type Dispatch = Data['items'][number];
@@ -147,7 +148,7 @@ export class DispatchesPage {
   private readonly http = inject(HttpClient);
   readonly data = signal<Data | null>(null);
   readonly error = signal<string | null>(null);
-  year = Number(new Date().toISOString().slice(0, 4));
+  year = centerYear();
 
   constructor() {
     void this.load();

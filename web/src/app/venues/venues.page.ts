@@ -12,7 +12,7 @@ import { NzAlertModule } from 'ng-zorro-antd/alert';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 import { NzDescriptionsModule } from 'ng-zorro-antd/descriptions';
 import { TranslatePipe } from '../core/i18n';
-import { localDay } from '../core/dates';
+import { centerToday, localDay } from '../core/dates';
 import { AuthService } from '../core/auth.service';
 import { apiError } from '../core/api.service';
 import type { Reply } from '../core/api.types';
@@ -63,7 +63,7 @@ function monday(day: string): string {
 export class VenuesPage {
   private readonly http = inject(HttpClient);
   private readonly auth = inject(AuthService);
-  readonly today = localDay(new Date());
+  readonly today = centerToday();
   readonly purposes = PURPOSES;
   readonly from = signal(monday(this.today));
   readonly last = computed(() => shift(this.from(), 6));

@@ -14,7 +14,7 @@ import { NzTableModule } from 'ng-zorro-antd/table';
 import { NzTagModule } from 'ng-zorro-antd/tag';
 import { BUSINESS_SECTIONS } from '@ggzy/shared';
 import { TranslatePipe } from '../core/i18n';
-import { localDay } from '../core/dates';
+import { centerToday } from '../core/dates';
 import { AuthService } from '../core/auth.service';
 import { apiError } from '../core/api.service';
 import { downloadFile } from '../core/download';
@@ -55,7 +55,7 @@ export class WitnessPage {
   private readonly auth = inject(AuthService);
   readonly sectionNames: Partial<Record<string, string>> = SECTION_NAMES;
   readonly sections = BUSINESS_SECTIONS;
-  readonly today = localDay();
+  readonly today = centerToday();
   readonly sessions = signal<Session[]>([]);
   readonly monthRows = signal<WitnessRecord[]>([]);
   readonly patrol = signal<Patrol | null>(null);
