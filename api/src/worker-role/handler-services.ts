@@ -78,7 +78,7 @@ export function createWorkerServices(deps: {
         });
       }
       if (!doc) throw notFound('Dispatch', '报送记录', id);
-      const dispatchNo = doc.dispatchNo ?? `湘西交易要情〔${doc.dispatchedAt.getFullYear()}〕${d.instanceId.slice(-6)}-${d.round}`;
+      const dispatchNo = doc.dispatchNo ?? `湘西交易要情〔${chinaDate(doc.dispatchedAt).slice(0, 4)}〕${d.instanceId.slice(-6)}-${d.round}`;
       const deliveries = [...doc.recipients.map((to) => ({ to, kind: 'send' as const })), ...doc.copyTo.map((to) => ({ to, kind: 'copy' as const }))];
       for (const [i, x] of deliveries.entries())
         await insertOnce(rec.DispatchDelivery, {
