@@ -4,6 +4,8 @@
  * export's sheets; each event counted once, also across a restart.
  */
 import ExcelJS from 'exceljs';
+import { chinaDate } from '@ggzy/shared';
+import { monthsBefore } from '../../api/src/dashboard/months';
 import { startServer, taskAt, claimAndComplete, requestArchive, type Body, type Client, type TestServer } from './harness';
 
 let s: TestServer;
@@ -12,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-const month = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+const month = (at = new Date()) => chinaDate(at).slice(0, 7);
 
 async function report(witness: Client, title: string, category: string): Promise<string> {
   const r = await witness.post('/api/process-instances', {
@@ -47,14 +49,18 @@ test('the numbers are what happened: starts by category, steps by section and pe
   });
   expect(lending.status).toBe(201);
   // a month later nobody has verified the two other reports: they go to supervision (督办)
-  const tick = await s.system.sla.tick(new Date(Date.now() + 30 * 86_400_000));
+  // (the 督办 count in the month they are sent: usually the next one)
+  const tickAt = new Date(Date.now() + 30 * 86_400_000);
+  const tick = await s.system.sla.tick(tickAt);
   expect(tick.supervised).toBeGreaterThanOrEqual(2);
 
-  const d = (await director.get('/api/dashboard')).body;
-  expect(d.to).toBe(month());
+  expect((await director.get('/api/dashboard')).body).toMatchObject({ from: monthsBefore(month(), 11), to: month() });
+  const period = `from=${month()}&to=${month(tickAt)}`;
+  const d = (await director.get(`/api/dashboard?${period}`)).body;
   expect(d.sections).toBeNull();
   const now = d.trend.find((t: Body) => t.month === month());
-  expect(now).toMatchObject({ started: 4, done: 4, supervised: tick.supervised });
+  expect(now).toMatchObject({ started: 4, done: 4 });
+  expect(d.trend.find((t: Body) => t.month === month(tickAt)).supervised).toBe(tick.supervised);
   expect(d.anomalies.find((m: Body) => m.month === month()).counts).toEqual({ trade: 2, platform: 1 });
   expect(d.volumes.find((v: Body) => v.month === month())).toEqual({ month: month(), lending: 1, assistance: 0 });
   const anomalyFlow = d.byFlow.find((f: Body) => f.processId === 'anomaly-escalation');
@@ -90,7 +96,7 @@ test('the numbers are what happened: starts by category, steps by section and pe
   expect(again).toBe(false);
   await s.halt();
   s = await startServer('dashboard', {}, s.db);
-  const after = (await (await s.login('director')).get('/api/dashboard')).body;
+  const after = (await (await s.login('director')).get(`/api/dashboard?${period}`)).body;
   expect(after.trend).toEqual(d.trend);
   expect(after.steps).toEqual(d.steps);
 });

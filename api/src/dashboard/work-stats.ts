@@ -90,13 +90,16 @@ export interface FinishedStep {
   dueDate?: Date | null;
 }
 
+/** How long this month's counters, once read, serve the dashboard while only other replicas count. */
+export const CURRENT_MONTH_FRESH_MS = 15_000;
+
 export class WorkStats {
   readonly Month: Model<MonthDoc>;
   private readonly Counted: Model<{ _id: string; month: string; at: Date }>;
   private readonly people;
   private users?: { at: number; byId: Map<string, { name: string; sections: string[]; roles: string[] }> };
-  /** Past months read before, while nothing was counted in them here since. */
-  private readonly cache = new Map<string, MonthDoc>();
+  /** Months read before, while nothing was counted in them here since, and when they were read. */
+  private readonly cache = new Map<string, { doc: MonthDoc; at: number }>();
 
   constructor(db: Connection) {
     this.Month = modelOn<MonthDoc>(
@@ -187,15 +190,20 @@ export class WorkStats {
     );
   }
 
-  /** The months asked for, as stored: past ones from the cache (they no longer change), this one and later read fresh (other replicas count in them too). */
+  /**
+   * The months asked for, as stored. Past months come from the cache (they no longer change); this
+   * month too, for at most `CURRENT_MONTH_FRESH_MS` — another replica may count in it meanwhile — and
+   * until this process counts in it. (A month of counters is one large document, whose read is the
+   * dashboard's main cost on the embedded database.)
+   */
   async months(ids: string[], now = new Date()): Promise<MonthDoc[]> {
     const current = chinaMonth(now);
     return Promise.all(
       ids.map(async (id) => {
-        const hit = id < current ? this.cache.get(id) : undefined;
-        if (hit) return hit;
+        const hit = this.cache.get(id);
+        if (hit && (id < current || now.getTime() - hit.at < CURRENT_MONTH_FRESH_MS)) return hit.doc;
         const doc = (await this.Month.findById(id).lean<MonthDoc>()) ?? { _id: id };
-        if (id < current) this.cache.set(id, doc);
+        this.cache.set(id, { doc, at: now.getTime() });
         return doc;
       }),
     );
