@@ -108,7 +108,9 @@ export async function dashboardBench(browser: Browser | null): Promise<void> {
           const at = await page.waitForFunction(
             (n) => {
               const cards = [...document.querySelectorAll('[data-chart]')];
-              return !!document.querySelector('[data-testid=totals]') && cards.length === n && cards.every((c) => c.querySelector('canvas')) && performance.now();
+              return (
+                !!document.querySelector('[data-testid=totals]') && cards.length === n && cards.every((c) => c.querySelector('canvas')) && performance.now()
+              );
             },
             CHARTS,
             { polling: 'raf' },
