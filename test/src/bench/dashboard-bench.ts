@@ -99,8 +99,8 @@ export async function dashboardBench(browser: Browser | null): Promise<void> {
           const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
           await ctx.addInitScript(([t, u]) => localStorage.setItem('ggzy.session', JSON.stringify({ token: t, user: u })), [director.token, user] as const);
           const page = await ctx.newPage();
-          // (the window is open before the clock starts, as a user's browser is: a new headless window
-          // builds its own address-bar UI in the first second, on the same two cores)
+          // (the window is open a second before the clock starts, as a user's browser is: what a new
+          // window starts in its first second does not fall on the page)
           await page.waitForTimeout(1000);
           await page.goto(`${s.base}/dashboard`);
           // Times from the navigation's start, read in the page: the frame in which the totals and
