@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { chinaDate } from '@ggzy/shared';
 import { monthsBefore } from '../../api/src/dashboard/months';
+import { cellKey, CURRENT_MONTH_FRESH_MS } from '../../api/src/dashboard/work-stats';
 import { startServer, taskAt, claimAndComplete, requestArchive, type Body, type Client, type TestServer } from './harness';
 
 let s: TestServer;
@@ -163,4 +164,29 @@ test('the export: a sheet per chart and the efficiency table, with the same numb
   expect(one.worksheets.map((w) => w.name)).toEqual(['效能']);
   expect((await director.get('/api/dashboard/export?chart=pie')).status).toBe(400);
   expect((await (await s.login('gen1')).file('/api/dashboard/export')).status).toBe(403);
+});
+
+test("this month's numbers: a step counted here shows at once; another replica's count within 15 s", async () => {
+  const director = await s.login('director');
+  const done = async () => (await director.get('/api/dashboard')).body.trend.find((t: Body) => t.month === month()).done as number;
+  const before = await done();
+  const at = new Date();
+  expect(
+    await s.system.stats.stepFinished({
+      taskId: 'cache-1',
+      processId: 'complaint',
+      elementId: 'review',
+      name: '审核',
+      by: 'sup1',
+      createdAt: at,
+      completedAt: at,
+    }),
+  ).toBe(true);
+  expect(await done()).toBe(before + 1);
+  // another replica counts in the same month: its own write, not this process's
+  const cell = cellKey('supervision', 'complaint', 'review');
+  await s.db.collection('dashboard_months').updateOne({ _id: month() as never }, { $inc: { [`steps.${cell}.n`]: 1 } });
+  const read = async (now: Date) => (await s.system.stats.months([month()], now))[0]!.steps![cell]!.n;
+  expect(await read(new Date())).toBe(1);
+  expect(await read(new Date(Date.now() + CURRENT_MONTH_FRESH_MS + 1_000))).toBe(2);
 });

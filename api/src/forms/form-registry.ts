@@ -72,20 +72,11 @@ export class FormRegistry {
         continue;
       }
       const version = (existing?.version ?? 0) + 1;
-      writes.push({
-        updateOne: {
-          filter: { _id: form.id },
-          update: { $set: { schema: json, checksum: fileChecksum, version, updatedAt: new Date(), updatedBy: 'system', fileChecksum } },
-          upsert: true,
-        },
-      });
+      writes.push(versionWrite(form.id, json, fileChecksum, version, 'system', fileChecksum));
       fresh.push({ form, version });
     }
     if (writes.length) await this.model.bulkWrite(writes, { ordered: true });
-    for (const entry of fresh) {
-      this.cache.set(entry.form.id, entry);
-      for (const l of this.saved) l(entry.form.id);
-    }
+    for (const { form, version } of fresh) this.stored(form, version);
     return fresh.length;
   }
 
@@ -99,14 +90,15 @@ export class FormRegistry {
       return null;
     }
     const version = (existing?.version ?? 0) + 1;
-    await this.model.updateOne(
-      { _id: form.id },
-      { $set: { schema: json, checksum, version, updatedAt: new Date(), updatedBy: by, ...(fileChecksum && { fileChecksum }) } },
-      { upsert: true },
-    );
+    await this.model.bulkWrite([versionWrite(form.id, json, checksum, version, by, fileChecksum)]);
+    this.stored(form, version);
+    return version;
+  }
+
+  /** A version just written: kept for reading, and told to who listens. */
+  private stored(form: FormSchema, version: number): void {
     this.cache.set(form.id, { form, version });
     for (const l of this.saved) l(form.id);
-    return version;
   }
 
   /** Read a form again next time (another replica saved it). */
@@ -134,6 +126,17 @@ export class FormRegistry {
       updatedBy: d.updatedBy,
     }));
   }
+}
+
+/** The write that stores `json` as a form's `version` (the form made if it is new). */
+function versionWrite(id: string, json: string, checksum: string, version: number, by: string, fileChecksum?: string) {
+  return {
+    updateOne: {
+      filter: { _id: id },
+      update: { $set: { schema: json, checksum, version, updatedAt: new Date(), updatedBy: by, ...(fileChecksum && { fileChecksum }) } },
+      upsert: true,
+    },
+  };
 }
 
 /** A form definition as JSON, checked for what every form needs (an id, components). */

@@ -74,7 +74,7 @@ export function entryProblems(p: Pick<ProjectInput, 'kind' | 'section'> & Partia
   for (const field of PROJECT_DATES) {
     const v = p[field];
     if (!v) continue;
-    const day = field === 'openingAt' ? chinaDay(v) : v;
+    const day = field === 'openingAt' ? chinaDate(new Date(v)) : v;
     if (last && day < last.day)
       out.push({
         row: 0,
@@ -85,11 +85,6 @@ export function entryProblems(p: Pick<ProjectInput, 'kind' | 'section'> & Partia
     last = { field, day };
   }
   return out;
-}
-
-/** The day (YYYY-MM-DD) a moment falls on in Beijing time. */
-function chinaDay(iso: string): string {
-  return chinaDate(new Date(iso));
 }
 
 export function projectDto(d: ProjectDoc): ProjectDto {

@@ -22,7 +22,7 @@ export function browserAvailable(): boolean {
  * calendar day differs from China's most of the day: a page that takes the browser's "today" for the
  * center's fails here at any hour, not only after midnight in Xiangxi.
  */
-export const BROWSER_TIME_ZONE = 'America/Los_Angeles';
+const BROWSER_TIME_ZONE = 'America/Los_Angeles';
 
 /**
  * Chromium's own window UI that no test looks at: each new window (a browser context here) builds its

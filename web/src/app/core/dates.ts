@@ -10,8 +10,8 @@ export function localDay(d: Date): string {
  * Today at the center (China time), whatever zone the browser's machine is set to: the server's
  * "today" — the day's sessions, the witness record's day — is China's, and a page must ask for the same one.
  */
-export function centerToday(now = new Date()): string {
-  return chinaDate(now);
+export function centerToday(): string {
+  return chinaDate(new Date());
 }
 
 /** This year at the center. */
