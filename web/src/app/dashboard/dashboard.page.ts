@@ -60,7 +60,9 @@ export class DashboardPage {
   readonly titles = CHART_TITLES;
   readonly options = computed(() => {
     const d = this.d();
-    return d ? chartOptions(d, (s) => this.i18n.t(s)) : null;
+    return d
+      ? chartOptions(d, (s) => this.i18n.t(s), getComputedStyle(document.body).fontFamily)
+      : null;
   });
   readonly totals = computed(() => {
     const d = this.d();
