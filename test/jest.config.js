@@ -3,5 +3,6 @@ module.exports = {
   displayName: 'scenarios',
   rootDir: __dirname,
   testMatch: ['<rootDir>/**/*.spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // (the browser tests are a project of their own: jest.browser.config.js)
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/src/browser/'],
 };
