@@ -72,7 +72,7 @@ export class FormRegistry {
         continue;
       }
       const version = (existing?.version ?? 0) + 1;
-      writes.push(versionWrite(form.id, json, fileChecksum, version, 'system', fileChecksum));
+      writes.push({ updateOne: { filter: { _id: form.id }, update: versionUpdate(json, fileChecksum, version, 'system', fileChecksum), upsert: true } });
       fresh.push({ form, version });
     }
     if (writes.length) await this.model.bulkWrite(writes, { ordered: true });
@@ -81,16 +81,13 @@ export class FormRegistry {
   }
 
   /** Store a form; returns its new version, or null when unchanged. */
-  async save(json: string, by: string, fileChecksum?: string): Promise<number | null> {
+  async save(json: string, by: string): Promise<number | null> {
     const form = parseForm(json);
     const checksum = sha256(json);
     const existing = await this.model.findById(form.id).lean();
-    if (existing?.checksum === checksum) {
-      if (fileChecksum && existing.fileChecksum !== fileChecksum) await this.model.updateOne({ _id: form.id }, { $set: { fileChecksum } });
-      return null;
-    }
+    if (existing?.checksum === checksum) return null;
     const version = (existing?.version ?? 0) + 1;
-    await this.model.bulkWrite([versionWrite(form.id, json, checksum, version, by, fileChecksum)]);
+    await this.model.updateOne({ _id: form.id }, versionUpdate(json, checksum, version, by), { upsert: true });
     this.stored(form, version);
     return version;
   }
@@ -128,15 +125,9 @@ export class FormRegistry {
   }
 }
 
-/** The write that stores `json` as a form's `version` (the form made if it is new). */
-function versionWrite(id: string, json: string, checksum: string, version: number, by: string, fileChecksum?: string) {
-  return {
-    updateOne: {
-      filter: { _id: id },
-      update: { $set: { schema: json, checksum, version, updatedAt: new Date(), updatedBy: by, ...(fileChecksum && { fileChecksum }) } },
-      upsert: true,
-    },
-  };
+/** The update that stores `json` as a form's `version` (with the file's checksum when it came from one). */
+function versionUpdate(json: string, checksum: string, version: number, by: string, fileChecksum?: string) {
+  return { $set: { schema: json, checksum, version, updatedAt: new Date(), updatedBy: by, ...(fileChecksum && { fileChecksum }) } };
 }
 
 /** A form definition as JSON, checked for what every form needs (an id, components). */

@@ -58,11 +58,11 @@ export class DashboardPage {
   readonly error = signal<string | null>(null);
   readonly charts: ChartCode[] = ['trend', 'sections', 'flows', 'steps', 'anomalies', 'volumes'];
   readonly titles = CHART_TITLES;
+  /** The page's font stack, for the charts' text (read once: the global stylesheet is loaded). */
+  private readonly font = getComputedStyle(document.body).fontFamily;
   readonly options = computed(() => {
     const d = this.d();
-    return d
-      ? chartOptions(d, (s) => this.i18n.t(s), getComputedStyle(document.body).fontFamily)
-      : null;
+    return d ? chartOptions(d, (s) => this.i18n.t(s), this.font) : null;
   });
   readonly totals = computed(() => {
     const d = this.d();
