@@ -1,5 +1,5 @@
-// The browser tests (chromium driving the built web app): a project of their own, run one file at a
-// time — each drives a browser and a server, which on two cores is all the machine has.
+// The browser tests (chromium driving the built web app): a project of their own, so that they run
+// after the others and alone (`npm test -- --selectProjects browser`).
 module.exports = {
   ...require('../jest.preset.js'),
   displayName: 'browser',
