@@ -28,6 +28,20 @@ export interface AuditDoc {
   alg?: 'sm3';
 }
 
+/**
+ * Where the event a change record carried sits in the trail (`_id`: the ref), so that asking
+ * whether it is chained reads two documents by id instead of the trail. Written before its event:
+ * a ref whose event is not at its place (a stop in between, or another process took the number)
+ * is not chained.
+ */
+interface RefDoc {
+  _id: string;
+  seq: number;
+}
+
+/** The ref index was filled from the trail (databases from before it existed). */
+const REFS_BUILT = '#built';
+
 interface CheckpointDoc {
   _id: number;
   hash: string;
@@ -93,9 +107,7 @@ export function auditModel(db: Connection): Model<AuditDoc> {
         alg: String,
       },
       { versionKey: false, _id: false, collection: 'audit_events' },
-    )
-      .index({ instanceId: 1, _id: 1 })
-      .index({ ref: 1 }),
+    ).index({ instanceId: 1, _id: 1 }),
   );
 }
 
@@ -126,6 +138,8 @@ export class AuditService {
   private last: Promise<unknown> = Promise.resolve();
 
   private readonly checkpoints: Model<CheckpointDoc>;
+  private readonly refs: Model<RefDoc>;
+  private refsBuilt: Promise<void> | null = null;
   private readonly algorithm: AuditHash;
   private readonly anchor: AuditAnchor | null;
   private lastStoredCheckpoint = 0;
@@ -143,6 +157,7 @@ export class AuditService {
         { versionKey: false, _id: false, collection: 'audit_checkpoints' },
       ),
     );
+    this.refs = modelOn<RefDoc>(db, 'AuditRef', new Schema<RefDoc>({ _id: String, seq: Number }, { versionKey: false, _id: false, collection: 'audit_refs' }));
   }
 
   /** Store a signed checkpoint of the head in the database every `everyMs` (when it moved). */
@@ -205,22 +220,59 @@ export class AuditService {
     await this.anchor?.flushed();
   }
 
-  /** Whether the event carried by this change record is in the trail. */
+  /** Whether the event carried by this change record is in the trail (two reads by id). */
   async chained(ref: string): Promise<boolean> {
-    return !!(await this.model.exists({ ref }));
+    await this.buildRefs();
+    const at = await this.refs.findById(ref).lean();
+    if (!at) return false;
+    return (await this.model.findById(at.seq).select('ref').lean())?.ref === ref;
   }
 
-  /** Of these change records, those whose event is not in the trail yet (one pass over the trail). */
+  /** Of these change records, those whose event is not in the trail yet (looked up 16 at a time). */
   async unchained(refs: string[]): Promise<Set<string>> {
-    const missing = new Set(refs);
-    if (!missing.size) return missing;
-    for await (const d of this.model
-      .find({ ref: { $exists: true } })
-      .select('ref')
-      .lean()
-      .cursor())
-      missing.delete((d as { ref: string }).ref);
+    const missing = new Set<string>();
+    for (let i = 0; i < refs.length; i += 16) {
+      const some = refs.slice(i, i + 16);
+      const found = await Promise.all(some.map((ref) => this.chained(ref)));
+      some.forEach((ref, k) => found[k] || missing.add(ref));
+    }
     return missing;
+  }
+
+  /**
+   * A trail written before the ref index existed: its refs indexed once, in one pass (every
+   * process that finds the index unbuilt does the same writes, so two at once agree).
+   */
+  private buildRefs(): Promise<void> {
+    this.refsBuilt ??= (async () => {
+      if (await this.refs.exists({ _id: REFS_BUILT })) return;
+      let batch: RefDoc[] = [];
+      const flush = async () => {
+        if (batch.length) await this.indexRefs(batch);
+        batch = [];
+      };
+      for await (const d of this.model
+        .find({ ref: { $exists: true } })
+        .select('ref')
+        .lean()
+        .cursor()) {
+        batch.push({ _id: (d as { ref: string }).ref, seq: (d as { _id: number })._id });
+        if (batch.length === 500) await flush();
+      }
+      await flush();
+      await this.refs.updateOne({ _id: REFS_BUILT }, { $set: { seq: 0 } }, { upsert: true });
+    })().catch((err: unknown) => {
+      this.refsBuilt = null;
+      throw err;
+    });
+    return this.refsBuilt;
+  }
+
+  private async indexRefs(refs: RefDoc[]): Promise<void> {
+    await this.refs.bulkWrite(
+      refs.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { seq: r.seq } }, upsert: true } })),
+      { ordered: false },
+    );
   }
 
   private async loadHead(): Promise<{ seq: number; hash: string }> {
@@ -267,6 +319,9 @@ export class AuditService {
         docs.push({ ...doc, hash });
       }
       try {
+        // (the refs first: one whose event a stop keeps out is not found at its place, so not chained)
+        const refs = docs.filter((d) => d.ref).map((d) => ({ _id: d.ref!, seq: d._id }));
+        if (refs.length) await this.indexRefs(refs);
         // The driver's call: the documents are built here already, mongoose's casting would only cost time.
         await this.model.collection.insertMany(docs as never, { ordered: true });
         this.head = { seq, hash };

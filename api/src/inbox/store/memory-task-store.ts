@@ -52,6 +52,8 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
   private readonly derived = new Set<Promise<unknown>>();
   /** Engine tasks completed here whose completion the engine has not confirmed (kept live until it does). */
   private readonly awaiting = new Set<string>();
+  /** Change records whose event this process put on the trail (not looked up again at a snapshot). */
+  private readonly chainedHere = new Set<string>();
   private recordsSinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
   private timer?: NodeJS.Timeout;
@@ -153,8 +155,10 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
         await this.snapshots.write(() => this.live.tasks.values(), [...this.live.instances.entries()], await this.views.sizes(), replayFrom);
         for (const e of await this.log.epochs()) {
           if (e >= replayFrom) continue;
-          await this.chainMissing(await this.log.read(e));
+          const records = await this.log.read(e);
+          await this.chainMissing(records);
           await this.log.drop(e);
+          for (const r of records) this.chainedHere.delete(r._id);
         }
       } finally {
         this.snapshotting = null;
@@ -170,7 +174,7 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
   /** Events stored with their record whose chaining a stop interrupted: chained now, in the order of the acts. */
   private async chainMissing(records: ChangeDoc[]): Promise<void> {
     const audit = this.events.trail;
-    const withEvent = records.filter((c) => c.audit);
+    const withEvent = records.filter((c) => c.audit && !this.chainedHere.has(c._id));
     if (!audit || !withEvent.length) return;
     const missing = await audit.unchained(withEvent.map((c) => c._id));
     const todo = withEvent
@@ -264,7 +268,7 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
     if (audit) record.audit = JSON.stringify({ ...audit, at: record.at });
     // False only when another writer had this version first.
     if (!(await this.log.insert(record))) return null;
-    if (audit) this.events.chain({ ...audit, at: record.at, ref: record._id });
+    if (audit) this.events.chain({ ...audit, at: record.at, ref: record._id }, false, async () => void this.chainedHere.add(record._id));
     this.counted();
     return this.follow(cur, applyChange(cur, ch, version));
   }
