@@ -4,14 +4,21 @@
  * dictionaries of common passwords, names and keyboard patterns). The same rule for a password an
  * admin sets, one a person chooses, and the first admin's.
  */
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { userError, type AppError } from '@ggzy/shared';
+import { loadLater } from '../load-later';
 
 export const MIN_PASSWORD_LENGTH = 10;
 const MIN_SCORE = 3;
 
-const estimator = new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs, useLevenshteinDistance: true });
+const core = loadLater<typeof import('@zxcvbn-ts/core')>('@zxcvbn-ts/core');
+const language = loadLater<typeof import('@zxcvbn-ts/language-common')>('@zxcvbn-ts/language-common');
+let made: ZxcvbnFactory | undefined;
+/** The estimator and its dictionaries, built at the first password checked. */
+const estimator = (): ZxcvbnFactory => {
+  const common = language();
+  return (made ??= new (core().ZxcvbnFactory)({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs, useLevenshteinDistance: true }));
+};
 
 /** Words of this product and place that are no secret. */
 const PRODUCT_WORDS = ['ggzy', 'xiangxi', 'xxggzy', 'jiaoyi', 'demo', 'admin', 'password'];
@@ -27,7 +34,7 @@ export function checkPassword(password: string, who: { id: string; name?: string
   const lower = password.toLowerCase();
   if (lower.includes(who.id.toLowerCase()) || (who.name && password.includes(who.name)))
     throw weak('不能包含用户名或姓名', 'it must not contain the username or the name');
-  const r = estimator.check(password, [who.id, ...(who.name ? [who.name] : []), ...PRODUCT_WORDS]);
+  const r = estimator().check(password, [who.id, ...(who.name ? [who.name] : []), ...PRODUCT_WORDS]);
   if (r.score < MIN_SCORE)
     throw weak(
       '过于常见或有规律（如常用词、键盘连续键、重复字符、日期），请加长并混用无关的词、数字和符号',

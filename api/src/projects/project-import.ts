@@ -6,13 +6,16 @@
  * a process killed halfway finishes the import when it starts again: all of it, never half.
  */
 import { randomUUID } from 'node:crypto';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { AppError, SECTIONS, type UserDto } from '@ggzy/shared';
 import { PROJECT_KINDS, projectInput, projectNumber, type ImportProblem, type ProjectInput } from '@ggzy/shared/api';
 import { modelOn } from '../db/model-on';
 import type { AuditService } from '../audit/audit.service';
 import { entryProblems, type ProjectRegister } from './project-register';
+import { loadLater } from '../load-later';
+
+const excel = loadLater<typeof ExcelJS>('exceljs');
 
 /** The sheet's columns: header, the field it fills, how it is read, an example. */
 const COLUMNS = [
@@ -41,7 +44,7 @@ interface PendingDoc {
 
 /** The template: the header row, one example row, and a sheet of the allowed values. */
 export async function importTemplate(): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet('项目');
   ws.columns = COLUMNS.map((c) => ({ header: c.header, key: c.field, width: c.width }));
   ws.addRow(Object.fromEntries(COLUMNS.map((c) => [c.field, c.example])));
@@ -126,7 +129,7 @@ export class ProjectImport {
 
   /** Read and check a sheet: the rows to register, or every problem found. */
   async check(u: UserDto, file: Buffer): Promise<{ rows: { id: string; input: ProjectInput }[]; problems: ImportProblem[] }> {
-    const wb = new ExcelJS.Workbook();
+    const wb = new (excel().Workbook)();
     try {
       await wb.xlsx.load(file as unknown as ArrayBuffer);
     } catch {

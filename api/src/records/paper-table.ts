@@ -7,9 +7,12 @@
  */
 import { existsSync } from 'node:fs';
 import type { Response } from 'express';
-import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
+import type ExcelJS from 'exceljs';
 import { AppError } from '@ggzy/shared';
+import { loadLater } from '../load-later';
+
+const excel = loadLater<typeof ExcelJS>('exceljs');
+const pdfkit = loadLater<typeof import('pdfkit')>('pdfkit');
 
 export interface PaperColumn {
   header: string;
@@ -55,7 +58,7 @@ export function cjkFont(): { path: string; name?: string } {
 
 /** A workbook of one paper table, or of several (a sheet each, named by `sheet` or the title). */
 export async function toXlsx(tables: PaperTable | Array<PaperTable & { sheet?: string }>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   wb.creator = '湘西州公共资源交易中心';
   for (const t of Array.isArray(tables) ? tables : [tables]) addSheet(wb, t);
   return Buffer.from(await wb.xlsx.writeBuffer());
@@ -103,6 +106,7 @@ function addSheet(wb: ExcelJS.Workbook, t: PaperTable & { sheet?: string }): voi
 /** A PDF set in the CJK font, and its bytes once it is ended. */
 export function cjkPdf(options: PDFKit.PDFDocumentOptions): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
   const font = cjkFont();
+  const PDFDocument = pdfkit();
   const doc = new PDFDocument(options);
   doc.registerFont('cjk', font.path, font.name);
   doc.font('cjk');

@@ -4,10 +4,11 @@
  * MongoDB, the diagrams read once per version, and the events to the inbox.
  */
 import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { Camunda8 } from '@camunda8/sdk';
+import type { Camunda8 } from '@camunda8/sdk';
 import { readDiagram, type DiagramInfo } from '../diagram/diagram-reader';
 import type { EngineEvents, Variables } from '../port/engine-port';
 import { clusterModels, type ClusterModels } from './cluster-models';
@@ -56,7 +57,7 @@ export class ClusterContext {
   readonly models: ClusterModels;
   readonly logger: Logger;
   readonly events = new EventEmitter();
-  readonly camunda: Camunda8;
+  private sdk?: Camunda8;
   readonly workerName: string;
   /** The service-task workers running in this process. */
   readonly workers = new Set<{ close(): Promise<unknown> }>();
@@ -68,15 +69,6 @@ export class ClusterContext {
   constructor(readonly opts: ZeebeEngineOptions) {
     this.models = clusterModels(opts.connection);
     this.logger = opts.logger.child({ scope: 'zeebe' });
-    // The SDK reads the rest of its settings from the environment; its own console logging is
-    // kept to errors unless asked for, since this system logs through pino.
-    const env = process.env;
-    this.camunda = new Camunda8({
-      CAMUNDA_AUTH_STRATEGY: env.CAMUNDA_AUTH_STRATEGY ?? 'NONE',
-      ZEEBE_CLIENT_LOG_LEVEL: env.ZEEBE_CLIENT_LOG_LEVEL ?? 'ERROR',
-      CAMUNDA_LOG_LEVEL: env.CAMUNDA_LOG_LEVEL ?? 'error',
-      ...opts.sdk,
-    } as SdkConfig);
     this.workerName = opts.workerName ?? `ggzy-${hostname()}-${process.pid}`;
     this.events.setMaxListeners(50);
   }
@@ -87,6 +79,26 @@ export class ClusterContext {
     info: (m: string) => this.logger.debug({ sdk: m }, 'zeebe worker'),
     error: (m: string) => this.logger.warn({ sdk: m }, 'zeebe worker'),
   };
+
+  /**
+   * The SDK, loaded at its first use: a quarter of a second of loading that the embedded engine
+   * (which only names this adapter) does not pay. It reads the rest of its settings from the
+   * environment; its own console logging is kept to errors unless asked for (this system logs
+   * through pino).
+   */
+  get camunda(): Camunda8 {
+    if (!this.sdk) {
+      const { Camunda8: Sdk } = createRequire(__filename)('@camunda8/sdk') as typeof import('@camunda8/sdk');
+      const env = process.env;
+      this.sdk = new Sdk({
+        CAMUNDA_AUTH_STRATEGY: env.CAMUNDA_AUTH_STRATEGY ?? 'NONE',
+        ZEEBE_CLIENT_LOG_LEVEL: env.ZEEBE_CLIENT_LOG_LEVEL ?? 'ERROR',
+        CAMUNDA_LOG_LEVEL: env.CAMUNDA_LOG_LEVEL ?? 'error',
+        ...this.opts.sdk,
+      } as SdkConfig);
+    }
+    return this.sdk;
+  }
 
   get grpc(): GrpcClient {
     return (this.grpcClient ??= this.camunda.getZeebeGrpcApiClient());
