@@ -88,7 +88,10 @@ export async function expectAccessible(page: Page, screen: string, opts: { exclu
         .map((a) => a.finished.catch(() => undefined)),
     ),
   );
-  const axe = new AxeBuilder({ page });
+  // axe.run in the page (the app has no frames from other origins, which only the default mode's
+  // blank page can join), and only the violations written out in full (the other kinds still count
+  // each rule, with one example): the same rules and findings, in a fifth of the time.
+  const axe = new AxeBuilder({ page }).setLegacyMode().options({ resultTypes: ['violations'] });
   for (const selector of opts.exclude ?? []) axe.exclude(selector);
   const { violations } = await axe.analyze();
   const blocking = violations
