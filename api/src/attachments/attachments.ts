@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { modelOn } from '../db/model-on';
 import { Schema, mongo, type Connection, type Model } from 'mongoose';
 import { userError } from '@ggzy/shared';
+import { InstanceIndex, readByIds } from '../instances/instance-index';
 
 export interface AttachmentDoc {
   _id: string;
@@ -69,6 +70,7 @@ export function attachmentModel(db: Connection): Model<AttachmentDoc> {
 
 export class AttachmentStore {
   readonly model: Model<AttachmentDoc>;
+  private readonly index: InstanceIndex;
   private readonly bucket: mongo.GridFSBucket;
 
   /** Uploads on no flow yet, by id, with when they came. */
@@ -80,6 +82,7 @@ export class AttachmentStore {
     readonly maxBytes: number,
   ) {
     this.model = attachmentModel(db);
+    this.index = new InstanceIndex(db);
     this.orphans = db.collection<{ _id: string; at: Date }>('attachment_orphans');
     this.bucket = new mongo.GridFSBucket(db.db!, { bucketName: 'attachments' });
   }
@@ -168,6 +171,7 @@ export class AttachmentStore {
       taskId: null,
     };
     try {
+      await this.listUnder(d.instanceId, [id]);
       await this.model.create(doc);
     } catch (err) {
       await this.discard(received.fileId);
@@ -188,6 +192,7 @@ export class AttachmentStore {
       instanceId: meta.instanceId ?? null,
       taskId: meta.taskId ?? null,
     };
+    if (doc.instanceId) await this.listUnder(doc.instanceId, [doc._id]);
     await this.model.create(doc);
     // not on a flow yet (uploaded before one starts): removed if no flow takes it within a day
     if (!doc.instanceId) await this.orphans.insertOne({ _id: doc._id, at: doc.uploadedAt });
@@ -232,12 +237,35 @@ export class AttachmentStore {
     return this.bucket.openDownloadStream(new mongo.ObjectId(doc.fileId));
   }
 
-  forInstance(instanceId: string): Promise<AttachmentDoc[]> {
-    return this.model.find({ instanceId }).sort({ uploadedAt: 1 }).lean();
+  /** An instance's attachments, oldest first (read by id, listed under the instance). */
+  async forInstance(instanceId: string): Promise<AttachmentDoc[]> {
+    const model = this.model;
+    const ids = await this.index.ids(instanceId, 'attachments', async function* () {
+      for await (const d of model
+        .find({ instanceId: { $ne: null } })
+        .select('instanceId')
+        .lean()
+        .cursor()) {
+        const { _id, instanceId: of } = d as AttachmentDoc;
+        if (of) yield { instanceId: of, kind: 'attachments' as const, id: _id };
+      }
+    });
+    const docs = await readByIds(
+      ids,
+      (id) => this.model.findById(id).lean(),
+      (a) => a.instanceId === instanceId,
+    );
+    return docs.sort((a, b) => a.uploadedAt.getTime() - b.uploadedAt.getTime());
+  }
+
+  /** Listed under the instance before they are its (see InstanceIndex). */
+  private listUnder(instanceId: string, ids: string[]): Promise<void> {
+    return this.index.add(ids.map((id) => ({ instanceId, kind: 'attachments', id })));
   }
 
   /** Link uploads made before a flow started to the new instance; only the uploader's own, unlinked ones. */
   async link(ids: string[], uploader: string, instanceId: string): Promise<number> {
+    await this.listUnder(instanceId, ids);
     let n = 0;
     for (const id of ids) {
       const r = await this.model.updateOne({ _id: id, uploadedBy: uploader, instanceId: null }, { $set: { instanceId } });

@@ -5,7 +5,8 @@
  */
 import type { Connection } from 'mongoose';
 import { connectTestDb } from '@ggzy/engine-workers/testing';
-import { AuditService, hashOf, type AuditDoc } from './audit.service';
+import { AuditService, type AuditDoc } from './audit.service';
+import { hashOf } from './audit-chain';
 
 let db: Connection;
 let seq = 0;

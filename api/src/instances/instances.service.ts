@@ -18,7 +18,7 @@ import type { FlowCatalog } from './flow-catalog';
 import { canSeeInstance } from './instance-access';
 import { instanceMetaModel, type InstanceMetaDoc } from './instance.model';
 import type { StartRequests } from './start-requests';
-import { commentModel } from '../comments/comment.model';
+import { Comments } from '../comments/comments';
 import { peopleModels } from '../people/user.model';
 import { ApplicantFields } from '../visibility/applicant-fields';
 import { sightOf, visibleComments, visibleEvent, visibleTask, visibleVariables, mayReadFile, type Sight } from '../visibility/visibility';
@@ -35,7 +35,7 @@ export class InstancesService {
   private readonly Project;
   private readonly Archive;
   private readonly Meta;
-  private readonly Comment;
+  private readonly comments;
   private readonly User;
   readonly applicantFields: ApplicantFields;
   /** The register's open projects (the forms' project choices), set once the register exists. */
@@ -57,7 +57,7 @@ export class InstancesService {
     this.Project = projectModel(db);
     this.Archive = archiveModels(db).Archive;
     this.Meta = instanceMetaModel(db);
-    this.Comment = commentModel(db);
+    this.comments = new Comments(db);
     this.User = peopleModels(db).User;
     this.applicantFields = new ApplicantFields(catalog, forms);
   }
@@ -267,7 +267,7 @@ export class InstancesService {
       this.engine.getInstance(id).catch(() => null),
       this.inbox.store.find({ instanceId: id }, { createdAt: 1 }),
       this.audit.forInstance(id),
-      this.Comment.find({ instanceId: id }).sort({ at: 1 }).lean(),
+      this.comments.of(id),
       this.files.forInstance(id),
     ]);
     const def = await this.engine.getDefinition(m.definitionKey).catch(() => null);

@@ -144,7 +144,13 @@ export function createWorkerServices(deps: {
       return { compilationId: doc._id, count: doc.instanceIds.length };
     },
     async attachmentsOf(instanceId, ids = []) {
-      const docs = await Attachment.find(ids.length ? { $or: [{ instanceId }, { _id: { $in: ids } }] } : { instanceId }).lean();
+      // the instance's, and those named (by id, each read once)
+      const docs = await files.forInstance(instanceId);
+      const have = new Set(docs.map((d) => d._id));
+      for (const id of new Set(ids)) {
+        const d = have.has(id) ? null : await Attachment.findById(id).lean();
+        if (d) docs.push(d);
+      }
       return docs.map((d) => ({ id: d._id, category: d.category ?? undefined, filename: d.filename }));
     },
     async issueDocument(d) {
@@ -158,7 +164,7 @@ export function createWorkerServices(deps: {
       const now = new Date();
       const year = Number(chinaDate(now).slice(0, 4));
       const n = await nextNumber(db, `supervision:${year}`);
-      const files = await Attachment.find({ instanceId: r.instanceId }).select('_id').lean();
+      const attached = await files.forInstance(r.instanceId);
       const doc = await insertOnce(rec.SupervisionRecord, {
         _id: r.instanceId,
         instanceId: r.instanceId,
@@ -172,7 +178,7 @@ export function createWorkerServices(deps: {
         place: r.place ?? null,
         present: r.present ?? null,
         measures: r.measures ?? null,
-        attachmentIds: files.map((f) => f._id),
+        attachmentIds: attached.map((f) => f._id),
       });
       // the on-site supervision is an entry of the anomaly register too (5.3.2, 表六)
       await ledgers.record(

@@ -13,7 +13,7 @@ import { toUserDto } from '../../people/auth.service';
 import { forbidden } from '../../http/auth-context';
 import { instanceMetaModel, type InstanceMetaDoc } from '../../instances/instance.model';
 import { ccModel, type CcDoc } from '../../cc/cc.model';
-import { commentModel, type CommentDoc } from '../../comments/comment.model';
+import { Comments } from '../../comments/comments';
 import type { InboxService } from '../inbox.service';
 import type { TaskDoc } from '../task.model';
 import type { TaskChange } from '../store/task-store';
@@ -23,7 +23,7 @@ export class ActContext {
   private readonly people;
   readonly Meta: Model<InstanceMetaDoc>;
   readonly Cc: Model<CcDoc>;
-  readonly Comment: Model<CommentDoc>;
+  readonly comments: Comments;
 
   constructor(
     readonly inbox: InboxService,
@@ -34,7 +34,7 @@ export class ActContext {
     this.people = peopleModels(inbox.db);
     this.Meta = instanceMetaModel(inbox.db);
     this.Cc = ccModel(inbox.db);
-    this.Comment = commentModel(inbox.db);
+    this.comments = new Comments(inbox.db);
     inbox.store.useAudit(audit, (err) => inbox.logger.error({ err }, 'an audit event waits to be chained; trying again'));
   }
 

@@ -45,7 +45,7 @@ export async function urge(ctx: ActContext, u: UserDto, id: string, note?: strin
 export async function comment(ctx: ActContext, u: UserDto, id: string, text: string) {
   const t = await ctx.require(u, id, 'comment');
   const c = { _id: randomUUID(), instanceId: t.instanceId, taskId: t._id, author: u.id, authorName: u.name, text, at: new Date() };
-  await ctx.Comment.create(c);
+  await ctx.comments.add(c);
   if (t.status === 'open' && !t.touched && u.id !== t.starter) await ctx.settle(t._id, { set: { touched: true } }, (x) => x.status === 'open');
   await ctx.log(u, 'task.commented', t, { opinion: text });
   return { id: c._id, author: c.author, authorName: c.authorName, text: c.text, at: c.at.toISOString(), taskId: t._id };
