@@ -295,4 +295,4 @@ test('acts acknowledged while the server is killed ten times are all there, with
     await db.dropDatabase().catch(() => undefined);
     await db.close();
   }
-}, 240_000);
+}, 400_000);

@@ -27,9 +27,15 @@ export function testEngine(conn: Connection, opts: Partial<EmbeddedEngineOptions
   return new EmbeddedEngine({ connection: conn, logger: quietLogger, pollMs: 50, leaseMs: 3000, ...opts });
 }
 
-/** Poll `fn` until it returns a truthy value or `timeoutMs` passes. */
+/**
+ * How much longer than alone a wait may take: `npm test` runs two suites at a time on two cores,
+ * and one beside a busy other (the crash test) waits on a shared database (TEST_WAIT_SCALE).
+ */
+const WAIT_SCALE = Math.max(1, Number(process.env.TEST_WAIT_SCALE) || 1);
+
+/** Poll `fn` until it returns a truthy value or `timeoutMs` (times TEST_WAIT_SCALE) passes. */
 export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + timeoutMs * WAIT_SCALE;
   let last: unknown;
   for (;;) {
     try {
