@@ -57,7 +57,16 @@ test("an instance's audit events are read through its list: in order, its own on
 test('comments and attachments stored before the index existed are listed at the first question; new ones are listed as they come', async () => {
   // given comments and an attachment stored with no index
   await db.collection('comments').insertMany([comment('c2', 'i1', 2), comment('c1', 'i1', 1), comment('c3', 'i2', 3)] as never[]);
-  const attachment = { filename: 'a.pdf', contentType: 'application/pdf', size: 1, sha256: 'x', fileId: 'f', category: null, uploadedBy: 'witness1', taskId: null };
+  const attachment = {
+    filename: 'a.pdf',
+    contentType: 'application/pdf',
+    size: 1,
+    sha256: 'x',
+    fileId: 'f',
+    category: null,
+    uploadedBy: 'witness1',
+    taskId: null,
+  };
   await db.collection('attachments').insertMany([
     { _id: 'a1', ...attachment, instanceId: 'i1', uploadedAt: new Date(Date.UTC(2026, 10, 30, 2)) },
     { _id: 'a2', ...attachment, instanceId: null, uploadedAt: new Date(Date.UTC(2026, 10, 30, 1)) },
