@@ -5,6 +5,5 @@ export { DEMO_USERS, DEMO_PASSWORD } from './demo/demo-data';
 export { peopleModels } from './people/user.model';
 export { AuthService } from './people/auth.service';
 export { epochCollectionName } from './inbox/store/change-log';
-export { type AuditDoc } from './audit/audit.service';
-export { hashOf as auditHashOf } from './audit/audit-chain';
+export { hashOf as auditHashOf, type AuditDoc } from './audit/audit.service';
 export { TRANSIENT_COLLECTIONS as BACKUP_LEAVES_OUT } from './backup/backup';

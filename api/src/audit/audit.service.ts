@@ -6,11 +6,9 @@
  * (GB/T 32905), chosen by AUDIT_HASH; each event says which one it was made with. Anchors
  * (audit-anchor.ts) keep the chain from being cut at its end or rewritten whole.
  */
+import { createHash } from 'node:crypto';
 import type { AuditAnchor, AuditHash, Checkpoint } from './audit-anchor';
 import { modelOn } from '../db/model-on';
-import { InstanceIndex, readByIds, type IndexEntry } from '../instances/instance-index';
-import { AuditRefs } from './audit-refs';
-import { GENESIS, hashOf, walkChain } from './audit-chain';
 import { Schema, type Connection, type Model } from 'mongoose';
 
 export interface AuditDoc {
@@ -74,6 +72,8 @@ export interface AuditEvent {
   hash: string;
 }
 
+const GENESIS = '0'.repeat(64);
+
 export function auditModel(db: Connection): Model<AuditDoc> {
   return modelOn<AuditDoc>(
     db,
@@ -93,8 +93,28 @@ export function auditModel(db: Connection): Model<AuditDoc> {
         alg: String,
       },
       { versionKey: false, _id: false, collection: 'audit_events' },
-    ).index({ instanceId: 1, _id: 1 }),
+    )
+      .index({ instanceId: 1, _id: 1 })
+      .index({ ref: 1 }),
   );
+}
+
+/** An event's hash over its content and the previous event's hash (exported for the tamper tests). */
+export function hashOf(d: Omit<AuditDoc, 'hash'>): string {
+  const canonical = JSON.stringify([
+    d._id,
+    d.at.toISOString(),
+    d.actor,
+    d.action,
+    d.instanceId ?? null,
+    d.taskId ?? null,
+    d.data,
+    d.prevHash,
+    ...(d.ref ? [d.ref] : []),
+  ]);
+  return createHash(d.alg ?? 'sha256')
+    .update(canonical)
+    .digest('hex');
 }
 
 export class AuditService {
@@ -106,8 +126,6 @@ export class AuditService {
   private last: Promise<unknown> = Promise.resolve();
 
   private readonly checkpoints: Model<CheckpointDoc>;
-  private readonly refs: AuditRefs;
-  private readonly index: InstanceIndex;
   private readonly algorithm: AuditHash;
   private readonly anchor: AuditAnchor | null;
   private lastStoredCheckpoint = 0;
@@ -125,8 +143,6 @@ export class AuditService {
         { versionKey: false, _id: false, collection: 'audit_checkpoints' },
       ),
     );
-    this.index = new InstanceIndex(db);
-    this.refs = new AuditRefs(db, this.model);
   }
 
   /** Store a signed checkpoint of the head in the database every `everyMs` (when it moved). */
@@ -189,14 +205,22 @@ export class AuditService {
     await this.anchor?.flushed();
   }
 
-  /** Whether the event carried by this change record is in the trail (two reads by id). */
-  chained(ref: string): Promise<boolean> {
-    return this.refs.chained(ref);
+  /** Whether the event carried by this change record is in the trail. */
+  async chained(ref: string): Promise<boolean> {
+    return !!(await this.model.exists({ ref }));
   }
 
-  /** Of these change records, those whose event is not in the trail yet. */
-  unchained(refs: string[]): Promise<Set<string>> {
-    return this.refs.unchained(refs);
+  /** Of these change records, those whose event is not in the trail yet (one pass over the trail). */
+  async unchained(refs: string[]): Promise<Set<string>> {
+    const missing = new Set(refs);
+    if (!missing.size) return missing;
+    for await (const d of this.model
+      .find({ ref: { $exists: true } })
+      .select('ref')
+      .lean()
+      .cursor())
+      missing.delete((d as { ref: string }).ref);
+    return missing;
   }
 
   private async loadHead(): Promise<{ seq: number; hash: string }> {
@@ -243,11 +267,6 @@ export class AuditService {
         docs.push({ ...doc, hash });
       }
       try {
-        // (the refs and the instances' lists first: one whose event a stop keeps out is not found at
-        // its place, so not chained, and not shown)
-        const refs = docs.filter((d) => d.ref).map((d) => ({ _id: d.ref!, seq: d._id }));
-        const listed = docs.filter((d) => d.instanceId).map((d): IndexEntry => ({ instanceId: d.instanceId!, kind: 'audit', id: d._id }));
-        await Promise.all([this.refs.add(refs), this.index.add(listed)]);
         // The driver's call: the documents are built here already, mongoose's casting would only cost time.
         await this.model.collection.insertMany(docs as never, { ordered: true });
         this.head = { seq, hash };
@@ -271,33 +290,10 @@ export class AuditService {
 
   async forInstance(instanceId: string): Promise<AuditEvent[]> {
     await this.idle();
-    const docs = await this.ofInstance(instanceId);
+    const docs = await this.model.find({ instanceId }).sort({ _id: 1 }).lean();
     // By time of the act; nothing happens in an instance before its start, even within one millisecond.
     const first = (e: AuditEvent) => (e.action === 'instance.started' ? 0 : 1);
     return docs.map(toEvent).sort((a, b) => a.at.localeCompare(b.at) || first(a) - first(b) || a.seq - b.seq);
-  }
-
-  /** An instance's events, in the order of the trail: read by their numbers, listed under the instance. */
-  private async ofInstance(instanceId: string): Promise<AuditDoc[]> {
-    const seqs = await this.index.ids(instanceId, 'audit', () => this.storedWithInstance());
-    const docs = await readByIds(
-      seqs,
-      (seq) => this.model.findById(seq).lean(),
-      (d) => d.instanceId === instanceId,
-    );
-    return docs.sort((a, b) => a._id - b._id);
-  }
-
-  /** Events stored before the instances' lists existed (listed once). */
-  private async *storedWithInstance(): AsyncIterable<IndexEntry<'audit'>> {
-    for await (const d of this.model
-      .find({ instanceId: { $exists: true } })
-      .select('instanceId')
-      .lean()
-      .cursor()) {
-      const { _id, instanceId } = d as { _id: number; instanceId: string };
-      yield { instanceId, kind: 'audit', id: _id };
-    }
   }
 
   async list(
@@ -306,14 +302,8 @@ export class AuditService {
     pageSize: number,
   ): Promise<{ items: AuditEvent[]; total: number }> {
     await this.idle();
-    if (filter.instanceId) {
-      // one instance's events (a few dozen): read by id, filtered and paged here
-      const docs = (await this.ofInstance(filter.instanceId))
-        .filter((d) => (!filter.actor || d.actor === filter.actor) && (!filter.action || d.action === filter.action))
-        .reverse();
-      return { items: docs.slice((page - 1) * pageSize, page * pageSize).map(toEvent), total: docs.length };
-    }
     const q: Record<string, string> = {};
+    if (filter.instanceId) q.instanceId = filter.instanceId;
     if (filter.actor) q.actor = filter.actor;
     if (filter.action) q.action = filter.action;
     const [docs, total] = await Promise.all([
@@ -338,7 +328,39 @@ export class AuditService {
     const anchors = await this.loadCheckpoints();
     const base = { algorithm: this.algorithm, anchored: !!this.anchor, checkpoints: anchors.list.length };
     if (anchors.forged) return { ...base, ok: false, count: 0, headHash: GENESIS, reason: `${anchors.forged} checkpoint(s) whose signature does not hold` };
-    return walkChain(this.model, anchors.list, base);
+    const at = new Map<number, Checkpoint[]>();
+    for (const c of anchors.list) at.set(c.seq, [...(at.get(c.seq) ?? []), c]);
+    let prev = GENESIS;
+    let expected = 1;
+    let count = 0;
+    let matched: Checkpoint | undefined;
+    for await (const d of this.model.find({}).sort({ _id: 1 }).lean().cursor()) {
+      const doc = d as AuditDoc;
+      const broken = (brokenAt: number, reason: string): VerifyResult => ({ ...base, ok: false, count, headHash: prev, brokenAt, reason, ...last(matched) });
+      if (doc._id !== expected) return broken(expected, `event ${expected} is missing`);
+      if (doc.prevHash !== prev) return broken(doc._id, 'link to the previous event does not match');
+      const { hash, ...rest } = doc;
+      if (hashOf(rest) !== hash) return broken(doc._id, 'content does not match its hash');
+      for (const c of at.get(doc._id) ?? []) {
+        if (c.hash !== hash) return broken(doc._id, `event ${doc._id} is not the one signed at ${c.at} (checkpoint in the ${c.source})`);
+        if (!matched || c.seq >= matched.seq) matched = c;
+      }
+      prev = hash;
+      expected++;
+      count++;
+    }
+    const beyond = anchors.list.filter((c) => c.seq > count).sort((a, b) => b.seq - a.seq)[0];
+    if (beyond)
+      return {
+        ...base,
+        ok: false,
+        count,
+        headHash: prev,
+        brokenAt: count + 1,
+        reason: `the trail ends at event ${count}, but event ${beyond.seq} was signed at ${beyond.at} (checkpoint in the ${beyond.source})`,
+        ...last(matched),
+      };
+    return { ...base, ok: true, count, headHash: prev, ...last(matched) };
   }
 
   private async loadCheckpoints(): Promise<{ list: Checkpoint[]; forged: number }> {
@@ -352,6 +374,10 @@ export class AuditService {
     }
     return { list: checkpoints, forged: bad };
   }
+}
+
+function last(c: Checkpoint | undefined): Pick<VerifyResult, 'lastCheckpoint'> {
+  return c ? { lastCheckpoint: { seq: c.seq, hash: c.hash, at: c.at } } : {};
 }
 
 function toEvent(d: AuditDoc): AuditEvent {

@@ -1,23 +1,23 @@
 /**
- * What belongs to one instance, found by the instance's id: the numbers of its audit events and
- * the ids of its comments and attachments, in one document per instance (`instance_index`). The
- * instance's page (and each task page, which shows it) reads these by id instead of filtering the
- * trail, the comments and the attachments, which grow with every instance ever run (on the
- * embedded database only `{ _id }` filters use an index).
+ * What belongs to one instance, found by the instance's id: the ids of its comments and
+ * attachments, in one document per instance (`instance_index`). The instance's page (and each task
+ * page, which shows it) reads these by id instead of filtering the comments and the attachments,
+ * which grow with every instance ever run (on the embedded database only `{ _id: string }` filters
+ * use an index).
  *
  * An id is listed before the document it names is written (or given the instance): one listed
  * whose document a stop kept out, or that is not the instance's, is skipped by the reader, who
  * checks each document it reads. Stored data from before the index is listed once, at the first
- * question about that kind.
+ * question about that kind (read whole, then written: the embedded database does not take a write
+ * while a cursor on it is open).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../db/model-on';
 
-export type IndexKind = 'audit' | 'comments' | 'attachments';
+export type IndexKind = 'comments' | 'attachments';
 
 interface IndexDoc {
   _id: string;
-  audit?: number[];
   comments?: string[];
   attachments?: string[];
 }
@@ -25,56 +25,55 @@ interface IndexDoc {
 export interface IndexEntry<K extends IndexKind = IndexKind> {
   instanceId: string;
   kind: K;
-  id: K extends 'audit' ? number : string;
+  id: string;
 }
 
-/** Marks a kind whose stored documents were listed (`#built:audit`…). */
+/** Marks a kind whose stored documents were listed (`#built:comments`…). */
 const BUILT = (kind: IndexKind) => `#built:${kind}`;
 
 export class InstanceIndex {
   private readonly model: Model<IndexDoc>;
   private readonly built = new Map<IndexKind, Promise<void>>();
+  private writing: Promise<unknown> = Promise.resolve();
 
   constructor(db: Connection) {
     this.model = modelOn<IndexDoc>(
       db,
       'InstanceIndex',
-      new Schema<IndexDoc>(
-        { _id: String, audit: [Number], comments: [String], attachments: [String] },
-        { versionKey: false, _id: false, collection: 'instance_index' },
-      ),
+      new Schema<IndexDoc>({ _id: String, comments: [String], attachments: [String] }, { versionKey: false, _id: false, collection: 'instance_index' }),
     );
   }
 
-  /** List these ids under their instances (one write per instance). */
-  async add(entries: IndexEntry[]): Promise<void> {
-    const byInstance = new Map<string, Partial<Record<IndexKind, (string | number)[]>>>();
+  /**
+   * List these ids under their instances: one single-statement write per instance, one batch at a
+   * time in this process (the embedded database can stall for good on two multi-statement upserts
+   * of the same documents at once).
+   */
+  add(entries: IndexEntry[]): Promise<void> {
+    const byInstance = new Map<string, Partial<Record<IndexKind, string[]>>>();
     for (const e of entries) {
       const lists = byInstance.get(e.instanceId) ?? {};
       byInstance.set(e.instanceId, lists);
       (lists[e.kind] ??= []).push(e.id);
     }
-    if (!byInstance.size) return;
-    await this.model.bulkWrite(
-      [...byInstance].map(([instanceId, lists]) => ({
-        updateOne: {
-          filter: { _id: instanceId },
-          update: { $addToSet: Object.fromEntries(Object.entries(lists).map(([k, ids]) => [k, { $each: ids }])) },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
+    const run = this.writing.then(async () => {
+      for (const [instanceId, lists] of byInstance) {
+        const each = Object.fromEntries(Object.entries(lists).map(([kind, ids]) => [kind, { $each: ids }]));
+        await this.model.updateOne({ _id: instanceId }, { $addToSet: each }, { upsert: true });
+      }
+    });
+    this.writing = run.catch(() => undefined);
+    return run;
   }
 
   /**
    * The ids listed for an instance. `listStored` gives what was stored before the index existed
    * (read once, the first time a process asks about that kind and finds it not yet listed).
    */
-  async ids<K extends IndexKind>(instanceId: string, kind: K, listStored: () => AsyncIterable<IndexEntry<K>>): Promise<IndexEntry<K>['id'][]> {
+  async ids<K extends IndexKind>(instanceId: string, kind: K, listStored: () => AsyncIterable<IndexEntry<K>>): Promise<string[]> {
     await this.build(kind, listStored);
     const doc = await this.model.findById(instanceId).select(kind).lean();
-    return (doc?.[kind] ?? []) as IndexEntry<K>['id'][];
+    return doc?.[kind] ?? [];
   }
 
   private build<K extends IndexKind>(kind: K, listStored: () => AsyncIterable<IndexEntry<K>>): Promise<void> {
@@ -82,15 +81,10 @@ export class InstanceIndex {
     if (!done) {
       done = (async () => {
         if (await this.model.exists({ _id: BUILT(kind) })) return;
-        let batch: IndexEntry[] = [];
-        for await (const e of listStored()) {
-          batch.push(e);
-          if (batch.length === 500) {
-            await this.add(batch);
-            batch = [];
-          }
-        }
-        await this.add(batch);
+        // read whole before writing: the embedded database holds a write back while a cursor is open
+        const stored: IndexEntry[] = [];
+        for await (const e of listStored()) stored.push(e);
+        await this.add(stored);
         await this.model.updateOne({ _id: BUILT(kind) }, { $set: { [kind]: [] } }, { upsert: true });
       })();
       done.catch(() => this.built.delete(kind));
