@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { modelOn } from '../db/model-on';
 import { Schema, mongo, type Connection, type Model } from 'mongoose';
 import { userError } from '@ggzy/shared';
-import { InstanceIndex, readByIds } from '../instances/instance-index';
+import { InstanceIndex } from '../instances/instance-index';
 
 export interface AttachmentDoc {
   _id: string;
@@ -239,23 +239,7 @@ export class AttachmentStore {
 
   /** An instance's attachments, oldest first (read by id, listed under the instance). */
   async forInstance(instanceId: string): Promise<AttachmentDoc[]> {
-    const model = this.model;
-    const ids = await this.index.ids(instanceId, 'attachments', async function* () {
-      for await (const d of model
-        .find({ instanceId: { $ne: null } })
-        .select('instanceId')
-        .lean()
-        .cursor()) {
-        const { _id, instanceId: of } = d as AttachmentDoc;
-        if (of) yield { instanceId: of, kind: 'attachments' as const, id: _id };
-      }
-    });
-    const docs = await readByIds(
-      ids,
-      (id) => this.model.findById(id).lean(),
-      (a) => a.instanceId === instanceId,
-    );
-    return docs.sort((a, b) => a.uploadedAt.getTime() - b.uploadedAt.getTime());
+    return (await this.index.docsOf(instanceId, 'attachments', this.model)).sort((a, b) => a.uploadedAt.getTime() - b.uploadedAt.getTime());
   }
 
   /** Listed under the instance before they are its (see InstanceIndex). */

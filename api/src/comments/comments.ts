@@ -1,6 +1,6 @@
 /** Comments on an instance, written on its tasks: each listed under its instance first, then stored. */
 import type { Connection, Model } from 'mongoose';
-import { InstanceIndex, readByIds } from '../instances/instance-index';
+import { InstanceIndex } from '../instances/instance-index';
 import { commentModel, type CommentDoc } from './comment.model';
 
 export class Comments {
@@ -19,16 +19,6 @@ export class Comments {
 
   /** An instance's comments, oldest first (read by id). */
   async of(instanceId: string): Promise<CommentDoc[]> {
-    const model = this.model;
-    const ids = await this.index.ids(instanceId, 'comments', async function* () {
-      for await (const d of model.find({}).select('instanceId').lean().cursor())
-        yield { instanceId: (d as CommentDoc).instanceId, kind: 'comments' as const, id: (d as CommentDoc)._id };
-    });
-    const docs = await readByIds(
-      ids,
-      (id) => this.model.findById(id).lean(),
-      (c) => c.instanceId === instanceId,
-    );
-    return docs.sort((a, b) => a.at.getTime() - b.at.getTime());
+    return (await this.index.docsOf(instanceId, 'comments', this.model)).sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 }

@@ -8,8 +8,7 @@
  * An id is listed before the document it names is written (or given the instance): one listed
  * whose document a stop kept out, or that is not the instance's, is skipped by the reader, who
  * checks each document it reads. Stored data from before the index is listed once, at the first
- * question about that kind (read whole, then written: the embedded database does not take a write
- * while a cursor on it is open).
+ * question about that kind.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../db/model-on';
@@ -22,11 +21,14 @@ interface IndexDoc {
   attachments?: string[];
 }
 
-export interface IndexEntry<K extends IndexKind = IndexKind> {
+export interface IndexEntry {
   instanceId: string;
-  kind: K;
+  kind: IndexKind;
   id: string;
 }
+
+/** A document an instance can own (a comment, an attachment). */
+type Owned = { _id: string; instanceId?: string | null };
 
 /** Marks a kind whose stored documents were listed (`#built:comments`…). */
 const BUILT = (kind: IndexKind) => `#built:${kind}`;
@@ -34,7 +36,6 @@ const BUILT = (kind: IndexKind) => `#built:${kind}`;
 export class InstanceIndex {
   private readonly model: Model<IndexDoc>;
   private readonly built = new Map<IndexKind, Promise<void>>();
-  private writing: Promise<unknown> = Promise.resolve();
 
   constructor(db: Connection) {
     this.model = modelOn<IndexDoc>(
@@ -45,46 +46,45 @@ export class InstanceIndex {
   }
 
   /**
-   * List these ids under their instances: one single-statement write per instance, one batch at a
-   * time in this process (the embedded database can stall for good on two multi-statement upserts
-   * of the same documents at once).
+   * List these ids under their instances: one single-statement write per instance (the embedded
+   * database can stall for good on two multi-statement upserts of the same documents at once).
    */
-  add(entries: IndexEntry[]): Promise<void> {
+  async add(entries: IndexEntry[]): Promise<void> {
     const byInstance = new Map<string, Partial<Record<IndexKind, string[]>>>();
     for (const e of entries) {
       const lists = byInstance.get(e.instanceId) ?? {};
       byInstance.set(e.instanceId, lists);
       (lists[e.kind] ??= []).push(e.id);
     }
-    const run = this.writing.then(async () => {
-      for (const [instanceId, lists] of byInstance) {
-        const each = Object.fromEntries(Object.entries(lists).map(([kind, ids]) => [kind, { $each: ids }]));
-        await this.model.updateOne({ _id: instanceId }, { $addToSet: each }, { upsert: true });
-      }
-    });
-    this.writing = run.catch(() => undefined);
-    return run;
+    for (const [instanceId, lists] of byInstance) {
+      const each = Object.fromEntries(Object.entries(lists).map(([kind, ids]) => [kind, { $each: ids }]));
+      await this.model.updateOne({ _id: instanceId }, { $addToSet: each }, { upsert: true });
+    }
   }
 
-  /**
-   * The ids listed for an instance. `listStored` gives what was stored before the index existed
-   * (read once, the first time a process asks about that kind and finds it not yet listed).
-   */
-  async ids<K extends IndexKind>(instanceId: string, kind: K, listStored: () => AsyncIterable<IndexEntry<K>>): Promise<string[]> {
-    await this.build(kind, listStored);
-    const doc = await this.model.findById(instanceId).select(kind).lean();
-    return doc?.[kind] ?? [];
+  /** The documents of `model` listed for an instance that are there and are its (read by id, 16 at a time). */
+  async docsOf<D extends Owned>(instanceId: string, kind: IndexKind, model: Model<D>): Promise<D[]> {
+    await this.build(kind, model);
+    const ids = (await this.model.findById(instanceId).select(kind).lean())?.[kind] ?? [];
+    const out: D[] = [];
+    for (let i = 0; i < ids.length; i += 16) {
+      const some = await Promise.all(ids.slice(i, i + 16).map((id) => model.findById(id).lean<D>()));
+      for (const d of some) if (d?.instanceId === instanceId) out.push(d);
+    }
+    return out;
   }
 
-  private build<K extends IndexKind>(kind: K, listStored: () => AsyncIterable<IndexEntry<K>>): Promise<void> {
+  /** What `model` stored before the index existed, listed once (read whole, then written). */
+  private build<D extends Owned>(kind: IndexKind, model: Model<D>): Promise<void> {
     let done = this.built.get(kind);
     if (!done) {
       done = (async () => {
         if (await this.model.exists({ _id: BUILT(kind) })) return;
-        // read whole before writing: the embedded database holds a write back while a cursor is open
-        const stored: IndexEntry[] = [];
-        for await (const e of listStored()) stored.push(e);
-        await this.add(stored);
+        const stored = await model
+          .find({ instanceId: { $ne: null } })
+          .select('instanceId')
+          .lean<Owned[]>();
+        await this.add(stored.map((d) => ({ instanceId: d.instanceId!, kind, id: d._id })));
         await this.model.updateOne({ _id: BUILT(kind) }, { $set: { [kind]: [] } }, { upsert: true });
       })();
       done.catch(() => this.built.delete(kind));
@@ -92,13 +92,4 @@ export class InstanceIndex {
     }
     return done;
   }
-}
-
-/** Read documents by id, a few at a time, keeping those that are there and pass `keep`. */
-export async function readByIds<D, I>(ids: I[], read: (id: I) => Promise<D | null>, keep: (d: D) => boolean): Promise<D[]> {
-  const out: D[] = [];
-  for (let i = 0; i < ids.length; i += 16) {
-    for (const d of await Promise.all(ids.slice(i, i + 16).map(read))) if (d && keep(d)) out.push(d);
-  }
-  return out;
 }

@@ -15,10 +15,13 @@ const core = loadLater<typeof import('@zxcvbn-ts/core')>('@zxcvbn-ts/core');
 const language = loadLater<typeof import('@zxcvbn-ts/language-common')>('@zxcvbn-ts/language-common');
 let made: ZxcvbnFactory | undefined;
 /** The estimator and its dictionaries, built at the first password checked. */
-const estimator = (): ZxcvbnFactory => {
-  const common = language();
-  return (made ??= new (core().ZxcvbnFactory)({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs, useLevenshteinDistance: true }));
-};
+function estimator(): ZxcvbnFactory {
+  if (!made) {
+    const common = language();
+    made = new (core().ZxcvbnFactory)({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs, useLevenshteinDistance: true });
+  }
+  return made;
+}
 
 /** Words of this product and place that are no secret. */
 const PRODUCT_WORDS = ['ggzy', 'xiangxi', 'xxggzy', 'jiaoyi', 'demo', 'admin', 'password'];

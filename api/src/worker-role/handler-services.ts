@@ -144,11 +144,11 @@ export function createWorkerServices(deps: {
       return { compilationId: doc._id, count: doc.instanceIds.length };
     },
     async attachmentsOf(instanceId, ids = []) {
-      // the instance's, and those named (by id, each read once)
+      // the instance's, then those named that are not (each read by id)
       const docs = await files.forInstance(instanceId);
       const have = new Set(docs.map((d) => d._id));
-      for (const id of new Set(ids)) {
-        const d = have.has(id) ? null : await Attachment.findById(id).lean();
+      for (const id of new Set(ids.filter((i) => !have.has(i)))) {
+        const d = await Attachment.findById(id).lean();
         if (d) docs.push(d);
       }
       return docs.map((d) => ({ id: d._id, category: d.category ?? undefined, filename: d.filename }));

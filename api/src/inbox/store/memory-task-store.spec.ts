@@ -4,9 +4,10 @@
  * also after a stop that left no snapshot.
  */
 import type { Connection } from 'mongoose';
-import { connectTestDb } from '@ggzy/engine-workers/testing';
+import { connectTestDb, eventually } from '@ggzy/engine-workers/testing';
 import type { TaskDoc } from '../task.model';
 import { MemoryTaskStore } from './memory-task-store';
+import { AuditService } from '../../audit/audit.service';
 
 let db: Connection;
 let seq = 0;
@@ -163,6 +164,36 @@ test('a start reads the snapshot and replays only the log since; the log before 
   expect((await next.historyPage('done', 'sup2', {}, 0, 10)).items.map((t) => t._id)).toEqual(['i0:task0']);
   // and the log holds no epoch before the last snapshot's
   expect((await next.log.epochs()).every((e) => e > epochAfterFirst)).toBe(true);
+  await next.close();
+});
+
+test('a snapshot does not read the audit trail for acts whose events this process chained; after a crash it does, once', async () => {
+  // given acts with their audit events, chained by this process
+  const audit = new AuditService(db);
+  const lookups = jest.spyOn(audit, 'unchained');
+  const first = new MemoryTaskStore(db);
+  first.useAudit(audit, () => undefined);
+  await first.load();
+  for (let n = 0; n < 3; n++) await first.insert(task(n));
+  const event = (n: number) => ({ actor: 'sup1', action: 'task.claimed', instanceId: `i${n}`, taskId: `i${n}:task${n}` });
+  for (let n = 0; n < 3; n++) await first.change(`i${n}:task${n}`, 1, { set: { assignee: 'sup1', touched: true } }, undefined, event(n));
+  await eventually(async () => (await audit.list({ action: 'task.claimed' }, 1, 10)).total === 3);
+
+  // when it takes a snapshot, nothing is looked up
+  await first.snapshot();
+  expect(lookups).not.toHaveBeenCalled();
+
+  // and a new process after a crash (no snapshot of the acts after it) looks them up once, chaining none twice
+  await first.change('i0:task0', 2, { set: { priority: 80 } }, undefined, event(0));
+  await eventually(async () => (await audit.list({ action: 'task.claimed' }, 1, 10)).total === 4);
+  const next = new MemoryTaskStore(db);
+  const again = new AuditService(db);
+  const afterCrash = jest.spyOn(again, 'unchained');
+  next.useAudit(again, () => undefined);
+  await next.load();
+  await next.snapshot();
+  expect(afterCrash).toHaveBeenCalledTimes(1);
+  expect((await again.list({ action: 'task.claimed' }, 1, 10)).total).toBe(4);
   await next.close();
 });
 

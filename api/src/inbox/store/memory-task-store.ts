@@ -52,7 +52,7 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
   private readonly derived = new Set<Promise<unknown>>();
   /** Engine tasks completed here whose completion the engine has not confirmed (kept live until it does). */
   private readonly awaiting = new Set<string>();
-  /** Change records whose event this process put on the trail (not looked up again at a snapshot). */
+  /** Change records whose event this process put on the trail or found there (not looked up again at a snapshot). */
   private readonly chainedHere = new Set<string>();
   private recordsSinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
@@ -181,6 +181,7 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
       .filter((c) => missing.has(c._id))
       .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.taskId === b.taskId ? a.version - b.version : a._id < b._id ? -1 : 1));
     for (const c of todo) await audit.appendStored(eventOf(c));
+    for (const c of withEvent) this.chainedHere.add(c._id);
   }
 
   // ---- what follows from a record (also on replay) -------------------------------------------
