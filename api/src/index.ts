@@ -5,5 +5,5 @@ export { DEMO_USERS, DEMO_PASSWORD } from './demo/demo-data';
 export { peopleModels } from './people/user.model';
 export { AuthService } from './people/auth.service';
 export { epochCollectionName } from './inbox/store/change-log';
-export { hashOf as auditHashOf, type AuditDoc } from './audit/audit.service';
+export { hashOf as auditHashOf, seqId as auditSeqId, type AuditDoc } from './audit/audit-doc';
 export { TRANSIENT_COLLECTIONS as BACKUP_LEAVES_OUT } from './backup/backup';

@@ -120,7 +120,11 @@ export interface System {
 
 export function buildSystem(deps: { db: Connection; engine: EnginePort & { loadedCount?: number }; logger: Logger; settings: SystemSettings }): System {
   const { db, engine, logger, settings } = deps;
-  const audit = new AuditService(db, { algorithm: settings.AUDIT_HASH, anchor: anchorFromSettings(settings) });
+  const audit = new AuditService(db, {
+    algorithm: settings.AUDIT_HASH,
+    anchor: anchorFromSettings(settings),
+    log: (msg) => logger.info({ scope: 'audit' }, msg),
+  });
   const auth = new AuthService(db);
   const forms = new FormRegistry(db);
   const notifier = notifierWithChannels(db, settings, logger);
@@ -153,8 +157,8 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       .then(() => undefined);
   link.onInstanceFailed = async (i, first) => {
     const ref = `failed:${i.key}`;
-    // (told again, the row had changed: only then is the trail looked up, which reads it)
-    if (first || !(await audit.chained(ref)))
+    // (told again, the row had changed: only then are the instance's events looked up)
+    if (first || !(await audit.chained(ref, i.key)))
       await audit.append({ actor: 'system', action: 'instance.failed', instanceId: i.key, ref, data: { error: i.error } });
   };
   const scale = settings.TIME_SCALE;
@@ -307,6 +311,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     async start() {
       await sole?.acquire();
       replicas?.start();
+      await audit.open();
       await forms.loadDirectory(`${settings.processesDir}/forms`);
       await calendar.load();
       if (settings.DEMO_DATA === 'true' && (await loadDemoData(db))) logger.info('demo data loaded (password demo1234)');

@@ -6,7 +6,7 @@
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { auditHashOf, type AuditDoc } from '@ggzy/api';
+import { auditHashOf, auditSeqId, type AuditDoc } from '@ggzy/api';
 import { auditCheckpointFile, reportAnomaly, startServer, type TestServer } from './harness';
 
 let s: TestServer | undefined;
@@ -38,7 +38,7 @@ test('deleting the newest event is found', async () => {
   await someActs(s, '删尾');
   const before = await verify(s);
   expect(before.ok).toBe(true);
-  await events(s.db).deleteOne({ _id: before.count });
+  await events(s.db).deleteOne({ _id: auditSeqId(before.count) });
   const after = await verify(s);
   expect(after.ok).toBe(false);
   expect(after.count).toBe(before.count - 1);
@@ -58,7 +58,7 @@ test('rewriting an event and recomputing every later hash is found; the database
   let prev = docs[0]!.hash;
   for (const d of docs.slice(1)) {
     const { hash: _old, ...rest } = d;
-    const changed = { ...rest, prevHash: prev, ...(d._id === 2 && { actor: 'someone-else' }) };
+    const changed = { ...rest, prevHash: prev, ...(d._id === auditSeqId(2) && { actor: 'someone-else' }) };
     prev = auditHashOf(changed);
     await events(s.db).replaceOne({ _id: d._id }, { ...changed, hash: prev });
   }

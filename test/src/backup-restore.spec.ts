@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
-import { BACKUP_LEAVES_OUT } from '@ggzy/api';
+import { BACKUP_LEAVES_OUT, auditSeqId } from '@ggzy/api';
 import { auditCheckpointFile, claimAndComplete, eventually, PDF, reportAnomaly, startServer, taskAt, type TestServer } from './harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -161,6 +161,6 @@ test('a backup restored into an empty data directory is the same system, and its
   // (the restored system's own logins since are chained after the restored head)
   expect(after.ok).toBe(true);
   expect(after.count).toBeGreaterThanOrEqual(before.count);
-  expect((await db2.collection('audit_events').findOne({ _id: before.count }))?.hash).toBe(before.headHash);
+  expect((await db2.collection<{ _id: string; hash: string }>('audit_events').findOne({ _id: auditSeqId(before.count) }))?.hash).toBe(before.headHash);
   expect(after.lastCheckpoint?.seq).toBeGreaterThan(0);
 });

@@ -1,53 +1,25 @@
 /**
  * The audit trail: append-only and hash-chained. Event n stores the hash of event n-1 and its own
  * hash over both, so changing, removing or reordering any event breaks every hash after it.
- * Sequence numbers are document ids: two processes appending at once cannot both write event n
- * (the loser re-reads the head and appends after it). The chain's hash is SHA-256 or SM3
- * (GB/T 32905), chosen by AUDIT_HASH; each event says which one it was made with. Anchors
- * (audit-anchor.ts) keep the chain from being cut at its end or rewritten whole.
+ * Sequence numbers are document ids (twelve digits, see audit-doc.ts): two processes appending at
+ * once cannot both write event n (the loser finds the new head and appends after it). The chain's
+ * hash is SHA-256 or SM3 (GB/T 32905), chosen by AUDIT_HASH; each event says which one it was made
+ * with. Anchors (audit-anchor.ts) keep the chain from being cut at its end or rewritten whole.
+ *
+ * Nothing here reads the whole trail but `verify` and a search by actor or action: the head is
+ * found by probing ids, an instance's events are listed under it (InstanceIndex, before they are
+ * written) and read by id, the newest page by the ids below the head.
  */
-import { createHash } from 'node:crypto';
-import type { AuditAnchor, AuditHash, Checkpoint } from './audit-anchor';
+import type { Connection, Model } from 'mongoose';
+import { Schema } from 'mongoose';
+import type { AuditAnchor, AuditHash } from './audit-anchor';
+import { GENESIS, auditModel, hashOf, migrateNumberIds, seqId, toEvent, type AuditDoc, type AuditEvent } from './audit-doc';
+import { verifyChain, type CheckpointDoc, type VerifyResult } from './audit-verify';
 import { modelOn } from '../db/model-on';
-import { Schema, type Connection, type Model } from 'mongoose';
+import { InstanceIndex } from '../instances/instance-index';
 
-export interface AuditDoc {
-  _id: number;
-  at: Date;
-  actor: string;
-  action: string;
-  instanceId?: string;
-  taskId?: string;
-  /** JSON of what changed (before/after, opinion, details), kept as text so its hash is stable. */
-  data: string;
-  prevHash: string;
-  hash: string;
-  /** The inbox change record this event was stored with first (see TaskStore.change). */
-  ref?: string;
-  /** The hash it was made with, when not SHA-256. */
-  alg?: 'sm3';
-}
-
-interface CheckpointDoc {
-  _id: number;
-  hash: string;
-  at: string;
-  alg?: 'sm3';
-  sig: string;
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  count: number;
-  headHash: string;
-  brokenAt?: number;
-  reason?: string;
-  algorithm: AuditHash;
-  /** Whether the chain is held to signed checkpoints; the last one it matched. */
-  anchored: boolean;
-  checkpoints: number;
-  lastCheckpoint?: { seq: number; hash: string; at: string };
-}
+export type { AuditDoc, AuditEvent } from './audit-doc';
+export type { VerifyResult } from './audit-verify';
 
 export interface AuditInput {
   actor: string;
@@ -61,78 +33,30 @@ export interface AuditInput {
   ref?: string;
 }
 
-export interface AuditEvent {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  instanceId?: string;
-  taskId?: string;
-  data: Record<string, unknown>;
-  hash: string;
-}
-
-const GENESIS = '0'.repeat(64);
-
-export function auditModel(db: Connection): Model<AuditDoc> {
-  return modelOn<AuditDoc>(
-    db,
-    'AuditEvent',
-    new Schema<AuditDoc>(
-      {
-        _id: Number,
-        at: Date,
-        actor: String,
-        action: String,
-        instanceId: String,
-        taskId: String,
-        data: String,
-        prevHash: String,
-        hash: String,
-        ref: String,
-        alg: String,
-      },
-      { versionKey: false, _id: false, collection: 'audit_events' },
-    )
-      .index({ instanceId: 1, _id: 1 })
-      .index({ ref: 1 }),
-  );
-}
-
-/** An event's hash over its content and the previous event's hash (exported for the tamper tests). */
-export function hashOf(d: Omit<AuditDoc, 'hash'>): string {
-  const canonical = JSON.stringify([
-    d._id,
-    d.at.toISOString(),
-    d.actor,
-    d.action,
-    d.instanceId ?? null,
-    d.taskId ?? null,
-    d.data,
-    d.prevHash,
-    ...(d.ref ? [d.ref] : []),
-  ]);
-  return createHash(d.alg ?? 'sha256')
-    .update(canonical)
-    .digest('hex');
-}
-
 export class AuditService {
   readonly model: Model<AuditDoc>;
   private head: { seq: number; hash: string } | null = null;
+  /** The highest event number known to be stored (where a search for the head starts). */
+  private known = 0;
   private pending: { e: AuditInput; resolve: (doc: AuditDoc) => void; reject: (err: unknown) => void }[] = [];
   private writing = false;
   /** The last event appended, settled or not (see `idle`). */
   private last: Promise<unknown> = Promise.resolve();
+  private opened?: Promise<void>;
 
   private readonly checkpoints: Model<CheckpointDoc>;
+  private readonly index: InstanceIndex;
   private readonly algorithm: AuditHash;
   private readonly anchor: AuditAnchor | null;
   private lastStoredCheckpoint = 0;
   private checkpointTimer?: NodeJS.Timeout;
 
-  constructor(db: Connection, opts: { algorithm?: AuditHash; anchor?: AuditAnchor | null } = {}) {
+  constructor(
+    private readonly db: Connection,
+    private readonly opts: { algorithm?: AuditHash; anchor?: AuditAnchor | null; log?: (msg: string) => void } = {},
+  ) {
     this.model = auditModel(db);
+    this.index = new InstanceIndex(db);
     this.algorithm = opts.algorithm ?? 'sha256';
     this.anchor = opts.anchor ?? null;
     this.checkpoints = modelOn<CheckpointDoc>(
@@ -143,6 +67,15 @@ export class AuditService {
         { versionKey: false, _id: false, collection: 'audit_checkpoints' },
       ),
     );
+  }
+
+  /** Ready to read and write: a trail stored with numbered ids is given its new ids first (once). Every method waits for it. */
+  open(): Promise<void> {
+    if (!this.opened) {
+      this.opened = migrateNumberIds(this.db, this.opts.log);
+      this.opened.catch(() => (this.opened = undefined));
+    }
+    return this.opened;
   }
 
   /** Store a signed checkpoint of the head in the database every `everyMs` (when it moved). */
@@ -160,16 +93,16 @@ export class AuditService {
   async checkpoint(): Promise<void> {
     if (!this.anchor) return;
     await this.idle();
-    // The head this process last wrote (reading the newest event would sort the whole trail on the
-    // embedded database); a process that wrote nothing has nothing to sign.
+    // The head this process last wrote; a process that wrote nothing has nothing to sign.
     const head = this.head;
     if (!head?.seq || head.seq === this.lastStoredCheckpoint) return;
     const line = this.anchor.signed(head.seq, head.hash);
-    await this.checkpoints.updateOne(
-      { _id: head.seq },
-      { $setOnInsert: { hash: line.hash, at: line.at, ...(line.alg && { alg: line.alg }), sig: line.sig } },
-      { upsert: true },
-    );
+    // (an insert: its key is checked by the unique index, where a filter on a number would read every checkpoint)
+    await this.checkpoints.collection
+      .insertOne({ _id: head.seq, hash: line.hash, at: line.at, ...(line.alg && { alg: line.alg }), sig: line.sig } as never)
+      .catch((err: { code?: number }) => {
+        if (err.code !== 11000) throw err;
+      });
     this.lastStoredCheckpoint = head.seq;
   }
 
@@ -203,34 +136,61 @@ export class AuditService {
   async idle(): Promise<void> {
     await this.last;
     await this.anchor?.flushed();
+    await this.open();
   }
 
-  /** Whether the event carried by this change record is in the trail. */
-  async chained(ref: string): Promise<boolean> {
+  /** Whether the event carried by this change record is in the trail (among the instance's events, when it has one). */
+  async chained(ref: string, instanceId?: string): Promise<boolean> {
+    await this.open();
+    if (instanceId) return (await this.index.docsOf(instanceId, 'audit', this.model)).some((d) => d.ref === ref);
     return !!(await this.model.exists({ ref }));
   }
 
-  /** Of these change records, those whose event is not in the trail yet (one pass over the trail). */
-  async unchained(refs: string[]): Promise<Set<string>> {
-    const missing = new Set(refs);
-    if (!missing.size) return missing;
-    for await (const d of this.model
-      .find({ ref: { $exists: true } })
-      .select('ref')
-      .lean()
-      .cursor())
-      missing.delete((d as { ref: string }).ref);
+  /** Of these change records, those whose event is not in the trail yet (read by instance; a pass over the trail only for events of none). */
+  async unchained(records: { ref: string; instanceId?: string }[]): Promise<Set<string>> {
+    await this.open();
+    const missing = new Set(records.map((r) => r.ref));
+    const byInstance = new Map<string, string[]>();
+    for (const r of records) if (r.instanceId) byInstance.set(r.instanceId, [...(byInstance.get(r.instanceId) ?? []), r.ref]);
+    for (const instanceId of byInstance.keys()) for (const d of await this.index.docsOf(instanceId, 'audit', this.model)) if (d.ref) missing.delete(d.ref);
+    if (records.some((r) => !r.instanceId && missing.has(r.ref)))
+      for await (const d of this.model
+        .find({ ref: { $exists: true } })
+        .select('ref')
+        .lean()
+        .cursor())
+        missing.delete((d as { ref: string }).ref);
     return missing;
   }
 
-  private async loadHead(): Promise<{ seq: number; hash: string }> {
-    const last = await this.model.findOne({}).sort({ _id: -1 }).select('_id hash').lean();
-    return last ? { seq: last._id, hash: last.hash } : { seq: 0, hash: GENESIS };
+  /**
+   * The newest event at or after `known` (which is stored, or 0): ids are dense, so probe
+   * known+1, +2, +4… until one is missing, then halve the gap — some 2·log₂(n) reads by id.
+   */
+  private async headFrom(known: number): Promise<{ seq: number; hash: string }> {
+    const has = async (n: number) => !!(await this.model.exists({ _id: seqId(n) }));
+    let lo = known;
+    let step = 1;
+    while (await has(lo + step)) {
+      lo += step;
+      step *= 2;
+    }
+    let hi = lo + step;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await has(mid)) lo = mid;
+      else hi = mid;
+    }
+    const doc = lo ? await this.model.findById(seqId(lo)).select('hash').lean() : null;
+    if (lo && !doc) return this.headFrom(0);
+    this.known = Math.max(this.known, lo);
+    return { seq: lo, hash: doc?.hash ?? GENESIS };
   }
 
   private async drain(): Promise<void> {
     this.writing = true;
     try {
+      await this.open();
       while (this.pending.length) {
         const batch = this.pending.splice(0, 500);
         try {
@@ -240,6 +200,8 @@ export class AuditService {
           batch.forEach((b) => b.reject(err));
         }
       }
+    } catch (err) {
+      for (const b of this.pending.splice(0)) b.reject(err);
     } finally {
       this.writing = false;
     }
@@ -247,12 +209,12 @@ export class AuditService {
 
   private async write(events: AuditInput[]): Promise<AuditDoc[]> {
     for (let attempt = 0; ; attempt++) {
-      this.head ??= await this.loadHead();
+      this.head ??= await this.headFrom(this.known);
       let { seq, hash } = this.head;
       const docs: AuditDoc[] = [];
       for (const e of events) {
         const doc: Omit<AuditDoc, 'hash'> = {
-          _id: ++seq,
+          _id: seqId(++seq),
           at: e.at ?? new Date(),
           actor: e.actor,
           action: e.action,
@@ -267,128 +229,66 @@ export class AuditService {
         docs.push({ ...doc, hash });
       }
       try {
+        // Listed under their instances first: an event is never stored unlisted.
+        await this.index.add(docs.filter((d) => d.instanceId).map((d) => ({ instanceId: d.instanceId!, kind: 'audit' as const, id: d._id })));
         // The driver's call: the documents are built here already, mongoose's casting would only cost time.
         await this.model.collection.insertMany(docs as never, { ordered: true });
         this.head = { seq, hash };
+        this.known = seq;
         this.anchor?.record(seq, hash);
         return docs;
       } catch (err) {
         this.head = null;
         if ((err as { code?: number }).code !== 11000 || attempt > 20) throw err;
         // Another process appended first. Ours that landed (same id and hash) stay; chain the rest after the new head.
-        const stored = await this.model
-          .find({ _id: { $in: docs.map((d) => d._id) } })
-          .select('_id hash')
-          .lean();
-        const mine = new Map(stored.map((d) => [d._id, d.hash]));
         let landed = 0;
-        while (landed < docs.length && mine.get(docs[landed]!._id) === docs[landed]!.hash) landed++;
-        if (landed) return [...docs.slice(0, landed), ...(landed < docs.length ? await this.write(events.slice(landed)) : [])];
+        while (landed < docs.length && (await this.model.findById(docs[landed]!._id).select('hash').lean())?.hash === docs[landed]!.hash) landed++;
+        if (landed) {
+          this.known = Math.max(this.known, Number(docs[landed - 1]!._id));
+          return [...docs.slice(0, landed), ...(landed < docs.length ? await this.write(events.slice(landed)) : [])];
+        }
       }
     }
   }
 
   async forInstance(instanceId: string): Promise<AuditEvent[]> {
     await this.idle();
-    const docs = await this.model.find({ instanceId }).sort({ _id: 1 }).lean();
+    const docs = await this.index.docsOf(instanceId, 'audit', this.model);
     // By time of the act; nothing happens in an instance before its start, even within one millisecond.
     const first = (e: AuditEvent) => (e.action === 'instance.started' ? 0 : 1);
     return docs.map(toEvent).sort((a, b) => a.at.localeCompare(b.at) || first(a) - first(b) || a.seq - b.seq);
   }
 
+  /** Newest first. One instance's: its events read by id; the whole trail's: the page's ids below the head; by actor or action alone: a search of the trail. */
   async list(
     filter: { instanceId?: string; actor?: string; action?: string },
     page: number,
     pageSize: number,
   ): Promise<{ items: AuditEvent[]; total: number }> {
     await this.idle();
+    const from = (page - 1) * pageSize;
+    const wanted = (d: AuditDoc) => (!filter.actor || d.actor === filter.actor) && (!filter.action || d.action === filter.action);
+    if (filter.instanceId) {
+      const docs = (await this.index.docsOf(filter.instanceId, 'audit', this.model)).filter(wanted).sort((a, b) => (a._id < b._id ? 1 : -1));
+      return { items: docs.slice(from, from + pageSize).map(toEvent), total: docs.length };
+    }
+    if (!filter.actor && !filter.action) {
+      const { seq: total } = await this.headFrom(this.known);
+      const ids: string[] = [];
+      for (let n = total - from; n > Math.max(0, total - from - pageSize); n--) ids.push(seqId(n));
+      const docs = await Promise.all(ids.map((id) => this.model.findById(id).lean()));
+      return { items: docs.filter((d) => d !== null).map(toEvent), total };
+    }
     const q: Record<string, string> = {};
-    if (filter.instanceId) q.instanceId = filter.instanceId;
     if (filter.actor) q.actor = filter.actor;
     if (filter.action) q.action = filter.action;
-    const [docs, total] = await Promise.all([
-      this.model
-        .find(q)
-        .sort({ _id: -1 })
-        .skip((page - 1) * pageSize)
-        .limit(pageSize)
-        .lean(),
-      this.model.countDocuments(q),
-    ]);
+    const [docs, total] = await Promise.all([this.model.find(q).sort({ _id: -1 }).skip(from).limit(pageSize).lean(), this.model.countDocuments(q)]);
     return { items: docs.map(toEvent), total };
   }
 
-  /**
-   * Walk the whole chain in order; report the first event whose link or hash does not hold, then
-   * hold it to the signed checkpoints (the file's and the database's): an event missing after one,
-   * or one whose hash is not the one signed, breaks it even if every hash after it was recomputed.
-   */
+  /** The whole chain, in order, held to its signed checkpoints (see audit-verify.ts). */
   async verify(): Promise<VerifyResult> {
     await this.idle();
-    const anchors = await this.loadCheckpoints();
-    const base = { algorithm: this.algorithm, anchored: !!this.anchor, checkpoints: anchors.list.length };
-    if (anchors.forged) return { ...base, ok: false, count: 0, headHash: GENESIS, reason: `${anchors.forged} checkpoint(s) whose signature does not hold` };
-    const at = new Map<number, Checkpoint[]>();
-    for (const c of anchors.list) at.set(c.seq, [...(at.get(c.seq) ?? []), c]);
-    let prev = GENESIS;
-    let expected = 1;
-    let count = 0;
-    let matched: Checkpoint | undefined;
-    for await (const d of this.model.find({}).sort({ _id: 1 }).lean().cursor()) {
-      const doc = d as AuditDoc;
-      const broken = (brokenAt: number, reason: string): VerifyResult => ({ ...base, ok: false, count, headHash: prev, brokenAt, reason, ...last(matched) });
-      if (doc._id !== expected) return broken(expected, `event ${expected} is missing`);
-      if (doc.prevHash !== prev) return broken(doc._id, 'link to the previous event does not match');
-      const { hash, ...rest } = doc;
-      if (hashOf(rest) !== hash) return broken(doc._id, 'content does not match its hash');
-      for (const c of at.get(doc._id) ?? []) {
-        if (c.hash !== hash) return broken(doc._id, `event ${doc._id} is not the one signed at ${c.at} (checkpoint in the ${c.source})`);
-        if (!matched || c.seq >= matched.seq) matched = c;
-      }
-      prev = hash;
-      expected++;
-      count++;
-    }
-    const beyond = anchors.list.filter((c) => c.seq > count).sort((a, b) => b.seq - a.seq)[0];
-    if (beyond)
-      return {
-        ...base,
-        ok: false,
-        count,
-        headHash: prev,
-        brokenAt: count + 1,
-        reason: `the trail ends at event ${count}, but event ${beyond.seq} was signed at ${beyond.at} (checkpoint in the ${beyond.source})`,
-        ...last(matched),
-      };
-    return { ...base, ok: true, count, headHash: prev, ...last(matched) };
+    return verifyChain(this.model, this.checkpoints, this.anchor, this.algorithm);
   }
-
-  private async loadCheckpoints(): Promise<{ list: Checkpoint[]; forged: number }> {
-    if (!this.anchor) return { list: [], forged: 0 };
-    const { checkpoints, forged } = await this.anchor.fromFile();
-    let bad = forged;
-    for (const d of await this.checkpoints.find({}).lean()) {
-      if (this.anchor.holds({ seq: d._id, hash: d.hash, at: d.at, ...(d.alg && { alg: d.alg }), sig: d.sig }))
-        checkpoints.push({ seq: d._id, hash: d.hash, at: d.at, source: 'database' });
-      else bad++;
-    }
-    return { list: checkpoints, forged: bad };
-  }
-}
-
-function last(c: Checkpoint | undefined): Pick<VerifyResult, 'lastCheckpoint'> {
-  return c ? { lastCheckpoint: { seq: c.seq, hash: c.hash, at: c.at } } : {};
-}
-
-function toEvent(d: AuditDoc): AuditEvent {
-  return {
-    seq: d._id,
-    at: d.at.toISOString(),
-    actor: d.actor,
-    action: d.action,
-    ...(d.instanceId && { instanceId: d.instanceId }),
-    ...(d.taskId && { taskId: d.taskId }),
-    data: JSON.parse(d.data) as Record<string, unknown>,
-    hash: d.hash,
-  };
 }

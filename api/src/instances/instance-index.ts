@@ -1,8 +1,8 @@
 /**
- * What belongs to one instance, found by the instance's id: the ids of its comments and
- * attachments, in one document per instance (`instance_index`). The instance's page (and each task
- * page, which shows it) reads these by id instead of filtering the comments and the attachments,
- * which grow with every instance ever run (on the embedded database only `{ _id: string }` filters
+ * What belongs to one instance, found by the instance's id: the ids of its comments, attachments
+ * and audit events, in one document per instance (`instance_index`). The instance's page (and each
+ * task page, which shows it) reads these by id instead of filtering the comments, the attachments
+ * and the trail, which grow with every instance ever run (on the embedded database only `{ _id: string }` filters
  * use an index).
  *
  * An id is listed before the document it names is written (or given the instance): one listed
@@ -13,12 +13,13 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../db/model-on';
 
-export type IndexKind = 'comments' | 'attachments';
+export type IndexKind = 'comments' | 'attachments' | 'audit';
 
 interface IndexDoc {
   _id: string;
   comments?: string[];
   attachments?: string[];
+  audit?: string[];
 }
 
 export interface IndexEntry {
@@ -27,7 +28,7 @@ export interface IndexEntry {
   id: string;
 }
 
-/** A document an instance can own (a comment, an attachment). */
+/** A document an instance can own (a comment, an attachment, an audit event). */
 type Owned = { _id: string; instanceId?: string | null };
 
 /** Marks a kind whose stored documents were listed (`#built:comments`…). */
@@ -41,7 +42,10 @@ export class InstanceIndex {
     this.model = modelOn<IndexDoc>(
       db,
       'InstanceIndex',
-      new Schema<IndexDoc>({ _id: String, comments: [String], attachments: [String] }, { versionKey: false, _id: false, collection: 'instance_index' }),
+      new Schema<IndexDoc>(
+        { _id: String, comments: [String], attachments: [String], audit: [String] },
+        { versionKey: false, _id: false, collection: 'instance_index' },
+      ),
     );
   }
 

@@ -157,8 +157,8 @@ export class StartRequests {
     await this.settleState(key);
     if (doc.attachmentIds.length) await this.files.link(doc.attachmentIds, doc.user, key);
     const ref = `start:${doc._id}`;
-    // (looking the event up reads the trail: only for a start carried again, which is rare)
-    if (!again || !(await this.audit.chained(ref)))
+    // (looked up among the instance's events only for a start carried again)
+    if (!again || !(await this.audit.chained(ref, key)))
       await this.audit.append({
         at: doc.at,
         actor: doc.user,
@@ -234,8 +234,8 @@ export class StartRequests {
     await this.onStarted?.({ instanceId: i.key, processId: i.processId, by: 'system', at: meta.startedAt, variables: {} });
     await this.settleState(i.key);
     const ref = `timer-start:${i.key}`;
-    // (told again, the row was there: only then is the trail looked up, which reads it)
-    if (inserted || !(await this.audit.chained(ref)))
+    // (told again, the row was there: only then are the instance's events looked up)
+    if (inserted || !(await this.audit.chained(ref, i.key)))
       await this.audit.append({
         at: new Date(i.startedAt),
         actor: 'system',

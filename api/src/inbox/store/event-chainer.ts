@@ -28,7 +28,7 @@ export class EventChainer {
     const audit = this.audit!;
     void (async () => {
       try {
-        if (!retry || !(await audit.chained(e.ref))) await audit.appendStored(e);
+        if (!retry || !(await audit.chained(e.ref, e.instanceId))) await audit.appendStored(e);
         await done?.();
       } catch (err) {
         this.onError(err);

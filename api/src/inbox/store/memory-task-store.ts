@@ -176,7 +176,7 @@ export class MemoryTaskStore extends TaskStoreBase implements TaskStore {
     const audit = this.events.trail;
     const withEvent = records.filter((c) => c.audit && !this.chainedHere.has(c._id));
     if (!audit || !withEvent.length) return;
-    const missing = await audit.unchained(withEvent.map((c) => c._id));
+    const missing = await audit.unchained(withEvent.map((c) => ({ ref: c._id, instanceId: eventOf(c).instanceId })));
     const todo = withEvent
       .filter((c) => missing.has(c._id))
       .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.taskId === b.taskId ? a.version - b.version : a._id < b._id ? -1 : 1));
