@@ -114,6 +114,7 @@ export async function migrateNumberIds(db: Connection, log?: (msg: string) => vo
   const numbered = { _id: { $type: 'number' } } as unknown as mongo.Filter<mongo.Document>;
   let batch: Record<string, unknown>[] = [];
   let copied = 0;
+  let [low, high] = [Infinity, -Infinity];
   const flush = async () => {
     if (!batch.length) return;
     await events.insertMany(batch, { ordered: false }).catch((err: { code?: number; writeErrors?: { code?: number }[] }) => {
@@ -126,12 +127,15 @@ export async function migrateNumberIds(db: Connection, log?: (msg: string) => vo
     if (copied % 10_000 === 0) log?.(`audit trail: ${copied} events given their new ids`);
   };
   for await (const d of events.find(numbered)) {
-    batch.push({ ...d, _id: seqId(d._id as unknown as number) });
+    const n = d._id as unknown as number;
+    [low, high] = [Math.min(low, n), Math.max(high, n)];
+    batch.push({ ...d, _id: seqId(n) });
     if (batch.length === 500) await flush();
   }
   await flush();
   if (copied) {
-    await events.deleteMany(numbered);
+    // (by ranges of numbers: the embedded database deletes at most 32,766 documents in one statement)
+    for (let from = low; from <= high; from += 30_000) await events.deleteMany({ _id: { $gte: from, $lt: from + 30_000 } } as never);
     log?.(`audit trail: ${copied} events given their new ids, done`);
   }
   await meta.updateOne({ _id: STRING_IDS }, { $setOnInsert: { at: new Date() } }, { upsert: true });

@@ -69,10 +69,14 @@ export class AuditService {
     );
   }
 
-  /** Ready to read and write: a trail stored with numbered ids is given its new ids first (once). Every method waits for it. */
+  /**
+   * Ready to read and write: a trail stored with numbered ids is given its new ids, and events
+   * stored before they were listed under their instances are listed (each once, ever). Every
+   * method waits for it.
+   */
   open(): Promise<void> {
     if (!this.opened) {
-      this.opened = migrateNumberIds(this.db, this.opts.log);
+      this.opened = migrateNumberIds(this.db, this.opts.log).then(() => this.index.build('audit', this.model));
       this.opened.catch(() => (this.opened = undefined));
     }
     return this.opened;

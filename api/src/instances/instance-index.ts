@@ -50,8 +50,9 @@ export class InstanceIndex {
   }
 
   /**
-   * List these ids under their instances: one single-statement write per instance (the embedded
-   * database can stall for good on two multi-statement upserts of the same documents at once).
+   * List these ids under their instances: one single-statement write per instance, eight at a
+   * time (the embedded database can stall for good on two multi-statement upserts of the same
+   * documents at once).
    */
   async add(entries: IndexEntry[]): Promise<void> {
     const byInstance = new Map<string, Partial<Record<IndexKind, string[]>>>();
@@ -60,10 +61,11 @@ export class InstanceIndex {
       byInstance.set(e.instanceId, lists);
       (lists[e.kind] ??= []).push(e.id);
     }
-    for (const [instanceId, lists] of byInstance) {
+    const writes = [...byInstance].map(([instanceId, lists]) => {
       const each = Object.fromEntries(Object.entries(lists).map(([kind, ids]) => [kind, { $each: ids }]));
-      await this.model.updateOne({ _id: instanceId }, { $addToSet: each }, { upsert: true });
-    }
+      return () => this.model.updateOne({ _id: instanceId }, { $addToSet: each }, { upsert: true });
+    });
+    for (let i = 0; i < writes.length; i += 8) await Promise.all(writes.slice(i, i + 8).map((w) => w()));
   }
 
   /** The documents of `model` listed for an instance that are there and are its (read by id, 16 at a time). */
@@ -78,8 +80,8 @@ export class InstanceIndex {
     return out;
   }
 
-  /** What `model` stored before the index existed, listed once (read whole, then written). */
-  private build<D extends Owned>(kind: IndexKind, model: Model<D>): Promise<void> {
+  /** What `model` stored before the index existed, listed once (read whole, then written); later calls wait for the first. */
+  build<D extends Owned>(kind: IndexKind, model: Model<D>): Promise<void> {
     let done = this.built.get(kind);
     if (!done) {
       done = (async () => {
