@@ -32,6 +32,9 @@ const SEES: Record<keyof typeof ids, User[]> = {
   A: ['external1', 'sup1', 'sup2', 'sup_head', 'director', 'deputy', 'admin'],
 };
 
+/** How many of the instances `u` sees. */
+const SEES_COUNT = (u: User) => Object.values(SEES).filter((who) => who.includes(u)).length;
+
 async function anomaly(title: string, classification: 'public' | 'secret' | 'temp-secret', pauseNow = false, termMs = 30 * 86_400_000): Promise<string> {
   const r = await c.witness1.post('/api/process-instances', {
     processId: 'anomaly-escalation',
@@ -143,6 +146,21 @@ test.each(USERS)('%s: instance detail, its tasks and its trail answer exactly fo
   // the list holds the same instances
   const listed = new Set(((await c[u].get('/api/process-instances?pageSize=100')).body.items as Body[]).map((i) => i.id));
   for (const k of Object.keys(ids) as (keyof typeof ids)[]) expect({ k, listed: listed.has(ids[k]) }).toEqual({ k, listed: sees(k, u) });
+});
+
+test("the instance list reads who took part only where it decides what one sees, and for the page's rows", async () => {
+  // given an admin, who sees every unclassified instance whoever took part, and none of the classified ones he is not on
+  const facts = jest.spyOn(s.system.inbox, 'facts');
+  try {
+    const page = (await c.admin.get('/api/process-instances?pageSize=2')).body;
+    // then only the classified instances (is he on them?) and the two rows shown were looked into
+    expect(page.items).toHaveLength(2);
+    expect(page.total).toBe(SEES_COUNT('admin'));
+    expect(new Set(facts.mock.calls.map((call) => call[0]))).toEqual(new Set([ids.S, ids.T, ...(page.items as Body[]).map((i) => i.id as string)]));
+    expect((page.items as Body[]).every((i) => Array.isArray(i.currentSteps))).toBe(true);
+  } finally {
+    facts.mockRestore();
+  }
 });
 
 test('staff who may see a case read all of it: internal opinions, who held each step, their files and comments', async () => {

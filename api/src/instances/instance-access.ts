@@ -9,9 +9,14 @@ export function canSeeInstance(
   facts: Pick<InstanceFacts, 'participants' | 'groups'>,
   u: UserDto,
 ): boolean {
-  if (m.starter === u.id || facts.participants.has(u.id)) return true;
+  if (seenWhoeverTookPart(m, u) || facts.participants.has(u.id)) return true;
+  return !u.roles.includes('external') && !isClassified(m) && [...facts.groups].some((g) => u.groups.includes(g));
+}
+
+/** Whether `u` sees the instance whoever took part in it: its starter, leaders, the entitled (classified); if not, `canSeeInstance` decides. */
+export function seenWhoeverTookPart(m: Pick<InstanceMetaDoc, 'starter' | 'classification'>, u: UserDto): boolean {
+  if (m.starter === u.id) return true;
   if (u.roles.includes('external')) return false;
   if (isClassified(m)) return entitledToClassified(u);
-  if (u.roles.includes('deputy') || u.roles.includes('principal') || u.roles.includes('admin')) return true;
-  return [...facts.groups].some((g) => u.groups.includes(g));
+  return u.roles.includes('deputy') || u.roles.includes('principal') || u.roles.includes('admin');
 }

@@ -15,7 +15,7 @@ import { archiveModels } from '../archives/archive.model';
 import type { AttachmentStore } from '../attachments/attachments';
 import { forbidden } from '../http/auth-context';
 import type { FlowCatalog } from './flow-catalog';
-import { canSeeInstance } from './instance-access';
+import { canSeeInstance, seenWhoeverTookPart } from './instance-access';
 import { instanceMetaModel, type InstanceMetaDoc } from './instance.model';
 import type { StartRequests } from './start-requests';
 import { Comments } from '../comments/comments';
@@ -318,12 +318,14 @@ export class InstancesService {
     if (q.processId) filter.processId = q.processId;
     if (q.state) filter.state = q.state;
     const docs = await this.Meta.find(filter).sort({ startedAt: -1 }).lean();
-    const visible: (InstanceMetaDoc & { currentSteps: string[] })[] = [];
-    for (const m of docs) {
-      const facts = await this.inbox.facts(m._id, m.starter);
-      if (canSeeInstance(m, facts, u)) visible.push({ ...m, currentSteps: facts.currentSteps });
-    }
-    const items = visible.slice((q.page - 1) * q.pageSize, q.page * q.pageSize).map((m) => ({ id: m._id, ...omitId(m) }));
+    // Who took part is read only where it decides what `u` sees, and for the page's rows (their current steps).
+    const facts = new Map<string, InstanceFacts>();
+    const factsOf = async (m: InstanceMetaDoc) => facts.get(m._id) ?? facts.set(m._id, await this.inbox.facts(m._id, m.starter)).get(m._id)!;
+    const visible: InstanceMetaDoc[] = [];
+    for (const m of docs) if (seenWhoeverTookPart(m, u) || canSeeInstance(m, await factsOf(m), u)) visible.push(m);
+    const items = [];
+    for (const m of visible.slice((q.page - 1) * q.pageSize, q.page * q.pageSize))
+      items.push({ id: m._id, ...omitId(m), currentSteps: (await factsOf(m)).currentSteps });
     return { items, total: visible.length, page: q.page, pageSize: q.pageSize };
   }
 
