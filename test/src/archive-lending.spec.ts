@@ -94,6 +94,16 @@ test('external1 asks for an archive; supervision asks once for more; the deputy 
   expect(trail).toEqual(expect.arrayContaining(['archive.access-granted', 'archive.viewed', 'archive.access-revoked']));
 });
 
+test("a form's choices are read only for the fields that offer them: the request form lists the archives, a form without such a field reads none", async () => {
+  const ext = await s.login('external1');
+  const requestForm = (await ext.get('/api/forms/archive-request')).body;
+  expect(requestForm.options.archiveOptions).toContainEqual({ label: expect.stringContaining('DA-XXGC-2025-031'), value: 'DA-XXGC-2025-031' });
+  expect(requestForm.options.projectOptions).toBeUndefined();
+  const supplement = (await (await s.login('sup1')).get('/api/forms/archive-supplement')).body;
+  expect(supplement.form.components.length).toBeGreaterThan(0);
+  expect(Object.keys(supplement.options)).toEqual([]);
+});
+
 test('a step left open is urged when due (催办) and reported to supervision when overdue (督办), once each', async () => {
   const witness = await s.login('witness1');
   const head = await s.login('eng_head');

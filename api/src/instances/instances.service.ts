@@ -107,12 +107,14 @@ export class InstancesService {
    * request — the people of their own unit (an applicant) or section (staff), themselves included.
    */
   async formOptions(u: UserDto, form?: FormSchema): Promise<Record<string, { label: string; value: string }[]>> {
-    // The people are read only for a form that offers them (a task page's form seldom does).
-    const keys = new Set(form ? fieldsOf(form).map((f) => f.valuesKey) : ['officerOptions', 'roomOptions', 'witnessOptions']);
+    // Each kind is read only for a form that offers it (the archives and the people are read from the database).
+    const keys = new Set(
+      form ? fieldsOf(form).map((f) => f.valuesKey) : ['officerOptions', 'roomOptions', 'witnessOptions', 'projectOptions', 'archiveOptions'],
+    );
     const wantsOfficers = keys.has('officerOptions') || keys.has('witnessOptions');
     const [projects, archives, people] = await Promise.all([
-      this.projects ? this.projects.openProjects() : [],
-      this.Archive.find({}).select('title').sort({ _id: 1 }).lean(),
+      this.projects && keys.has('projectOptions') ? this.projects.openProjects() : [],
+      keys.has('archiveOptions') ? this.Archive.find({}).select('title').sort({ _id: 1 }).lean() : [],
       wantsOfficers ? this.User.find({ active: true }).select('name roles sections unit').lean() : Promise.resolve([]),
     ]);
     const external = u.roles.includes('external');
@@ -128,8 +130,8 @@ export class InstancesService {
     return {
       ...(keys.has('roomOptions') && { roomOptions: rooms.map((r) => ({ label: r.name, value: r._id })) }),
       ...(keys.has('witnessOptions') && { witnessOptions: witnesses.map((p) => ({ label: `${p.name}（${p._id}）`, value: p._id })) }),
-      projectOptions: projects.map((p) => ({ label: `${p.id} ${p.name}`, value: p.id })),
-      archiveOptions: archives.map((a) => ({ label: `${a._id} ${a.title}`, value: a._id })),
+      ...(keys.has('projectOptions') && { projectOptions: projects.map((p) => ({ label: `${p.id} ${p.name}`, value: p.id })) }),
+      ...(keys.has('archiveOptions') && { archiveOptions: archives.map((a) => ({ label: `${a._id} ${a.title}`, value: a._id })) }),
       ...(wantsOfficers && {
         officerOptions: officers.map((p) => ({ label: `${p.name}（${p._id}）`, value: p._id })).sort((a, b) => a.value.localeCompare(b.value)),
       }),
