@@ -55,3 +55,27 @@ test('an upload no flow took within a day is removed, bytes and record; one a fl
   expect(await s.db.collection('attachments').findOne({ _id: used.body.id })).toMatchObject({ instanceId: started.body.id });
   expect((await witness.get(`/api/attachments/${used.body.id}`)).status).toBe(200);
 });
+
+test('an upload goes to one flow only: not to another person’s start, one of two starts naming it at once, and a start carried again after a stop finds its claim', async () => {
+  // (proc1: the others here have used their quota of the day)
+  const proc = await s.login('proc1');
+  const store = new AttachmentStore(s.db, 1048576);
+  const upload = async (name: string) => (await proc.upload(name, PDF, { category: 'evidence' })).body.id as string;
+  const [mine, shared, halfway] = [await upload('一.pdf'), await upload('二.pdf'), await upload('三.pdf')];
+  // someone else naming proc1's upload does not take it
+  expect(await store.link([mine], 'sup1', 'inst-other')).toBe(0);
+  // two starts naming the same upload at once: one takes it
+  const taken = await Promise.all([store.link([shared], 'proc1', 'inst-a'), store.link([shared], 'proc1', 'inst-b')]);
+  expect(taken.sort()).toEqual([0, 1]);
+  const owner = (await s.db.collection('attachments').findOne({ _id: shared as never }))?.instanceId;
+  expect(['inst-a', 'inst-b']).toContain(owner);
+  expect(await store.link([shared], 'proc1', 'inst-c')).toBe(0);
+  // a start stopped between its claim and the link is carried again: its claim holds, another's does not
+  await s.db.collection('attachment_orphans').updateOne({ _id: halfway as never }, { $set: { claimedBy: 'inst-d' } });
+  expect(await store.link([halfway], 'proc1', 'inst-e')).toBe(0);
+  expect(await store.link([halfway], 'proc1', 'inst-d')).toBe(1);
+  expect(await s.db.collection('attachments').findOne({ _id: halfway as never })).toMatchObject({ instanceId: 'inst-d' });
+  expect(await s.db.collection('attachment_orphans').findOne({ _id: halfway as never })).toBeNull();
+  // and the upload that was not taken is still proc1's to use
+  expect(await store.link([mine], 'proc1', 'inst-f')).toBe(1);
+});

@@ -83,7 +83,7 @@ export class AttachmentStore {
   ) {
     this.model = attachmentModel(db);
     this.index = new InstanceIndex(db);
-    this.orphans = db.collection<{ _id: string; at: Date }>('attachment_orphans');
+    this.orphans = db.collection<{ _id: string; at: Date; claimedBy?: string | null }>('attachment_orphans');
     this.bucket = new mongo.GridFSBucket(db.db!, { bucketName: 'attachments' });
   }
 
@@ -247,14 +247,23 @@ export class AttachmentStore {
     return this.index.add(ids.map((id) => ({ instanceId, kind: 'attachments', id })));
   }
 
-  /** Link uploads made before a flow started to the new instance; only the uploader's own, unlinked ones. */
+  /**
+   * Link uploads made before a flow started to the new instance; only the uploader's own, unlinked
+   * ones. The upload is read and written by id; which start takes it is settled on the short list
+   * of uploads on no flow yet (one claim wins, also when two starts name it at once; the same start
+   * carried again after a stop finds its own claim).
+   */
   async link(ids: string[], uploader: string, instanceId: string): Promise<number> {
     await this.listUnder(instanceId, ids);
     let n = 0;
     for (const id of ids) {
-      const r = await this.model.updateOne({ _id: id, uploadedBy: uploader, instanceId: null }, { $set: { instanceId } });
-      if (r.modifiedCount) await this.orphans.deleteOne({ _id: id });
-      n += r.modifiedCount;
+      const doc = await this.model.findById(id).select('uploadedBy instanceId').lean();
+      if (!doc || doc.uploadedBy !== uploader || doc.instanceId) continue;
+      const claim = await this.orphans.updateOne({ _id: id, claimedBy: { $in: [null, instanceId] } }, { $set: { claimedBy: instanceId } });
+      if (!claim.matchedCount) continue;
+      await this.model.updateOne({ _id: id }, { $set: { instanceId } });
+      await this.orphans.deleteOne({ _id: id });
+      n++;
     }
     return n;
   }
