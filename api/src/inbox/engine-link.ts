@@ -13,11 +13,13 @@ import type { Model } from 'mongoose';
 import type { FormRegistry } from '../forms/form-registry';
 import { fieldWithRole } from '../forms/form-validator';
 import { instanceMetaModel, type InstanceMetaDoc } from '../instances/instance.model';
+import { InstanceStates } from '../instances/instance-states';
 import type { InboxService } from './inbox.service';
 import type { TaskDoc } from './task.model';
 
 export class EngineLink {
   private readonly Meta: Model<InstanceMetaDoc>;
+  private readonly states: InstanceStates;
   /** The minute's catch-up (cluster mode) sends a completion again only when it is older than this. */
   catchUpAfterMs = 120_000;
   /** Records an instance the engine ended because it could not go on; `first`: its row changed now. */
@@ -37,6 +39,7 @@ export class EngineLink {
     private readonly dueFor: (r: UserTaskRecord) => Date | undefined = () => undefined,
   ) {
     this.Meta = instanceMetaModel(inbox.db);
+    this.states = new InstanceStates(inbox.db);
   }
 
   private get store() {
@@ -84,7 +87,7 @@ export class EngineLink {
     );
     this.engine.on(
       'incident.created',
-      safe('incident', (i: { instanceKey: string }) => this.Meta.updateOne({ _id: i.instanceKey, state: 'active' }, { $set: { state: 'incident' } })),
+      safe('incident', (i: { instanceKey: string }) => this.states.move(i.instanceKey, 'active', 'incident')),
     );
   }
 
@@ -211,8 +214,7 @@ export class EngineLink {
 
   /** Marks the instance's row ended and closes its steps; true when the row changed now (not told before). */
   private async onInstanceEnded(key: string, state: 'completed' | 'canceled' | 'failed'): Promise<boolean> {
-    const changed =
-      (await this.Meta.updateOne({ _id: key, state: { $in: ['active', 'incident'] } }, { $set: { state, endedAt: new Date() } })).modifiedCount === 1;
+    const changed = await this.states.end(key, state);
     await this.store.changeAll({ instanceId: key, kind: 'add-sign', status: 'open' }, { set: { status: 'canceled', completedAt: new Date() } });
     await this.store.endInstance(key);
     return changed;

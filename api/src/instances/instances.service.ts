@@ -17,6 +17,7 @@ import { forbidden } from '../http/auth-context';
 import type { FlowCatalog } from './flow-catalog';
 import { canSeeInstance, seenWhoeverTookPart } from './instance-access';
 import { instanceMetaModel, type InstanceMetaDoc } from './instance.model';
+import { InstanceStates } from './instance-states';
 import type { StartRequests } from './start-requests';
 import { Comments } from '../comments/comments';
 import { peopleModels } from '../people/user.model';
@@ -35,6 +36,7 @@ export class InstancesService {
   private readonly Project;
   private readonly Archive;
   private readonly Meta;
+  private readonly states: InstanceStates;
   private readonly comments;
   private readonly User;
   readonly applicantFields: ApplicantFields;
@@ -57,6 +59,7 @@ export class InstancesService {
     this.Project = projectModel(db);
     this.Archive = archiveModels(db).Archive;
     this.Meta = instanceMetaModel(db);
+    this.states = new InstanceStates(db);
     this.comments = new Comments(db);
     this.User = peopleModels(db).User;
     this.applicantFields = new ApplicantFields(catalog, forms);
@@ -337,7 +340,7 @@ export class InstancesService {
     if (m.state !== 'active' && m.state !== 'incident')
       throw userError('INSTANCE_NOT_ACTIVE', '流程已结束', 'The flow instance has already ended', { status: 409 });
     await this.engine.cancelInstance(id);
-    await this.Meta.updateOne({ _id: id }, { $set: { state: 'canceled', endedAt: new Date() } });
+    await this.states.end(id, 'canceled');
     await this.audit.append({ actor: u.id, action: 'instance.canceled', instanceId: id, data: { reason, before: m.state, after: 'canceled' } });
   }
 
@@ -347,7 +350,7 @@ export class InstancesService {
     const view = await this.engine.getInstance(id);
     if (!view.incidents.some((i) => i.key === incidentKey && i.status === 'open')) throw notFound('Open incident', '未处理的故障', incidentKey);
     await this.engine.resolveIncident(incidentKey, { retries });
-    await this.Meta.updateOne({ _id: id, state: 'incident' }, { $set: { state: 'active' } });
+    await this.states.move(id, 'incident', 'active');
     await this.audit.append({ actor: u.id, action: 'incident.resolved', instanceId: id, data: { incidentKey, retries } });
   }
 }

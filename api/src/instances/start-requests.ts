@@ -23,6 +23,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { AttachmentStore } from '../attachments/attachments';
 import { modelOn } from '../db/model-on';
 import { instanceMetaModel, type InstanceMetaDoc } from './instance.model';
+import { InstanceStates } from './instance-states';
 
 export interface StartReply {
   id: string;
@@ -65,6 +66,7 @@ export class StartRequests {
   onStarted?: (s: StartedInstance) => Promise<void>;
   private readonly Request: Model<StartRequestDoc>;
   private readonly Meta;
+  private readonly states: InstanceStates;
   private timer?: NodeJS.Timeout;
   private running: Promise<void> | null = null;
 
@@ -96,6 +98,7 @@ export class StartRequests {
       ),
     );
     this.Meta = instanceMetaModel(db);
+    this.states = new InstanceStates(db);
   }
 
   /** The answer to a start this user made before with this key, if any (carried through first if it was cut short). */
@@ -205,8 +208,8 @@ export class StartRequests {
     if (!now) return;
     if (now.status !== 'active') {
       const state = now.status === 'completed' || now.status === 'failed' ? now.status : 'canceled';
-      await this.Meta.updateOne({ _id: key, state: 'active' }, { $set: { state, endedAt: new Date() } });
-    } else if (now.incidents.some((i) => i.status === 'open')) await this.Meta.updateOne({ _id: key, state: 'active' }, { $set: { state: 'incident' } });
+      await this.states.end(key, state);
+    } else if (now.incidents.some((i) => i.status === 'open')) await this.states.move(key, 'active', 'incident');
   }
 
   /**

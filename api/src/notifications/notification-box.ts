@@ -53,21 +53,22 @@ export class NotificationBoxes {
     );
   }
 
-  /** Adds a notice to a box once (a job that runs again adds nothing). */
-  async add(userId: string, e: BoxEntry): Promise<void> {
-    try {
-      const r = await this.Box.updateOne(
-        { _id: userId, 'entries.id': { $ne: e.id } },
-        { $push: { entries: e }, $inc: { pushed: 1 }, $setOnInsert: { readAllAt: null, readIds: [] } },
-        { upsert: true },
-      );
-      if (!r.modifiedCount) return;
-      const box = await this.Box.findById(userId).select('pushed').lean();
-      if (box && box.pushed > TRIM_AFTER) await this.trim(userId, box.pushed);
-    } catch (err) {
-      // The box holds it already (the filter missed, the upsert met the box).
-      if ((err as { code?: number }).code !== 11000) throw err;
-    }
+  /**
+   * Adds a notice to a box once (a job that runs again adds nothing): `isNew` when the notice was
+   * stored just now, so no box can hold it yet; otherwise the box is read first. The box is read
+   * and written by its id (a filter on its entries would read every box).
+   */
+  async add(userId: string, e: BoxEntry, isNew = false): Promise<void> {
+    if (!isNew && (await this.Box.findById(userId).select('entries').lean())?.entries.some((x) => x.id === e.id)) return;
+    const push = (upsert: boolean) =>
+      this.Box.updateOne({ _id: userId }, { $push: { entries: e }, $inc: { pushed: 1 }, $setOnInsert: { readAllAt: null, readIds: [] } }, { upsert });
+    await push(true).catch((err: { code?: number }) => {
+      // (the box was made meanwhile, by a notice for the same person)
+      if (err.code !== 11000) throw err;
+      return push(false);
+    });
+    const box = await this.Box.findById(userId).select('pushed').lean();
+    if (box && box.pushed > TRIM_AFTER) await this.trim(userId, box.pushed);
   }
 
   private async trim(userId: string, pushed: number): Promise<void> {

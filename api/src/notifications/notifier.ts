@@ -107,11 +107,15 @@ export class Notifier {
         fresh = false;
       }
       // (also when the notice was stored by an earlier run that stopped before its box was told)
-      await this.boxes.add(userId, {
-        id: doc._id,
-        kind: doc.kind,
-        at: fresh ? now : ((await this.model.findById(doc._id).select('createdAt').lean())?.createdAt ?? now),
-      });
+      await this.boxes.add(
+        userId,
+        {
+          id: doc._id,
+          kind: doc.kind,
+          at: fresh ? now : ((await this.model.findById(doc._id).select('createdAt').lean())?.createdAt ?? now),
+        },
+        fresh,
+      );
       if (fresh) for (const l of this.listeners) l(doc);
     }
     return to.length;

@@ -16,7 +16,7 @@ import type { Config } from '../config/config';
 import { createWorkerServices } from './handler-services';
 import { AttachmentStore } from '../attachments/attachments';
 import { anchorFromSettings } from '../audit/audit-anchor';
-import { instanceMetaModel } from '../instances/instance.model';
+import { InstanceStates } from '../instances/instance-states';
 import { ProjectRegister } from '../projects/project-register';
 import { ReplicaBus } from '../replicas/replica-bus';
 
@@ -44,8 +44,8 @@ export async function startWorkerProcess(deps: {
   });
   const workers = registerWorkers(engine, services);
   // No inbox runs here: an incident a worker causes is marked on the instance for the admins' lists.
-  const Meta = instanceMetaModel(db);
-  engine.on('incident.created', (i) => Meta.updateOne({ _id: i.instanceKey, state: 'active' }, { $set: { state: 'incident' } }).then(() => undefined));
+  const states = new InstanceStates(db);
+  engine.on('incident.created', (i) => states.move(i.instanceKey, 'active', 'incident').then(() => undefined));
   const app = express();
   app.disable('x-powered-by');
   app.use('/api', healthRouter({ db, engine, versions: versions(), startedAt: new Date() }));

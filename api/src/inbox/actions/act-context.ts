@@ -14,6 +14,7 @@ import { forbidden } from '../../http/auth-context';
 import { instanceMetaModel, type InstanceMetaDoc } from '../../instances/instance.model';
 import { ccModel, type CcDoc } from '../../cc/cc.model';
 import { Comments } from '../../comments/comments';
+import { InstanceStates } from '../../instances/instance-states';
 import type { InboxService } from '../inbox.service';
 import type { TaskDoc } from '../task.model';
 import type { TaskChange } from '../store/task-store';
@@ -22,6 +23,7 @@ import { HOLDING_ACTIONS, isCandidate, ownRequest, type TaskAction } from '../ta
 export class ActContext {
   private readonly people;
   readonly Meta: Model<InstanceMetaDoc>;
+  readonly states: InstanceStates;
   readonly Cc: Model<CcDoc>;
   readonly comments: Comments;
 
@@ -33,6 +35,7 @@ export class ActContext {
   ) {
     this.people = peopleModels(inbox.db);
     this.Meta = instanceMetaModel(inbox.db);
+    this.states = new InstanceStates(inbox.db);
     this.Cc = ccModel(inbox.db);
     this.comments = new Comments(inbox.db);
     inbox.store.useAudit(audit, (err) => inbox.logger.error({ err }, 'an audit event waits to be chained; trying again'));

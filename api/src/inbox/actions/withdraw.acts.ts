@@ -27,7 +27,7 @@ async function carryOut(ctx: ActContext, t: TaskDoc): Promise<void> {
   const now = new Date();
   // Before the cancel: the engine's cancel event then finds the instance no longer active and
   // leaves its state as 撤回.
-  await ctx.Meta.updateOne({ _id: t.instanceId, state: { $in: ['active', 'incident'] } }, { $set: { state: 'withdrawn', endedAt: now } });
+  await ctx.states.end(t.instanceId, 'withdrawn', now);
   try {
     await ctx.inbox.engine.cancelInstance(t.instanceId);
   } catch (err) {
