@@ -87,8 +87,12 @@ test('an online registration carried to a filed archive, which is then lent', as
   );
   expect(archivedPage).toMatchObject({ project: { stage: 'archived' }, archives: [{ id: 'DA-XXGC-2027-801' }] });
 
-  // what archive lending lends
+  // what archive lending lends: the new archive is among the request form's choices and on the archives page
   const ext = await s.login('external1');
+  const choices = (await ext.get('/api/forms/archive-request')).body.options.archiveOptions as Body[];
+  expect(choices.map((c) => c.value)).toContain('DA-XXGC-2027-801');
+  const listed = ((await (await s.login('sup1')).get('/api/archives')).body.items as Body[]).find((a) => a.id === 'DA-XXGC-2027-801');
+  expect(listed).toMatchObject({ projectId: 'XXGC-2027-801', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   const lent = await requestArchive(ext, {
     archiveId: 'DA-XXGC-2027-801',
     requesterUnit: '湘西州住房和城乡建设局',

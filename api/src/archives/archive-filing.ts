@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { chinaDateTime } from '@ggzy/shared';
 import { archiveModels, type ArchiveDoc } from './archive.model';
+import { ArchiveCatalog } from './archive-catalog';
 import type { AttachmentStore } from '../attachments/attachments';
 import type { AuditService } from '../audit/audit.service';
 import { linkToProject, projectLinksModel, projectModel } from '../projects/project.model';
@@ -71,6 +72,9 @@ export async function fileArchive(
     { $setOnInsert: { _id: id, projectId: p.projectId, title, content, sha256, archivedAt: now, filedBy: p.by, instanceId: p.instanceId, files } },
     { upsert: true },
   );
+  // (as stored: filed again after a stop, the first filing's)
+  const stored = (await Archive.findById(id).select('projectId title sha256 archivedAt').lean())!;
+  await new ArchiveCatalog(deps.db).add({ id, projectId: stored.projectId, title: stored.title, sha256: stored.sha256, archivedAt: stored.archivedAt });
   await linkToProject(deps.db, p.projectId, { archiveId: id });
   await deps.audit.append({
     actor: p.by,

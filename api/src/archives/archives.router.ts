@@ -12,6 +12,7 @@ import { forbidden } from '../http/auth-context';
 import { bind } from '../http/bind-route';
 import type { AuditService } from '../audit/audit.service';
 import { archiveModels } from './archive.model';
+import { ArchiveCatalog } from './archive-catalog';
 import { recordModels } from '../records/records.model';
 import { peopleModels } from '../people/user.model';
 
@@ -32,10 +33,8 @@ export function archivesRouter(db: Connection, audit: AuditService): Router {
   const { Archive, Grant, View } = archiveModels(db);
   const { User } = peopleModels(db);
   const r = Router();
-  bind(r, API.archives, async () => {
-    const docs = await Archive.find({}).select('projectId title sha256 archivedAt').sort({ _id: 1 }).lean();
-    return { items: docs.map(({ _id, ...a }) => ({ id: _id, ...a })) };
-  });
+  const catalog = new ArchiveCatalog(db);
+  bind(r, API.archives, async () => ({ items: await catalog.all() }));
   bind(r, API.archiveGrants, async ({ user: u }) => {
     const now = Date.now();
     const docs = await Grant.find({ borrower: u.id }).sort({ grantedAt: -1 }).lean();

@@ -8,6 +8,7 @@ import { AuthService } from '../people/auth.service';
 import { peopleModels } from '../people/user.model';
 import { linkToProject, projectModel } from '../projects/project.model';
 import { archiveModels } from '../archives/archive.model';
+import { ArchiveCatalog } from '../archives/archive-catalog';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -116,7 +117,9 @@ export async function loadDemoData(db: Connection): Promise<boolean> {
   const { Archive } = archiveModels(db);
   for (const a of ARCHIVES) {
     const sha256 = createHash('sha256').update(a.content).digest('hex');
-    await Archive.updateOne({ _id: a._id }, { $setOnInsert: { ...a, sha256, archivedAt: new Date('2025-11-05T08:00:00Z') } }, { upsert: true });
+    const archivedAt = new Date('2025-11-05T08:00:00Z');
+    await Archive.updateOne({ _id: a._id }, { $setOnInsert: { ...a, sha256, archivedAt } }, { upsert: true });
+    await new ArchiveCatalog(db).add({ id: a._id, projectId: a.projectId, title: a.title, sha256, archivedAt });
     await linkToProject(db, a.projectId, { archiveId: a._id });
   }
   return true;

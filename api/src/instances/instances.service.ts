@@ -11,7 +11,7 @@ import type { FormRegistry } from '../forms/form-registry';
 import { fieldsOf, validateFormData, type FormSchema } from '../forms/form-validator';
 import type { InboxService, InstanceFacts } from '../inbox/inbox.service';
 import { projectModel } from '../projects/project.model';
-import { archiveModels } from '../archives/archive.model';
+import { ArchiveCatalog } from '../archives/archive-catalog';
 import type { AttachmentStore } from '../attachments/attachments';
 import { forbidden } from '../http/auth-context';
 import type { FlowCatalog } from './flow-catalog';
@@ -34,7 +34,7 @@ export interface StartOptions {
 
 export class InstancesService {
   private readonly Project;
-  private readonly Archive;
+  private readonly archives: ArchiveCatalog;
   private readonly Meta;
   private readonly states: InstanceStates;
   private readonly comments;
@@ -57,7 +57,7 @@ export class InstancesService {
     private readonly starts: StartRequests,
   ) {
     this.Project = projectModel(db);
-    this.Archive = archiveModels(db).Archive;
+    this.archives = new ArchiveCatalog(db);
     this.Meta = instanceMetaModel(db);
     this.states = new InstanceStates(db);
     this.comments = new Comments(db);
@@ -117,7 +117,7 @@ export class InstancesService {
     const wantsOfficers = keys.has('officerOptions') || keys.has('witnessOptions');
     const [projects, archives, people] = await Promise.all([
       this.projects && keys.has('projectOptions') ? this.projects.openProjects() : [],
-      keys.has('archiveOptions') ? this.Archive.find({}).select('title').sort({ _id: 1 }).lean() : [],
+      keys.has('archiveOptions') ? this.archives.all() : [],
       wantsOfficers ? this.User.find({ active: true }).select('name roles sections unit').lean() : Promise.resolve([]),
     ]);
     const external = u.roles.includes('external');
@@ -134,7 +134,7 @@ export class InstancesService {
       ...(keys.has('roomOptions') && { roomOptions: rooms.map((r) => ({ label: r.name, value: r._id })) }),
       ...(keys.has('witnessOptions') && { witnessOptions: witnesses.map((p) => ({ label: `${p.name}（${p._id}）`, value: p._id })) }),
       ...(keys.has('projectOptions') && { projectOptions: projects.map((p) => ({ label: `${p.id} ${p.name}`, value: p.id })) }),
-      ...(keys.has('archiveOptions') && { archiveOptions: archives.map((a) => ({ label: `${a._id} ${a.title}`, value: a._id })) }),
+      ...(keys.has('archiveOptions') && { archiveOptions: archives.map((a) => ({ label: `${a.id} ${a.title}`, value: a.id })) }),
       ...(wantsOfficers && {
         officerOptions: officers.map((p) => ({ label: `${p.name}（${p._id}）`, value: p._id })).sort((a, b) => a.value.localeCompare(b.value)),
       }),
