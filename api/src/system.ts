@@ -336,6 +336,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       for (const projectId of projects.awaitingArchive()) await openArchiveCollection(projectId);
       streamTickets.startSweeping();
       files.startSweeping();
+      auth.startSweeping();
       if (settings.periodicDuties !== false) {
         witnessBooks.start();
         duties.start();
@@ -369,6 +370,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       audit.stopCheckpoints();
       streamTickets.stop();
       files.stopSweeping();
+      auth.stopSweeping();
       witnessBooks.stop();
       duties.stop();
       await loginGuard.stop().catch((err: unknown) => logger.warn({ err }, 'the summary of failed sign-ins was not written'));

@@ -3,6 +3,7 @@
  * account that a stranger cannot turn into the owner's lock-out, and failures summed up in the
  * audit trail instead of an event each. Addresses come from X-Forwarded-For (a trusted proxy).
  */
+import { AuthService } from '../../api/src/people/auth.service';
 import { startServer, type TestServer } from './harness';
 
 let s: TestServer;
@@ -78,4 +79,14 @@ test('sign-ins at the same moment from one address are each counted once, and su
   expect(failed.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
   expect(errors.mock.calls.filter((c) => String(c[0]).includes('ERR_ERL'))).toEqual([]);
   errors.mockRestore();
+});
+
+test('expired sessions are swept, so the sessions kept are the live ones; a live session goes on', async () => {
+  const live = await s.login('sup1');
+  const expired = Array.from({ length: 3 }, (_, k) => ({ _id: `swept-${k}`, userId: 'sup2', createdAt: new Date(0), expiresAt: new Date(Date.now() - 1000) }));
+  await s.db.collection('sessions').insertMany(expired as never[]);
+  const removed = await new AuthService(s.db).sweepSessions();
+  expect(removed).toBeGreaterThanOrEqual(3);
+  expect(await s.db.collection('sessions').countDocuments({ expiresAt: { $lte: new Date() } })).toBe(0);
+  expect((await live.get('/api/me')).status).toBe(200);
 });
