@@ -10,8 +10,7 @@
  * found by probing ids, an instance's events are listed under it (InstanceIndex, before they are
  * written) and read by id, the newest page by the ids below the head.
  */
-import type { Connection, Model } from 'mongoose';
-import { Schema } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import type { AuditAnchor, AuditHash } from './audit-anchor';
 import { GENESIS, auditModel, hashOf, migrateNumberIds, seqId, toEvent, type AuditDoc, type AuditEvent } from './audit-doc';
 import { verifyChain, type CheckpointDoc, type VerifyResult } from './audit-verify';

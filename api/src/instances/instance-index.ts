@@ -2,8 +2,8 @@
  * What belongs to one instance, found by the instance's id: the ids of its comments, attachments
  * and audit events, in one document per instance (`instance_index`). The instance's page (and each
  * task page, which shows it) reads these by id instead of filtering the comments, the attachments
- * and the trail, which grow with every instance ever run (on the embedded database only `{ _id: string }` filters
- * use an index).
+ * and the trail, which grow with every instance ever run (on the embedded database only
+ * `{ _id: string }` filters use an index).
  *
  * An id is listed before the document it names is written (or given the instance): one listed
  * whose document a stop kept out, or that is not the instance's, is skipped by the reader, who
@@ -63,7 +63,9 @@ export class InstanceIndex {
     }
     const writes = [...byInstance].map(([instanceId, lists]) => {
       const each = Object.fromEntries(Object.entries(lists).map(([kind, ids]) => [kind, { $each: ids }]));
-      return () => this.model.updateOne({ _id: instanceId }, { $addToSet: each }, { upsert: true });
+      const write = (upsert: boolean) => this.model.updateOne({ _id: instanceId }, { $addToSet: each }, { upsert });
+      // (a document made meanwhile by another writer's upsert: written again as an update)
+      return () => write(true).catch((err: { code?: number }) => (err.code === 11000 ? write(false) : Promise.reject(err)));
     });
     for (let i = 0; i < writes.length; i += 8) await Promise.all(writes.slice(i, i + 8).map((w) => w()));
   }
