@@ -9,6 +9,8 @@ import { registerWorkers, type EnginePort, type UserTaskRecord } from '@ggzy/eng
 import type { Express } from 'express';
 import { createApp } from './app';
 import { AuditService } from './audit/audit.service';
+import { InstanceIndex } from './instances/instance-index';
+import { commentModel } from './comments/comment.model';
 import { StreamTickets } from './inbox/stream-tickets';
 import { UploadQuota } from './attachments/upload-quota';
 import { anchorFromSettings } from './audit/audit-anchor';
@@ -312,6 +314,11 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       await sole?.acquire();
       replicas?.start();
       await audit.open();
+      // (comments and attachments stored before they were listed under their instances: listed
+      // once, now, rather than at someone's first page)
+      const index = new InstanceIndex(db);
+      await index.build('comments', commentModel(db));
+      await index.build('attachments', files.model);
       await forms.loadDirectory(`${settings.processesDir}/forms`);
       await calendar.load();
       if (settings.DEMO_DATA === 'true' && (await loadDemoData(db))) logger.info('demo data loaded (password demo1234)');

@@ -155,3 +155,39 @@ test('a withdrawal stored just before the process stopped is carried through at 
     await r.close();
   }
 });
+
+test('data an earlier version stored — the trail with numbered ids, comments not listed under their instance — is brought into the new layout at start, before any page asks', async () => {
+  // given an instance with its events and a comment, stored as the earlier version stored them
+  await s?.close();
+  s = await startServer('restart-upgrade');
+  const id = await report(s, '升级前的上报');
+  const ack = await taskAt(await s.login('eng_head'), id, 'ack');
+  const db = s.db;
+  await s.halt();
+  await db
+    .collection('comments')
+    .insertOne({ _id: 'old-comment' as never, instanceId: id, taskId: ack.id, author: 'sup1', authorName: '监督一', text: '升级前的意见', at: new Date() });
+  const events = await db.collection<{ _id: string }>('audit_events').find({}).toArray();
+  await db.collection('audit_events').drop();
+  await db.collection('audit_events').insertMany(events.map((e) => ({ ...e, _id: Number(e._id) })) as never[]);
+  await db.collection('audit_meta').drop();
+  await db.collection('instance_index').drop();
+
+  // when the new version starts
+  s = await startServer('restart-upgrade', {}, db);
+
+  // then, before anyone asks: every event has its twelve-digit id, and each kind is listed under the instance
+  expect(await db.collection('audit_events').countDocuments({ _id: { $type: 'number' } } as never)).toBe(0);
+  const listed = await db.collection<{ _id: string; comments?: string[]; audit?: string[] }>('instance_index').findOne({ _id: id });
+  expect(listed?.comments).toEqual(['old-comment']);
+  expect(listed?.audit).toHaveLength(events.filter((e) => (e as { instanceId?: string }).instanceId === id).length);
+  expect(await db.collection('instance_index').countDocuments({ _id: { $in: ['#built:comments', '#built:attachments', '#built:audit'] } } as never)).toBe(3);
+  // and the chain still verifies, the instance's page shows its events and the comment
+  const admin = await s.login('admin');
+  const verified = (await admin.get('/api/audit/verify')).body;
+  expect(verified.ok).toBe(true);
+  expect(verified.count).toBeGreaterThanOrEqual(events.length); // (and what happened since the start, chained after them)
+  const page = (await admin.get(`/api/process-instances/${id}`)).body;
+  expect(page.timeline.map((e: { action: string }) => e.action)).toContain('instance.started');
+  expect(page.comments.map((c: { text: string }) => c.text)).toContain('升级前的意见');
+});

@@ -7,8 +7,8 @@
  *
  * An id is listed before the document it names is written (or given the instance): one listed
  * whose document a stop kept out, or that is not the instance's, is skipped by the reader, who
- * checks each document it reads. Stored data from before the index is listed once, at the first
- * question about that kind.
+ * checks each document it reads. Stored data from before the index is listed once (`build`: at
+ * start, or at the first question about that kind).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../db/model-on';
