@@ -66,7 +66,12 @@ test('registered, drafted, returned once, approved and answered; the complainant
 
   // the complaint register: the code, the kind, the reply and when, for supervision and 办公室 (not the business sections)
   const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
-  const entry = ((await sup.get(`/api/ledgers/complaint?month=${month}`)).body.items as Body[]).find((i) => i.instanceId === id);
+  // (the reply is written to the register by the same job right after the complaint shows it: waited for)
+  const entry = await eventually(
+    async () => ((await sup.get(`/api/ledgers/complaint?month=${month}`)).body.items as Body[]).find((i) => i.instanceId === id && i.values.replyDraft),
+    10_000,
+    'the reply in the complaint register',
+  );
   expect(entry).toMatchObject({
     no: expect.stringMatching(/^TS-\d{4}-\d{4}$/),
     values: { queryCode: code, complaintKind: 'complaint', title: complaint.title },
