@@ -4,21 +4,11 @@
  * (probed), whether a change record's event is in. A trail stored with numbered ids is given the
  * twelve-digit ones once, keeping its hashes, also when a stop cut the first try short.
  */
-import type { Connection } from 'mongoose';
-import { connectTestDb } from '@ggzy/engine-workers/testing';
+import { freshDbEach } from '@ggzy/engine-workers/testing';
 import { AuditService } from './audit.service';
 import { seqId } from './audit-doc';
 
-let db: Connection;
-let n = 0;
-
-beforeEach(async () => {
-  db = await connectTestDb(`audit_trail_${n++}`);
-});
-afterEach(async () => {
-  await db.dropDatabase();
-  await db.close();
-});
+const t = freshDbEach('audit_trail');
 
 /** Events of three instances, in turn (i0, i1, i2, i0…), each with a ref. */
 async function someEvents(audit: AuditService, count: number, prefix = 'e'): Promise<void> {
@@ -30,22 +20,22 @@ async function someEvents(audit: AuditService, count: number, prefix = 'e'): Pro
 test('a trail stored with numbered ids gets twelve-digit ones once, hashes unchanged; a stop in the middle is taken up', async () => {
   // given a trail of 9 events as the earlier version stored it (numbered ids), of which a stopped
   // first try copied two already
-  await someEvents(new AuditService(db), 9);
-  const stored = await db.collection<{ _id: unknown; hash: string }>('audit_events').find({}).sort({ _id: 1 }).toArray();
+  await someEvents(new AuditService(t.db), 9);
+  const stored = await t.db.collection<{ _id: unknown; hash: string }>('audit_events').find({}).sort({ _id: 1 }).toArray();
   const head = stored[8]!.hash;
-  await db.collection('audit_events').drop();
-  await db.collection('audit_meta').drop();
-  await db.collection('instance_index').drop();
-  await db.collection('audit_events').insertMany(stored.map((d) => ({ ...d, _id: Number(d._id) })) as never[]);
-  await db.collection('audit_events').insertMany(stored.slice(0, 2) as never[]);
+  await t.db.collection('audit_events').drop();
+  await t.db.collection('audit_meta').drop();
+  await t.db.collection('instance_index').drop();
+  await t.db.collection('audit_events').insertMany(stored.map((d) => ({ ...d, _id: Number(d._id) })) as never[]);
+  await t.db.collection('audit_events').insertMany(stored.slice(0, 2) as never[]);
 
   // when a service opens it
-  const audit = new AuditService(db);
+  const audit = new AuditService(t.db);
   const said: string[] = [];
-  await new AuditService(db, { log: (m) => said.push(m) }).open();
+  await new AuditService(t.db, { log: (m) => said.push(m) }).open();
 
   // then every event has its twelve-digit id, the chain holds with the same head, and appends go on after it
-  const ids = (await db.collection('audit_events').find({}).sort({ _id: 1 }).toArray()).map((d) => d._id);
+  const ids = (await t.db.collection('audit_events').find({}).sort({ _id: 1 }).toArray()).map((d) => d._id);
   expect(ids).toEqual(Array.from({ length: 9 }, (_, k) => seqId(k + 1)));
   expect(said.at(-1)).toBe('audit trail: 9 events given their new ids, done');
   expect(await audit.verify()).toMatchObject({ ok: true, count: 9, headHash: head });
@@ -54,7 +44,7 @@ test('a trail stored with numbered ids gets twelve-digit ones once, hashes uncha
   // and events stored before they were listed under their instance are found (listed once)
   expect((await audit.forInstance('i0')).map((e) => e.seq)).toEqual([1, 4, 7, 10]);
   // a second opening finds the work done (no pass over the trail)
-  const again = new AuditService(db);
+  const again = new AuditService(t.db);
   const find = jest.spyOn(again.model.collection, 'find');
   await again.open();
   expect(find).not.toHaveBeenCalled();
@@ -62,7 +52,7 @@ test('a trail stored with numbered ids gets twelve-digit ones once, hashes uncha
 
 test("an instance's events, the newest page and the head are read by id, not by filtering the trail", async () => {
   // given 30 events, and a service that has already answered once (the one-time listing)
-  const audit = new AuditService(db);
+  const audit = new AuditService(t.db);
   await someEvents(audit, 30);
   await audit.forInstance('i1');
   const reads = (['find', 'findOne', 'countDocuments', 'exists'] as const).map((m) => jest.spyOn(audit.model, m as 'find'));
@@ -95,15 +85,15 @@ test("an instance's events, the newest page and the head are read by id, not by 
 });
 
 test("listed but never stored (a stop in between) or another instance's: skipped", async () => {
-  const audit = new AuditService(db);
+  const audit = new AuditService(t.db);
   await someEvents(audit, 6);
-  await db.collection('instance_index').updateOne({ _id: 'i0' as never }, { $addToSet: { audit: { $each: [seqId(2), seqId(99)] } } });
+  await t.db.collection('instance_index').updateOne({ _id: 'i0' as never }, { $addToSet: { audit: { $each: [seqId(2), seqId(99)] } } });
   expect((await audit.forInstance('i0')).map((e) => e.seq)).toEqual([1, 4]);
 });
 
 test('two processes appending at once keep one unbroken chain, and each instance has all its events', async () => {
-  const a = new AuditService(db);
-  const b = new AuditService(db);
+  const a = new AuditService(t.db);
+  const b = new AuditService(t.db);
   for (let round = 0; round < 3; round++) await Promise.all([someEvents(a, 20, `a${round}-`), someEvents(b, 20, `b${round}-`)]);
   expect(await a.verify()).toMatchObject({ ok: true, count: 120 });
   const events = await Promise.all(['i0', 'i1', 'i2'].map((i) => b.forInstance(i)));

@@ -4,22 +4,12 @@
  * between) or is another instance's is skipped, and data stored before the index existed is listed
  * once, at the first question.
  */
-import type { Connection } from 'mongoose';
-import { connectTestDb } from '@ggzy/engine-workers/testing';
+import { freshDbEach } from '@ggzy/engine-workers/testing';
 import { AttachmentStore } from '../attachments/attachments';
 import { Comments } from '../comments/comments';
 import { InstanceIndex } from './instance-index';
 
-let db: Connection;
-let seq = 0;
-
-beforeEach(async () => {
-  db = await connectTestDb(`instance_index_${seq++}`);
-});
-afterEach(async () => {
-  await db.dropDatabase();
-  await db.close();
-});
+const t = freshDbEach('instance_index');
 
 const comment = (id: string, instanceId: string, minute: number) => ({
   _id: id,
@@ -32,7 +22,7 @@ const comment = (id: string, instanceId: string, minute: number) => ({
 
 test('comments and attachments stored before the index existed are listed at the first question; new ones are listed as they come', async () => {
   // given comments and an attachment stored with no index
-  await db.collection('comments').insertMany([comment('c2', 'i1', 2), comment('c1', 'i1', 1), comment('c3', 'i2', 3)] as never[]);
+  await t.db.collection('comments').insertMany([comment('c2', 'i1', 2), comment('c1', 'i1', 1), comment('c3', 'i2', 3)] as never[]);
   const attachment = {
     filename: 'a.pdf',
     contentType: 'application/pdf',
@@ -43,23 +33,23 @@ test('comments and attachments stored before the index existed are listed at the
     uploadedBy: 'witness1',
     taskId: null,
   };
-  await db.collection('attachments').insertMany([
+  await t.db.collection('attachments').insertMany([
     { _id: 'a1', ...attachment, instanceId: 'i1', uploadedAt: new Date(Date.UTC(2026, 10, 30, 2)) },
     { _id: 'a2', ...attachment, instanceId: null, uploadedAt: new Date(Date.UTC(2026, 10, 30, 1)) },
   ] as never[]);
-  const comments = new Comments(db);
-  const files = new AttachmentStore(db, 1_000_000);
+  const comments = new Comments(t.db);
+  const files = new AttachmentStore(t.db, 1_000_000);
 
   expect((await comments.of('i1')).map((c) => c._id)).toEqual(['c1', 'c2']);
   expect((await files.forInstance('i1')).map((a) => a._id)).toEqual(['a1']);
 
   // when a comment is added and the unlinked upload is linked to i1
   await comments.add(comment('c4', 'i1', 4));
-  await db.collection('attachment_orphans').insertOne({ _id: 'a2' as never, at: new Date() });
+  await t.db.collection('attachment_orphans').insertOne({ _id: 'a2' as never, at: new Date() });
   expect(await files.link(['a2'], 'witness1', 'i1')).toBe(1);
 
   // and a comment listed whose write a stop kept out, and another instance's listed here by mistake
-  await new InstanceIndex(db).add([
+  await new InstanceIndex(t.db).add([
     { instanceId: 'i1', kind: 'comments', id: 'ghost' },
     { instanceId: 'i1', kind: 'comments', id: 'c3' },
   ]);
@@ -70,6 +60,6 @@ test('comments and attachments stored before the index existed are listed at the
   expect((await comments.of('i2')).map((c) => c._id)).toEqual(['c3']);
 
   // and a second process finds the lists built: a comment stored behind its back is not read
-  await db.collection('comments').insertOne(comment('c5', 'i1', 5) as never);
-  expect((await new Comments(db).of('i1')).map((c) => c._id)).toEqual(['c1', 'c2', 'c4']);
+  await t.db.collection('comments').insertOne(comment('c5', 'i1', 5) as never);
+  expect((await new Comments(t.db).of('i1')).map((c) => c._id)).toEqual(['c1', 'c2', 'c4']);
 });

@@ -3,32 +3,22 @@
  * pushed as is, one told again (a job run again) only if the box does not hold it, and boxes made
  * by two notices at once keep both.
  */
-import type { Connection } from 'mongoose';
-import { connectTestDb } from '@ggzy/engine-workers/testing';
+import { freshDbEach } from '@ggzy/engine-workers/testing';
 import { NotificationBoxes } from './notification-box';
 
-let db: Connection;
-let n = 0;
-
-beforeEach(async () => {
-  db = await connectTestDb(`notification_box_${n++}`);
-});
-afterEach(async () => {
-  await db.dropDatabase();
-  await db.close();
-});
+const t = freshDbEach('notification_box');
 
 const entry = (id: string) => ({ id, kind: 'task.assigned', at: new Date(Date.UTC(2026, 11, 1, 8)) });
 const idsIn = async (boxes: NotificationBoxes, user: string) => (await boxes.page(user, { offset: 0, limit: 50 })).ids.map((x) => x.id).sort();
 
 test('two new notices for a person with no box yet: both kept', async () => {
-  const boxes = new NotificationBoxes(db);
+  const boxes = new NotificationBoxes(t.db);
   await Promise.all([boxes.add('sup1', entry('a'), true), boxes.add('sup1', entry('b'), true)]);
   expect(await idsIn(boxes, 'sup1')).toEqual(['a', 'b']);
 });
 
 test('a notice told again is not added twice; one the box does not hold is', async () => {
-  const boxes = new NotificationBoxes(db);
+  const boxes = new NotificationBoxes(t.db);
   await boxes.add('sup1', entry('a'), true);
   await boxes.add('sup1', entry('a'));
   await boxes.add('sup1', entry('c'));
@@ -37,8 +27,8 @@ test('a notice told again is not added twice; one the box does not hold is', asy
 });
 
 test('boxes are read and written by id only', async () => {
-  const boxes = new NotificationBoxes(db);
-  const Box = db.model('NotificationBox');
+  const boxes = new NotificationBoxes(t.db);
+  const Box = t.db.model('NotificationBox');
   const calls = (['findOne', 'updateOne', 'find', 'exists'] as const).map((m) => jest.spyOn(Box, m as 'findOne'));
   await boxes.add('sup2', entry('x'), true);
   await boxes.add('sup2', entry('x'));

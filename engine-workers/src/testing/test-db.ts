@@ -21,6 +21,23 @@ export async function connectTestDb(name: string): Promise<Connection> {
   return conn;
 }
 
+/**
+ * A database of its own for each test of the file: made before the test, dropped after it.
+ * `const t = freshDbEach('name')`, then `t.db` inside the tests.
+ */
+export function freshDbEach(name: string): { readonly db: Connection } {
+  let n = 0;
+  const current = { db: undefined as unknown as Connection };
+  beforeEach(async () => {
+    current.db = await connectTestDb(`${name}_${n++}`);
+  });
+  afterEach(async () => {
+    await current.db.dropDatabase();
+    await current.db.close();
+  });
+  return current;
+}
+
 export const quietLogger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 
 export function testEngine(conn: Connection, opts: Partial<EmbeddedEngineOptions> = {}): EmbeddedEngine {

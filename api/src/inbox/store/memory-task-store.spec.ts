@@ -3,22 +3,12 @@
  * and each person's history views live apart, and a start reads a snapshot and the log since —
  * also after a stop that left no snapshot.
  */
-import type { Connection } from 'mongoose';
-import { connectTestDb, eventually } from '@ggzy/engine-workers/testing';
+import { eventually, freshDbEach } from '@ggzy/engine-workers/testing';
 import type { TaskDoc } from '../task.model';
 import { MemoryTaskStore } from './memory-task-store';
 import { AuditService } from '../../audit/audit.service';
 
-let db: Connection;
-let seq = 0;
-
-beforeEach(async () => {
-  db = await connectTestDb(`memory_store_${seq++}`);
-});
-afterEach(async () => {
-  await db.dropDatabase();
-  await db.close();
-});
+const t = freshDbEach('memory_store');
 
 const t0 = Date.UTC(2026, 10, 30, 1);
 
@@ -74,7 +64,7 @@ async function settle(store: MemoryTaskStore): Promise<void> {
 
 test('a closed task leaves the live inbox for history; the history views read it back newest first', async () => {
   // given
-  const store = new MemoryTaskStore(db);
+  const store = new MemoryTaskStore(t.db);
   await store.load();
   for (let n = 0; n < 6; n++) expect(await store.insert(task(n))).toBe(true);
   // when sup1 completes three of them, one after another
@@ -87,7 +77,7 @@ test('a closed task leaves the live inbox for history; the history views read it
   await settle(store);
   // then only open tasks stay live
   expect([...store.live.tasks.keys()].sort()).toEqual(['i0:task3', 'i1:task4', 'i2:task5']);
-  expect(await db.collection('inbox_task_history').countDocuments({ _id: { $in: ['i0:task0', 'i1:task1', 'i2:task2'] } as never })).toBe(3);
+  expect(await t.db.collection('inbox_task_history').countDocuments({ _id: { $in: ['i0:task0', 'i1:task1', 'i2:task2'] } as never })).toBe(3);
   // and sup1's 已办 is newest completion first, counted, and filtered by process from the entries
   const done = await store.historyPage('done', 'sup1', {}, 0, 10);
   expect(done.items.map((t) => t._id)).toEqual(['i2:task2', 'i1:task1', 'i0:task0']);
@@ -107,7 +97,7 @@ test('a closed task leaves the live inbox for history; the history views read it
 
 test('a page of closed tasks is read from the items kept with the lists, not task by task; a later change to a closed task is kept too', async () => {
   // given sup1 completed three tasks of witness1's, and one completion was voided afterwards
-  const first = new MemoryTaskStore(db);
+  const first = new MemoryTaskStore(t.db);
   await first.load();
   for (let n = 0; n < 4; n++) expect(await first.insert(task(n))).toBe(true);
   for (let n = 0; n < 3; n++) await complete(first, `i${n % 3}:task${n}`, 'sup1', t0 + (n + 1) * 600_000);
@@ -119,7 +109,7 @@ test('a page of closed tasks is read from the items kept with the lists, not tas
   await first.close();
 
   // when a new process reads the pages (nothing of history in its memory)
-  const store = new MemoryTaskStore(db);
+  const store = new MemoryTaskStore(t.db);
   await store.load();
   const byId = jest.spyOn(store.history, 'getTask');
   const done = await store.historyPage('done', 'sup1', {}, 0, 20);
@@ -140,13 +130,13 @@ test('a page of closed tasks is read from the items kept with the lists, not tas
     ['i1:task1', 'canceled'],
     ['i0:task0', 'completed'],
   ]);
-  expect(await db.collection('inbox_view_items').countDocuments({ _id: { $in: ['done:sup1:b0', 'started:witness1:b0'] } as never })).toBe(2);
+  expect(await t.db.collection('inbox_view_items').countDocuments({ _id: { $in: ['done:sup1:b0', 'started:witness1:b0'] } as never })).toBe(2);
   await store.close();
 });
 
 test('a start reads the snapshot and replays only the log since; the log before it is dropped', async () => {
   // given a store that took a snapshot on its way down, with work after an earlier snapshot
-  const first = new MemoryTaskStore(db);
+  const first = new MemoryTaskStore(t.db);
   await first.load();
   for (let n = 0; n < 4; n++) await first.insert(task(n));
   await first.snapshot();
@@ -156,7 +146,7 @@ test('a start reads the snapshot and replays only the log since; the log before 
   await settle(first);
   await first.close();
   // when the next process starts
-  const next = new MemoryTaskStore(db);
+  const next = new MemoryTaskStore(t.db);
   await next.load();
   // then it holds exactly the open work, as it was, and the history is there
   expect([...next.live.tasks.keys()].sort()).toEqual(['i1:task1', 'i2:task2', 'i0:task3'].sort());
@@ -169,9 +159,9 @@ test('a start reads the snapshot and replays only the log since; the log before 
 
 test('a snapshot does not read the audit trail for acts whose events this process chained; after a crash it does, once', async () => {
   // given acts with their audit events, chained by this process
-  const audit = new AuditService(db);
+  const audit = new AuditService(t.db);
   const lookups = jest.spyOn(audit, 'unchained');
-  const first = new MemoryTaskStore(db);
+  const first = new MemoryTaskStore(t.db);
   first.useAudit(audit, () => undefined);
   await first.load();
   for (let n = 0; n < 3; n++) await first.insert(task(n));
@@ -186,8 +176,8 @@ test('a snapshot does not read the audit trail for acts whose events this proces
   // and a new process after a crash (no snapshot of the acts after it) looks them up once, chaining none twice
   await first.change('i0:task0', 2, { set: { priority: 80 } }, undefined, event(0));
   await eventually(async () => (await audit.list({ action: 'task.claimed' }, 1, 10)).total === 4);
-  const next = new MemoryTaskStore(db);
-  const again = new AuditService(db);
+  const next = new MemoryTaskStore(t.db);
+  const again = new AuditService(t.db);
   const afterCrash = jest.spyOn(again, 'unchained');
   next.useAudit(again, () => undefined);
   await next.load();
@@ -199,13 +189,13 @@ test('a snapshot does not read the audit trail for acts whose events this proces
 
 test('after a stop with no snapshot (a crash), the log since the last one is replayed and a closed task reaches history', async () => {
   // given acts stored in the log, and one task closed whose history write never happened
-  const crashed = new MemoryTaskStore(db);
+  const crashed = new MemoryTaskStore(t.db);
   await crashed.load();
   for (let n = 0; n < 3; n++) await crashed.insert(task(n));
   await crashed.change('i0:task0', 1, { set: { assignee: 'sup1', touched: true } });
   await crashed.views.settled();
   const epoch = crashed.log.epoch;
-  await db.collection(epoch === 0 ? 'inbox_task_changes' : `inbox_task_changes_${epoch}`).insertOne({
+  await t.db.collection(epoch === 0 ? 'inbox_task_changes' : `inbox_task_changes_${epoch}`).insertOne({
     _id: 'i1:task1#2',
     taskId: 'i1:task1',
     version: 2,
@@ -215,7 +205,7 @@ test('after a stop with no snapshot (a crash), the log since the last one is rep
   // (the process dies: no close, no snapshot)
 
   // when a new process starts
-  const next = new MemoryTaskStore(db);
+  const next = new MemoryTaskStore(t.db);
   await next.load();
   await settle(next);
   // then the claim is there, and the canceled task was written to history and let go of
@@ -230,7 +220,7 @@ test('after a stop with no snapshot (a crash), the log since the last one is rep
 
 test("an ended instance's people go to history once its last task closes; a CC counts as taking part", async () => {
   // given an instance with one closed and one open task, its first task CC'd to office1
-  const store = new MemoryTaskStore(db);
+  const store = new MemoryTaskStore(t.db);
   await store.load();
   await store.insert(task(0, { candidateGroups: ['engineering'] }));
   await store.insert(task(3, { candidateGroups: ['supervision'] }));
@@ -259,14 +249,14 @@ test("an ended instance's people go to history once its last task closes; a CC c
 
 test('a system from before history apart: views are built at the first start, closed tasks move to history, and a snapshot is left', async () => {
   // given tasks stored the old way (inbox_tasks), one of them closed, and a CC entry
-  await db
+  await t.db
     .collection('inbox_tasks')
     .insertMany([task(0, { status: 'completed', completedBy: 'sup1', completedAt: new Date(t0 + 60_000), version: 1 }), task(1), task(2)] as never[]);
-  await db
+  await t.db
     .collection('cc_entries')
     .insertOne({ _id: 'i1:task1:office1', taskId: 'i1:task1', instanceId: 'i1', userId: 'office1', from: 'sup1', at: new Date(t0) } as never);
   // when the system starts
-  const store = new MemoryTaskStore(db);
+  const store = new MemoryTaskStore(t.db);
   await store.load();
   await settle(store);
   // then the history views exist, the closed task is history, the CC'd person takes part
@@ -277,8 +267,8 @@ test('a system from before history apart: views are built at the first start, cl
   expect(store.live.tasks.has('i0:task0')).toBe(false);
   await store.close();
   // and the next start comes from a snapshot, with the same views (not doubled)
-  expect(await db.collection('inbox_snapshots').countDocuments({ _id: 'head' } as never)).toBe(1);
-  const next = new MemoryTaskStore(db);
+  expect(await t.db.collection('inbox_snapshots').countDocuments({ _id: 'head' } as never)).toBe(1);
+  const next = new MemoryTaskStore(t.db);
   await next.load();
   expect(await next.historyCount('started', 'witness1')).toBe(3);
   expect([...next.live.tasks.keys()].sort()).toEqual(['i1:task1', 'i2:task2']);
