@@ -48,10 +48,10 @@ async function sha256File(file: string): Promise<{ sha256: string; bytes: number
 }
 
 /**
- * What a backup leaves out: who holds the engine and the memory inbox now, and the replicas'
- * minute-long change events. A restored system starts with none, as after a clean stop.
+ * What a backup leaves out: who holds the engine and the memory inbox now, the write locks being
+ * held, and the replicas' minute-long change events. A restored system starts with none, as after a clean stop.
  */
-export const TRANSIENT_COLLECTIONS: readonly string[] = ['engine_leases', 'process_leases', 'replica_events'];
+export const TRANSIENT_COLLECTIONS: readonly string[] = ['engine_leases', 'process_leases', 'replica_events', 'write_locks'];
 
 /** The collections to copy: the audit trail's checkpoints and events first (see `backup`), then the rest by name. */
 async function collectionsOf(db: Connection): Promise<{ name: string; options: Record<string, unknown> }[]> {

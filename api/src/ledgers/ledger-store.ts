@@ -10,6 +10,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { chinaDate, LEDGERS, type LedgerKind } from '@ggzy/shared';
 import type { LedgerValue } from '@ggzy/shared/api';
 import { modelOn } from '../db/model-on';
+import { WriteLocks } from '../db/write-locks';
 import { nextNumber } from '../records/records.model';
 import type { AuditService } from '../audit/audit.service';
 import { creditFrom } from './credit';
@@ -111,12 +112,14 @@ export function pickFields(kind: LedgerKind, vars: Record<string, unknown>): Rec
 
 export class Ledgers {
   private readonly m;
+  private readonly locks: WriteLocks;
 
   constructor(
     private readonly db: Connection,
     private readonly audit: AuditService,
   ) {
     this.m = ledgerModels(db);
+    this.locks = new WriteLocks(db);
   }
 
   /**
@@ -181,7 +184,13 @@ export class Ledgers {
   /** Mark a month's items published (the credit bulletin's last step); the items marked. */
   async publishMonth(kind: LedgerKind, month: string, at: Date): Promise<LedgerEntryDoc[]> {
     const items = await this.list(kind, month);
-    for (const d of items) if (!d.publishedAt) await this.m.Entry.updateOne({ _id: d._id, publishedAt: null }, { $set: { publishedAt: at } });
+    for (const d of items) {
+      if (d.publishedAt) continue;
+      // (once: by id, holding the item's write lock, so a publish run again keeps the first time)
+      await this.locks.hold(`ledger_entries:${d._id}`, async () => {
+        if (!(await this.get(d._id))?.publishedAt) await this.m.Entry.updateOne({ _id: d._id }, { $set: { publishedAt: at } });
+      });
+    }
     return this.list(kind, month);
   }
 }

@@ -8,10 +8,12 @@ import type { Connection } from 'mongoose';
 import { notFound, userError } from '@ggzy/shared';
 import type { AuditService } from '../audit/audit.service';
 import type { Notifier } from '../notifications/notifier';
-import { projectModel } from './project.model';
+import { WriteLocks } from '../db/write-locks';
+import { projectLock, projectModel } from './project.model';
 
 export class ProjectPauses {
   private readonly Project;
+  private readonly locks: WriteLocks;
 
   constructor(
     db: Connection,
@@ -19,6 +21,7 @@ export class ProjectPauses {
     private readonly notifier: Notifier,
   ) {
     this.Project = projectModel(db);
+    this.locks = new WriteLocks(db);
   }
 
   /** The groups a pause or its lifting is told to: the project's section and its head, supervision, the general section. */
@@ -27,15 +30,18 @@ export class ProjectPauses {
   }
 
   async pause(p: { projectId: string; instanceId: string; reason: string; by: string }): Promise<{ pausedAt: string; notified: number; told: string[] }> {
-    const doc = await this.Project.findById(p.projectId).lean();
-    if (!doc) throw notFound('Project', '项目', p.projectId);
-    let pausedAt = doc.pausedAt ?? new Date();
-    if (doc.pauseInstanceId !== p.instanceId) {
-      pausedAt = new Date();
+    const { doc, pausedAt, now } = await this.locks.hold(projectLock(p.projectId), async () => {
+      const doc = await this.Project.findById(p.projectId).lean();
+      if (!doc) throw notFound('Project', '项目', p.projectId);
+      if (doc.pauseInstanceId === p.instanceId) return { doc, pausedAt: doc.pausedAt ?? new Date(), now: false };
+      const pausedAt = new Date();
       await this.Project.updateOne(
         { _id: p.projectId },
         { $set: { status: 'paused', pausedAt, pausedBy: p.by, pauseReason: p.reason, pauseInstanceId: p.instanceId } },
       );
+      return { doc, pausedAt, now: true };
+    });
+    if (now) {
       await this.audit.append({
         actor: 'system',
         action: 'project.paused',
@@ -60,17 +66,20 @@ export class ProjectPauses {
    * `instanceId`: the report whose step lifts it — a pause another report made is not its to lift.
    */
   async resume(p: { projectId: string; reason: string; by: string; key: string; instanceId?: string }): Promise<{ resumed: boolean }> {
-    const doc = await this.Project.findById(p.projectId).lean();
-    if (!doc) throw notFound('Project', '项目', p.projectId);
-    if (doc.status !== 'paused' || (p.instanceId && doc.pauseInstanceId !== p.instanceId)) {
-      if (p.instanceId) return { resumed: false };
-      throw userError('PROJECT_NOT_PAUSED', '项目未暂停', 'The project is not paused', { status: 409 });
-    }
-    const done = await this.Project.updateOne(
-      { _id: p.projectId, status: 'paused' },
-      { $set: { status: 'active', pausedAt: null, pausedBy: null, pauseReason: null, pauseInstanceId: null } },
-    );
-    if (!done.modifiedCount) return { resumed: false };
+    const doc = await this.locks.hold(projectLock(p.projectId), async () => {
+      const doc = await this.Project.findById(p.projectId).lean();
+      if (!doc) throw notFound('Project', '项目', p.projectId);
+      if (doc.status !== 'paused' || (p.instanceId && doc.pauseInstanceId !== p.instanceId)) {
+        if (p.instanceId) return null;
+        throw userError('PROJECT_NOT_PAUSED', '项目未暂停', 'The project is not paused', { status: 409 });
+      }
+      await this.Project.updateOne(
+        { _id: p.projectId },
+        { $set: { status: 'active', pausedAt: null, pausedBy: null, pauseReason: null, pauseInstanceId: null } },
+      );
+      return doc;
+    });
+    if (!doc) return { resumed: false };
     await this.audit.append({
       actor: p.by,
       action: 'project.resumed',

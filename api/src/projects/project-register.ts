@@ -26,7 +26,8 @@ import {
 import { BUSINESS_SECTIONS, sectionName } from '@ggzy/shared';
 import { forbidden } from '../http/auth-context';
 import type { AuditService } from '../audit/audit.service';
-import { projectModel, type ProjectDoc } from './project.model';
+import { WriteLocks } from '../db/write-locks';
+import { projectLock, projectModel, type ProjectDoc } from './project.model';
 import { monthFigures, type MonthFigures } from './project-figures';
 
 type Source = NonNullable<ProjectDoc['source']>;
@@ -113,12 +114,14 @@ export class ProjectRegister {
   /** Entries changed here (the replicas are told). */
   readonly changed = new EventEmitter<{ project: [string]; contract: [string]; archived: [string] }>();
   private readonly catalog = new Map<string, Entry>();
+  private readonly locks: WriteLocks;
 
   constructor(
     db: Connection,
     private readonly audit: AuditService,
   ) {
     this.model = projectModel(db);
+    this.locks = new WriteLocks(db);
   }
 
   /** Read the register's searchable fields once (the only whole read of the collection). */
@@ -293,8 +296,13 @@ export class ProjectRegister {
     if (!changes.length) return { doc: before, created: false };
     const version = (before.version ?? 0) + 1;
     const now = new Date();
-    const r = await this.model.updateOne({ _id: id, version: before.version ?? 0 }, { $set: { ...fields, version, updatedAt: now, updatedBy: u.id } });
-    if (!r.matchedCount) throw conflict('PROJECT_CHANGED', '项目已被他人修改，请刷新后再改', 'The project was changed by someone else; reload it first');
+    // written over the version read, holding the project's write lock (by id: see db/write-locks.ts)
+    await this.locks.hold(projectLock(id), async () => {
+      const cur = await this.model.findById(id).select('version').lean();
+      if ((cur?.version ?? 0) !== (before.version ?? 0))
+        throw conflict('PROJECT_CHANGED', '项目已被他人修改，请刷新后再改', 'The project was changed by someone else; reload it first');
+      await this.model.updateOne({ _id: id }, { $set: { ...fields, version, updatedAt: now, updatedBy: u.id } });
+    });
     await this.audit.append({
       actor: u.id,
       action: 'project.updated',
@@ -356,15 +364,21 @@ export class ProjectRegister {
 
   /** A flow's step moves the project along (with the dates it recorded); done again it changes nothing. */
   async setStage(by: string, id: string, stage: ProjectStage, dates: Record<string, string> = {}): Promise<void> {
-    const before = await this.get(id);
-    // (forward only: a step done again, or a later one already taken, leaves the stage as it is)
-    const order = (s?: string) => PROJECT_STAGES.indexOf((s ?? 'registered') as ProjectStage);
-    const set: Record<string, unknown> = order(stage) > order(before.stage) && before.stage !== 'terminated' ? { stage } : {};
-    for (const [k, v] of Object.entries(dates)) if (FLOW_DATES.has(k) && /^\d{4}-\d{2}-\d{2}$/.test(v)) set[k] = v;
-    const changes = Object.entries(set).filter(([k, v]) => (before as unknown as Record<string, unknown>)[k] !== v);
-    if (!changes.length) return;
-    const version = (before.version ?? 0) + 1;
-    await this.model.updateOne({ _id: id }, { $set: { ...set, version, updatedAt: new Date(), updatedBy: by } });
+    // (read and written holding the project's write lock, so an edit over the version read meanwhile is refused)
+    const moved = await this.locks.hold(projectLock(id), async () => {
+      const before = await this.get(id);
+      // (forward only: a step done again, or a later one already taken, leaves the stage as it is)
+      const order = (s?: string) => PROJECT_STAGES.indexOf((s ?? 'registered') as ProjectStage);
+      const set: Record<string, unknown> = order(stage) > order(before.stage) && before.stage !== 'terminated' ? { stage } : {};
+      for (const [k, v] of Object.entries(dates)) if (FLOW_DATES.has(k) && /^\d{4}-\d{2}-\d{2}$/.test(v)) set[k] = v;
+      const changes = Object.entries(set).filter(([k, v]) => (before as unknown as Record<string, unknown>)[k] !== v);
+      if (!changes.length) return null;
+      const version = (before.version ?? 0) + 1;
+      await this.model.updateOne({ _id: id }, { $set: { ...set, version, updatedAt: new Date(), updatedBy: by } });
+      return { before, set, changes, version };
+    });
+    if (!moved) return;
+    const { before, set, changes, version } = moved;
     await this.audit.append({
       actor: by,
       action: 'project.updated',

@@ -37,6 +37,9 @@ export interface ProjectDoc {
   updatedBy?: string | null;
 }
 
+/** The write lock every writer of a project's entry holds (`db/write-locks.ts`). */
+export const projectLock = (id: string): string => `projects:${id}`;
+
 export function projectModel(db: Connection): Model<ProjectDoc> {
   return modelOn<ProjectDoc>(
     db,

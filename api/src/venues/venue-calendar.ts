@@ -1,8 +1,8 @@
 /**
  * The venue calendar (场地预约, 2.8): the center's rooms and the sessions booked in them. A room's
- * day is one document (`venue_days`, `_id` `<room>~<day>`) holding that day's sessions and a
- * version; a booking is written only over the version it was checked against, so two people
- * booking the same room at once cannot both get it, and every read is by `_id` (a week of seven
+ * day is one document (`venue_days`, `_id` `<room>~<day>`) holding that day's sessions; a booking
+ * is checked and written holding the day's write lock (`db/write-locks.ts`), so two people booking
+ * the same room at once cannot both get it, and every read and write is by `_id` (a week of seven
  * rooms is 49 reads by id, today's hall board seven). A session's id names its room and day.
  *
  * Booking, moving and cancelling are for 综合科 and admins; the witness on duty (见证人) is named by
@@ -18,6 +18,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { Notifier } from '../notifications/notifier';
 import type { ProjectRegister } from '../projects/project-register';
 import { linkToProject } from '../projects/project.model';
+import { WriteLocks } from '../db/write-locks';
 import { peopleModels } from '../people/user.model';
 import { addDays, chinaToday, dayId, DEFAULT_ROOMS, venueModels, type BookingInput, type DayDoc, type RoomDoc, type SessionDoc } from './venue-model';
 
@@ -27,6 +28,7 @@ export class VenueCalendar {
   readonly Room: Model<RoomDoc>;
   readonly Day: Model<DayDoc>;
   private readonly User;
+  private readonly locks: WriteLocks;
 
   constructor(
     private readonly db: Connection,
@@ -36,6 +38,7 @@ export class VenueCalendar {
   ) {
     ({ Room: this.Room, Day: this.Day } = venueModels(db));
     this.User = peopleModels(db).User;
+    this.locks = new WriteLocks(db);
   }
 
   /** The rooms, the default ones written on first start (a handful: read whole). */
@@ -108,41 +111,29 @@ export class VenueCalendar {
   }
 
   /**
-   * Put a session into a room's day, over the version read: a write that finds the version moved
-   * on (someone booked meanwhile) checks again.
+   * Put a session into a room's day, holding the day's write lock: read, checked for a clash and
+   * written by the day's id, so two people booking the same room at once cannot both get it.
    */
-  private async put(room: RoomDoc, day: string, make: (doc: DayDoc | null) => SessionDoc, except?: string): Promise<SessionDoc> {
-    for (;;) {
+  private put(room: RoomDoc, day: string, make: (doc: DayDoc | null) => SessionDoc, except?: string): Promise<SessionDoc> {
+    return this.locks.hold(`venue_days:${dayId(room._id, day)}`, async () => {
       const doc = await this.Day.findById(dayId(room._id, day)).lean();
       const s = make(doc);
       const other = this.clash(doc, s.start, s.end, except);
       if (other) throw this.refuse(room, day, other);
       const sessions = [...(doc?.sessions.filter((x) => x.id !== except) ?? []), s].sort((a, b) => a.start.localeCompare(b.start));
-      if (!doc) {
-        try {
-          await this.Day.create({ _id: dayId(room._id, day), room: room._id, day, version: 1, sessions });
-          return s;
-        } catch (err) {
-          if ((err as { code?: number }).code !== 11000) throw err;
-          continue; // the first booking of that day was written meanwhile
-        }
-      }
-      const r = await this.Day.updateOne({ _id: doc._id, version: doc.version }, { $set: { sessions, version: doc.version + 1 } });
-      if (r.modifiedCount) return s;
-    }
+      if (doc) await this.Day.updateOne({ _id: doc._id }, { $set: { sessions, version: doc.version + 1 } });
+      else await this.Day.create({ _id: dayId(room._id, day), room: room._id, day, version: 1, sessions });
+      return s;
+    });
   }
 
-  /** Take a session out of its day (over the version read). */
-  private async remove(room: string, day: string, id: string): Promise<void> {
-    for (;;) {
+  /** Take a session out of its day (holding the day's write lock). */
+  private remove(room: string, day: string, id: string): Promise<void> {
+    return this.locks.hold(`venue_days:${dayId(room, day)}`, async () => {
       const doc = await this.Day.findById(dayId(room, day)).lean();
       if (!doc || !doc.sessions.some((s) => s.id === id)) return;
-      const r = await this.Day.updateOne(
-        { _id: doc._id, version: doc.version },
-        { $set: { sessions: doc.sessions.filter((s) => s.id !== id), version: doc.version + 1 } },
-      );
-      if (r.modifiedCount) return;
-    }
+      await this.Day.updateOne({ _id: doc._id }, { $set: { sessions: doc.sessions.filter((s) => s.id !== id), version: doc.version + 1 } });
+    });
   }
 
   /** A session by id (its id names its room and day). */
@@ -202,8 +193,8 @@ export class VenueCalendar {
   async change(u: UserDto, id: string, b: BookingInput): Promise<{ session: VenueSessionDto; notified: number }> {
     this.mayBook(u);
     const before = await this.session(id);
-    if (b.version !== undefined && b.version !== before.version)
-      throw conflict('BOOKING_CHANGED', '预约已被他人修改，请刷新后再改', 'The booking was changed by someone else; reload it first');
+    const changed = () => conflict('BOOKING_CHANGED', '预约已被他人修改，请刷新后再改', 'The booking was changed by someone else; reload it first');
+    if (b.version !== undefined && b.version !== before.version) throw changed();
     if (b.projectId !== before.projectId)
       throw userError('BOOKING_PROJECT', '预约的项目不能更改，请取消后重新预约', 'A booking keeps its project; cancel it and book again', { status: 422 });
     const room = await this.room(b.room);
@@ -225,7 +216,16 @@ export class VenueCalendar {
       version: before.version + 1,
     };
     // the new place first (refused if taken), then the old one let go: a stop between leaves it booked twice, never not at all
-    await this.put(room, b.day, () => moved, sameDay ? id : undefined);
+    await this.put(
+      room,
+      b.day,
+      (doc) => {
+        // (in the same day: changed since it was read above, e.g. its witness named meanwhile)
+        if (sameDay && doc?.sessions.find((x) => x.id === id)?.version !== before.version) throw changed();
+        return moved;
+      },
+      sameDay ? id : undefined,
+    );
     if (!sameDay) {
       await this.remove(before.room, before.day, id);
       await linkToProject(this.db, before.projectId, { sessionId: moved.id });
@@ -271,28 +271,27 @@ export class VenueCalendar {
     if (!person || !person.active || !(person.roles ?? []).includes('witness') || !(person.sections ?? []).includes(s.section))
       throw userError('WITNESS_INVALID', `${witness} 不是本科室的见证人员`, `${witness} is not a witness of ${s.section}`, { status: 422 });
     const [room, day] = [s.room, s.day];
-    for (;;) {
+    const named = await this.locks.hold(`venue_days:${dayId(room, day)}`, async () => {
       const doc = await this.Day.findById(dayId(room, day)).lean();
       const cur = doc?.sessions.find((x) => x.id === id);
       if (!doc || !cur) throw notFound('Booking', '场地预约', id);
-      if (cur.witness === witness) return { session: this.dto(doc, cur, s.roomName), notified: 0 };
+      if (cur.witness === witness) return { doc, cur, next: null };
       const next = { ...cur, witness, witnessName: person.name, version: cur.version + 1 };
-      const r = await this.Day.updateOne(
-        { _id: doc._id, version: doc.version },
-        { $set: { sessions: doc.sessions.map((x) => (x.id === id ? next : x)), version: doc.version + 1 } },
-      );
-      if (!r.modifiedCount) continue;
-      const session = this.dto(doc, next, s.roomName);
-      await this.audit.append({ actor: by, action: 'venue.witness-named', data: { sessionId: id, projectId: s.projectId, witness, before: cur.witness } });
-      const notified = await this.tell(
-        session,
-        'venue.witness',
-        `【见证安排】${s.projectName}`,
-        `${this.when(session)}的${s.purpose}由 ${person.name} 见证。`,
-        cur.witness ? [cur.witness] : [],
-      );
-      return { session, notified };
-    }
+      await this.Day.updateOne({ _id: doc._id }, { $set: { sessions: doc.sessions.map((x) => (x.id === id ? next : x)), version: doc.version + 1 } });
+      return { doc, cur, next };
+    });
+    const { doc, cur, next } = named;
+    if (!next) return { session: this.dto(doc, cur, s.roomName), notified: 0 };
+    const session = this.dto(doc, next, s.roomName);
+    await this.audit.append({ actor: by, action: 'venue.witness-named', data: { sessionId: id, projectId: s.projectId, witness, before: cur.witness } });
+    const notified = await this.tell(
+      session,
+      'venue.witness',
+      `【见证安排】${s.projectName}`,
+      `${this.when(session)}的${s.purpose}由 ${person.name} 见证。`,
+      cur.witness ? [cur.witness] : [],
+    );
+    return { session, notified };
   }
 
   /** Today's sessions for the hall's screen (nothing private). */

@@ -22,6 +22,7 @@ import { complaintModel, registerComplaint } from '../complaints/complaints';
 import { peopleModels } from '../people/user.model';
 import { LEDGER_KINDS, type LedgerKind } from '@ggzy/shared';
 import { Ledgers, pickFields } from '../ledgers/ledger-store';
+import { WriteLocks } from '../db/write-locks';
 import { publishCredit } from '../ledgers/credit';
 import { compileBulletin, publishBulletin } from '../bulletins/bulletins';
 
@@ -48,6 +49,7 @@ export function createWorkerServices(deps: {
   const Project = projectModel(db);
   const rec = recordModels(db);
   const arch = archiveModels(db);
+  const locks = new WriteLocks(db);
   const Attachment = attachmentModel(db);
   return {
     now: () => new Date(),
@@ -279,8 +281,13 @@ export function createWorkerServices(deps: {
     },
     async replyComplaint(r) {
       const now = new Date();
-      await complaintModel(db).updateOne({ _id: r.queryCode, status: 'registered' }, { $set: { status: 'replied', reply: r.reply, repliedAt: now } });
-      const d = await complaintModel(db).findById(r.queryCode).lean();
+      // (once: a step run again keeps the first reply's time; by id, holding the complaint's write lock)
+      const d = await locks.hold(`complaints:${r.queryCode}`, async () => {
+        const cur = await complaintModel(db).findById(r.queryCode).lean();
+        if (cur?.status !== 'registered') return cur;
+        await complaintModel(db).updateOne({ _id: r.queryCode }, { $set: { status: 'replied', reply: r.reply, repliedAt: now } });
+        return { ...cur, repliedAt: now };
+      });
       await audit.append({ actor: 'system', action: 'complaint.replied', instanceId: r.instanceId });
       await ledgers.record(
         'complaint',
@@ -311,8 +318,12 @@ export function createWorkerServices(deps: {
     },
     async revokeArchiveAccess({ instanceId, grantId }) {
       const now = new Date();
-      await arch.Grant.updateOne({ _id: grantId, revokedAt: null }, { $set: { revokedAt: now } });
-      const g = await arch.Grant.findById(grantId).lean();
+      const g = await locks.hold(`archive_grants:${grantId}`, async () => {
+        const cur = await arch.Grant.findById(grantId).lean();
+        if (!cur || cur.revokedAt) return cur;
+        await arch.Grant.updateOne({ _id: grantId }, { $set: { revokedAt: now } });
+        return { ...cur, revokedAt: now };
+      });
       await audit.append({ actor: 'system', action: 'archive.access-revoked', instanceId, data: { grantId } });
       return { revokedAt: (g?.revokedAt ?? now).toISOString() };
     },
