@@ -16,7 +16,7 @@
  * (seeding takes minutes); BENCH_PROF=1 writes the server's CPU profile to .dbg/prof.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { freePort } from '@ggzy/engine-workers/testing';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -107,10 +107,18 @@ async function startServer(uri: string, port: number): Promise<{ child: ChildPro
   const t0 = Date.now();
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=64', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=.dbg/prof'] : []), path.resolve(__dirname, '../main.js')],
+    [
+      '--max-semi-space-size=64',
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=.dbg/prof'] : []),
+      ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
+      // (BENCH_SERVER_FLAGS: more of node's flags for the server, e.g. `--heap-prof`)
+      ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
+      path.resolve(__dirname, '../main.js'),
+    ],
     {
       env: { ...process.env, MONGODB_URI: uri, PORT: String(port), LOG_LEVEL: 'warn', DEMO_DATA: 'false', SLA_CHECK_MS: '3600000' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // (BENCH_TRACE_GC=<file>: the server's garbage collections, one line each, into that file)
+      stdio: ['ignore', process.env.BENCH_TRACE_GC ? openSync(process.env.BENCH_TRACE_GC, 'a') : 'ignore', 'inherit'],
     },
   );
   for (;;) {
