@@ -7,6 +7,7 @@
 import { freshDbEach } from '@ggzy/engine-workers/testing';
 import { AttachmentStore } from '../attachments/attachments';
 import { Comments } from '../comments/comments';
+import { AuditService } from '../audit/audit.service';
 import { InstanceIndex } from './instance-index';
 
 const t = freshDbEach('instance_index');
@@ -62,4 +63,27 @@ test('comments and attachments stored before the index existed are listed at the
   // and a second process finds the lists built: a comment stored behind its back is not read
   await t.db.collection('comments').insertOne(comment('c5', 'i1', 5) as never);
   expect((await new Comments(t.db).of('i1')).map((c) => c._id)).toEqual(['c1', 'c2', 'c4']);
+});
+
+test("a page's three readers share one read of the instance's index document; a reader after a write sees it", async () => {
+  const comments = new Comments(t.db);
+  const files = new AttachmentStore(t.db, 1_000_000);
+  const audit = new AuditService(t.db);
+  await comments.add(comment('c1', 'i7', 1));
+  await audit.append({ actor: 'sup1', action: 'task.completed', instanceId: 'i7' });
+  await Promise.all([comments.of('i7'), files.forInstance('i7'), audit.forInstance('i7')]); // (each kind's one-time listing done)
+  const reads = jest.spyOn(t.db.model('InstanceIndex'), 'findById');
+
+  // when the instance page asks for all three at once
+  const [c, f, e] = await Promise.all([comments.of('i7'), files.forInstance('i7'), audit.forInstance('i7')]);
+
+  // then the index document was read once, and each got its own
+  expect(reads).toHaveBeenCalledTimes(1);
+  expect([c.map((x) => x._id), f, e.map((x) => x.action)]).toEqual([['c1'], [], ['task.completed']]);
+
+  // and a read under way while a comment is added is not handed to a reader who comes after the add
+  const early = comments.of('i7');
+  await comments.add(comment('c2', 'i7', 2));
+  expect((await comments.of('i7')).map((x) => x._id)).toEqual(['c1', 'c2']);
+  await early;
 });

@@ -31,6 +31,9 @@ export interface IndexEntry {
 /** A document an instance can own (a comment, an attachment, an audit event). */
 type Owned = { _id: string; instanceId?: string | null };
 
+/** Reads of index documents under way, per connection (see `read`). */
+const inFlight = new WeakMap<Connection, Map<string, Promise<IndexDoc | null>>>();
+
 /** Marks a kind whose stored documents were listed (`#built:comments`…). */
 const BUILT = (kind: IndexKind) => `#built:${kind}`;
 
@@ -68,18 +71,38 @@ export class InstanceIndex {
       return () => write(true).catch((err: { code?: number }) => (err.code === 11000 ? write(false) : Promise.reject(err)));
     });
     for (let i = 0; i < writes.length; i += 8) await Promise.all(writes.slice(i, i + 8).map((w) => w()));
+    // (a read begun before these writes is not handed to a reader who comes after them)
+    for (const instanceId of byInstance.keys()) inFlight.get(this.model.db)?.delete(instanceId);
   }
 
   /** The documents of `model` listed for an instance that are there and are its (read by id, 16 at a time). */
   async docsOf<D extends Owned>(instanceId: string, kind: IndexKind, model: Model<D>): Promise<D[]> {
     await this.build(kind, model);
-    const ids = (await this.model.findById(instanceId).select(kind).lean())?.[kind] ?? [];
+    const ids = (await this.read(instanceId))?.[kind] ?? [];
     const out: D[] = [];
     for (let i = 0; i < ids.length; i += 16) {
       const some = await Promise.all(ids.slice(i, i + 16).map((id) => model.findById(id).lean<D>()));
       for (const d of some) if (d?.instanceId === instanceId) out.push(d);
     }
     return out;
+  }
+
+  /**
+   * An instance's index document. A page asks for its comments, attachments and events at once
+   * (three readers, each with its own index object): a read already under way on the same
+   * connection is shared, so the document is read once.
+   */
+  private read(instanceId: string): Promise<IndexDoc | null> {
+    let reading = inFlight.get(this.model.db);
+    if (!reading) inFlight.set(this.model.db, (reading = new Map()));
+    let doc = reading.get(instanceId);
+    if (!doc) {
+      doc = this.model.findById(instanceId).lean<IndexDoc>().exec();
+      reading.set(instanceId, doc);
+      const done = () => reading.get(instanceId) === doc && reading.delete(instanceId);
+      doc.then(done, done);
+    }
+    return doc;
   }
 
   /** What `model` stored before the index existed, listed once (read whole, then written); later calls wait for the first. */
