@@ -8,8 +8,8 @@
  * Env: MONGODB_URI (a throw-away database is made in it), BENCH_GUARDED_YEARS (default `1,10`),
  * BENCH_GUARDED_WRITES (edits and bookings timed per size, default 100).
  */
-import mongoose from 'mongoose';
 import type { UserDto } from '@ggzy/shared';
+import { onThrowawayDb } from './throwaway-db';
 import { AuditService } from '../audit/audit.service';
 import { Notifier } from '../notifications/notifier';
 import { ProjectRegister } from '../projects/project-register';
@@ -56,59 +56,44 @@ async function timed(n: number, fn: (k: number) => Promise<unknown>): Promise<nu
   return out;
 }
 
-async function main(): Promise<void> {
-  const base = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/';
-  const db = await mongoose.createConnection(`${base.replace(/\/[^/]*$/, '/')}bench_guarded_${Date.now().toString(36)}`).asPromise();
+onThrowawayDb('guarded', async (db) => {
   process.stdout.write(`\nGuarded writes — a project edit and a room booking, ${WRITES} each per size, with years of projects and room-days stored\n`);
-  try {
-    const audit = new AuditService(db);
-    const projects = new ProjectRegister(db, audit);
-    const venues = new VenueCalendar(db, projects, audit, new Notifier(db));
-    await venues.rooms();
-    const mine = 'XXGC-2027-900';
-    const input = { name: '州人民医院综合楼', kind: '工程建设', section: 'engineering', tenderer: '州人民医院', budget: 9_000_000, registeredOn: '2027-01-04' };
-    await projects.save(head, mine, input as never, 'register');
-    let stored = 0;
-    for (const years of YEARS) {
-      const [p0, p1] = [stored * PROJECTS_A_YEAR, years * PROJECTS_A_YEAR];
-      process.stdout.write(`  (storing ${years} year(s) of projects and room-days…)\n`);
-      for (let i = p0; i < p1; i += 1000) {
-        await db.collection('projects').insertMany(Array.from({ length: Math.min(1000, p1 - i) }, (_, k) => project(i + k)) as never[]);
-        await db.collection('venue_days').insertMany(Array.from({ length: Math.min(1250, (p1 - i) * 1.25) }, (_, k) => roomDay(i * 1.25 + k)) as never[]);
-      }
-      stored = years;
-      // (projects spread over all those stored, as editors pick them)
-      const pick = (k: number) => project((k * 7919) % p1)._id;
-      const edits = await timed(WRITES, async (k) => {
-        const cur = (await projects.model.findById(pick(k)).lean())!;
-        await projects.save(head, pick(k), { ...input, name: `第${k}次修改`, version: cur.version } as never, 'register');
-      });
-      const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-      // (each size books its own day of the first room, five minutes at a time)
-      const day = addDays(chinaToday(), years);
-      const bookings = await timed(WRITES, (k) =>
-        venues.book(gen, { room: 'kb1', day, start: hhmm(480 + 5 * k), end: hhmm(485 + 5 * k), purpose: '开标', projectId: mine } as never),
-      );
-      // the previous form of the same edit: the version read in the filter
-      const filtered = await timed(Math.min(WRITES, years > 1 ? 5 : 20), async (k) => {
-        const cur = (await projects.model.findById(pick(k + WRITES)).lean())!;
-        await projects.model.updateOne({ _id: pick(k + WRITES), version: cur.version }, { $set: { name: `旧写法 ${k}`, version: (cur.version ?? 0) + 1 } });
-      });
-      process.stdout.write(
-        `  ${String(years * PROJECTS_A_YEAR).padStart(6)} projects, ${String(years * ROOM_DAYS_A_YEAR).padStart(6)} room-days: ` +
-          `edit ${ms(edits)}; booking ${ms(bookings)}; the edit as a filter on id and version ${ms(filtered)}\n`,
-      );
+  const audit = new AuditService(db);
+  const projects = new ProjectRegister(db, audit);
+  const venues = new VenueCalendar(db, projects, audit, new Notifier(db));
+  await venues.rooms();
+  const mine = 'XXGC-2027-900';
+  const input = { name: '州人民医院综合楼', kind: '工程建设', section: 'engineering', tenderer: '州人民医院', budget: 9_000_000, registeredOn: '2027-01-04' };
+  await projects.save(head, mine, input as never, 'register');
+  let stored = 0;
+  for (const years of YEARS) {
+    const [p0, p1] = [stored * PROJECTS_A_YEAR, years * PROJECTS_A_YEAR];
+    process.stdout.write(`  (storing ${years} year(s) of projects and room-days…)\n`);
+    for (let i = p0; i < p1; i += 1000) {
+      await db.collection('projects').insertMany(Array.from({ length: Math.min(1000, p1 - i) }, (_, k) => project(i + k)) as never[]);
+      await db.collection('venue_days').insertMany(Array.from({ length: Math.min(1250, (p1 - i) * 1.25) }, (_, k) => roomDay(i * 1.25 + k)) as never[]);
     }
-  } finally {
-    await db.dropDatabase().catch(() => undefined);
-    await db.close();
+    stored = years;
+    // (projects spread over all those stored, as editors pick them)
+    const pick = (k: number) => project((k * 7919) % p1)._id;
+    const edits = await timed(WRITES, async (k) => {
+      const cur = (await projects.model.findById(pick(k)).lean())!;
+      await projects.save(head, pick(k), { ...input, name: `第${k}次修改`, version: cur.version } as never, 'register');
+    });
+    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    // (each size books its own day of the first room, five minutes at a time)
+    const day = addDays(chinaToday(), years);
+    const bookings = await timed(WRITES, (k) =>
+      venues.book(gen, { room: 'kb1', day, start: hhmm(480 + 5 * k), end: hhmm(485 + 5 * k), purpose: '开标', projectId: mine } as never),
+    );
+    // the previous form of the same edit: the version read in the filter
+    const filtered = await timed(Math.min(WRITES, years > 1 ? 5 : 20), async (k) => {
+      const cur = (await projects.model.findById(pick(k + WRITES)).lean())!;
+      await projects.model.updateOne({ _id: pick(k + WRITES), version: cur.version }, { $set: { name: `旧写法 ${k}`, version: (cur.version ?? 0) + 1 } });
+    });
+    process.stdout.write(
+      `  ${String(years * PROJECTS_A_YEAR).padStart(6)} projects, ${String(years * ROOM_DAYS_A_YEAR).padStart(6)} room-days: ` +
+        `edit ${ms(edits)}; booking ${ms(bookings)}; the edit as a filter on id and version ${ms(filtered)}\n`,
+    );
   }
-}
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${String((err as Error).stack ?? err)}\n`);
-    process.exit(1);
-  },
-);
+});

@@ -11,9 +11,10 @@
  * Env: MONGODB_URI (a throw-away database is made in it), BENCH_INSTANCE_SIZES (instances stored,
  * default `5000,50000`), BENCH_INSTANCE_READS (instances read per size, default 200).
  */
-import mongoose from 'mongoose';
+import type mongoose from 'mongoose';
 import { AttachmentStore } from '../attachments/attachments';
 import { Comments } from '../comments/comments';
+import { onThrowawayDb } from './throwaway-db';
 import { AuditService } from '../audit/audit.service';
 import { seqId } from '../audit/audit-doc';
 
@@ -74,69 +75,54 @@ async function seed(db: mongoose.Connection, from: number, to: number, seq: { n:
   }
 }
 
-async function main(): Promise<void> {
-  const base = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/';
-  const db = await mongoose.createConnection(`${base.replace(/\/[^/]*$/, '/')}bench_instance_${Date.now().toString(36)}`).asPromise();
+onThrowawayDb('instance', async (db) => {
   process.stdout.write(`instance page bench: ${EVENTS} audit events, ${COMMENTS} comments, 1 attachment per instance; ${READS} instances read per size\n`);
   const rows: string[] = [];
-  try {
-    const seq = { n: 0 };
-    let stored = 0;
-    for (const size of SIZES) {
-      const t0 = performance.now();
-      const from = stored;
-      await seed(db, stored, size, seq, from === 0);
-      stored = size;
-      const seeded = performance.now() - t0;
-      // a new process at each size, the data seeded as if stored before the index and the trail's new ids: its start and first question make them
-      for (const kind of ['comments', 'attachments', 'audit']) await db.collection('instance_index').deleteOne({ _id: `#built:${kind}` as never });
-      await db.collection('audit_meta').deleteMany({});
-      const comments = new Comments(db);
-      const files = new AttachmentStore(db, 1);
-      const audit = new AuditService(db);
-      const t1 = performance.now();
-      await audit.open();
-      const migrated = performance.now() - t1;
-      await Promise.all([comments.of(inst(0)), files.forInstance(inst(0)), audit.forInstance(inst(0))]);
-      const listed = performance.now() - t1 - migrated;
-      const pick = Array.from({ length: READS }, (_, k) => inst((k * 7919) % size));
-      const indexed: number[] = [];
-      for (const id of pick) {
-        const t = performance.now();
-        const [c, f, e] = await Promise.all([comments.of(id), files.forInstance(id), audit.forInstance(id)]);
-        indexed.push(performance.now() - t);
-        if (c.length !== COMMENTS || f.length !== 1 || e.length !== EVENTS)
-          throw new Error(`instance ${id}: ${c.length} comments, ${f.length} files, ${e.length} events`);
-      }
-      const filtered: number[] = [];
-      const trail: number[] = [];
-      // (a filter of ten years' data takes over a minute: two are enough to see it)
-      for (const id of pick.slice(0, size > 10_000 ? 2 : Math.max(5, Math.round(READS / 20)))) {
-        let t = performance.now();
-        await Promise.all([db.collection('comments').find({ instanceId: id }).toArray(), db.collection('attachments').find({ instanceId: id }).toArray()]);
-        filtered.push(performance.now() - t);
-        t = performance.now();
-        await db.collection('audit_events').find({ instanceId: id }).sort({ _id: 1 }).toArray();
-        trail.push(performance.now() - t);
-      }
-      rows.push(
-        `  ${String(size).padStart(7)} instances (${size * EVENTS} events): comments, attachments and events by index p50 ${ms(pct(indexed, 50))}, ` +
-          `p99 ${ms(pct(indexed, 99))}; by filter: comments and attachments p50 ${ms(pct(filtered, 50))}, events p50 ${ms(pct(trail, 50))}; ` +
-          `seeded in ${(seeded / 1000).toFixed(0)} s; once: ${from ? '' : `${size * EVENTS} events given new ids and `}events listed in ${(migrated / 1000).toFixed(1)} s, ` +
-          `comments and attachments listed in ${(listed / 1000).toFixed(1)} s`,
-      );
-      process.stdout.write(`${rows.at(-1)}\n`);
+  const seq = { n: 0 };
+  let stored = 0;
+  for (const size of SIZES) {
+    const t0 = performance.now();
+    const from = stored;
+    await seed(db, stored, size, seq, from === 0);
+    stored = size;
+    const seeded = performance.now() - t0;
+    // a new process at each size, the data seeded as if stored before the index and the trail's new ids: its start and first question make them
+    for (const kind of ['comments', 'attachments', 'audit']) await db.collection('instance_index').deleteOne({ _id: `#built:${kind}` as never });
+    await db.collection('audit_meta').deleteMany({});
+    const comments = new Comments(db);
+    const files = new AttachmentStore(db, 1);
+    const audit = new AuditService(db);
+    const t1 = performance.now();
+    await audit.open();
+    const migrated = performance.now() - t1;
+    await Promise.all([comments.of(inst(0)), files.forInstance(inst(0)), audit.forInstance(inst(0))]);
+    const listed = performance.now() - t1 - migrated;
+    const pick = Array.from({ length: READS }, (_, k) => inst((k * 7919) % size));
+    const indexed: number[] = [];
+    for (const id of pick) {
+      const t = performance.now();
+      const [c, f, e] = await Promise.all([comments.of(id), files.forInstance(id), audit.forInstance(id)]);
+      indexed.push(performance.now() - t);
+      if (c.length !== COMMENTS || f.length !== 1 || e.length !== EVENTS)
+        throw new Error(`instance ${id}: ${c.length} comments, ${f.length} files, ${e.length} events`);
     }
-  } finally {
-    await db.dropDatabase().catch(() => undefined);
-    await db.close();
+    const filtered: number[] = [];
+    const trail: number[] = [];
+    // (a filter of ten years' data takes over a minute: two are enough to see it)
+    for (const id of pick.slice(0, size > 10_000 ? 2 : Math.max(5, Math.round(READS / 20)))) {
+      let t = performance.now();
+      await Promise.all([db.collection('comments').find({ instanceId: id }).toArray(), db.collection('attachments').find({ instanceId: id }).toArray()]);
+      filtered.push(performance.now() - t);
+      t = performance.now();
+      await db.collection('audit_events').find({ instanceId: id }).sort({ _id: 1 }).toArray();
+      trail.push(performance.now() - t);
+    }
+    rows.push(
+      `  ${String(size).padStart(7)} instances (${size * EVENTS} events): comments, attachments and events by index p50 ${ms(pct(indexed, 50))}, ` +
+        `p99 ${ms(pct(indexed, 99))}; by filter: comments and attachments p50 ${ms(pct(filtered, 50))}, events p50 ${ms(pct(trail, 50))}; ` +
+        `seeded in ${(seeded / 1000).toFixed(0)} s; once: ${from ? '' : `${size * EVENTS} events given new ids and `}events listed in ${(migrated / 1000).toFixed(1)} s, ` +
+        `comments and attachments listed in ${(listed / 1000).toFixed(1)} s`,
+    );
+    process.stdout.write(`${rows.at(-1)}\n`);
   }
-}
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${String((err as Error).stack ?? err)}\n`);
-    process.exit(1);
-  },
-);
+});
