@@ -10,7 +10,14 @@ import { peopleModels, type UserDoc } from './user.model';
 import { checkPassword } from './password-policy';
 
 const SESSION_MS = 12 * 3600_000;
+/** A session is looked at again after this long (a sign-out on another replica is seen within it). */
 const CACHE_MS = 5_000;
+/**
+ * A person's record is read again after this long. Every change to it (rights, disabled, new
+ * password) drops it at once here and on the other replicas (`userChanged`), so this only bounds
+ * what a change told to no one could leave.
+ */
+const USER_CACHE_MS = 60_000;
 
 export function toUserDto(u: UserDoc): UserDto {
   // Empty lists may be absent in stored documents.
@@ -34,6 +41,7 @@ export class AuthService {
   private sweeper?: NodeJS.Timeout;
   private readonly m;
   private readonly cache = new Map<string, { user: UserDto; at: number; expiresAt: number }>();
+  private readonly users = new Map<string, { user: UserDto; at: number }>();
   /** A hash to verify against when the user does not exist, so timing does not reveal usernames. */
   private readonly decoy = hash('decoy-password');
 
@@ -70,11 +78,22 @@ export class AuthService {
     if (hit && now - hit.at < CACHE_MS && hit.expiresAt > now) return hit.user;
     const s = await this.m.Session.findById(tokenId(token)).lean();
     if (!s || s.expiresAt.getTime() <= now) return null;
-    const u = await this.m.User.findById(s.userId).lean();
-    if (!u || !u.active) return null;
-    const user = toUserDto(u);
+    const user = await this.userOf(s.userId, now);
+    if (!user) return null;
     this.cache.set(token, { user, at: now, expiresAt: s.expiresAt.getTime() });
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
+    return user;
+  }
+
+  /** An active person's record (cached: see USER_CACHE_MS), or null. */
+  private async userOf(userId: string, now: number): Promise<UserDto | null> {
+    const hit = this.users.get(userId);
+    if (hit && now - hit.at < USER_CACHE_MS) return hit.user;
+    const u = await this.m.User.findById(userId).lean();
+    if (!u || !u.active) return null;
+    const user = toUserDto(u);
+    this.users.set(userId, { user, at: now });
+    if (this.users.size > 10_000) this.users.delete(this.users.keys().next().value!);
     return user;
   }
 
@@ -99,6 +118,7 @@ export class AuthService {
    * reads them again; their live streams end (`keep`: the one session that goes on).
    */
   forget(userId: string, keep?: string): void {
+    this.users.delete(userId);
     for (const [k, v] of this.cache) if (v.user.id === userId && k !== keep) this.cache.delete(k);
     if (keep) this.cache.delete(keep);
     for (const fn of this.ended) fn({ userId });

@@ -1,0 +1,44 @@
+/**
+ * A request's sign-in costs no read of the person's record while it is cached: the record is read
+ * once for all of a person's sessions, and a change to it (rights, disabled) holds at the next
+ * request, cache or not.
+ */
+import { freshDbEach } from '@ggzy/engine-workers/testing';
+import { AuthService } from './auth.service';
+import { peopleModels } from './user.model';
+
+const t = freshDbEach('auth_cache');
+
+test('the record is read once for two sessions; a change to it holds at the next request', async () => {
+  const { User } = peopleModels(t.db);
+  const passwordHash = await AuthService.hashPassword('Xx-12345678-Yy');
+  await User.create({
+    _id: 'sup9',
+    name: '监督九',
+    sections: ['supervision'],
+    roles: ['staff'],
+    oversees: [],
+    passwordHash,
+    active: true,
+    createdAt: new Date(),
+  });
+  const auth = new AuthService(t.db);
+  const [a, b] = [await auth.login('sup9', 'Xx-12345678-Yy'), await auth.login('sup9', 'Xx-12345678-Yy')];
+  const reads = jest.spyOn(User, 'findById');
+
+  expect((await auth.authenticate(a.token))?.roles).toEqual(['staff']);
+  expect((await auth.authenticate(b.token))?.roles).toEqual(['staff']);
+  expect(reads).toHaveBeenCalledTimes(1);
+
+  // new rights, told as the admin's page tells them
+  await User.updateOne({ _id: 'sup9' }, { $set: { roles: ['head'] } });
+  auth.userChanged('sup9');
+  expect((await auth.authenticate(a.token))?.roles).toEqual(['head']);
+  expect((await auth.authenticate(b.token))?.roles).toEqual(['head']);
+  expect(reads).toHaveBeenCalledTimes(2);
+
+  // disabled
+  await User.updateOne({ _id: 'sup9' }, { $set: { active: false } });
+  auth.userChanged('sup9');
+  expect(await auth.authenticate(a.token)).toBeNull();
+});
