@@ -12,7 +12,8 @@ import { AppError, SECTIONS, type UserDto } from '@ggzy/shared';
 import { PROJECT_KINDS, projectInput, projectNumber, type ImportProblem, type ProjectInput } from '@ggzy/shared/api';
 import { modelOn } from '../db/model-on';
 import type { AuditService } from '../audit/audit.service';
-import { entryProblems, type ProjectRegister } from './project-register';
+import { entryProblems } from './project-entry';
+import type { ProjectRegister } from './project-register';
 import { loadLater } from '../load-later';
 
 const excel = loadLater<typeof ExcelJS>('exceljs');

@@ -1,7 +1,7 @@
 /**
  * The project register (项目登记簿): registering, editing and the push of an e-trading system
- * (idempotent by project number), the rules an entry keeps (a kind's sections, dates in order), who
- * may write, and search over the register.
+ * (idempotent by project number), checked by the rules an entry keeps (project-entry.ts), who may
+ * write, and search over the register.
  *
  * Search reads an in-memory catalogue of the entries' searchable fields, loaded once at start and
  * kept current by this process's writes and by the other replicas' (the `project` replica event):
@@ -11,24 +11,15 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Connection, Model } from 'mongoose';
-import { AppError, chinaDate, conflict, notFound, type UserDto } from '@ggzy/shared';
-import {
-  PROJECT_DATE_NAMES,
-  PROJECT_STAGES,
-  PROJECT_DATES,
-  SECTIONS_OF_KIND,
-  type ImportProblem,
-  type ProjectDto,
-  type ProjectInput,
-  type ProjectKind,
-  type ProjectStage,
-} from '@ggzy/shared/api';
+import { AppError, conflict, notFound, type UserDto } from '@ggzy/shared';
+import { PROJECT_STAGES, type ProjectInput, type ProjectStage } from '@ggzy/shared/api';
 import { BUSINESS_SECTIONS, sectionName } from '@ggzy/shared';
 import { forbidden } from '../http/auth-context';
 import type { AuditService } from '../audit/audit.service';
 import { WriteLocks } from '../db/write-locks';
 import { projectLock, projectModel, type ProjectDoc } from './project.model';
 import { monthFigures, type MonthFigures } from './project-figures';
+import { entryProblems } from './project-entry';
 
 type Source = NonNullable<ProjectDoc['source']>;
 
@@ -58,55 +49,6 @@ export interface ProjectQuery {
   sort?: string;
   page: number;
   pageSize: number;
-}
-
-/** The problems of one entry against the register's rules (the schema has checked each field). */
-export function entryProblems(p: Pick<ProjectInput, 'kind' | 'section'> & Partial<Record<(typeof PROJECT_DATES)[number], string | null>>): ImportProblem[] {
-  const out: ImportProblem[] = [];
-  const allowed = SECTIONS_OF_KIND[p.kind as ProjectKind];
-  if (allowed && !allowed.includes(p.section as never))
-    out.push({
-      row: 0,
-      column: 'section',
-      message: `${p.kind}项目由${allowed.map(sectionName).join('、')}办理，不是${sectionName(p.section)}`,
-      messageEn: `A ${p.kind} project is run by ${allowed.join(', ')}, not ${p.section}`,
-    });
-  let last: { field: (typeof PROJECT_DATES)[number]; day: string } | undefined;
-  for (const field of PROJECT_DATES) {
-    const v = p[field];
-    if (!v) continue;
-    const day = field === 'openingAt' ? chinaDate(new Date(v)) : v;
-    if (last && day < last.day)
-      out.push({
-        row: 0,
-        column: field,
-        message: `${PROJECT_DATE_NAMES[field]}（${day}）早于${PROJECT_DATE_NAMES[last.field]}（${last.day}）`,
-        messageEn: `${field} (${day}) is before ${last.field} (${last.day})`,
-      });
-    last = { field, day };
-  }
-  return out;
-}
-
-export function projectDto(d: ProjectDoc): ProjectDto {
-  const { _id, openingAt, pausedAt, createdAt, updatedAt, ...rest } = d;
-  return {
-    id: _id,
-    ...rest,
-    // (a field never given reads as empty, as one cleared does)
-    tenderer: rest.tenderer ?? null,
-    agent: rest.agent ?? null,
-    budget: rest.budget ?? null,
-    registeredOn: rest.registeredOn ?? null,
-    noticeOn: rest.noticeOn ?? null,
-    awardOn: rest.awardOn ?? null,
-    contractOn: rest.contractOn ?? null,
-    experts: (rest.experts ?? []).map((e) => ({ name: e.name, employer: e.employer ?? null })),
-    openingAt: openingAt ? new Date(openingAt).toISOString() : null,
-    pausedAt: pausedAt ? new Date(pausedAt).toISOString() : null,
-    createdAt: createdAt ? new Date(createdAt).toISOString() : undefined,
-    updatedAt: updatedAt ? new Date(updatedAt).toISOString() : null,
-  } as ProjectDto;
 }
 
 export class ProjectRegister {
