@@ -42,3 +42,32 @@ test('the record is read once for two sessions; a change to it holds at the next
   auth.userChanged('sup9');
   expect(await auth.authenticate(a.token)).toBeNull();
 });
+
+test('a record read while the person changed is not kept: the next request reads the change', async () => {
+  const { User } = peopleModels(t.db);
+  const passwordHash = await AuthService.hashPassword('Xx-12345678-Yy');
+  await User.create({
+    _id: 'sup8',
+    name: '监督八',
+    sections: ['supervision'],
+    roles: ['staff'],
+    oversees: [],
+    passwordHash,
+    active: true,
+    createdAt: new Date(),
+  });
+  const auth = new AuthService(t.db);
+  const { token } = await auth.login('sup8', 'Xx-12345678-Yy');
+  const real = User.findById.bind(User);
+  // the admin's change lands while the first request's read of the record is under way
+  jest.spyOn(User, 'findById').mockImplementationOnce(((id: string) => ({
+    lean: async () => {
+      const before = await real(id).lean();
+      await User.updateOne({ _id: 'sup8' }, { $set: { roles: ['head'] } });
+      auth.userChanged('sup8');
+      return before;
+    },
+  })) as never);
+  expect((await auth.authenticate(token))?.roles).toEqual(['staff']);
+  expect((await auth.authenticate(token))?.roles).toEqual(['head']);
+});

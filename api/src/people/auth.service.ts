@@ -42,6 +42,8 @@ export class AuthService {
   private readonly m;
   private readonly cache = new Map<string, { user: UserDto; at: number; expiresAt: number }>();
   private readonly users = new Map<string, { user: UserDto; at: number }>();
+  /** Counts the people changed (`forget`): a record read across a change is not kept. */
+  private changes = 0;
   /** A hash to verify against when the user does not exist, so timing does not reveal usernames. */
   private readonly decoy = hash('decoy-password');
 
@@ -76,10 +78,13 @@ export class AuthService {
     const hit = this.cache.get(token);
     const now = Date.now();
     if (hit && now - hit.at < CACHE_MS && hit.expiresAt > now) return hit.user;
+    const changes = this.changes;
     const s = await this.m.Session.findById(tokenId(token)).lean();
     if (!s || s.expiresAt.getTime() <= now) return null;
     const user = await this.userOf(s.userId, now);
     if (!user) return null;
+    // (not kept if a person changed while it was read: it may be from before the change)
+    if (changes !== this.changes) return user;
     this.cache.set(token, { user, at: now, expiresAt: s.expiresAt.getTime() });
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
     return user;
@@ -89,10 +94,11 @@ export class AuthService {
   private async userOf(userId: string, now: number): Promise<UserDto | null> {
     const hit = this.users.get(userId);
     if (hit && now - hit.at < USER_CACHE_MS) return hit.user;
+    const changes = this.changes;
     const u = await this.m.User.findById(userId).lean();
     if (!u || !u.active) return null;
     const user = toUserDto(u);
-    this.users.set(userId, { user, at: now });
+    if (changes === this.changes) this.users.set(userId, { user, at: now });
     if (this.users.size > 10_000) this.users.delete(this.users.keys().next().value!);
     return user;
   }
@@ -118,6 +124,7 @@ export class AuthService {
    * reads them again; their live streams end (`keep`: the one session that goes on).
    */
   forget(userId: string, keep?: string): void {
+    this.changes++;
     this.users.delete(userId);
     for (const [k, v] of this.cache) if (v.user.id === userId && k !== keep) this.cache.delete(k);
     if (keep) this.cache.delete(keep);
