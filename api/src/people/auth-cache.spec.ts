@@ -8,22 +8,27 @@ import { AuthService } from './auth.service';
 import { peopleModels } from './user.model';
 
 const t = freshDbEach('auth_cache');
+const PASSWORD = 'Xx-12345678-Yy';
 
-test('the record is read once for two sessions; a change to it holds at the next request', async () => {
+/** A person of 监督科 (staff) and a sign-in service on the test database. */
+async function person(id: string) {
   const { User } = peopleModels(t.db);
-  const passwordHash = await AuthService.hashPassword('Xx-12345678-Yy');
   await User.create({
-    _id: 'sup9',
-    name: '监督九',
+    _id: id,
+    name: id,
     sections: ['supervision'],
     roles: ['staff'],
     oversees: [],
-    passwordHash,
+    passwordHash: await AuthService.hashPassword(PASSWORD),
     active: true,
     createdAt: new Date(),
   });
-  const auth = new AuthService(t.db);
-  const [a, b] = [await auth.login('sup9', 'Xx-12345678-Yy'), await auth.login('sup9', 'Xx-12345678-Yy')];
+  return { User, auth: new AuthService(t.db) };
+}
+
+test('the record is read once for two sessions; a change to it holds at the next request', async () => {
+  const { User, auth } = await person('sup9');
+  const [a, b] = [await auth.login('sup9', PASSWORD), await auth.login('sup9', PASSWORD)];
   const reads = jest.spyOn(User, 'findById');
 
   expect((await auth.authenticate(a.token))?.roles).toEqual(['staff']);
@@ -44,20 +49,8 @@ test('the record is read once for two sessions; a change to it holds at the next
 });
 
 test('a record read while the person changed is not kept: the next request reads the change', async () => {
-  const { User } = peopleModels(t.db);
-  const passwordHash = await AuthService.hashPassword('Xx-12345678-Yy');
-  await User.create({
-    _id: 'sup8',
-    name: '监督八',
-    sections: ['supervision'],
-    roles: ['staff'],
-    oversees: [],
-    passwordHash,
-    active: true,
-    createdAt: new Date(),
-  });
-  const auth = new AuthService(t.db);
-  const { token } = await auth.login('sup8', 'Xx-12345678-Yy');
+  const { User, auth } = await person('sup8');
+  const { token } = await auth.login('sup8', PASSWORD);
   const real = User.findById.bind(User);
   // the admin's change lands while the first request's read of the record is under way
   jest.spyOn(User, 'findById').mockImplementationOnce(((id: string) => ({
