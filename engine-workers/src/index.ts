@@ -1,6 +1,7 @@
 export * from './port/engine-port';
 export { modelOn } from './db/model-on';
 export { processOwner, ownerGoneHere } from './db/process-owner';
+export { claimLease, type LeaseClaim, type LeaseDoc } from './db/lease-claim';
 export { EmbeddedEngine, type EmbeddedEngineOptions } from './embedded/embedded-engine';
 export { readDiagram, type DiagramInfo, type ProcessInfo } from './diagram/diagram-reader';
 export * from './workers';

@@ -5,10 +5,10 @@
  * document of the collection (0.35 s with 2,000 documents, 3 s with 20,000, measured); `{ _id }`
  * alone is answered from the index.
  *
- * So the check moves out of the filter: the writer takes the document's lock — an insert into
- * `write_locks` by a unique `_id`, the one compare-and-set every MongoDB-compatible server answers
- * by index — reads the document by id, checks, writes by id, and lets go. The collection holds only
- * the locks being held (a handful at most), so the conditional deletes on it read next to nothing.
+ * So the check moves out of the filter: the writer takes the document's lock — a lease in
+ * `write_locks` (`claimLease`: an insert by a unique `_id`) — reads the document by id, checks,
+ * writes by id, and lets go. The collection holds only the locks being held (a handful at most), so
+ * the conditional deletes on it read next to nothing.
  * A holder that died (killed, crashed) leaves its lock: one of a process gone on this machine is
  * taken at once, any other once it has run out (`leaseMs`). Every writer of a document guarded
  * so must take its lock.
@@ -16,13 +16,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from 'mongoose';
 import { conflict } from '@ggzy/shared';
-import { ownerGoneHere, processOwner } from '@ggzy/engine-workers';
-
-interface LockDoc {
-  _id: string;
-  owner: string;
-  until: Date;
-}
+import { claimLease, processOwner, type LeaseDoc } from '@ggzy/engine-workers';
 
 export interface WriteLockOptions {
   /** How long a lock holds if its holder never lets go (a write under it takes milliseconds). */
@@ -38,7 +32,7 @@ export class WriteLocks {
   private readonly waitMs: number;
 
   constructor(db: Connection, opts: WriteLockOptions = {}) {
-    this.locks = db.collection<LockDoc>('write_locks');
+    this.locks = db.collection<LeaseDoc>('write_locks');
     this.leaseMs = opts.leaseMs ?? 30_000;
     this.waitMs = opts.waitMs ?? 5_000;
   }
@@ -56,19 +50,7 @@ export class WriteLocks {
   private async take(key: string): Promise<void> {
     const deadline = Date.now() + this.waitMs;
     for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
-      try {
-        await this.locks.insertOne({ _id: key, owner: this.owner, until: new Date(Date.now() + this.leaseMs) });
-        return;
-      } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
-      }
-      const cur = await this.locks.findOne({ _id: key });
-      if (!cur) continue; // let go meanwhile
-      if (cur.until.getTime() <= Date.now() || ownerGoneHere(cur.owner)) {
-        // Its holder is gone: remove exactly that lock (another taker may race us), then take it.
-        await this.locks.deleteOne({ _id: key, owner: cur.owner, until: cur.until });
-        continue;
-      }
+      if ((await claimLease(this.locks, key, this.owner, this.leaseMs)).taken) return;
       if (Date.now() >= deadline) throw conflict('WRITE_BUSY', '该记录正被他人修改，请稍后重试', 'Someone else is changing this record; try again in a moment');
       await sleep(pause + Math.random() * pause);
     }
