@@ -115,8 +115,7 @@ export class VenueCalendar {
    * written by the day's id, so two people booking the same room at once cannot both get it.
    */
   private put(room: RoomDoc, day: string, make: (doc: DayDoc | null) => SessionDoc, except?: string): Promise<SessionDoc> {
-    return this.locks.hold(`venue_days:${dayId(room._id, day)}`, async () => {
-      const doc = await this.Day.findById(dayId(room._id, day)).lean();
+    return this.holdingDay(room._id, day, async (doc) => {
       const s = make(doc);
       const other = this.clash(doc, s.start, s.end, except);
       if (other) throw this.refuse(room, day, other);
@@ -127,10 +126,15 @@ export class VenueCalendar {
     });
   }
 
+  /** Run `write` on a room's day as stored (null: nothing booked yet), holding the day's write lock. */
+  private holdingDay<T>(room: string, day: string, write: (doc: DayDoc | null) => Promise<T>): Promise<T> {
+    const id = dayId(room, day);
+    return this.locks.hold(`venue_days:${id}`, async () => write(await this.Day.findById(id).lean()));
+  }
+
   /** Take a session out of its day (holding the day's write lock). */
   private remove(room: string, day: string, id: string): Promise<void> {
-    return this.locks.hold(`venue_days:${dayId(room, day)}`, async () => {
-      const doc = await this.Day.findById(dayId(room, day)).lean();
+    return this.holdingDay(room, day, async (doc) => {
       if (!doc || !doc.sessions.some((s) => s.id === id)) return;
       await this.Day.updateOne({ _id: doc._id }, { $set: { sessions: doc.sessions.filter((s) => s.id !== id), version: doc.version + 1 } });
     });
@@ -271,8 +275,7 @@ export class VenueCalendar {
     if (!person || !person.active || !(person.roles ?? []).includes('witness') || !(person.sections ?? []).includes(s.section))
       throw userError('WITNESS_INVALID', `${witness} 不是本科室的见证人员`, `${witness} is not a witness of ${s.section}`, { status: 422 });
     const [room, day] = [s.room, s.day];
-    const named = await this.locks.hold(`venue_days:${dayId(room, day)}`, async () => {
-      const doc = await this.Day.findById(dayId(room, day)).lean();
+    const { doc, cur, next } = await this.holdingDay(room, day, async (doc) => {
       const cur = doc?.sessions.find((x) => x.id === id);
       if (!doc || !cur) throw notFound('Booking', '场地预约', id);
       if (cur.witness === witness) return { doc, cur, next: null };
@@ -280,7 +283,6 @@ export class VenueCalendar {
       await this.Day.updateOne({ _id: doc._id }, { $set: { sessions: doc.sessions.map((x) => (x.id === id ? next : x)), version: doc.version + 1 } });
       return { doc, cur, next };
     });
-    const { doc, cur, next } = named;
     if (!next) return { session: this.dto(doc, cur, s.roomName), notified: 0 };
     const session = this.dto(doc, next, s.roomName);
     await this.audit.append({ actor: by, action: 'venue.witness-named', data: { sessionId: id, projectId: s.projectId, witness, before: cur.witness } });
