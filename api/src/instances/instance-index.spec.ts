@@ -81,9 +81,23 @@ test("a page's three readers share one read of the instance's index document; a 
   expect(reads).toHaveBeenCalledTimes(1);
   expect([c.map((x) => x._id), f, e.map((x) => x.action)]).toEqual([['c1'], [], ['task.completed']]);
 
-  // and a read under way while a comment is added is not handed to a reader who comes after the add
+  // and a read under way while a comment is added (its answer, from before the add, held back
+  // until after it) is not handed to a reader who comes after the add
+  let answer!: () => void;
+  const heldBack = new Promise<void>((r) => (answer = r));
+  let readDone!: () => void;
+  const read = new Promise<void>((r) => (readDone = r));
+  const real = t.db.model('InstanceIndex').findById.bind(t.db.model('InstanceIndex'));
+  reads.mockImplementationOnce(((id: string) => {
+    const before = real(id).lean().exec();
+    void before.then(() => readDone());
+    return { lean: () => ({ exec: async () => (await heldBack, before) }) };
+  }) as never);
   const early = comments.of('i7');
+  await read;
   await comments.add(comment('c2', 'i7', 2));
-  expect((await comments.of('i7')).map((x) => x._id)).toEqual(['c1', 'c2']);
-  await early;
+  const later = comments.of('i7');
+  answer();
+  expect((await early).map((x) => x._id)).toEqual(['c1']);
+  expect((await later).map((x) => x._id)).toEqual(['c1', 'c2']);
 });
