@@ -186,10 +186,12 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
     forms.saved.add((id) => replicas.publish({ kind: 'form', payload: { id } }));
     calendar.changed.add(() => replicas.publish({ kind: 'calendar', payload: null }));
     auth.changed.add((id) => replicas.publish({ kind: 'user', payload: { id } }));
+    auth.signedOut.add((id) => replicas.publish({ kind: 'session', payload: { id } }));
     projects.changed.on('project', (id) => replicas.publish({ kind: 'project', payload: { id } }));
     replicas.handlers.add((e) => {
       if (e.kind === 'form') forms.forget(e.payload.id);
       if (e.kind === 'user') auth.forget(e.payload.id);
+      if (e.kind === 'session') auth.forgetSession(e.payload.id);
       if (e.kind === 'project') void projects.reload(e.payload.id).catch((err: unknown) => logger.warn({ err }, 'reloading a project failed'));
       if (e.kind === 'calendar') void calendar.load().catch((err: unknown) => logger.warn({ err }, 'reloading the calendar failed'));
     });

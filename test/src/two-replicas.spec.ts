@@ -4,7 +4,7 @@
  * and the memory layout, which holds the inbox in one process, refuses a second one.
  */
 import mongoose, { type Connection } from 'mongoose';
-import { eventually, reportAnomaly, startServer, taskAt, type TestServer } from './harness';
+import { Client, eventually, reportAnomaly, startServer, taskAt, type TestServer } from './harness';
 
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -105,6 +105,20 @@ test("an admin's change of someone's rights, or disabling them, holds on the oth
   t0 = Date.now();
   expect((await patch({ active: false })).status).toBe(200);
   await eventually(async () => (await office.get('/api/me')).status === 401, 2_000, 'disabled on B');
+  expect(Date.now() - t0).toBeLessThan(2_000);
+});
+
+test('a sign-out on one replica ends the session on the other at once (not after its cache)', async () => {
+  const [a, b] = servers;
+  const signedIn = await a!.anonymous().post('/api/auth/login', { username: 'sup1', password: 'demo1234' });
+  expect(signedIn.status).toBe(200);
+  const onA = new Client(a!.base, signedIn.body.token, 'sup1');
+  const onB = new Client(b!.base, signedIn.body.token, 'sup1');
+  // B has just read the session (its cache keeps it for a minute)
+  expect((await onB.get('/api/me')).status).toBe(200);
+  const t0 = Date.now();
+  expect((await onA.post('/api/auth/logout')).status).toBe(204);
+  await eventually(async () => (await onB.get('/api/me')).status === 401, 2_000, 'signed out on B');
   expect(Date.now() - t0).toBeLessThan(2_000);
 });
 

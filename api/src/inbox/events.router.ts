@@ -100,8 +100,8 @@ export function eventsRouter(
       res.write(': keep-alive\n\n');
       if (opts.replicas) void auth.userOfSession(session).then((still) => still || end());
     }, opts.heartbeatMs ?? 25_000);
-    const onEnded = (e: { token?: string; userId?: string }) => {
-      if ((e.token && AuthService.sessionOf(e.token) === session) || e.userId === user.id) end();
+    const onEnded = (e: { session?: string; userId?: string }) => {
+      if (e.session === session || e.userId === user.id) end();
     };
     auth.ended.add(onEnded);
     const mine = open.get(user.id) ?? new Set<() => void>();

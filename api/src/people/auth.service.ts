@@ -10,8 +10,12 @@ import { peopleModels, type UserDoc } from './user.model';
 import { checkPassword } from './password-policy';
 
 const SESSION_MS = 12 * 3600_000;
-/** A session is looked at again after this long (a sign-out on another replica is seen within it). */
-const CACHE_MS = 5_000;
+/**
+ * A session is looked at again after this long. A sign-out, a new password or a disabled account
+ * drop it at once here and on the other replicas (`signedOut`, `userChanged`), so this only bounds
+ * what a message lost between replicas could leave.
+ */
+const CACHE_MS = 60_000;
 /**
  * A person's record is read again after this long. Every change to it (rights, disabled, new
  * password) drops it at once here and on the other replicas (`userChanged`), so this only bounds
@@ -40,7 +44,7 @@ const invalidCredentials = () => new AppError({ code: 'INVALID_CREDENTIALS', sta
 export class AuthService {
   private sweeper?: NodeJS.Timeout;
   private readonly m;
-  private readonly cache = new Map<string, { user: UserDto; at: number; expiresAt: number }>();
+  private readonly cache = new Map<string, { user: UserDto; at: number; expiresAt: number; session: string }>();
   private readonly users = new Map<string, { user: UserDto; at: number }>();
   /** Counts the people changed (`forget`): a record read across a change is not kept. */
   private changes = 0;
@@ -79,13 +83,14 @@ export class AuthService {
     const now = Date.now();
     if (hit && now - hit.at < CACHE_MS && hit.expiresAt > now) return hit.user;
     const changes = this.changes;
-    const s = await this.m.Session.findById(tokenId(token)).lean();
+    const session = tokenId(token);
+    const s = await this.m.Session.findById(session).lean();
     if (!s || s.expiresAt.getTime() <= now) return null;
     const user = await this.userOf(s.userId, now);
     if (!user) return null;
     // (not kept if a person changed while it was read: it may be from before the change)
     if (changes !== this.changes) return user;
-    this.cache.set(token, { user, at: now, expiresAt: s.expiresAt.getTime() });
+    this.cache.set(token, { user, at: now, expiresAt: s.expiresAt.getTime(), session });
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
     return user;
   }
@@ -116,8 +121,8 @@ export class AuthService {
     return u && u.active ? toUserDto(u) : null;
   }
 
-  /** Told when sessions end here: one (`token`, a sign-out) or all of a user's (`userId`: disabled, new password). */
-  readonly ended = new Set<(e: { token?: string; userId?: string }) => void>();
+  /** Told when sessions end here: one (`session`, a sign-out) or all of a user's (`userId`: disabled, new password). */
+  readonly ended = new Set<(e: { session?: string; userId?: string }) => void>();
 
   /**
    * Drop cached sessions of a user (disabled, new rights, or a new password), so the next request
@@ -161,10 +166,21 @@ export class AuthService {
     for (const fn of this.changed) fn(userId);
   }
 
+  /** Told when a session was signed out here (the other replicas are told too: system.ts). */
+  readonly signedOut = new Set<(session: string) => void>();
+
   async logout(token: string): Promise<void> {
+    const session = tokenId(token);
     this.cache.delete(token);
-    for (const fn of this.ended) fn({ token });
-    await this.m.Session.deleteOne({ _id: tokenId(token) });
+    for (const fn of this.ended) fn({ session });
+    await this.m.Session.deleteOne({ _id: session });
+    for (const fn of this.signedOut) fn(session);
+  }
+
+  /** A session was signed out on another replica: its requests here are refused from now on. */
+  forgetSession(session: string): void {
+    for (const [k, v] of this.cache) if (v.session === session) this.cache.delete(k);
+    for (const fn of this.ended) fn({ session });
   }
 
   /**

@@ -19,6 +19,7 @@ export type ReplicaEvent =
   | { kind: 'form'; payload: { id: string } }
   | { kind: 'calendar'; payload: null }
   | { kind: 'user'; payload: { id: string } }
+  | { kind: 'session'; payload: { id: string } }
   | { kind: 'project'; payload: { id: string } };
 
 interface EventDoc {
