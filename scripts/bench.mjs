@@ -1,5 +1,5 @@
 // `npm run bench`: sets up what is missing, starts a throw-away embedded database (unless
-// MONGODB_URI is set), and prints the engine, inbox, login-flood, instance-page, guarded-writes and web app benchmarks.
+// MONGODB_URI is set), and prints the engine, inbox, login-flood, instance-page, guarded-writes, monitor and web app benchmarks.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, ensureBuilt, ensureDependencies, main, withThrowawayDatabase } from './lib/setup.mjs';
@@ -16,6 +16,7 @@ await main(async () => {
       'api/dist/bench/login-flood-bench.js',
       'api/dist/bench/instance-page-bench.js',
       'api/dist/bench/guarded-writes-bench.js',
+      'api/dist/bench/monitor-bench.js',
       'test/dist/src/bench/web-bench.js',
     ]) {
       const r = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, script)], { stdio: 'inherit', env });

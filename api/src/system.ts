@@ -9,6 +9,7 @@ import { registerWorkers, type EnginePort, type UserTaskRecord } from '@ggzy/eng
 import type { Express } from 'express';
 import { createApp } from './app';
 import { AuditService } from './audit/audit.service';
+import { buildInstanceListsInBackground } from './instances/instance-lists-build';
 import { InstanceIndex } from './instances/instance-index';
 import { commentModel } from './comments/comment.model';
 import { StreamTickets } from './inbox/stream-tickets';
@@ -321,6 +322,7 @@ export function buildSystem(deps: { db: Connection; engine: EnginePort & { loade
       const index = new InstanceIndex(db);
       await index.build('comments', commentModel(db));
       await index.build('attachments', files.model);
+      buildInstanceListsInBackground(db, instances.lists, logger);
       await forms.loadDirectory(`${settings.processesDir}/forms`);
       await calendar.load();
       if (settings.DEMO_DATA === 'true' && (await loadDemoData(db))) logger.info('demo data loaded (password demo1234)');

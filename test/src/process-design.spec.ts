@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, taskAt, claimAndComplete, eventually, PROCESSES_DIR, type TestServer, requestArchive } from './harness';
+import { startServer, taskAt, claimAndComplete, eventually, PROCESSES_DIR, type Body, type TestServer, requestArchive } from './harness';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -155,6 +155,10 @@ test('a failing job becomes an incident the admin sees and retries once the caus
   );
   expect(incident.elementId).toBe('grant');
   expect(incident.message).toContain('DA-XXGC-2025-031');
+  // the monitor lists it among the instances at an incident, not among the running ones
+  const monitor = async (state: string) => ((await admin.get(`/api/process-instances?state=${state}&pageSize=100`)).body.items as Body[]).map((i) => i.id);
+  expect(await monitor('incident')).toContain(id);
+  expect(await monitor('active')).not.toContain(id);
   expect((await director.post(`/api/process-instances/${id}/incidents/${incident.key}/resolve`, { retries: 1 })).status).toBe(403);
 
   // when the archive is back and the admin retries
@@ -172,6 +176,15 @@ test('a failing job becomes an incident the admin sees and retries once the caus
   );
   expect(view.body.readOnly).toBe(true);
   expect((await admin.get(`/api/process-instances/${id}`)).body.instance.state).toBe('active');
+  expect(await monitor('active')).toContain(id);
+  expect(await monitor('incident')).not.toContain(id);
+  // and once the admin cancels it, it is the first of the canceled (newest ended first) and no longer running
+  expect((await admin.post(`/api/process-instances/${id}/cancel`, { reason: '测试结束' })).status).toBe(200);
+  expect((await monitor('canceled'))[0]).toBe(id);
+  expect(await monitor('active')).not.toContain(id);
+  const all = (await admin.get('/api/process-instances?pageSize=100')).body;
+  expect(all.items[0].id).toBe(id);
+  expect(all.total).toBe(all.items.length);
 });
 
 test('limits in days count working days of the calendar, which admins adjust', async () => {

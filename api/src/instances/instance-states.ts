@@ -12,6 +12,7 @@
  */
 import type { Connection, Model } from 'mongoose';
 import { instanceMetaModel, type InstanceMetaDoc, type InstanceState } from './instance.model';
+import { InstanceLists } from './instance-lists';
 
 export type EndState = Extract<InstanceState, 'completed' | 'canceled' | 'failed' | 'withdrawn'>;
 
@@ -26,16 +27,24 @@ interface EndDoc {
 export class InstanceStates {
   private readonly Meta: Model<InstanceMetaDoc>;
   private readonly ends;
+  /** The monitor's lists, told of every move written here. */
+  readonly lists: InstanceLists;
 
   constructor(db: Connection) {
     this.Meta = instanceMetaModel(db);
     this.ends = db.collection<EndDoc>('instance_ends');
+    this.lists = new InstanceLists(db);
   }
 
   /** End the row with `state` unless it ended already; true when this call ended it (or an end of the same state a stop cut short). */
   async end(id: string, state: EndState, at = new Date()): Promise<boolean> {
     const row = await this.Meta.findById(id).select('state').lean();
-    if (!row || ENDED.has(row.state)) return false;
+    if (!row) return false;
+    if (ENDED.has(row.state)) {
+      // (an end a stop cut short after its row was written is listed now)
+      await this.lists.ended(id);
+      return false;
+    }
     let endedAt = at;
     try {
       await this.ends.insertOne({ _id: id, state, at });
@@ -46,6 +55,7 @@ export class InstanceStates {
       endedAt = first.at;
     }
     await this.Meta.updateOne({ _id: id }, { $set: { state, endedAt } });
+    await this.lists.ended(id);
     return true;
   }
 
@@ -54,8 +64,12 @@ export class InstanceStates {
     const row = await this.Meta.findById(id).select('state').lean();
     if (row?.state !== from) return false;
     await this.Meta.updateOne({ _id: id }, { $set: { state: to } });
+    await this.lists.moved(id, to);
     const ended = await this.ends.findOne({ _id: id });
-    if (ended) await this.Meta.updateOne({ _id: id }, { $set: { state: ended.state, endedAt: ended.at } });
+    if (ended) {
+      await this.Meta.updateOne({ _id: id }, { $set: { state: ended.state, endedAt: ended.at } });
+      await this.lists.ended(id);
+    }
     return !ended;
   }
 }

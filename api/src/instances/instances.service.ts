@@ -15,9 +15,10 @@ import { ArchiveCatalog } from '../archives/archive-catalog';
 import type { AttachmentStore } from '../attachments/attachments';
 import { forbidden } from '../http/auth-context';
 import type { FlowCatalog } from './flow-catalog';
-import { canSeeInstance, seenWhoeverTookPart } from './instance-access';
 import { instanceMetaModel, type InstanceMetaDoc } from './instance.model';
 import { InstanceStates } from './instance-states';
+import { InstanceLists } from './instance-lists';
+import { instancePage, instanceSummary, type InstanceListQuery } from './instance-list-page';
 import type { StartRequests } from './start-requests';
 import { Comments } from '../comments/comments';
 import { peopleModels } from '../people/user.model';
@@ -37,6 +38,7 @@ export class InstancesService {
   private readonly archives: ArchiveCatalog;
   private readonly Meta;
   private readonly states: InstanceStates;
+  readonly lists: InstanceLists;
   private readonly comments;
   private readonly User;
   readonly applicantFields: ApplicantFields;
@@ -60,6 +62,7 @@ export class InstancesService {
     this.archives = new ArchiveCatalog(db);
     this.Meta = instanceMetaModel(db);
     this.states = new InstanceStates(db);
+    this.lists = new InstanceLists(db);
     this.comments = new Comments(db);
     this.User = peopleModels(db).User;
     this.applicantFields = new ApplicantFields(catalog, forms);
@@ -281,9 +284,7 @@ export class InstancesService {
     const applicantKeys = sight === 'applicant' ? await this.applicantKeys(m, held) : undefined;
     return {
       instance: {
-        id: m._id,
-        ...omitId(m),
-        state: m.state,
+        ...instanceSummary(m),
         currentSteps: facts.currentSteps,
         participants: sight === 'staff' ? [...facts.participants] : [u.id],
       },
@@ -318,20 +319,9 @@ export class InstancesService {
     };
   }
 
-  async list(u: UserDto, q: { processId?: string; state?: string; mine?: boolean; page: number; pageSize: number }) {
-    const filter: Record<string, unknown> = q.mine ? { starter: u.id } : u.roles.includes('external') ? { starter: u.id } : {};
-    if (q.processId) filter.processId = q.processId;
-    if (q.state) filter.state = q.state;
-    const docs = await this.Meta.find(filter).sort({ startedAt: -1 }).lean();
-    // Who took part is read only where it decides what `u` sees, and for the page's rows (their current steps).
-    const facts = new Map<string, InstanceFacts>();
-    const factsOf = async (m: InstanceMetaDoc) => facts.get(m._id) ?? facts.set(m._id, await this.inbox.facts(m._id, m.starter)).get(m._id)!;
-    const visible: InstanceMetaDoc[] = [];
-    for (const m of docs) if (seenWhoeverTookPart(m, u) || canSeeInstance(m, await factsOf(m), u)) visible.push(m);
-    const items = [];
-    for (const m of visible.slice((q.page - 1) * q.pageSize, q.page * q.pageSize))
-      items.push({ id: m._id, ...omitId(m), currentSteps: (await factsOf(m)).currentSteps });
-    return { items, total: visible.length, page: q.page, pageSize: q.pageSize };
+  /** A page of the monitor (instance-list-page.ts). */
+  list(u: UserDto, q: InstanceListQuery) {
+    return instancePage(this.lists, u, q, (id, starter) => this.inbox.facts(id, starter));
   }
 
   async cancel(u: UserDto, id: string, reason: string) {
@@ -353,10 +343,4 @@ export class InstancesService {
     await this.states.move(id, 'incident', 'active');
     await this.audit.append({ actor: u.id, action: 'incident.resolved', instanceId: id, data: { incidentKey, retries } });
   }
-}
-
-function omitId<T extends { _id: string }>(d: T): Omit<T, '_id'> {
-  const { _id, ...rest } = d;
-  void _id;
-  return rest;
 }

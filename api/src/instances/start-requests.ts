@@ -146,6 +146,7 @@ export class StartRequests {
     const key = created.key;
     const meta: InstanceMetaDoc = { ...doc.meta, _id: key, version: created.version, definitionKey: created.definitionKey };
     await this.Meta.updateOne({ _id: key }, { $setOnInsert: meta }, { upsert: true });
+    await this.states.lists.started(key);
     // (counted once per instance, also when carried again)
     await this.onStarted?.({
       instanceId: key,
@@ -234,6 +235,7 @@ export class StartRequests {
       classification: null,
     };
     const inserted = (await this.Meta.updateOne({ _id: i.key }, { $setOnInsert: meta }, { upsert: true })).upsertedCount === 1;
+    await this.states.lists.started(i.key);
     await this.onStarted?.({ instanceId: i.key, processId: i.processId, by: 'system', at: meta.startedAt, variables: {} });
     await this.settleState(i.key);
     const ref = `timer-start:${i.key}`;

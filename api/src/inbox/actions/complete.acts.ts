@@ -6,6 +6,7 @@ import { conflict, userError, type UserDto } from '@ggzy/shared';
 import { fieldWithRole, validateFormData } from '../../forms/form-validator';
 import type { TaskDoc } from '../task.model';
 import type { ActContext } from './act-context';
+import { isClassified } from '../task-access';
 import { sign } from './signers.acts';
 
 /** 退回: complete with the form's decision set to `return` and the opinion in the form's opinion field. */
@@ -85,6 +86,8 @@ export async function complete(
     if ((err as { code?: string }).code !== 'TASK_BUSY') throw err;
   }
   if (typeof values.classification === 'string') {
+    // (left out of the monitor's pages first, so a stop in between never shows it to those who may not see it)
+    if (isClassified({ classification: values.classification })) await ctx.states.lists.noteClassified(t.instanceId);
     await ctx.Meta.updateOne({ _id: t.instanceId }, { $set: { classification: values.classification } });
     await ctx.inbox.store.changeAll({ instanceId: t.instanceId }, { set: { classification: values.classification } });
   }

@@ -10,7 +10,10 @@ import { NzTagModule } from 'ng-zorro-antd/tag';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { type InstanceRow, STATE_NAMES, stateOf } from './instances.model';
 
-/** 流程监控 (like Operate): every instance with its state and where it is. */
+/**
+ * 流程监控 (like Operate): every instance with its state and where it is, newest first (filtered by
+ * an end state: newest ended first).
+ */
 @Component({
   selector: 'app-instances',
   imports: [TranslatePipe, FormsModule, DatePipe, NzTableModule, NzTagModule, NzSelectModule],
@@ -47,6 +50,7 @@ import { type InstanceRow, STATE_NAMES, stateOf } from './instances.model';
           <th>{{ '当前环节' | t }}</th>
           <th>{{ '状态' | t }}</th>
           <th>{{ '发起' | t }}</th>
+          <th>{{ '办结' | t }}</th>
         </tr>
       </thead>
       <tbody>
@@ -65,6 +69,7 @@ import { type InstanceRow, STATE_NAMES, stateOf } from './instances.model';
               <nz-tag [nzColor]="stateOf(r.state).color">{{ stateOf(r.state).label }}</nz-tag>
             </td>
             <td>{{ r.starterName }} {{ r.startedAt | date: 'MM-dd HH:mm' }}</td>
+            <td>{{ r.endedAt ? (r.endedAt | date: 'MM-dd HH:mm') : '—' }}</td>
           </tr>
         }
       </tbody>
