@@ -28,7 +28,7 @@ const LIVE_STATES: ReadonlySet<InstanceState> = new Set<InstanceState>(['active'
 
 type Facts = (instanceId: string, starter: string) => Promise<InstanceFacts>;
 
-/** Who lists every instance; anyone else lists those they started. */
+/** Who lists every instance (applicants list those they started, staff those they may see). */
 export function listsAll(u: UserDto): boolean {
   return u.roles.includes('admin') || isLeader(u);
 }
@@ -48,8 +48,7 @@ export async function instancePage(lists: InstanceLists, u: UserDto, q: Instance
   // a live instance whose row has moved on since (its end told while it started): the row decides
   const shown = live ? rows.filter((m) => m.state === q.state) : rows;
   if (live) for (const m of rows) if (m.state !== q.state) await settleLive(lists, m);
-  const items = [];
-  for (const m of shown) items.push({ ...instanceSummary(m), currentSteps: (await facts(m._id, m.starter)).currentSteps });
+  const items = await Promise.all(shown.map(async (m) => ({ ...instanceSummary(m), currentSteps: (await facts(m._id, m.starter)).currentSteps })));
   return { items, total: total - (rows.length - shown.length), page: q.page, pageSize: q.pageSize };
 }
 
