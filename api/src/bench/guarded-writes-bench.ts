@@ -14,13 +14,13 @@ import { AuditService } from '../audit/audit.service';
 import { Notifier } from '../notifications/notifier';
 import { ProjectRegister } from '../projects/project-register';
 import { VenueCalendar, addDays, chinaToday } from '../venues/venue-calendar';
+import { pct, timed } from './timing';
 
 const YEARS = (process.env.BENCH_GUARDED_YEARS ?? '1,10').split(',').map(Number);
 const WRITES = Number(process.env.BENCH_GUARDED_WRITES ?? 100);
 const PROJECTS_A_YEAR = 2_000;
 const ROOM_DAYS_A_YEAR = 2_500;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const ms = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p99 ${pct(xs, 99).toFixed(1)} ms`;
 const head = { id: 'eng_head', name: '工程科长', roles: ['head'], sections: ['engineering'] } as unknown as UserDto;
 const gen = { id: 'gen1', name: '综合科', roles: ['staff'], sections: ['general'] } as unknown as UserDto;
@@ -45,16 +45,6 @@ const roomDay = (i: number) => ({
   version: 2,
   sessions: [{ id: `s${i}`, start: '09:00', end: '11:00', purpose: '开标', projectId: 'P', projectName: '项目', section: 'engineering', version: 1 }],
 });
-
-async function timed(n: number, fn: (k: number) => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const t = performance.now();
-    await fn(k);
-    out.push(performance.now() - t);
-  }
-  return out;
-}
 
 onThrowawayDb('guarded', async (db) => {
   process.stdout.write(`\nGuarded writes — a project edit and a room booking, ${WRITES} each per size, with years of projects and room-days stored\n`);

@@ -17,16 +17,13 @@ import { Comments } from '../comments/comments';
 import { onThrowawayDb } from './throwaway-db';
 import { AuditService } from '../audit/audit.service';
 import { seqId } from '../audit/audit-doc';
+import { pct } from './timing';
 
 const SIZES = (process.env.BENCH_INSTANCE_SIZES ?? '5000,50000').split(',').map(Number);
 const READS = Number(process.env.BENCH_INSTANCE_READS ?? 200);
 const EVENTS = 20;
 const COMMENTS = 2;
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const inst = (i: number) => `bench-${String(i).padStart(7, '0')}`;
 

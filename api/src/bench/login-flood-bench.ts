@@ -12,15 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '@ggzy/engine-workers/testing';
 import mongoose from 'mongoose';
+import { pct } from './timing';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const STAFF = ['witness1', 'eng_head', 'proc1', 'sup1', 'sup2', 'sup_head', 'office1', 'gen1', 'deputy', 'director'];
 const FLOODERS = 40;
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
 
 async function main(): Promise<void> {
   const base = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/';

@@ -16,6 +16,7 @@ import { onThrowawayDb } from './throwaway-db';
 import { InstanceLists } from '../instances/instance-lists';
 import { buildInstanceLists } from '../instances/instance-lists-build';
 import { instancePage, type InstanceListQuery } from '../instances/instance-list-page';
+import { pct, timed } from './timing';
 
 const YEARS = (process.env.BENCH_MONITOR_YEARS ?? '1,10').split(',').map(Number);
 const READS = Number(process.env.BENCH_MONITOR_READS ?? 50);
@@ -24,7 +25,6 @@ const PROCESSES = ['anomaly-escalation', 'case-assistance', 'archive-lending'];
 const ENDS = ['completed', 'completed', 'completed', 'canceled', 'withdrawn'];
 const RUNNING = 150;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const ms = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} / p99 ${pct(xs, 99).toFixed(1)} ms`;
 const admin = { id: 'admin', name: '管理员', roles: ['admin'], sections: [], groups: [] } as unknown as UserDto;
 const noFacts = async () => ({ participants: new Set<string>(), groups: new Set<string>(), currentSteps: [] });
@@ -47,16 +47,6 @@ function row(i: number, n: number) {
     endedAt: state === 'active' || state === 'incident' ? null : new Date(startedAt.getTime() + 86_400_000),
     classification: i % 100 === 7 ? 'secret' : null,
   };
-}
-
-async function timed(n: number, fn: (k: number) => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const t = performance.now();
-    await fn(k);
-    out.push(performance.now() - t);
-  }
-  return out;
 }
 
 onThrowawayDb('monitor', async (db) => {
