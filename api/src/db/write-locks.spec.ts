@@ -30,8 +30,9 @@ async function bump(l: WriteLocks | null): Promise<void> {
 
 test('read, check and write by id under the lock: forty bumps from two holders at once make forty', async () => {
   await counters().insertOne({ _id: 'c', n: 0 });
-  const a = new WriteLocks(t.db);
-  const b = new WriteLocks(t.db);
+  // (forty queued for one lock: the last waits for thirty-nine holds, longer than a request would on a busy machine)
+  const a = new WriteLocks(t.db, { waitMs: 60_000 });
+  const b = new WriteLocks(t.db, { waitMs: 60_000 });
   expect(a.owner).not.toBe(b.owner);
   await Promise.all(Array.from({ length: 40 }, (_, i) => bump(i % 2 ? a : b)));
   expect((await counters().findOne({ _id: 'c' }))?.n).toBe(40);
