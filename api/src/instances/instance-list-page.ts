@@ -12,7 +12,7 @@
 import { isLeader, type UserDto } from '@ggzy/shared';
 import type { InstanceFacts } from '../inbox/inbox.service';
 import { entitledToClassified } from '../inbox/task-access';
-import { BLOCK, listKey, type InstanceLists, type ListChoice, type LiveDoc } from './instance-lists';
+import { BLOCK, isLive, listKey, type InstanceLists, type ListChoice, type LiveDoc } from './instance-lists';
 import type { InstanceMetaDoc, InstanceState } from './instance.model';
 import { canSeeInstance, seenWhoeverTookPart } from './instance-access';
 
@@ -23,8 +23,6 @@ export interface InstanceListQuery {
   page: number;
   pageSize: number;
 }
-
-const LIVE_STATES: ReadonlySet<InstanceState> = new Set<InstanceState>(['active', 'incident']);
 
 type Facts = (instanceId: string, starter: string) => Promise<InstanceFacts>;
 
@@ -39,7 +37,7 @@ export async function instancePage(lists: InstanceLists, u: UserDto, q: Instance
   const skip = (q.page - 1) * q.pageSize;
   // classified instances are left out for those not entitled to them (none in one's own list)
   const withClassified = !!starter || entitledToClassified(u);
-  const live = !!q.state && LIVE_STATES.has(q.state);
+  const live = !!q.state && isLive(q.state);
   const { ids, total } = live
     ? await livePage(lists, { state: q.state as LiveDoc['state'], processId: q.processId, starter }, withClassified, skip, q.pageSize)
     : await listPage(lists, { processId: q.processId, starter, ended: q.state }, withClassified, skip, q.pageSize);
@@ -74,7 +72,7 @@ export function instanceSummary(m: InstanceMetaDoc) {
 
 async function seenByStaff(lists: InstanceLists, u: UserDto, q: InstanceListQuery, facts: Facts) {
   const docs = await lists.Meta.find({ ...(q.processId && { processId: q.processId }), ...(q.state && { state: q.state }) })
-    .sort(q.state && !LIVE_STATES.has(q.state) ? { endedAt: -1 } : { startedAt: -1 })
+    .sort(q.state && !isLive(q.state) ? { endedAt: -1 } : { startedAt: -1 })
     .lean();
   const known = new Map<string, InstanceFacts>();
   const factsOf = async (m: InstanceMetaDoc) => known.get(m._id) ?? known.set(m._id, await facts(m._id, m.starter)).get(m._id)!;

@@ -163,15 +163,7 @@ export class InstanceLists {
   }
 
   private async write(places: Places, row: Pick<InstanceMetaDoc, '_id' | 'processId'>): Promise<void> {
-    await Promise.all(
-      Object.entries(places).map(([list, pos]) =>
-        this.lists.updateOne(
-          { _id: `b:${list}:${Math.floor(pos / BLOCK)}` },
-          { $set: { [`t.i${pos % BLOCK}`]: `${row._id}${SEP}${row.processId}` } },
-          { upsert: true },
-        ),
-      ),
-    );
+    await Promise.all(Object.entries(places).map(([list, pos]) => this.writeMany(list, [{ pos, row }])));
   }
 
   /** How many positions a list has taken (those a stop left empty too). */
