@@ -10,6 +10,7 @@ import { EmbeddedEngine, ZeebeEngine, type EnginePort } from '@ggzy/engine-worke
 import { buildSystem } from './system';
 import { loadConfig, type Config } from './config/config';
 import { startWorkerProcess } from './worker-role/worker-role';
+import { listen } from './http/listen';
 
 function createEngine(config: Config, db: mongoose.Connection, logger: pino.Logger): EnginePort {
   if (config.ENGINE_MODE === 'cluster') {
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
     // (they wait until the inbox has loaded).
     await engine.start();
     await system.start();
-    server = system.app.listen(config.PORT, config.HOST, () => {
+    server = listen(system.app, { port: config.PORT, host: config.HOST, keepAliveS: config.KEEP_ALIVE_S }, () => {
       const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}/`;
       logger.info({ url }, 'ready');
       process.stdout.write(`\n  湘西州公共资源交易中心 “12345” 流程系统 is running at ${url}\n  health: ${url}api/health\n\n`);

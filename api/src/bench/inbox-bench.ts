@@ -89,9 +89,10 @@ async function load(
     }),
   );
   const sum = (k: 'claimed' | 'conflicts' | 'errors') => shares.reduce((n, x) => n + x[k], 0);
-  const all = (k: 'list' | 'claim' | 'done' | 'started' | 'counts') => shares.flatMap((x) => x[k]);
+  const all = (k: 'list' | 'listFresh' | 'claim' | 'done' | 'started' | 'counts') => shares.flatMap((x) => x[k]);
   return {
     list: all('list'),
+    listFresh: all('listFresh'),
     claim: all('claim'),
     done: all('done'),
     started: all('started'),
@@ -185,6 +186,7 @@ async function main(): Promise<void> {
         `  ${name}`,
         line('list 待认领 (page of 20)', r.list, seconds, goal),
         line('claim', r.claim, seconds, goal),
+        line('(lists on a new connection)', r.listFresh, seconds),
         `    ${r.claimed} claims won, ${r.conflicts} conflicts, ${r.errors} errors; CPU (100% = one core): server ${srv!.toFixed(0)}%, all ${all!.toFixed(0)}%`,
       ].join('\n'),
     );

@@ -16,6 +16,8 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 class Connection {
   private socket!: Socket;
   private open = false;
+  /** Whether the next request is the first on its connection (a new one, or one the server closed while idle). */
+  fresh = true;
   private buf: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (r: { status: number; body: Buffer }) => void; reject: (err: Error) => void } | null = null;
 
@@ -31,6 +33,7 @@ class Connection {
     const socket = connect(this.port, '127.0.0.1');
     this.socket = socket;
     this.open = true;
+    this.fresh = true;
     this.buf = Buffer.alloc(0);
     socket.setNoDelay(true);
     socket.on('data', (c: Buffer) => this.onData(c));
@@ -45,10 +48,15 @@ class Connection {
   call(method: string, path: string, body?: string): Promise<{ status: number; body: Buffer }> {
     if (!this.open) this.connect();
     return new Promise((resolve, reject) => {
+      this.fresh = false;
       this.waiting = { resolve, reject };
       const len = body === undefined ? '' : `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`;
       this.socket.write(`${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1:${this.port}\r\n${this.headers}${len}\r\n${body ?? ''}`);
     });
+  }
+
+  get isOpen(): boolean {
+    return this.open;
   }
 
   close(): void {
@@ -92,6 +100,8 @@ export interface ClientsJob {
 }
 export interface ClientsResult {
   list: number[];
+  /** The lists that were the first request on their connection (a new one: the server had closed the last while idle). */
+  listFresh: number[];
   claim: number[];
   done: number[];
   started: number[];
@@ -111,7 +121,7 @@ function idsOf(body: Buffer): string[] {
 
 /** Some of the clients, each on its own connection: list the section's unclaimed tasks, claim one of them, again. */
 async function runClients({ port, clients, total, paceMs, seconds, check, mode }: ClientsJob): Promise<ClientsResult> {
-  const out: ClientsResult = { list: [], claim: [], done: [], started: [], counts: [], claimed: 0, conflicts: 0, errors: 0 };
+  const out: ClientsResult = { list: [], listFresh: [], claim: [], done: [], started: [], counts: [], claimed: 0, conflicts: 0, errors: 0 };
   if (mode === 'history') return readHistory({ port, clients, total, paceMs, seconds, check }, out);
   const end = Date.now() + seconds * 1000;
   await Promise.all(
@@ -127,8 +137,10 @@ async function runClients({ port, clients, total, paceMs, seconds, check, mode }
           if (rest > 0) await new Promise((r2) => setTimeout(r2, rest));
         };
         let t = performance.now();
+        const fresh = conn.fresh || !conn.isOpen;
         const r = await conn.call('GET', '/api/tasks?view=unclaimed&pageSize=20').catch(() => ({ status: 0, body: Buffer.alloc(0) }));
         out.list.push(performance.now() - t);
+        if (fresh) out.listFresh.push(performance.now() - t);
         const ids = r.status === 200 ? idsOf(r.body) : [];
         if (!ids.length) {
           out.errors++;

@@ -55,6 +55,12 @@ const schema = z.object({
   UPLOAD_QUOTA_MB: z.coerce.number().positive().default(500),
   UPLOAD_RATE: z.coerce.number().int().positive().default(30),
   LOGIN_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  /**
+   * How long an idle keep-alive connection stays open (s). A person's browser sends a request every
+   * few seconds to minutes; at node's default of 5 s nearly every request would open a new
+   * connection. 75 s, as nginx's default; a reverse proxy in front keeps its own.
+   */
+  KEEP_ALIVE_S: z.coerce.number().int().min(1).max(3600).default(75),
   /** Express 'trust proxy' when a reverse proxy sits in front (e.g. "loopback"); off by default. */
   TRUST_PROXY: z.string().optional(),
   /**

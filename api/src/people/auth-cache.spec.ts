@@ -64,3 +64,47 @@ test('a record read while the person changed is not kept: the next request reads
   expect((await auth.authenticate(token))?.roles).toEqual(['staff']);
   expect((await auth.authenticate(token))?.roles).toEqual(['head']);
 });
+
+test('a session a minute old is answered at once and read behind the request; a signed-out one ends there', async () => {
+  const { auth } = await person('sup7');
+  const { token } = await auth.login('sup7', PASSWORD);
+  const { Session } = peopleModels(t.db);
+  expect((await auth.authenticate(token))?.id).toBe('sup7');
+  const reads = jest.spyOn(Session, 'findById');
+  const clock = jest.spyOn(Date, 'now');
+  const start = Date.now();
+
+  // past a minute: answered from memory while the session is read (the read is held back here)
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const real = Session.findById.bind(Session);
+  reads.mockImplementationOnce(((id: string) => ({ lean: async () => (await held, real(id).lean()) })) as never);
+  clock.mockReturnValue(start + 61_000);
+  expect((await auth.authenticate(token))?.id).toBe('sup7');
+  expect(reads).toHaveBeenCalledTimes(1);
+  // (one read behind the requests, however many come meanwhile)
+  expect((await auth.authenticate(token))?.id).toBe('sup7');
+  expect(reads).toHaveBeenCalledTimes(1);
+
+  // the session was ended where this replica was not told: the read behind finds it gone
+  await Session.deleteOne({ _id: AuthService.sessionOf(token) });
+  release();
+  let user = await auth.authenticate(token);
+  for (let i = 0; user && i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    user = await auth.authenticate(token);
+  }
+  expect(user).toBeNull();
+  clock.mockRestore();
+});
+
+test('a session twice that old waits for its read', async () => {
+  const { auth } = await person('sup6');
+  const { token } = await auth.login('sup6', PASSWORD);
+  const { Session } = peopleModels(t.db);
+  expect((await auth.authenticate(token))?.id).toBe('sup6');
+  await Session.deleteOne({ _id: AuthService.sessionOf(token) });
+  const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 121_000);
+  expect(await auth.authenticate(token)).toBeNull();
+  clock.mockRestore();
+});

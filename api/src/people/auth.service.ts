@@ -13,7 +13,9 @@ const SESSION_MS = 12 * 3600_000;
 /**
  * A session is looked at again after this long. A sign-out, a new password or a disabled account
  * drop it at once here and on the other replicas (`signedOut`, `userChanged`), so this only bounds
- * what a message lost between replicas could leave.
+ * what a message lost between replicas could leave. The request that finds its session this old is
+ * answered at once and the session read behind it (a person's first request after a minute does
+ * not wait on the database); one that finds it twice as old waits for the read.
  */
 const CACHE_MS = 60_000;
 /**
@@ -44,7 +46,7 @@ const invalidCredentials = () => new AppError({ code: 'INVALID_CREDENTIALS', sta
 export class AuthService {
   private sweeper?: NodeJS.Timeout;
   private readonly m;
-  private readonly cache = new Map<string, { user: UserDto; at: number; expiresAt: number; session: string }>();
+  private readonly cache = new Map<string, { user: UserDto; at: number; expiresAt: number; session: string; reading?: boolean }>();
   private readonly users = new Map<string, { user: UserDto; at: number }>();
   /** Counts the people changed (`forget`): a record read across a change is not kept. */
   private changes = 0;
@@ -81,7 +83,23 @@ export class AuthService {
     // Keyed by the token itself (held in memory only): no hash to compute on a hit.
     const hit = this.cache.get(token);
     const now = Date.now();
-    if (hit && now - hit.at < CACHE_MS && hit.expiresAt > now) return hit.user;
+    if (hit && hit.expiresAt > now && now - hit.at < 2 * CACHE_MS) {
+      if (now - hit.at >= CACHE_MS && !hit.reading) {
+        hit.reading = true;
+        this.lookUp(token, now).then(
+          (user) => {
+            if (!user && this.cache.get(token) === hit) this.cache.delete(token);
+          },
+          () => (hit.reading = false), // (the database did not answer: the next request tries again)
+        );
+      }
+      return hit.user;
+    }
+    return this.lookUp(token, now);
+  }
+
+  /** The session of a token and its person, read from the database (and cached when live). */
+  private async lookUp(token: string, now: number): Promise<UserDto | null> {
     const changes = this.changes;
     const session = tokenId(token);
     const s = await this.m.Session.findById(session).lean();

@@ -19,12 +19,14 @@ import { anchorFromSettings } from '../audit/audit-anchor';
 import { InstanceStates } from '../instances/instance-states';
 import { ProjectRegister } from '../projects/project-register';
 import { ReplicaBus } from '../replicas/replica-bus';
+import { listen } from '../http/listen';
 
 export async function startWorkerProcess(deps: {
   db: Connection;
   engine: EnginePort;
   logger: Logger;
-  config: Pick<Config, 'PORT' | 'HOST' | 'TIME_SCALE' | 'AUDIT_HASH' | 'DATA_DIR' | 'AUDIT_KEY' | 'AUDIT_KEY_FILE' | 'AUDIT_CHECKPOINT_FILE'> & ChannelConfig;
+  config: Pick<Config, 'PORT' | 'HOST' | 'KEEP_ALIVE_S' | 'TIME_SCALE' | 'AUDIT_HASH' | 'DATA_DIR' | 'AUDIT_KEY' | 'AUDIT_KEY_FILE' | 'AUDIT_CHECKPOINT_FILE'> &
+    ChannelConfig;
 }): Promise<{ server: Server; stop(): Promise<void> }> {
   const { db, engine, logger, config } = deps;
   const audit = new AuditService(db, { algorithm: config.AUDIT_HASH, anchor: anchorFromSettings(config) });
@@ -49,7 +51,9 @@ export async function startWorkerProcess(deps: {
   const app = express();
   app.disable('x-powered-by');
   app.use('/api', healthRouter({ db, engine, versions: versions(), startedAt: new Date() }));
-  const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT }, 'job workers ready (health on /api/health)'));
+  const server = listen(app, { port: config.PORT, host: config.HOST, keepAliveS: config.KEEP_ALIVE_S }, () =>
+    logger.info({ port: config.PORT }, 'job workers ready (health on /api/health)'),
+  );
   return {
     server,
     async stop() {
