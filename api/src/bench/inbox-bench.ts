@@ -186,7 +186,7 @@ async function main(): Promise<void> {
         `  ${name}`,
         line('list 待认领 (page of 20)', r.list, seconds, goal),
         line('claim', r.claim, seconds, goal),
-        line('(lists on a new connection)', r.listFresh, seconds),
+        line('list, new connection', r.listFresh, seconds),
         `    ${r.claimed} claims won, ${r.conflicts} conflicts, ${r.errors} errors; CPU (100% = one core): server ${srv!.toFixed(0)}%, all ${all!.toFixed(0)}%`,
       ].join('\n'),
     );

@@ -16,8 +16,7 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 class Connection {
   private socket!: Socket;
   private open = false;
-  /** Whether the next request is the first on its connection (a new one, or one the server closed while idle). */
-  fresh = true;
+  private used = false;
   private buf: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (r: { status: number; body: Buffer }) => void; reject: (err: Error) => void } | null = null;
 
@@ -33,7 +32,7 @@ class Connection {
     const socket = connect(this.port, '127.0.0.1');
     this.socket = socket;
     this.open = true;
-    this.fresh = true;
+    this.used = false;
     this.buf = Buffer.alloc(0);
     socket.setNoDelay(true);
     socket.on('data', (c: Buffer) => this.onData(c));
@@ -48,15 +47,16 @@ class Connection {
   call(method: string, path: string, body?: string): Promise<{ status: number; body: Buffer }> {
     if (!this.open) this.connect();
     return new Promise((resolve, reject) => {
-      this.fresh = false;
+      this.used = true;
       this.waiting = { resolve, reject };
       const len = body === undefined ? '' : `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`;
       this.socket.write(`${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1:${this.port}\r\n${this.headers}${len}\r\n${body ?? ''}`);
     });
   }
 
-  get isOpen(): boolean {
-    return this.open;
+  /** Whether the next request opens a new connection (the first, or the server closed the last while it was idle). */
+  get fresh(): boolean {
+    return !this.open || !this.used;
   }
 
   close(): void {
@@ -137,7 +137,7 @@ async function runClients({ port, clients, total, paceMs, seconds, check, mode }
           if (rest > 0) await new Promise((r2) => setTimeout(r2, rest));
         };
         let t = performance.now();
-        const fresh = conn.fresh || !conn.isOpen;
+        const fresh = conn.fresh;
         const r = await conn.call('GET', '/api/tasks?view=unclaimed&pageSize=20').catch(() => ({ status: 0, body: Buffer.alloc(0) }));
         out.list.push(performance.now() - t);
         if (fresh) out.listFresh.push(performance.now() - t);
