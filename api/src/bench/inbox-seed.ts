@@ -68,6 +68,7 @@ export async function seedStaff(db: Connection, count: number, existing = false)
 
 function baseTask(i: number, now: number): TaskDoc {
   const section = sections[i % sections.length]!;
+  const due = new Date(now + ((i % 96) - 24) * 3600_000);
   return {
     _id: `bench-${i.toString(36)}:task`,
     kind: 'engine',
@@ -85,7 +86,10 @@ function baseTask(i: number, now: number): TaskDoc {
     candidateGroups: [section],
     candidateUsers: [],
     priority: 40 + (i % 60),
-    dueDate: new Date(now + ((i % 96) - 24) * 3600_000),
+    dueDate: due,
+    // (as the time-limit rounds left them: urged when due, reported to supervision four hours later)
+    urgedAt: due.getTime() <= now ? due : null,
+    supervisedAt: due.getTime() <= now - 4 * 3600_000 ? new Date(due.getTime() + 4 * 3600_000) : null,
     createdAt: new Date(now - i * 1000),
     title: `压测任务 ${i}`,
     projectId: `P-${i % 500}`,
@@ -96,7 +100,7 @@ function baseTask(i: number, now: number): TaskDoc {
     pendingSigners: [],
     variables: JSON.stringify({ title: `压测任务 ${i}`, description: '压测数据'.repeat(20) }),
     returnable: false,
-    urgeCount: 0,
+    urgeCount: due.getTime() <= now ? 1 : 0,
     touched: false,
     version: 1,
   };

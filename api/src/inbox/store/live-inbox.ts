@@ -7,6 +7,7 @@ import type { TaskDoc } from '../task.model';
 import type { LiveInstance } from './snapshots';
 import { SortedIds, SortedIndex, entryOf, mergedPage, unionSize, type SortEntry } from './sorted-index';
 import { matches, onlyIndexed, type TaskFilter } from './task-filter';
+import { DueIndex } from './due-index';
 import { isDefaultSort, sortedPage, type TaskSort } from './task-sort';
 
 const SECRET = 'classified:';
@@ -26,9 +27,11 @@ export class LiveInbox {
   private readonly excluded = new Map<string, Set<string>>();
   /** The sort entry each indexed task was filed under, to take it out again. */
   private readonly entries = new Map<string, SortEntry>();
+  /** Open tasks a time-limit round may still urge or report, by when they fall due. */
+  private readonly due = new DueIndex();
 
   clear(): void {
-    for (const m of [this.tasks, this.instances, this.byInstance, this.offeredToGroup, this.offeredToUser, this.assignedTo, this.entries]) m.clear();
+    for (const m of [this.tasks, this.instances, this.byInstance, this.offeredToGroup, this.offeredToUser, this.assignedTo, this.entries, this.due]) m.clear();
   }
 
   /**
@@ -91,6 +94,10 @@ export class LiveInbox {
 
   private index(t: TaskDoc, adding: boolean): void {
     if (t.status !== 'open') return;
+    if (DueIndex.holds(t)) {
+      if (adding) this.due.add(t._id, t.dueDate);
+      else this.due.delete(t._id, t.dueDate);
+    }
     let e = this.entries.get(t._id);
     if (adding) this.entries.set(t._id, (e = entryOf(t)));
     else this.entries.delete(t._id);
@@ -160,6 +167,8 @@ export class LiveInbox {
       for (const list of this.offers(filter.candidate)) for (const id of list?.ids ?? []) union.add(id);
       source = union;
     } else if (filter.status === 'open' && typeof filter.assignee === 'string') source = this.assignedTo.get(filter.assignee)?.ids ?? [];
+    // (a time-limit round: the steps due by then that are not yet urged or not yet reported)
+    else if (filter.status === 'open' && filter.dueBefore && (filter.notUrged || filter.notSupervised)) source = this.due.dueBy(filter.dueBefore);
     const out: TaskDoc[] = [];
     const docs: Iterable<TaskDoc> = source ? [...source].map((id) => this.tasks.get(id)).filter((t): t is TaskDoc => !!t) : this.tasks.values();
     const exact = !!source && onlyIndexed(filter) && !(filter.candidate && this.excluded.has(filter.candidate.user));
