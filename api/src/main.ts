@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     // (they wait until the inbox has loaded).
     await engine.start();
     await system.start();
-    server = listen(system.app, { port: config.PORT, host: config.HOST, keepAliveS: config.KEEP_ALIVE_S }, () => {
+    server = listen(system.app, config, () => {
       const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}/`;
       logger.info({ url }, 'ready');
       process.stdout.write(`\n  湘西州公共资源交易中心 “12345” 流程系统 is running at ${url}\n  health: ${url}api/health\n\n`);

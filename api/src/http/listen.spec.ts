@@ -35,8 +35,8 @@ async function secondAnswered(server: Server, gapMs: number): Promise<boolean> {
 }
 
 test('a connection idle for 6 s is still open for the next request', async () => {
-  const config = loadConfig({ MONGODB_URI: 'mongodb://127.0.0.1/x' });
-  const ours = listen(app(), { port: 0, host: '127.0.0.1', keepAliveS: config.KEEP_ALIVE_S }, () => undefined);
+  const config = loadConfig({ MONGODB_URI: 'mongodb://127.0.0.1/x', PORT: '0' });
+  const ours = listen(app(), config, () => undefined);
   const nodeDefault = app().listen(0, '127.0.0.1');
   try {
     const [kept, closedByDefault] = await Promise.all([secondAnswered(ours, 6000), secondAnswered(nodeDefault, 6000)]);

@@ -51,9 +51,7 @@ export async function startWorkerProcess(deps: {
   const app = express();
   app.disable('x-powered-by');
   app.use('/api', healthRouter({ db, engine, versions: versions(), startedAt: new Date() }));
-  const server = listen(app, { port: config.PORT, host: config.HOST, keepAliveS: config.KEEP_ALIVE_S }, () =>
-    logger.info({ port: config.PORT }, 'job workers ready (health on /api/health)'),
-  );
+  const server = listen(app, config, () => logger.info({ port: config.PORT }, 'job workers ready (health on /api/health)'));
   return {
     server,
     async stop() {
