@@ -1,7 +1,7 @@
 /**
  * The time-limit rounds read the open steps due by their moment from an index by due hour, and
  * find exactly what a look at every open step finds, while steps are urged, reported, closed and
- * come anew.
+ * come anew — without looking at every open step.
  */
 import fc from 'fast-check';
 import type { TaskDoc } from '../task.model';
@@ -91,4 +91,17 @@ test('the rounds find what a look at every step finds, as steps change', () => {
     ),
     { numRuns: 300, seed: 2026 },
   );
+});
+
+test('a round reads the steps filed by their due hour, not every open step', () => {
+  const live = new LiveInbox();
+  // 1,000 open steps, one due each hour; three already due, the fourth a few seconds from now
+  for (let i = 0; i < 1000; i++) live.remember(taskOf(i, { open: true, dueHour: i - 3, urged: false, supervised: false, assignee: null }));
+  const everyStep = jest.spyOn(live.tasks, 'values');
+  const looked = jest.spyOn(live.tasks, 'get');
+  const due = live.scan({ status: 'open', kind: 'engine', notUrged: true, dueBefore: new Date(base) });
+  expect(due.map((t) => t._id)).toEqual(['t0', 't1', 't2']);
+  // (the three due, and the fourth filed in the same hour as the moment)
+  expect(everyStep).not.toHaveBeenCalled();
+  expect(looked.mock.calls.length).toBeLessThanOrEqual(4);
 });
