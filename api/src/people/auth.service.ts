@@ -41,12 +41,21 @@ export function toUserDto(u: UserDoc): UserDto {
   };
 }
 
+/** A session seen lately (`reading`: it is being read again behind a request). */
+interface CachedSession {
+  user: UserDto;
+  at: number;
+  expiresAt: number;
+  session: string;
+  reading?: boolean;
+}
+
 const invalidCredentials = () => new AppError({ code: 'INVALID_CREDENTIALS', status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' });
 
 export class AuthService {
   private sweeper?: NodeJS.Timeout;
   private readonly m;
-  private readonly cache = new Map<string, { user: UserDto; at: number; expiresAt: number; session: string; reading?: boolean }>();
+  private readonly cache = new Map<string, CachedSession>();
   private readonly users = new Map<string, { user: UserDto; at: number }>();
   /** Counts the people changed (`forget`): a record read across a change is not kept. */
   private changes = 0;
@@ -83,19 +92,20 @@ export class AuthService {
     // Keyed by the token itself (held in memory only): no hash to compute on a hit.
     const hit = this.cache.get(token);
     const now = Date.now();
-    if (hit && hit.expiresAt > now && now - hit.at < 2 * CACHE_MS) {
-      if (now - hit.at >= CACHE_MS && !hit.reading) {
-        hit.reading = true;
-        this.lookUp(token, now).then(
-          (user) => {
-            if (!user && this.cache.get(token) === hit) this.cache.delete(token);
-          },
-          () => (hit.reading = false), // (the database did not answer: the next request tries again)
-        );
-      }
-      return hit.user;
-    }
-    return this.lookUp(token, now);
+    if (!hit || hit.expiresAt <= now || now - hit.at >= 2 * CACHE_MS) return this.lookUp(token, now);
+    if (now - hit.at >= CACHE_MS && !hit.reading) this.readBehind(token, hit, now);
+    return hit.user;
+  }
+
+  /** Read a cached session again without holding up the request that found it old; drop it if it has ended. */
+  private readBehind(token: string, hit: CachedSession, now: number): void {
+    hit.reading = true;
+    this.lookUp(token, now).then(
+      (user) => {
+        if (!user && this.cache.get(token) === hit) this.cache.delete(token);
+      },
+      () => (hit.reading = false), // (the database did not answer: the next request tries again)
+    );
   }
 
   /** The session of a token and its person, read from the database (and cached when live). */
